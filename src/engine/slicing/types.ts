@@ -1,0 +1,104 @@
+/**
+ * Shared vocabulary and result types of semantic slicing (DESIGN.md section 3). Viz and notebook code depend on
+ * these types only, never on the computation.
+ */
+
+/** Contribution metrics. */
+export const METRICS = ['avg', 'var', 'taylor', 'deeplift', 'ens'] as const;
+export type Metric = (typeof METRICS)[number];
+export function isMetric(x: unknown): x is Metric {
+  return typeof x === 'string' && (METRICS as readonly string[]).includes(x);
+}
+
+/** Neuron categories after slicing. */
+export const CATEGORIES = ['exclusive', 'shared', 'common', 'idle'] as const;
+export type NeuronCategory = (typeof CATEGORIES)[number];
+
+/** Slicing methods compared in RQ1. */
+export const METHODS = ['semantic', 'category-topk', 'global-topk'] as const;
+export type SliceMethod = (typeof METHODS)[number];
+
+export type SiteKind = 'dense' | 'conv2d';
+
+/** A sliceable site: a hidden Dense or Conv2D layer, read after its elementwise followers. */
+export interface SiteInfo {
+  /** Site name = the weight layer's name (e.g. "conv2d_1", "fc1"). */
+  name: string;
+  kind: SiteKind;
+  /** Number of neurons (units or channels). */
+  neurons: number;
+  /** Name of the layer whose output is read (the last elementwise follower, or the weight layer itself). */
+  readLayer: string;
+  /** Names of the follower layers between the weight layer and the read point (BatchNormalization, Activation, Dropout). */
+  followers: string[];
+}
+
+/**
+ * Raw per-class statistics from one profiling pass (DESIGN.md section 9): per metric and site, a row-major
+ * Float32Array [numClasses x neurons], unnormalised. ens is not stored (it is derived from normalised scores).
+ */
+export interface ProfileStatsData {
+  sites: SiteInfo[];
+  numClasses: number;
+  /** Samples used per class. */
+  counts: number[];
+  /** metric -> site name -> [numClasses * neurons]. Metrics: avg, var, taylor, deeplift. */
+  stats: Record<'avg' | 'var' | 'taylor' | 'deeplift', Record<string, Float32Array>>;
+  /** Over all profiled samples (not per class), for the global top-k baseline: metric -> site -> [neurons]. */
+  global: Record<'avg' | 'var' | 'taylor' | 'deeplift', Record<string, Float32Array>>;
+  options: { onlyCorrect: boolean; maxPerClass: number | null; batchSize: number };
+}
+
+/** Parameters a slice was made with (recorded in every result). */
+export interface SliceParams {
+  method: SliceMethod;
+  metric: Metric;
+  /** Cumulative-share threshold for method "semantic". */
+  theta: number | null;
+  /** Percent kept for the top-k baselines. */
+  k: number | null;
+  /** Average-linkage cut for merging into components. */
+  tau: number;
+  onlyCorrect: boolean;
+  maxPerClass: number | null;
+}
+
+/** A semantic component: a group of classes and, per site, the union of their critical neurons. */
+export interface Component {
+  classes: number[];
+  neurons: Record<string, number[]>;
+}
+
+/** One point of the fidelity sweep (RQ1). */
+export interface FidelityRow {
+  method: SliceMethod;
+  metric: Metric;
+  theta: number | null;
+  k: number | null;
+  /** Compression rate in [0, 1]. */
+  cr: number;
+  accuracy: number;
+  /** Accuracy per class label. */
+  perClass: number[];
+}
+
+/** The versioned, deterministic JSON form of a Slice (what `slice.toJSON()` returns and `Slice.load` reads). */
+export interface SliceJSON {
+  format: 'semslice.slice';
+  version: 1;
+  params: SliceParams;
+  classNames: string[];
+  sites: SiteInfo[];
+  /** site -> per class label, sorted indices of its critical neurons. */
+  critical: Record<string, number[][]>;
+  /** site -> per class label, normalised scores (sum 1 per class), one per neuron. */
+  scores: Record<string, number[][]>;
+  /** site -> category per neuron. */
+  categories: Record<string, NeuronCategory[]>;
+  /** Class x class Jaccard of critical sets, per site and over all sites together. */
+  similarity: { perSite: Record<string, number[][]>; overall: number[][] };
+  components: Component[];
+  /** Profiling samples per class. */
+  counts: number[];
+  fingerprints: { model: string; data: string };
+}
