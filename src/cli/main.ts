@@ -1,0 +1,38 @@
+/**
+ * The `semslice` command. Each command is a thin wrapper over the public API; see src/cli/commands/.
+ *
+ * @example
+ * // from a shell:  semslice train --model lenet5 --data mnist --epochs 1 --out models/lenet5-mnist
+ * import { main } from 'semslice/dist/cli/main.js'; process.exitCode = await main(process.argv);
+ */
+import { Command, CommanderError } from 'commander';
+import { reportError, EXIT } from './errors.js';
+import { COMMANDS } from './commands/index.js';
+import { packageVersion } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('semslice')
+    .description('Neuron-level semantic slicing of image classifiers, and model maintenance built on it.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Run the CLI with the given argv (process.argv shape) and return the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
+    }
+    return reportError(e);
+  }
+}
