@@ -1,0 +1,177 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError } from '../errors.js';
+import { modelFingerprint } from './fingerprint.js';
+import { MODEL_JSON } from './io-save.js';
+
+/** The semslice part of a model's userDefinedMetadata (what saveModel's metadata option stored). */
+export interface ModelMetadata {
+  weightsFingerprint?: string;
+  [key: string]: unknown;
+}
+
+interface Shard { file: string; bytes: Uint8Array }
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+function specBytes(spec: tf.io.WeightsManifestEntry, where: string): number {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const dt = spec.quantization?.dtype ?? spec.dtype;
+  const size = DTYPE_BYTES[dt];
+  if (size === undefined) {
+    throw new SemsliceError('BAD_MODEL_JSON', `${where}: weight "${spec.name}" has unsupported dtype "${dt}".`, 'Only float32, int32, bool and uint8/uint16/float16 quantised weights are supported.');
+  }
+  return n * size;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new SemsliceError('MODEL_NOT_FOUND', `No model at ${file}: the file does not exist.`, 'Pass the folder that holds model.json (written by saveModel or tf.LayersModel.save).');
+    }
+    throw e;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new SemsliceError('BAD_MODEL_JSON', `${file} is not valid JSON (${(e as Error).message}).`, 'Re-save the model; the file may be truncated or not a model.json.');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new SemsliceError('BAD_MODEL_JSON', `${file} does not hold a JSON object.`, 'Pass a tfjs model.json.');
+  }
+  return json as Record<string, unknown>;
+}
+
+function checkLayersModel(j: Record<string, unknown>, file: string): { topology: object; manifest: tf.io.WeightsManifestConfig } {
+  const topo = j['modelTopology'] as Record<string, unknown> | undefined;
+  const isLayers = (j['format'] === undefined || j['format'] === 'layers-model') && typeof topo === 'object' && topo !== null
+    && ('class_name' in topo || 'model_config' in topo);
+  if (!isLayers) {
+    const fmt = typeof j['format'] === 'string' ? ` (format "${j['format']}")` : '';
+    throw new SemsliceError('NOT_LAYERS_MODEL', `${file} is not a tfjs layers model${fmt}.`,
+      'semslice needs a tf.LayersModel (model.json with format "layers-model"); graph models cannot be sliced. Convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model.');
+  }
+  const manifest = j['weightsManifest'];
+  if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
+    throw new SemsliceError('BAD_MODEL_JSON', `${file} has no valid weightsManifest (a list of {paths, weights} groups).`, 'Re-save the model with saveModel or tf.LayersModel.save.');
+  }
+  return { topology: topo, manifest: manifest as tf.io.WeightsManifestConfig };
+}
+
+/** Read one group's shards, in order, and check their total size against the manifest. */
+async function readGroup(dir: string, group: tf.io.WeightsManifestGroupConfig, file: string): Promise<Shard[]> {
+  const shards: Shard[] = [];
+  for (const p of group.paths) {
+    const f = path.join(dir, p);
+    try {
+      const b = await fs.readFile(f);
+      shards.push({ file: f, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new SemsliceError('MISSING_WEIGHTS', `Weight file ${f} listed in ${file} does not exist.`, 'Copy every .bin file named in model.json next to it.');
+      }
+      throw e;
+    }
+  }
+  const expected = group.weights.reduce((s, w) => s + specBytes(w, file), 0);
+  const actual = shards.reduce((s, x) => s + x.bytes.byteLength, 0);
+  const names = shards.map((s) => s.file).join(', ');
+  if (actual < expected) {
+    throw new SemsliceError('TRUNCATED_WEIGHTS', `Weights truncated: ${names} hold ${actual} bytes but ${file} lists ${expected}.`,
+      'The weight file was cut short (an interrupted copy or download): copy it again or re-save the model.');
+  }
+  if (actual > expected) {
+    throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: ${names} hold ${actual} bytes but ${file} lists ${expected}.`,
+      'The weight files do not belong to this model.json: copy the matching files or re-save the model.');
+  }
+  return shards;
+}
+
+/** Concatenate shards into one ArrayBuffer; report the file of the first non-finite float32 weight. */
+function joinAndCheck(shards: Shard[], specs: tf.io.WeightsManifestEntry[], file: string): ArrayBuffer {
+  const total = shards.reduce((s, x) => s + x.bytes.byteLength, 0);
+  const all = new Uint8Array(total);
+  const starts: number[] = [];
+  let off = 0;
+  for (const s of shards) { starts.push(off); all.set(s.bytes, off); off += s.bytes.byteLength; }
+  let pos = 0;
+  for (const spec of specs) {
+    const n = specBytes(spec, file);
+    if (spec.dtype === 'float32' && !spec.quantization) {
+      const v = new Float32Array(all.buffer, pos, n / 4);
+      const bad = v.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) {
+        const at = pos + bad * 4;
+        let k = starts.length - 1;
+        while (k > 0 && starts[k]! > at) k--;
+        throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: "${spec.name}" in ${shards[k]!.file} holds a non-finite value (${v[bad]}).`,
+          'The file is damaged or the model diverged in training: restore the file or retrain.');
+      }
+    }
+    pos += n;
+  }
+  return all.buffer;
+}
+
+/** Resolve dir (a folder with model.json, or the model.json itself). */
+async function modelJsonPath(dir: string): Promise<string> {
+  try {
+    const st = await fs.stat(dir);
+    return st.isDirectory() ? path.join(dir, MODEL_JSON) : dir;
+  } catch {
+    throw new SemsliceError('MODEL_NOT_FOUND', `No model at ${dir}: the folder does not exist.`, 'Pass the folder that holds model.json, e.g. models/lenet5-mnist.');
+  }
+}
+
+/**
+ * Load a tfjs LayersModel from a folder (model.json + every weight shard its weightsManifest lists, any number
+ * of groups and shards, as stock tfjs writes them) without tfjs-node. Checks sizes, finiteness and, for models
+ * saved by saveModel, the weights fingerprint; each problem is a SemsliceError naming the file.
+ *
+ * @example
+ * const model = await loadModel('models/lenet5-mnist');
+ */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const file = await modelJsonPath(dir);
+  const j = await readJson(file);
+  const { topology, manifest } = checkLayersModel(j, file);
+  const shards: Shard[] = [];
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  for (const g of manifest) {
+    shards.push(...await readGroup(path.dirname(file), g, file));
+    specs.push(...g.weights);
+  }
+  const weightData = joinAndCheck(shards, specs, file);
+  const userDefinedMetadata = j['userDefinedMetadata'] as Record<string, unknown> | undefined;
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: specs, weightData, userDefinedMetadata, format: 'layers-model' }));
+  } catch (e) {
+    throw new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${(e as Error).message}`,
+      'The topology uses a layer tfjs does not know or its weights do not match the layers: re-save the model with tfjs 4.x.');
+  }
+  const meta = modelMetadata(model);
+  if (meta.weightsFingerprint && meta.weightsFingerprint !== modelFingerprint(model)) {
+    model.dispose();
+    throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: ${shards.map((s) => s.file).join(', ')} do not match the weights fingerprint in ${file}.`,
+      'The weight file was modified or damaged after saving: restore it or re-save the model.');
+  }
+  return model;
+}
+
+/**
+ * The semslice metadata saved with a model (empty object when there is none).
+ *
+ * @example
+ * modelMetadata(await loadModel('models/lenet5-mnist')).accuracy;
+ */
+export function modelMetadata(model: tf.LayersModel): ModelMetadata {
+  const u = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
+  const s = u?.['semslice'];
+  return typeof s === 'object' && s !== null ? { ...(s as ModelMetadata) } : {};
+}

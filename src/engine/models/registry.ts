@@ -1,0 +1,77 @@
+import type * as tf from '@tensorflow/tfjs';
+import { SemsliceError, unknownNameError } from '../errors.js';
+
+/** Options every zoo builder takes. Defaults are resolved by {@link resolveBuildOptions}. */
+export interface BuildOptions {
+  /** Per-sample input shape [height, width, channels]. */
+  inputShape: readonly [number, number, number];
+  /** Number of output classes (units of the "logits" layer). */
+  numClasses: number;
+  /** Seed of every initialiser: the same seed gives byte-identical weights. Default 0. */
+  seed?: number;
+  /** Insert BatchNormalization after each conv/dense hidden layer (conv -> BN -> ReLU). Default false. */
+  batchNorm?: boolean;
+  /** Multiplier on every hidden layer's units/channels (rounded, at least 1). Default 1. */
+  width?: number;
+}
+
+/** BuildOptions with every default filled in. */
+export type ResolvedBuildOptions = Required<BuildOptions>;
+
+/** A zoo entry: a named builder of a fresh, seeded tf.LayersModel. */
+export interface ModelEntry {
+  name: string;
+  description: string;
+  build(opts: ResolvedBuildOptions): tf.LayersModel;
+}
+
+const registry = new Map<string, ModelEntry>();
+
+/**
+ * Add a model builder to the zoo. Names are unique: re-registering fails unless `{ override: true }`.
+ *
+ * @example
+ * registerModel({ name: 'tiny', description: 'one dense layer', build: (o) => myBuilder(o) });
+ */
+export function registerModel(entry: ModelEntry, opts: { override?: boolean } = {}): void {
+  if (!entry.name || !/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) {
+    throw new SemsliceError('BAD_MODEL_NAME', `Model name "${entry.name}" is not valid.`, 'Use lower-case letters, digits and dashes, e.g. "my-cnn".');
+  }
+  if (registry.has(entry.name) && !opts.override) {
+    throw new SemsliceError('DUPLICATE_MODEL', `A model named "${entry.name}" is already registered.`, 'Pick another name or pass { override: true }.');
+  }
+  registry.set(entry.name, entry);
+}
+
+/** Names and descriptions of all registered models, in registration order. */
+export function listModels(): Array<{ name: string; description: string }> {
+  return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
+}
+
+/** The entry registered under name; unknown names throw UNKNOWN_MODEL with a "did you mean". */
+export function getModelEntry(name: string): ModelEntry {
+  const e = registry.get(name);
+  if (!e) throw unknownNameError('UNKNOWN_MODEL', 'model', name, [...registry.keys()]);
+  return e;
+}
+
+/** Fill defaults and validate build options (SemsliceError BAD_BUILD_OPTIONS naming the field). */
+export function resolveBuildOptions(opts: BuildOptions): ResolvedBuildOptions {
+  const shape = opts.inputShape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new SemsliceError('BAD_BUILD_OPTIONS', `inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}.`,
+      'Pass e.g. { inputShape: [28, 28, 1] } (dataset.sampleShape).');
+  }
+  if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2) {
+    throw new SemsliceError('BAD_BUILD_OPTIONS', `numClasses must be an integer >= 2, got ${opts.numClasses}.`, 'Pass dataset.numClasses.');
+  }
+  const width = opts.width ?? 1;
+  if (!(width > 0) || !Number.isFinite(width)) {
+    throw new SemsliceError('BAD_BUILD_OPTIONS', `width must be a positive number, got ${opts.width}.`, 'Use 1 for the standard size, 0.5 for half.');
+  }
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed)) {
+    throw new SemsliceError('BAD_BUILD_OPTIONS', `seed must be an integer, got ${opts.seed}.`, 'Pass e.g. { seed: 42 }.');
+  }
+  return { inputShape: [shape[0], shape[1], shape[2]], numClasses: opts.numClasses, seed, batchNorm: opts.batchNorm ?? false, width };
+}
