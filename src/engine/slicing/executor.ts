@@ -1,0 +1,173 @@
+/**
+ * The forward executor: one mechanism that runs a LayersModel's layer graph on concrete tensors (inference mode) and
+ * lets profiling, masking and evaluation act at the sites (sites.ts): multiply a 0/1 neuron mask into a site's read
+ * value, add a perturbation there (differentiating w.r.t. a zero perturbation gives dz/da at every site in one
+ * backward pass), and tap the read values. Logits are read before any final softmax.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError, unknownNameError } from '../errors.js';
+import type { Dataset } from '../data/types.js';
+import { logitsSource, modelGraph, siteReads, type GraphStep, type SiteRead } from './sites.js';
+
+export interface ForwardOptions {
+  /** Per site name, a 0/1 (or any weight) vector over its neurons, multiplied into the site's read value. */
+  masks?: Record<string, Float32Array>;
+  /** Per site name, a tensor of the read value's shape added at the read point (after the mask). */
+  perturb?: Record<string, tf.Tensor>;
+  /** Return each site's read value (after mask and perturbation). Default false. */
+  taps?: boolean;
+}
+
+export interface ForwardResult {
+  /** Pre-softmax logits [batch, classes]. */
+  logits: tf.Tensor2D;
+  /** Site name -> read value ([b, units] or [b, h, w, channels]); empty unless `taps` was set. */
+  taps: Record<string, tf.Tensor>;
+}
+
+/** An activation object that tfjs layers treat as "linear" (used to evaluate a fused-softmax classifier). */
+const LINEAR = { getClassName: () => 'linear', apply: (x: tf.Tensor) => x };
+
+function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean): tf.Tensor[] {
+  const kwargs: Record<string, unknown> = { ...step.callArgs, training: false };
+  delete kwargs['mask'];
+  const layer = step.layer as unknown as { activation: unknown; call(x: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor | tf.Tensor[] };
+  const saved = layer.activation;
+  if (withoutActivation) layer.activation = LINEAR;
+  try {
+    const out = layer.call(inputs.length === 1 ? inputs[0]! : inputs, kwargs);
+    return Array.isArray(out) ? out : [out];
+  } finally {
+    if (withoutActivation) layer.activation = saved;
+  }
+}
+
+function checkInput(model: tf.LayersModel, x: tf.Tensor): void {
+  const want = modelGraph(model).inputShape;
+  const got = x.shape.slice(1);
+  if (got.length !== want.length || want.some((d, i) => d !== null && d !== got[i])) {
+    throw new SemsliceError('BAD_INPUT_SHAPE', `Input of shape [${x.shape.join(', ')}] does not fit model "${model.name}", which takes [batch, ${want.map((d) => d ?? '?').join(', ')}].`,
+      'Use data whose sample shape matches the model input (or a model built for this data).');
+  }
+}
+
+function checkSiteMap(model: tf.LayersModel, reads: SiteRead[], what: string, map: Record<string, { length?: number }> | undefined): void {
+  if (!map) return;
+  const names = reads.map((r) => r.site.name);
+  for (const [name, v] of Object.entries(map)) {
+    const r = reads.find((s) => s.site.name === name);
+    if (!r) throw unknownNameError('UNKNOWN_SITE', `site in ${what} for model "${model.name}"`, name, names);
+    if (what === 'masks' && v.length !== r.site.neurons) {
+      throw new SemsliceError('BAD_MASK', `Mask for site "${name}" has ${v.length} entries; the site has ${r.site.neurons} neurons.`,
+        'Give one 0/1 value per neuron of the site.');
+    }
+  }
+}
+
+/**
+ * Run the model on x (inference mode: Dropout off, BatchNormalization with moving statistics), with optional masks,
+ * perturbations and taps at the sites. Runs inside tf.tidy: only the returned tensors survive; they belong to the
+ * caller. Differentiable (use it inside tf.grads).
+ *
+ * @example
+ * const { logits, taps } = forward(model, x, { masks: { fc1: mask }, taps: true });
+ * logits.dispose(); Object.values(taps).forEach((t) => t.dispose());
+ */
+export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions = {}): ForwardResult {
+  const g = modelGraph(model);
+  const reads = siteReads(model);
+  const src = logitsSource(model);
+  checkInput(model, x);
+  checkSiteMap(model, reads, 'masks', opts.masks);
+  checkSiteMap(model, reads, 'perturb', opts.perturb);
+  const readAt = new Map(reads.map((r) => [r.tensorId, r.site]));
+  return tf.tidy(() => {
+    const values = new Map<number, tf.Tensor>([[g.inputIds[0]!, x]]);
+    const taps: Record<string, tf.Tensor> = {};
+    for (const step of g.steps) {
+      if (src.mode === 'input' && step.layer.name === src.layer) continue;
+      const inputs = step.inputIds.map((id) => values.get(id));
+      if (inputs.some((t) => t === undefined)) continue;
+      const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer);
+      step.outputIds.forEach((id, k) => {
+        let v = outs[k]!;
+        const site = readAt.get(id);
+        if (site) {
+          const m = opts.masks?.[site.name];
+          if (m) v = tf.mul(v, tf.tensor1d(m, 'float32'));
+          const p = opts.perturb?.[site.name];
+          if (p) v = tf.add(v, p);
+          if (opts.taps) taps[site.name] = v;
+        }
+        values.set(id, v);
+      });
+    }
+    const logits = values.get(src.tensorId);
+    if (!logits || logits.rank !== 2) {
+      throw new SemsliceError('BAD_MODEL', `Model "${model.name}" logits ${logits ? `have shape [${logits.shape.join(', ')}]` : 'could not be computed'}.`,
+        'semslice needs a classifier whose output is [batch, classes].');
+    }
+    return { logits: logits as tf.Tensor2D, taps };
+  });
+}
+
+/**
+ * Pre-softmax logits of the model on x, with optional neuron masks. The tensor belongs to the caller.
+ *
+ * @example
+ * const z = logitsOf(model, x, { fc1: mask }); z.dispose();
+ */
+export function logitsOf(model: tf.LayersModel, x: tf.Tensor4D, masks?: Record<string, Float32Array>): tf.Tensor2D {
+  return forward(model, x, masks ? { masks } : {}).logits;
+}
+
+export interface MaskedPrediction {
+  /** Fraction of samples whose argmax logit equals the label. */
+  accuracy: number;
+  /** Accuracy per class label; NaN for a class with no samples. */
+  perClass: number[];
+  /** Samples per class label. */
+  counts: number[];
+  /** Predicted label per sample, in view order. */
+  predictions: Int32Array;
+}
+
+/**
+ * Accuracy of the masked model on a dataset (argmax of the logits vs labels), batch by batch.
+ *
+ * @example
+ * const { accuracy, perClass } = predictMasked(model, data.test, { fc1: mask }, 256);
+ */
+export function predictMasked(model: tf.LayersModel, data: Dataset, masks: Record<string, Float32Array> | undefined, batchSize = 256): MaskedPrediction {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new SemsliceError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`, 'Use e.g. 256.');
+  }
+  const k = data.numClasses;
+  const predictions = new Int32Array(data.size);
+  const correct = new Array<number>(k).fill(0);
+  const counts = new Array<number>(k).fill(0);
+  for (const batch of data.batches(batchSize)) {
+    const pred = tf.tidy(() => {
+      try {
+        return tf.argMax(logitsOf(model, batch.xs, masks), 1).dataSync() as Int32Array;
+      } finally {
+        batch.xs.dispose();
+        batch.ys.dispose();
+      }
+    });
+    for (let i = 0; i < pred.length; i++) {
+      const at = batch.positions[i]!;
+      const y = data.label(at);
+      predictions[at] = pred[i]!;
+      counts[y]!++;
+      if (pred[i] === y) correct[y]!++;
+    }
+  }
+  const total = correct.reduce((a, b) => a + b, 0);
+  return {
+    accuracy: data.size ? total / data.size : NaN,
+    perClass: correct.map((c, i) => (counts[i] ? c / counts[i]! : NaN)),
+    counts,
+    predictions,
+  };
+}
