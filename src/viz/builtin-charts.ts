@@ -1,0 +1,20 @@
+/**
+ * The built-in chart registry entries, in one list (the registry seeds itself from it). Adding a built-in chart:
+ * write the builder in its own file, add its entry here, add a test in test/viz.
+ */
+import { componentsChart } from './components-chart.js';
+import { criticalNeuronsChart } from './critical-neurons.js';
+import { fidelityCurves } from './fidelity-curves.js';
+import { perClassAccuracy } from './per-class-accuracy.js';
+import { similarityHeatmap } from './similarity-heatmap.js';
+import { trainingCurves } from './training-curves.js';
+import type { ChartEntry } from './registry.js';
+
+export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  { name: 'critical-neurons', description: 'Critical neurons per class and site, stacked by category. Input: SliceJSON.', build: criticalNeuronsChart },
+  { name: 'similarity-heatmap', description: 'Class x class Jaccard similarity of critical sets (overall or { site }). Input: SliceJSON.', build: similarityHeatmap },
+  { name: 'components', description: 'Semantic components: member classes and neurons per site. Input: SliceJSON.', build: componentsChart },
+  { name: 'fidelity-curves', description: 'RQ1: accuracy % against CR % per method and metric. Input: FidelityRow[].', build: fidelityCurves },
+  { name: 'training-curves', description: 'Loss and accuracy per epoch, train and validation. Input: TrainHistory or EpochMetrics[].', build: trainingCurves },
+  { name: 'per-class-accuracy', description: 'Grouped bars of accuracy per class. Input: { classNames, series: [{ name, perClass }] }.', build: perClassAccuracy },
+];

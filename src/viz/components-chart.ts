@@ -1,0 +1,115 @@
+/**
+ * Semantic components (DESIGN.md section 3, "Merging"): which classes each component holds, and how many neurons
+ * each component's slice has per site.
+ */
+import { SemsliceError } from '../engine/errors.js';
+import type { SliceJSON } from '../engine/slicing/types.js';
+import { baseSpec, labelAngleFor, nominalRange, round } from './theme.js';
+import type { SizeOptions, VegaLiteSpec } from './types.js';
+import { assertSlice } from './validate.js';
+
+/** Options of {@link componentsChart}. */
+export interface ComponentsChartOptions extends SizeOptions {
+  /** Pixels per matrix cell (default 30). */
+  cellSize?: number;
+}
+
+/** Label of component k: "C1" ... (1-based, in the slice's component order). */
+export function componentLabel(k: number): string {
+  return `C${k + 1}`;
+}
+
+/** Membership rows: one per (component, class) pair where the class belongs to the component. */
+export function componentMembership(slice: SliceJSON): { component: string; class: string; classes: number }[] {
+  return slice.components.flatMap((comp, k) => comp.classes.map((c) => ({
+    component: componentLabel(k), class: slice.classNames[c] ?? `class ${c}`, classes: comp.classes.length,
+  })));
+}
+
+/** Neuron rows: one per (component, site) with the size of the component's critical set at that site. */
+export function componentNeurons(slice: SliceJSON): { component: string; members: string; site: string; neurons: number; sharePct: number }[] {
+  return slice.components.flatMap((comp, k) => {
+    const members = comp.classes.map((c) => slice.classNames[c] ?? `class ${c}`).join(', ');
+    return slice.sites.map((s) => {
+      const n = comp.neurons[s.name]?.length ?? 0;
+      return { component: componentLabel(k), members, site: s.name, neurons: n, sharePct: round((100 * n) / s.neurons, 2) };
+    });
+  });
+}
+
+/**
+ * Two panels side by side: left, a class x component membership matrix (filled cell = class belongs to the
+ * component); right, a component x site matrix whose cells give the component's critical neurons at that site
+ * (count printed, colour = percent of the site's neurons).
+ *
+ * @example
+ * const spec = componentsChart(slice.toJSON());
+ */
+export function componentsChart(slice: SliceJSON, opts: ComponentsChartOptions = {}): VegaLiteSpec {
+  assertSlice(slice, 'componentsChart');
+  if (!Array.isArray(slice.components) || slice.components.length === 0) {
+    throw new SemsliceError('VIZ_BAD_INPUT', 'componentsChart(): the slice has no semantic components.',
+      'Components are made by merging classes (tau); re-create the slice with slice() rather than editing its JSON.');
+  }
+  const cell = opts.cellSize ?? 30;
+  const comps = slice.components.map((_, k) => componentLabel(k));
+  const sites = slice.sites.map((s) => s.name);
+  const compAxis = { field: 'component', type: 'nominal', title: 'component', sort: comps, axis: { labelAngle: 0 } };
+  const tau = slice.params.tau;
+  return {
+    ...baseSpec(opts.title ?? 'Semantic components', `${comps.length} semantic components over ${slice.classNames.length} classes and ${sites.length} sites.`,
+      `classes merged by average linkage, cut at τ = ${tau}`),
+    hconcat: [
+      {
+        title: 'classes per component',
+        data: { values: componentMembership(slice) },
+        width: opts.width ?? cell * comps.length,
+        height: opts.height ?? cell * slice.classNames.length,
+        mark: { type: 'rect', stroke: 'white' },
+        encoding: {
+          x: compAxis,
+          y: { field: 'class', type: 'nominal', title: 'class', sort: slice.classNames, scale: { domain: slice.classNames } },
+          color: { field: 'component', type: 'nominal', sort: comps, scale: { domain: comps, range: nominalRange(comps.length) }, legend: null },
+          tooltip: [
+            { field: 'class', type: 'nominal', title: 'class' },
+            { field: 'component', type: 'nominal', title: 'component' },
+            { field: 'classes', type: 'quantitative', title: 'classes in component' },
+          ],
+        },
+      },
+      {
+        title: 'critical neurons per site',
+        data: { values: componentNeurons(slice) },
+        width: Math.max(cell * sites.length, 120),
+        height: cell * comps.length,
+        encoding: {
+          x: { field: 'site', type: 'nominal', title: 'site', sort: sites, axis: { labelAngle: labelAngleFor(sites, Math.max(cell, 120 / sites.length)) } },
+          y: compAxis,
+        },
+        layer: [
+          {
+            mark: { type: 'rect', stroke: 'white' },
+            encoding: {
+              color: { field: 'sharePct', type: 'quantitative', title: '% of site neurons', scale: { scheme: 'viridis', domain: [0, 100] } },
+              tooltip: [
+                { field: 'component', type: 'nominal', title: 'component' },
+                { field: 'members', type: 'nominal', title: 'classes' },
+                { field: 'site', type: 'nominal', title: 'site' },
+                { field: 'neurons', type: 'quantitative', title: 'critical neurons' },
+                { field: 'sharePct', type: 'quantitative', title: '% of site', format: '.1f' },
+              ],
+            },
+          },
+          {
+            mark: { type: 'text', fontSize: 10 },
+            encoding: {
+              text: { field: 'neurons', type: 'quantitative' },
+              color: { condition: { test: 'datum.sharePct < 60', value: 'white' }, value: 'black' },
+            },
+          },
+        ],
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  };
+}

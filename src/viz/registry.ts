@@ -1,0 +1,71 @@
+/**
+ * The chart registry: every chart builder under a name, so notebooks, magics, the CLI and later features can build
+ * charts by name (`%%chart fidelity`) and add their own. Built-ins come from builtin-charts.ts.
+ */
+import { SemsliceError, unknownNameError } from '../engine/errors.js';
+import { BUILTIN_CHARTS } from './builtin-charts.js';
+import type { VegaLiteSpec } from './types.js';
+
+/** A registered chart: a name, one line of help, and a pure builder from a result to a Vega-Lite spec. */
+export interface ChartEntry<I = never, O = never> {
+  /** Kebab-case name, e.g. "fidelity-curves". */
+  name: string;
+  /** One line: what the chart shows and what input it takes. */
+  description: string;
+  build: (input: I, opts?: O) => VegaLiteSpec;
+}
+
+/** Options of {@link registerChart}. */
+export interface RegisterChartOptions {
+  /** Replace an existing entry of the same name (default false: a duplicate name throws). */
+  override?: boolean;
+}
+
+type AnyEntry = ChartEntry<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const charts = new Map<string, AnyEntry>(BUILTIN_CHARTS.map((e) => [e.name, e]));
+
+/**
+ * Adds a chart builder to the registry.
+ *
+ * @example
+ * registerChart({ name: 'prune-iterations', description: 'CR per pruning iteration', build: (rows: Row[]) => spec });
+ * buildChart('prune-iterations', rows);
+ */
+export function registerChart<I, O>(entry: ChartEntry<I, O>, opts: RegisterChartOptions = {}): void {
+  if (!entry || typeof entry.name !== 'string' || !NAME.test(entry.name)) {
+    throw new SemsliceError('VIZ_BAD_CHART_NAME', `Invalid chart name ${JSON.stringify(entry?.name)}.`,
+      'Use a kebab-case name: lower-case letters and digits separated by single dashes, e.g. "fidelity-curves".');
+  }
+  if (typeof entry.build !== 'function') {
+    throw new SemsliceError('VIZ_BAD_CHART', `Chart "${entry.name}" has no build function.`, 'Pass { name, description, build: (input, opts) => spec }.');
+  }
+  if (charts.has(entry.name) && !opts.override) {
+    throw new SemsliceError('VIZ_DUPLICATE_CHART', `A chart named "${entry.name}" is already registered.`,
+      'Pick another name, or pass { override: true } to replace it on purpose.');
+  }
+  charts.set(entry.name, entry as AnyEntry);
+}
+
+/** Removes a chart (for tests and plugins that clean up); returns whether it existed. */
+export function unregisterChart(name: string): boolean {
+  return charts.delete(name);
+}
+
+/**
+ * Builds the spec of a registered chart. Unknown names throw a SemsliceError that suggests the closest name.
+ *
+ * @example
+ * const spec = buildChart('similarity-heatmap', slice.toJSON(), { site: 'fc1' });
+ */
+export function buildChart(name: string, input: unknown, opts?: unknown): VegaLiteSpec {
+  const entry = charts.get(name);
+  if (!entry) throw unknownNameError('VIZ_UNKNOWN_CHART', 'chart', name, [...charts.keys()].sort());
+  return entry.build(input, opts);
+}
+
+/** Names and descriptions of all registered charts, sorted by name. */
+export function listCharts(): { name: string; description: string }[] {
+  return [...charts.values()].map((e) => ({ name: e.name, description: e.description })).sort((a, b) => (a.name < b.name ? -1 : 1));
+}

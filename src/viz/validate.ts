@@ -1,0 +1,50 @@
+/**
+ * Cheap shape checks on builder inputs, so a wrong argument fails with a SemsliceError naming the problem instead
+ * of a TypeError deep inside a builder (or, worse, an empty chart).
+ */
+import { SemsliceError } from '../engine/errors.js';
+import type { SliceJSON } from '../engine/slicing/types.js';
+
+/** Throws unless `x` looks like a SliceJSON (format tag, class names, sites). */
+export function assertSlice(x: unknown, fn: string): asserts x is SliceJSON {
+  const s = x as Partial<SliceJSON> | null;
+  if (!s || typeof s !== 'object' || s.format !== 'semslice.slice' || !Array.isArray(s.classNames) || !Array.isArray(s.sites)) {
+    throw new SemsliceError(
+      'VIZ_BAD_INPUT',
+      `${fn}() expects a SliceJSON (format "semslice.slice"), got ${describe(x)}.`,
+      'Pass slice.toJSON() or the parsed contents of a slice file.',
+    );
+  }
+}
+
+/** Throws unless `x` is a non-empty array. */
+export function assertNonEmptyArray(x: unknown, fn: string, what: string, hint: string): asserts x is unknown[] {
+  if (!Array.isArray(x) || x.length === 0) {
+    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}() needs a non-empty array of ${what}, got ${describe(x)}.`, hint);
+  }
+}
+
+/** Throws unless `v` is a finite number. */
+export function assertFinite(v: unknown, fn: string, where: string): asserts v is number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}(): ${where} is ${describe(v)}, expected a finite number.`,
+      'Check the result the chart is built from; NaN usually means an empty class or a failed run.');
+  }
+}
+
+/** Throws unless `m` is an n x n matrix of finite numbers. */
+export function assertSquare(m: unknown, n: number, fn: string, what: string): asserts m is number[][] {
+  const ok = Array.isArray(m) && m.length === n && m.every((r) => Array.isArray(r) && r.length === n);
+  if (!ok) {
+    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}(): ${what} is not a ${n} x ${n} matrix (one row and column per class).`,
+      'The slice file may be corrupt or from another model; re-create it with slice().');
+  }
+}
+
+/** Short description of a value for error messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === 'object') return `an object with keys [${Object.keys(x as object).slice(0, 6).join(', ')}]`;
+  return `${typeof x} ${String(x)}`;
+}
