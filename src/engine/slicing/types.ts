@@ -61,6 +61,10 @@ export interface SliceParams {
   tau: number;
   onlyCorrect: boolean;
   maxPerClass: number | null;
+  /** Added by the slicing engine: seed used for any random choice while profiling (recorded, optional). */
+  seed?: number;
+  /** Added by the slicing engine: profiling batch size (sums are accumulated per batch, so it is recorded). */
+  batchSize?: number;
 }
 
 /** A semantic component: a group of classes and, per site, the union of their critical neurons. */
@@ -88,7 +92,17 @@ export interface SliceJSON {
   version: 1;
   params: SliceParams;
   classNames: string[];
+  /**
+   * Added by the slicing engine: the class labels the per-class arrays below belong to, in order (a slice for a
+   * class subset keeps only those). Absent = all labels 0..classNames.length-1.
+   */
+  classes?: number[];
   sites: SiteInfo[];
+  /**
+   * Added by the slicing engine: site -> sorted neuron indices of the slice when it is not simply the union of the
+   * per-class critical sets (results of intersect/minus). Absent = that union.
+   */
+  selection?: Record<string, number[]>;
   /** site -> per class label, sorted indices of its critical neurons. */
   critical: Record<string, number[][]>;
   /** site -> per class label, normalised scores (sum 1 per class), one per neuron. */

@@ -1,0 +1,149 @@
+/**
+ * Contribution metrics (DESIGN.md section 3) as a registry: a metric turns raw profiling statistics into one score
+ * per (class, neuron) of a site. Selection never branches on the metric (criteria apart from mechanism).
+ */
+import { SemsliceError, unknownNameError } from '../errors.js';
+import type { ProfileStatsData } from './types.js';
+
+type RawMetric = 'avg' | 'var' | 'taylor' | 'deeplift';
+const RAW: readonly RawMetric[] = ['avg', 'var', 'taylor', 'deeplift'];
+
+/** A contribution metric. Scores may be of any sign and scale: the framework applies abs and normalises. */
+export interface MetricDef {
+  name: string;
+  /** Per-class scores of one site: row-major [numClasses x neurons]. */
+  score(stats: ProfileStatsData, site: string): Float32Array;
+  /** Scores of one site over all profiled data (for the global top-k baseline): [neurons]. */
+  scoreGlobal(stats: ProfileStatsData, site: string): Float32Array;
+  description?: string;
+}
+
+const registry = new Map<string, MetricDef>();
+
+/**
+ * Register a contribution metric. Names are unique unless `{ override: true }`.
+ *
+ * @example
+ * registerMetric({ name: 'avg2', description: 'squared mean',
+ *   score: (s, site) => s.stats.avg[site]!.map((v) => v * v),
+ *   scoreGlobal: (s, site) => s.global.avg[site]!.map((v) => v * v) });
+ */
+export function registerMetric(def: MetricDef, opts: { override?: boolean } = {}): void {
+  if (!def.name || typeof def.score !== 'function' || typeof def.scoreGlobal !== 'function') {
+    throw new SemsliceError('BAD_METRIC', 'registerMetric() needs { name, score, scoreGlobal }.', 'Pass a name and two score functions.');
+  }
+  if (registry.has(def.name) && !opts.override) {
+    throw new SemsliceError('DUPLICATE_METRIC', `Metric "${def.name}" is already registered.`, 'Pass { override: true } to replace it.');
+  }
+  registry.set(def.name, def);
+}
+
+/** The registered metric names, built-ins first. */
+export function listMetrics(): string[] {
+  return [...registry.keys()];
+}
+
+/** Look a metric up by name; unknown names get a did-you-mean error listing the choices. */
+export function getMetric(name: string): MetricDef {
+  const def = registry.get(name);
+  if (!def) throw unknownNameError('UNKNOWN_METRIC', 'metric', String(name), listMetrics());
+  return def;
+}
+
+/**
+ * abs + normalise each row of a [rows x n] matrix to sum 1. A row whose scores are all zero (no signal) stays all
+ * zero, so it selects no neuron instead of an arbitrary one.
+ */
+export function normaliseRows(raw: ArrayLike<number>, rows: number, n: number): Float32Array {
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.abs(raw[r * n + i]!);
+    if (sum === 0 || !Number.isFinite(sum)) {
+      if (!Number.isFinite(sum)) {
+        throw new SemsliceError('NON_FINITE_SCORES', `Scores of row ${r} are not finite.`, 'Check the model for NaN/Inf activations or gradients.');
+      }
+      continue;
+    }
+    for (let i = 0; i < n; i++) out[r * n + i] = Math.abs(raw[r * n + i]!) / sum;
+  }
+  return out;
+}
+
+function siteNeurons(stats: ProfileStatsData, site: string): number {
+  const s = stats.sites.find((x) => x.name === site);
+  if (!s) throw unknownNameError('UNKNOWN_SITE', 'site', site, stats.sites.map((x) => x.name));
+  return s.neurons;
+}
+
+function rawTable(stats: ProfileStatsData, m: RawMetric, site: string, global: boolean): Float32Array {
+  const t = (global ? stats.global : stats.stats)[m]?.[site];
+  if (!t) {
+    throw new SemsliceError('MISSING_STATS', `The profile has no "${m}" statistics for site "${site}".`,
+      `Profile with metrics including "${m}" (or all metrics, the default).`);
+  }
+  return t;
+}
+
+for (const m of RAW) {
+  registerMetric({
+    name: m,
+    description: `the profile's ${m} statistic`,
+    score: (stats, site) => rawTable(stats, m, site, false),
+    scoreGlobal: (stats, site) => rawTable(stats, m, site, true),
+  });
+}
+
+// ens (D): mean of the four normalised scores; a row where some metric has no signal sums to < 1, and the framework
+// renormalises it, so ens rows sum to 1 like every other metric.
+registerMetric({
+  name: 'ens',
+  description: 'mean of the normalised avg, var, taylor and deeplift scores',
+  score: (stats, site) => ensOf(stats, site, false),
+  scoreGlobal: (stats, site) => ensOf(stats, site, true),
+});
+
+function ensOf(stats: ProfileStatsData, site: string, global: boolean): Float32Array {
+  const n = siteNeurons(stats, site);
+  const rows = global ? 1 : stats.numClasses;
+  const acc = new Float64Array(rows * n);
+  for (const m of RAW) {
+    const norm = normaliseRows(rawTable(stats, m, site, global), rows, n);
+    for (let i = 0; i < acc.length; i++) acc[i]! += norm[i]! / RAW.length;
+  }
+  return Float32Array.from(acc);
+}
+
+/**
+ * Normalised per-class scores for every site: site -> Float32Array [numClasses x neurons], each row abs-normalised
+ * to sum 1 (an all-zero row stays all zero).
+ *
+ * @example
+ * const s = scoresFrom(stats, 'taylor'); s['fc1'][c * neurons + i]; // share of neuron i in class c
+ */
+export function scoresFrom(stats: ProfileStatsData, metric: string): Record<string, Float32Array> {
+  const def = getMetric(metric);
+  const out: Record<string, Float32Array> = {};
+  for (const site of stats.sites) {
+    out[site.name] = normaliseRows(checkLength(def.score(stats, site.name), stats.numClasses * site.neurons, metric, site.name), stats.numClasses, site.neurons);
+  }
+  return out;
+}
+
+/** Normalised scores over all data, per site: site -> Float32Array [neurons] summing to 1 (or all zero). */
+export function globalScoresFrom(stats: ProfileStatsData, metric: string): Record<string, Float32Array> {
+  const def = getMetric(metric);
+  const out: Record<string, Float32Array> = {};
+  for (const site of stats.sites) {
+    out[site.name] = normaliseRows(checkLength(def.scoreGlobal(stats, site.name), site.neurons, metric, site.name), 1, site.neurons);
+  }
+  return out;
+}
+
+function checkLength(a: Float32Array, want: number, metric: string, site: string): Float32Array {
+  if (a.length !== want) {
+    throw new SemsliceError('BAD_SCORES', `Metric "${metric}" returned ${a.length} scores for site "${site}", expected ${want}.`,
+      'A metric returns one score per (class, neuron), row-major by class.');
+  }
+  return a;
+}

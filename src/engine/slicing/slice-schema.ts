@@ -1,0 +1,125 @@
+/**
+ * The slice file format: SliceState <-> SliceJSON, deterministic text, and validation against
+ * schema/slice.schema.json (JSON Schema draft-07, checked with ajv) plus the consistency checks a schema cannot
+ * express (array lengths, index ranges, derived fields matching the critical sets).
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { SemsliceError } from '../errors.js';
+import { buildState, type SliceState } from './slice-state.js';
+import type { CriticalSets } from './selection.js';
+import type { SliceJSON } from './types.js';
+
+/** Scores are written with this many significant digits: loading and saving again reproduces the same text. */
+export const SCORE_DIGITS = 7;
+
+let validator: ValidateFunction | null = null;
+
+/** The slice JSON schema, read from the package's schema/ folder (works from src/ and dist/ alike). */
+export function sliceSchema(): object {
+  return JSON.parse(readFileSync(new URL('../../../schema/slice.schema.json', import.meta.url), 'utf8')) as object;
+}
+
+function getValidator(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(sliceSchema());
+  return validator;
+}
+
+function round(x: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(SCORE_DIGITS));
+}
+
+function indices(flags: Uint8Array, from: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (flags[from + i]) out.push(i);
+  return out;
+}
+
+/** The JSON form, keys in a fixed order (JSON.stringify keeps insertion order, so the text is deterministic). */
+export function stateToJSON(st: SliceState): SliceJSON {
+  const bySite = <T>(f: (name: string, n: number) => T): Record<string, T> =>
+    Object.fromEntries(st.sites.map((s) => [s.name, f(s.name, s.neurons)]));
+  const rows = st.classes.length;
+  const p = st.params;
+  const json: SliceJSON = {
+    format: 'semslice.slice',
+    version: 1,
+    params: {
+      method: p.method, metric: p.metric, theta: p.theta, k: p.k, tau: p.tau, onlyCorrect: p.onlyCorrect, maxPerClass: p.maxPerClass,
+      ...(p.seed !== undefined ? { seed: p.seed } : {}),
+      ...(p.batchSize !== undefined ? { batchSize: p.batchSize } : {}),
+    },
+    classNames: [...st.classNames],
+    classes: [...st.classes],
+    sites: st.sites.map((s) => ({ name: s.name, kind: s.kind, neurons: s.neurons, readLayer: s.readLayer, followers: [...s.followers] })),
+    critical: bySite((name, n) => Array.from({ length: rows }, (_, r) => indices(st.critical[name]!, r * n, n))),
+    ...(st.selection ? { selection: bySite((name, n) => indices(st.selection![name]!, 0, n)) } : {}),
+    scores: bySite((name, n) => Array.from({ length: rows }, (_, r) => Array.from(st.scores[name]!.subarray(r * n, (r + 1) * n), round))),
+    categories: bySite((name) => [...st.categories[name]!]),
+    similarity: { perSite: bySite((name) => st.similarity.perSite[name]!.map((r) => [...r])), overall: st.similarity.overall.map((r) => [...r]) },
+    components: st.components.map((c) => ({ classes: [...c.classes], neurons: bySite((name) => [...c.neurons[name]!]) })),
+    counts: [...st.counts],
+    fingerprints: { model: st.fingerprints.model, data: st.fingerprints.data },
+  };
+  return json;
+}
+
+/** Deterministic file text: compact JSON plus a final newline. */
+export function stringifySlice(json: SliceJSON): string {
+  return `${JSON.stringify(json)}\n`;
+}
+
+function invalid(what: string, source: string): SemsliceError {
+  return new SemsliceError('INVALID_SLICE_FILE', `${source} is not a valid semslice slice: ${what}.`,
+    'Load a file written by Slice.save() (format "semslice.slice", version 1); re-create it with slice() if it was edited or damaged.');
+}
+
+/** Validate against the schema; throws SemsliceError listing the first problems (JSON pointer + reason). */
+export function validateSliceJSON(json: unknown, source = 'The slice'): asserts json is SliceJSON {
+  const v = getValidator();
+  if (v(json)) return;
+  const errs = (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  const more = (v.errors?.length ?? 0) > 3 ? ` (and ${(v.errors!.length - 3)} more)` : '';
+  throw invalid(errs.join('; ') + more, source);
+}
+
+/** Rebuild a SliceState from validated JSON; derived fields are recomputed and must match the file. */
+export function stateFromJSON(json: SliceJSON, source = 'The slice'): SliceState {
+  const classes = json.classes ?? json.classNames.map((_, i) => i);
+  const rows = classes.length;
+  const critical: CriticalSets = {};
+  const scores: Record<string, Float64Array> = {};
+  let selection: Record<string, Uint8Array> | null = null;
+  for (const s of json.sites) {
+    const n = s.neurons;
+    const crit = json.critical[s.name];
+    const sc = json.scores[s.name];
+    if (!crit || crit.length !== rows) throw invalid(`critical["${s.name}"] must have ${rows} rows`, source);
+    if (!sc || sc.length !== rows || sc.some((r) => r.length !== n)) throw invalid(`scores["${s.name}"] must be ${rows} rows of ${n}`, source);
+    const f = new Uint8Array(rows * n);
+    crit.forEach((list, r) => list.forEach((i) => {
+      if (i >= n) throw invalid(`critical["${s.name}"][${r}] has neuron ${i}, but the site has ${n}`, source);
+      f[r * n + i] = 1;
+    }));
+    critical[s.name] = f;
+    scores[s.name] = Float64Array.from(sc.flat());
+    if (json.selection) {
+      const list = json.selection[s.name];
+      if (!list || list.some((i) => i >= n)) throw invalid(`selection["${s.name}"] is missing or out of range`, source);
+      selection ??= {};
+      selection[s.name] = new Uint8Array(n);
+      for (const i of list) selection[s.name]![i] = 1;
+    }
+  }
+  if (json.counts.length !== json.classNames.length) throw invalid(`counts must have ${json.classNames.length} entries`, source);
+  if (classes.some((c) => c >= json.classNames.length)) throw invalid('classes holds a label beyond classNames', source);
+  const st = buildState({
+    params: { ...json.params }, classNames: [...json.classNames], sites: json.sites.map((s) => ({ ...s, followers: [...s.followers] })),
+    classes: [...classes], critical, scores, selection, counts: [...json.counts], fingerprints: { ...json.fingerprints },
+  });
+  const again = stateToJSON(st);
+  for (const key of ['categories', 'similarity', 'components'] as const) {
+    if (JSON.stringify(again[key]) !== JSON.stringify(json[key])) throw invalid(`"${key}" does not match the critical sets`, source);
+  }
+  return st;
+}
