@@ -1,0 +1,63 @@
+/**
+ * One loader per backend: import what it needs, switch tfjs to it, report success or why not. Loaders never
+ * throw for an unavailable backend (initBackend decides whether that is an error or a fallback).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmPatches } from './wasm-patches.js';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export type LoadResult =
+  | { ok: true; detail: string; simd?: boolean; threads?: number }
+  | { ok: false; why: string };
+
+/** Names of the optional native packages, GPU build first (module specifiers kept out of TS's resolution). */
+export const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+const dynamicImport = (name: string): Promise<unknown> => import(name);
+
+function firstLine(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') return 'not installed';
+  return String(err?.message ?? e).split('\n')[0]!.slice(0, 200);
+}
+
+/** tfjs-node(-gpu): catches both "module not found" and "native addon not found" (installed without scripts). */
+export async function loadTensorflow(): Promise<LoadResult> {
+  const why: string[] = [];
+  for (const pkg of TFJS_NODE_PACKAGES) {
+    try {
+      await dynamicImport(pkg);
+      if (await tf.setBackend('tensorflow')) return { ok: true, detail: pkg };
+      why.push(`${pkg}: loaded but the 'tensorflow' backend did not initialise`);
+    } catch (e) {
+      why.push(`${pkg}: ${firstLine(e)}`);
+    }
+  }
+  return { ok: false, why: why.join('; ') };
+}
+
+/** tfjs-backend-wasm, with semslice's kernels registered. Node runs it single-threaded (no worker URL). */
+export async function loadWasm(): Promise<LoadResult> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'tf.setBackend("wasm") failed to initialise' };
+    registerWasmPatches();
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const threads = wasm.getThreadsCount();
+    return { ok: true, detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`, simd, threads };
+  } catch (e) {
+    return { ok: false, why: firstLine(e) };
+  }
+}
+
+/** The pure-JS cpu backend bundled with @tensorflow/tfjs: always there, 30-90x slower than wasm. */
+export async function loadCpu(): Promise<LoadResult> {
+  return (await tf.setBackend('cpu')) ? { ok: true, detail: 'pure JS, slow' } : { ok: false, why: 'setBackend failed' };
+}
+
+export const LOADERS: Record<BackendName, () => Promise<LoadResult>> = {
+  tensorflow: loadTensorflow,
+  wasm: loadWasm,
+  cpu: loadCpu,
+};

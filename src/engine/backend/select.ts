@@ -1,0 +1,134 @@
+/**
+ * Run-time choice of the tfjs backend: tensorflow (tfjs-node, optional) -> wasm (SIMD, 1 thread in Node) ->
+ * cpu, overridable by option or SEMSLICE_BACKEND, reported once through the logger.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError, didYouMean } from '../errors.js';
+import { logger } from '../log.js';
+import { LOADERS, type BackendName, type LoadResult } from './loaders.js';
+
+export type { BackendName } from './loaders.js';
+
+/** What initBackend may be asked for. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKEND_CHOICES)[number];
+
+/** The order 'auto' tries. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** The backend tfjs now runs on. */
+  name: BackendName;
+  /** What was asked for ('auto' unless an option or SEMSLICE_BACKEND said otherwise). */
+  requested: string;
+  /** Why this backend: where the request came from and, for 'auto', why earlier choices were skipped. */
+  reason: string;
+  /** wasm only: SIMD build in use. */
+  simd?: boolean;
+  /** wasm only: worker threads (1 in Node). */
+  threads?: number;
+}
+
+export interface InitBackendOptions {
+  /** Backend to use; default: SEMSLICE_BACKEND if set, else 'auto'. The option wins over the env variable. */
+  backend?: BackendRequest;
+  /** Do not print the choice (default false: one logger().info line per new choice). */
+  quiet?: boolean;
+}
+
+let current: { request: BackendRequest; info: BackendInfo } | undefined;
+let pending: { request: BackendRequest; promise: Promise<BackendInfo> } | undefined;
+
+/**
+ * Choose, initialise and report the tfjs backend; registers semslice's wasm kernels when wasm is used.
+ * Idempotent: the same request again returns the cached info. An explicitly requested backend that cannot be
+ * loaded is an error (no silent fallback); only 'auto' falls back.
+ *
+ * @example
+ * const info = await initBackend();                 // { name: 'wasm', requested: 'auto', simd: true, ... }
+ * await initBackend({ backend: 'cpu', quiet: true }); // or SEMSLICE_BACKEND=cpu
+ */
+export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
+  const { request, source } = resolveRequest(opts.backend);
+  if (current?.request === request) {
+    if (tf.engine().backendName !== current.info.name) await tf.setBackend(current.info.name);
+    return current.info;
+  }
+  if (pending?.request === request) return pending.promise;
+  const promise = choose(request, source).then(({ info, detail }) => {
+    current = { request, info };
+    if (!opts.quiet) logger().info(`backend: ${info.name} (${detail})`);
+    return info;
+  });
+  pending = { request, promise };
+  try {
+    return await promise;
+  } finally {
+    if (pending?.promise === promise) pending = undefined;
+  }
+}
+
+/** The info of the last initBackend, or undefined if none ran or tfjs was switched to another backend since. */
+export function backendInfo(): BackendInfo | undefined {
+  return current !== undefined && tf.engine().backendName === current.info.name ? current.info : undefined;
+}
+
+/** Internal (testing.ts): set the cached choice back after a temporary switch. */
+export function restoreBackendState(state: typeof current): void {
+  current = state;
+}
+export function backendState(): typeof current {
+  return current;
+}
+
+function resolveRequest(option: string | undefined): { request: BackendRequest; source: string } {
+  const env = process.env['SEMSLICE_BACKEND'];
+  const [raw, source] = option !== undefined ? [option, 'option backend']
+    : env !== undefined && env.trim() !== '' ? [env, 'SEMSLICE_BACKEND'] : ['auto', 'default'];
+  const name = raw.trim().toLowerCase();
+  if ((BACKEND_CHOICES as readonly string[]).includes(name)) return { request: name as BackendRequest, source };
+  const guess = didYouMean(name, BACKEND_CHOICES);
+  throw new SemsliceError('BACKEND_UNKNOWN',
+    `Unknown backend "${raw}" (from ${source}).${guess ? ` Did you mean "${guess}"?` : ''}`,
+    `Choose one of: ${BACKEND_CHOICES.join(', ')}.`);
+}
+
+async function choose(request: BackendRequest, source: string): Promise<{ info: BackendInfo; detail: string }> {
+  if (request !== 'auto') {
+    const r = await LOADERS[request]();
+    if (!r.ok) throw unavailable(request, source, r.why);
+    return toInfo(request, request, `requested by ${source}`, r);
+  }
+  const skipped: string[] = [];
+  for (const name of AUTO_ORDER) {
+    const r = await LOADERS[name]();
+    if (r.ok) {
+      const why = skipped.length ? `auto; skipped ${skipped.join('; ')}` : 'auto; first available';
+      return toInfo(name, 'auto', why, r);
+    }
+    skipped.push(`${name} (${r.why})`);
+  }
+  throw new SemsliceError('BACKEND_NONE', `No tfjs backend could be initialised: ${skipped.join('; ')}.`,
+    'Reinstall @tensorflow/tfjs (the cpu backend ships with it).');
+}
+
+function toInfo(name: BackendName, requested: string, reason: string, r: LoadResult & { ok: true }) {
+  const info: BackendInfo = { name, requested, reason };
+  if (r.simd !== undefined) info.simd = r.simd;
+  if (r.threads !== undefined) info.threads = r.threads;
+  return { info, detail: r.detail };
+}
+
+const HINTS: Record<BackendName, string> = {
+  tensorflow: 'Install it with `npm install @tensorflow/tfjs-node@4.22.0` (or @tensorflow/tfjs-node-gpu@4.22.0 for ' +
+    'CUDA 11.2 + cuDNN 8.1); its install script downloads libtensorflow 2.9.1 from Google storage, so it needs ' +
+    'internet access. Or use another backend: SEMSLICE_BACKEND=wasm, or { backend: "wasm" }.',
+  wasm: 'Check that @tensorflow/tfjs-backend-wasm@4.22.0 is installed next to @tensorflow/tfjs and its .wasm files ' +
+    'are present (npm ci), or use { backend: "cpu" }.',
+  cpu: 'Reinstall @tensorflow/tfjs (npm ci).',
+};
+
+function unavailable(name: BackendName, source: string, why: string): SemsliceError {
+  return new SemsliceError('BACKEND_UNAVAILABLE',
+    `Backend "${name}" was requested (${source}) but cannot be loaded: ${why}.`, HINTS[name]);
+}

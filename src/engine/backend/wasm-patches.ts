@@ -1,0 +1,54 @@
+/**
+ * Registers semslice's wasm kernels: Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22.0),
+ * Conv2DBackpropInput (stock one is slow) and MaxPoolGrad (stock one is wrong). Kernel-level, so they serve
+ * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike.
+ *
+ * @example
+ * await import('@tensorflow/tfjs-backend-wasm');
+ * registerWasmPatches();           // initBackend() does this for you
+ * wasmPatchesRegistered();         // true
+ */
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+
+/** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
+const stock = new Map<string, tf.KernelConfig | undefined>();
+
+/** True once our kernels are registered for 'wasm'. */
+export function wasmPatchesRegistered(): boolean {
+  return stock.size > 0;
+}
+
+/**
+ * Register the patched kernels for 'wasm' (idempotent). Needs the wasm backend module loaded (it registers
+ * the stock kernels we replace); if that has not happened, throws.
+ */
+export function registerWasmPatches(): void {
+  if (wasmPatchesRegistered()) return;
+  const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (stockInput === undefined) {
+    throw new Error('semslice: load @tensorflow/tfjs-backend-wasm before registering the wasm patches');
+  }
+  for (const name of KERNELS) {
+    stock.set(name, tf.getKernel(name, 'wasm'));
+    if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
+  }
+  tf.registerKernel(conv2dBackpropFilterConfig);
+  tf.registerKernel(conv2dBackpropInputConfig(stockInput));
+  tf.registerKernel(maxPoolGradConfig);
+}
+
+/** Put the stock wasm kernels back (for comparisons and benchmarks). */
+export function unregisterWasmPatches(): void {
+  if (!wasmPatchesRegistered()) return;
+  for (const name of KERNELS) {
+    tf.unregisterKernel(name, 'wasm');
+    const k = stock.get(name);
+    if (k !== undefined) tf.registerKernel(k);
+  }
+  stock.clear();
+}
