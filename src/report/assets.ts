@@ -1,0 +1,79 @@
+/**
+ * The three vega UMD builds, read from the installed packages once per process (they are 830 KB together) and made
+ * safe to inline, with the CSP hash of each.
+ *
+ * @example
+ * const { code, hash } = vendorScript('vega');
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SemsliceError } from './errors.js';
+import { scriptSafe } from './escape.js';
+
+export type VendorName = 'vega' | 'vega-lite' | 'vega-embed';
+
+const BUILD_FILES: Record<VendorName, string> = {
+  vega: 'build/vega.min.js', 'vega-lite': 'build/vega-lite.min.js', 'vega-embed': 'build/vega-embed.min.js',
+};
+
+export interface InlineScript { code: string; hash: string }
+
+const cache = new Map<string, InlineScript>();
+
+/** CSP source for an inline script's exact text. */
+export function cspHash(code: string): string {
+  return `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`;
+}
+
+export function inlineScript(code: string): InlineScript {
+  const safe = scriptSafe(code);
+  return { code: safe, hash: cspHash(safe) };
+}
+
+/**
+ * The package folder of `name`. `exports` blocks resolving `name/package.json`, so resolve the entry point and walk
+ * up to the folder whose package.json carries that name.
+ */
+export function packageDir(name: string): string {
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve(name));
+  } catch (e) {
+    throw new SemsliceError('MISSING_PACKAGE', `Cannot find the package "${name}" needed to inline charts (${(e as Error).message}).`,
+      `Install it: npm install ${name}`);
+  }
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === name) return dir;
+      } catch { /* a broken package.json further down: keep walking */ }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  throw new SemsliceError('MISSING_PACKAGE', `Found ${entry} but not the package folder of "${name}".`, `Reinstall it: npm install ${name}`);
+}
+
+/** The UMD build of a vega package, escaped for inlining, cached per process. */
+export function vendorScript(name: VendorName): InlineScript {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const file = join(packageDir(name), BUILD_FILES[name]);
+  if (!existsSync(file)) {
+    throw new SemsliceError('MISSING_PACKAGE', `The ${name} package has no ${BUILD_FILES[name]}.`, `Reinstall it: npm install ${name}`);
+  }
+  const s = inlineScript(readFileSync(file, 'utf8'));
+  cache.set(name, s);
+  return s;
+}
+
+/** The version of an installed package (for the report's generator line). */
+export function packageVersion(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Report errors. src/report must stay tfjs-free, so it reuses the engine's error class only because
+ * src/engine/errors.ts imports nothing; every message text of this area lives here.
+ *
+ * @example
+ * throw notJsonError('run.ipynb', 'Unexpected token } in JSON at position 10');
+ */
+import { SemsliceError } from '../engine/errors.js';
+
+export { SemsliceError, isSemsliceError, unknownNameError, didYouMean } from '../engine/errors.js';
+
+export function notJsonError(what: string, detail: string): SemsliceError {
+  return new SemsliceError('NOTEBOOK_NOT_JSON', `${what} is not valid JSON (${detail}).`,
+    'Pass an .ipynb file saved by Jupyter or nbconvert; a truncated or hand-edited file can be checked with `python3 -m json.tool FILE`.');
+}
+
+export function notNotebookError(what: string, detail: string): SemsliceError {
+  return new SemsliceError('NOTEBOOK_INVALID', `${what} is not a Jupyter notebook: ${detail}.`,
+    'A notebook is a JSON object with "nbformat": 4, "metadata" and a "cells" array; save it from Jupyter or run it with `jupyter nbconvert --to notebook --execute`.');
+}
+
+export function nbformatVersionError(what: string, version: unknown): SemsliceError {
+  return new SemsliceError('NOTEBOOK_VERSION', `${what} uses nbformat ${String(version)}; semslice reports read nbformat 4 only.`,
+    'Upgrade it with `jupyter nbconvert --to notebook --nbformat 4 FILE` (or open and save it in Jupyter).');
+}
+
+export function unknownTemplateError(name: string, available: readonly string[], guess: string | undefined): SemsliceError {
+  return new SemsliceError('UNKNOWN_TEMPLATE', `Unknown report template "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+    `Available: ${available.join(', ') || '(none)'}; or pass the path of a template folder (see docs/templates.md).`);
+}
+
+export function templateError(dir: string, detail: string): SemsliceError {
+  return new SemsliceError('TEMPLATE_INVALID', `Report template ${dir} is unusable: ${detail}.`,
+    'Copy reports/templates/default to a new folder and edit it; conf.json, template.html and style.css are required (docs/templates.md).');
+}
+
+export function sameFileError(path: string): SemsliceError {
+  return new SemsliceError('OUTPUT_IS_INPUT', `The report output ${path} is the input notebook.`,
+    'Choose another output path, e.g. `-o report.html`; semslice never overwrites its input.');
+}
+
+export function badOptionError(name: string, value: unknown, allowed: string): SemsliceError {
+  return new SemsliceError('BAD_OPTION', `Invalid report option ${name}: ${JSON.stringify(value)}.`, `Allowed: ${allowed}.`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Read a notebook file and write its report atomically (temp file in the target folder, then rename), never over
+ * the input. Returns what the CLI prints.
+ *
+ * @example
+ * const r = await writeReport('run.ipynb', 'report.html', { codeFolding: 'fold' });
+ * console.log(`${r.outputPath}: ${r.bytes} bytes, ${r.charts} charts`);
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { SemsliceError, sameFileError } from './errors.js';
+import { readNotebook } from './reader.js';
+import { buildReport } from './render-report.js';
+import type { ReportOptions } from './types.js';
+
+export interface WriteReportResult {
+  outputPath: string;
+  bytes: number;
+  charts: number;
+  warnings: string[];
+}
+
+function isSameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  if (!existsSync(b)) return false;
+  const sa = statSync(a);
+  const sb = statSync(b);
+  return sa.ino === sb.ino && sa.dev === sb.dev || realpathSync(a) === realpathSync(b);
+}
+
+export async function writeReport(inputPath: string, outputPath: string, opts: ReportOptions = {}): Promise<WriteReportResult> {
+  let text: string;
+  try {
+    text = await readFile(inputPath, 'utf8');
+  } catch (e) {
+    throw new SemsliceError('NOTEBOOK_NOT_FOUND', `Cannot read notebook ${inputPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      'Check the path; the report command takes an executed .ipynb file.');
+  }
+  if (isSameFile(inputPath, outputPath)) throw sameFileError(outputPath);
+  const nb = readNotebook(text, inputPath);
+  const result = buildReport(nb, { fallbackTitle: basename(inputPath, extname(inputPath)), ...opts });
+  const out = resolve(outputPath);
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, result.html, 'utf8');
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return { outputPath: out, bytes: Buffer.byteLength(result.html, 'utf8'), charts: result.charts, warnings: result.warnings };
+}
