@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropy, type ModelHead } from './head.js';
+import type { WeightPlan } from './masks.js';
+
+/** One optimizer step's outputs, still on the device (read them rarely: a read is a sync point). */
+export interface StepResult {
+  /** Mean loss of the batch. */
+  loss: tf.Scalar;
+  /** Number of correctly classified samples in the batch. */
+  correct: tf.Scalar;
+}
+
+/**
+ * Build the training step: forward in training mode on the logits, fused softmax cross-entropy, gradients of the
+ * planned variables only, masked, one Adam update, then frozen entries restored. The caller owns the batch.
+ */
+export function makeStep(head: ModelHead, plan: WeightPlan, optimizer: tf.Optimizer): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
+  return (xs, ys) => {
+    let correct: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const s = head.scores.apply(xs, { training: true }) as tf.Tensor;
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(s, 1), ys), 'float32')));
+      return crossEntropy(head.kind, s, ys, head.units);
+    }, plan.varList);
+    try {
+      tf.tidy(() => optimizer.applyGradients(plan.maskGradients(grads)));
+    } finally {
+      tf.dispose(grads);
+    }
+    plan.restore();
+    return { loss: value as tf.Scalar, correct: correct! };
+  };
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { SemsliceError } from '../errors.js';
+import { Rng } from '../rng.js';
+import { BestTracker } from './early-stop.js';
+import { evaluate } from './evaluate.js';
+import { modelHead } from './head.js';
+import { WeightPlan } from './masks.js';
+import { resolveTrainOptions, type TrainOptions } from './options.js';
+import { makeStep } from './step.js';
+import { checkDataFits } from './validate.js';
+import type { EpochMetrics, TrainHistory } from './types.js';
+
+/** Dropout layers draw a fresh seed per step from our Rng (a fixed tfjs seed would repeat one mask forever). */
+function reseedDropout(model: tf.LayersModel, rng: Rng): () => void {
+  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as Array<{ seed?: number }>;
+  return () => { for (const l of layers) l.seed = rng.seed(); };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Train a model in place with one seeded custom loop (Adam, sparse softmax cross-entropy on the logits).
+ * Same model weights, data, options and seed give byte-identical weights on the same backend.
+ * Supports validation per epoch, early stopping, progress and epoch callbacks, an AbortSignal, per-weight
+ * gradient masks (masked entries stay bit-identical) and whole-weight freezing via `trainable`.
+ * Epochs in the history are numbered from 1.
+ *
+ * @example
+ * const history = await train(model, data.train, { epochs: 3, seed: 42, validation: data.test,
+ *   gradientMasks: { 'fc1/kernel': mask }, onEpochEnd: (m) => console.log(m.epoch, m.valAccuracy) });
+ */
+export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOptions = {}): Promise<TrainHistory> {
+  const o = resolveTrainOptions(opts);
+  const head = modelHead(model);
+  checkDataFits(model, head.units, data, 'training data');
+  if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
+  const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
+  const optimizer = tf.train.adam(o.learningRate);
+  const step = makeStep(head, plan, optimizer);
+  const shuffleRng = new Rng(o.seed);
+  const reseed = reseedDropout(model, new Rng(o.seed ^ 0x5bd1e995));
+  const tracker = new BestTracker(o.earlyStop?.monitor ?? (opts.validation ? 'valLoss' : 'loss'), o.earlyStop);
+  const perEpoch = Math.ceil(data.size / o.batchSize);
+  const epochs: EpochMetrics[] = [];
+  let stoppedEarly = false;
+  let done = 0;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const view = o.shuffle ? data.shuffle(shuffleRng.seed()) : data;
+      const t0 = performance.now();
+      const sums = await runEpoch(view, o.batchSize, (xs, ys) => { reseed(); return step(xs, ys); }, () => {
+        if (opts.signal?.aborted) {
+          throw new SemsliceError('ABORTED', `Training aborted in epoch ${epoch} after ${done} batches.`, 'The weights hold the last completed step.');
+        }
+      }, () => { done++; opts.onProgress?.({ phase: 'train', done, total: perEpoch * o.epochs, message: `epoch ${epoch}/${o.epochs}` }); });
+      const seconds = (performance.now() - t0) / 1000;
+      const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
+      if (opts.validation) {
+        const v = evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
+        m.valLoss = v.loss;
+        m.valAccuracy = v.accuracy;
+      }
+      epochs.push(m);
+      opts.onEpochEnd?.(m);
+      if (tracker.update(m, model) && epoch < o.epochs) { stoppedEarly = true; break; }
+    }
+    if (o.earlyStop?.restoreBestWeights) tracker.restoreBest(model);
+  } finally {
+    tracker.dispose();
+    plan.dispose();
+    optimizer.dispose();
+  }
+  return { epochs, stoppedEarly, bestEpoch: tracker.bestEpoch };
+}
+
+type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => { loss: tf.Scalar; correct: tf.Scalar };
+
+/** One pass over view. Loss and hit counts accumulate on the device and are read once, at the end. */
+async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => void): Promise<{ loss: number; correct: number }> {
+  let loss: tf.Scalar = tf.scalar(0);
+  let correct: tf.Scalar = tf.scalar(0);
+  try {
+    for (const b of view.batches(batchSize)) {
+      try {
+        check();
+        const r = step(b.xs, b.ys);
+        const n = b.ys.shape[0];
+        const [l, c] = tf.tidy(() => [tf.add(loss, tf.mul(r.loss, n)) as tf.Scalar, tf.add(correct, r.correct) as tf.Scalar]);
+        tf.dispose([loss, correct, r.loss, r.correct]);
+        loss = l; correct = c;
+      } finally {
+        b.xs.dispose(); b.ys.dispose();
+      }
+      after();
+      await yieldToEventLoop();
+    }
+    return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
+  } finally {
+    tf.dispose([loss, correct]);
+  }
+}
