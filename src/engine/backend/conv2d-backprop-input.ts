@@ -26,7 +26,7 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 
 /** Build the kernel function; `stock` is the wasm kernel it replaces, used where the fast path does not apply. */
 export function makeConv2dBackpropInputWasm(stock: tf.KernelFunc): (args: KernelArgs) => Info {
-  return (args) => {
+  return function conv2dBackpropInputWasm(args) {
     const backend = args.backend as BackendWasm;
     const { dy, filter } = args.inputs as { dy: Info; filter: Info };
     const a = args.attrs as unknown as InputAttrs;
