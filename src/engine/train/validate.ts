@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { assertFitsModel } from '../data/assert-fits.js';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 
@@ -7,14 +8,7 @@ import { SemsliceError } from '../errors.js';
  * empty. Each failure is a SemsliceError naming both values.
  */
 export function checkDataFits(model: tf.LayersModel, units: number, data: Dataset, what: string): void {
-  const expected = model.inputs[0]!.shape.slice(1);
-  const got = [...data.sampleShape];
-  const fits = expected.length === got.length && expected.every((d, i) => d === null || d === got[i]);
-  if (!fits) {
-    throw new SemsliceError('DATA_SHAPE_MISMATCH',
-      `${what} samples are [${got.join(', ')}] but model "${model.name}" expects [${expected.map((d) => d ?? '?').join(', ')}].`,
-      'Build the model with inputShape: data.sampleShape, or use data of the shape it was trained on.');
-  }
+  assertFitsModel(data, model.inputs[0]!.shape);
   if (data.size === 0) {
     throw new SemsliceError('EMPTY_DATA', `${what} (${data.name}/${data.split}) has no samples.`, 'Pass a dataset with at least one sample.');
   }

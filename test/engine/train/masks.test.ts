@@ -5,7 +5,13 @@ import { train } from '../../../src/engine/train/index.js';
 import { fingerprint } from '../../../src/engine/fingerprint.js';
 import { Rng } from '../../../src/engine/rng.js';
 import type { SemsliceError } from '../../../src/engine/errors.js';
-import { tinyData } from './tiny-data.js';
+import { syntheticSync } from '../../../src/engine/data/index.js';
+
+/** n samples (classes cycle), seeded. */
+const tinyData = (o: { n: number; shape: [number, number, number]; numClasses: number; seed?: number; split?: 'train' | 'test' }) => {
+  const s = syntheticSync({ classes: o.numClasses, perClass: Math.ceil(o.n / o.numClasses), shape: o.shape, seed: o.seed ?? 1 });
+  return (o.split === 'test' ? s.test : s.train).take(o.n);
+};
 
 const SHAPE: [number, number, number] = [6, 6, 1];
 const code = (c: string, re?: RegExp) => (e: SemsliceError) => e.code === c && (!re || re.test(e.message)) && !!e.hint;

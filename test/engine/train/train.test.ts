@@ -4,7 +4,13 @@ import { buildModel, modelFingerprint } from '../../../src/engine/models/index.j
 import { evaluate, predictLabels, train } from '../../../src/engine/train/index.js';
 import type { SemsliceError } from '../../../src/engine/errors.js';
 import type { ProgressEvent } from '../../../src/engine/log.js';
-import { tinyData } from './tiny-data.js';
+import { syntheticSync } from '../../../src/engine/data/index.js';
+
+/** n samples (classes cycle), seeded. */
+const tinyData = (o: { n: number; shape: [number, number, number]; numClasses: number; seed?: number; split?: 'train' | 'test' }) => {
+  const s = syntheticSync({ classes: o.numClasses, perClass: Math.ceil(o.n / o.numClasses), shape: o.shape, seed: o.seed ?? 1 });
+  return (o.split === 'test' ? s.test : s.train).take(o.n);
+};
 
 const SHAPE: [number, number, number] = [6, 6, 1];
 const code = (c: string, re?: RegExp) => (e: SemsliceError) => e.code === c && (!re || re.test(e.message)) && !!e.hint;
@@ -101,7 +107,7 @@ describe('engine/train/train', () => {
 
   it('rejects data that does not fit, naming both values', async () => {
     const model = mlp();
-    await assert.rejects(train(model, tinyData({ n: 8, shape: [5, 5, 1], numClasses: 3 })), code('DATA_SHAPE_MISMATCH', /\[5, 5, 1\].*\[6, 6, 1\]/));
+    await assert.rejects(train(model, tinyData({ n: 8, shape: [5, 5, 1], numClasses: 3 })), code('DATA_SHAPE_MISMATCH', /\[5, 5, 1\].*6, 6, 1\]/));
     await assert.rejects(train(model, tinyData({ n: 8, shape: SHAPE, numClasses: 4 })), code('LABEL_OUT_OF_RANGE', /label 3.*3 output units/));
     await assert.rejects(train(model, data, { epochs: 0 }), code('BAD_TRAIN_OPTIONS', /epochs/));
     await assert.rejects(train(model, data, { earlyStop: { monitor: 'valAccuracy' } }), code('BAD_TRAIN_OPTIONS', /validation/));
