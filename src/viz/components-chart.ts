@@ -6,7 +6,7 @@ import { SemsliceError } from '../engine/errors.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, labelAngleFor, nominalRange, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
-import { assertSlice } from './validate.js';
+import { assertSlice, perClassNames } from './validate.js';
 
 /** Options of {@link componentsChart}. */
 export interface ComponentsChartOptions extends SizeOptions {
@@ -54,21 +54,22 @@ export function componentsChart(slice: SliceJSON, opts: ComponentsChartOptions =
   const cell = opts.cellSize ?? 30;
   const comps = slice.components.map((_, k) => componentLabel(k));
   const sites = slice.sites.map((s) => s.name);
+  const classNames = perClassNames(slice);
   const compAxis = { field: 'component', type: 'nominal', title: 'component', sort: comps, axis: { labelAngle: 0 } };
   const tau = slice.params.tau;
   return {
-    ...baseSpec(opts.title ?? 'Semantic components', `${comps.length} semantic components over ${slice.classNames.length} classes and ${sites.length} sites.`,
+    ...baseSpec(opts.title ?? 'Semantic components', `${comps.length} semantic components over ${classNames.length} classes and ${sites.length} sites.`,
       `classes merged by average linkage, cut at τ = ${tau}`),
     hconcat: [
       {
         title: 'classes per component',
         data: { values: componentMembership(slice) },
         width: opts.width ?? cell * comps.length,
-        height: opts.height ?? cell * slice.classNames.length,
+        height: opts.height ?? cell * classNames.length,
         mark: { type: 'rect', stroke: 'white' },
         encoding: {
           x: compAxis,
-          y: { field: 'class', type: 'nominal', title: 'class', sort: slice.classNames, scale: { domain: slice.classNames } },
+          y: { field: 'class', type: 'nominal', title: 'class', sort: classNames, scale: { domain: classNames } },
           color: { field: 'component', type: 'nominal', sort: comps, scale: { domain: comps, range: nominalRange(comps.length) }, legend: null },
           tooltip: [
             { field: 'class', type: 'nominal', title: 'class' },

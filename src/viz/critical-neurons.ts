@@ -4,7 +4,7 @@
 import type { NeuronCategory, SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, CATEGORY_COLORS, labelAngleFor, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
-import { assertSlice } from './validate.js';
+import { assertSlice, perClassNames } from './validate.js';
 
 /** Options of {@link criticalNeuronsChart}. */
 export interface CriticalNeuronsOptions extends SizeOptions {
@@ -35,7 +35,7 @@ export function criticalNeuronRows(slice: SliceJSON): CriticalNeuronRow[] {
     const cats = slice.categories[site.name] ?? [];
     const label = siteLabel(site.name, site.neurons, cats);
     const perClass = slice.critical[site.name] ?? [];
-    slice.classNames.forEach((className, c) => {
+    perClassNames(slice).forEach((className, c) => {
       const counts = new Map<NeuronCategory, number>();
       for (const i of perClass[c] ?? []) {
         const cat = cats[i];
@@ -70,7 +70,8 @@ export function criticalNeuronsChart(slice: SliceJSON, opts: CriticalNeuronsOpti
   assertSlice(slice, 'criticalNeuronsChart');
   const labels = slice.sites.map((s) => siteLabel(s.name, s.neurons, slice.categories[s.name] ?? []));
   const p = slice.params;
-  const width = opts.width ?? Math.max(160, 24 * slice.classNames.length);
+  const classNames = perClassNames(slice);
+  const width = opts.width ?? Math.max(160, 24 * classNames.length);
   const how = p.method === 'semantic' ? `θ = ${p.theta}` : `k = ${p.k}%`;
   return {
     ...baseSpec(opts.title ?? 'Critical neurons per class and site', `Critical neurons per class at each of ${slice.sites.length} sites, stacked by neuron category.`,
@@ -83,7 +84,7 @@ export function criticalNeuronsChart(slice: SliceJSON, opts: CriticalNeuronsOpti
       height: opts.height ?? 180,
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'class', type: 'nominal', title: 'class', scale: { domain: slice.classNames }, axis: { labelAngle: labelAngleFor(slice.classNames, width / slice.classNames.length) } },
+        x: { field: 'class', type: 'nominal', title: 'class', scale: { domain: classNames }, axis: { labelAngle: labelAngleFor(classNames, width / classNames.length) } },
         y: { field: 'neurons', type: 'quantitative', title: 'critical neurons (count)', stack: 'zero', axis: { tickMinStep: 1, format: 'd' } },
         color: {
           field: 'category', type: 'nominal', title: 'neuron category',

@@ -5,7 +5,7 @@ import { unknownNameError } from '../engine/errors.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, labelAngleFor, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
-import { assertFinite, assertSlice, assertSquare } from './validate.js';
+import { assertFinite, assertSlice, assertSquare, perClassNames } from './validate.js';
 
 /** Options of {@link similarityHeatmap}. */
 export interface SimilarityHeatmapOptions extends SizeOptions {
@@ -26,7 +26,7 @@ export interface SimilarityCell {
 /** Cells of the matrix, row-major, with class names instead of indices. */
 export function similarityCells(slice: SliceJSON, site?: string): SimilarityCell[] {
   const m = similarityMatrix(slice, site);
-  const n = slice.classNames;
+  const n = perClassNames(slice);
   return m.flatMap((r, i) => r.map((v, j) => {
     assertFinite(v, 'similarityHeatmap', `similarity[${i}][${j}]`);
     return { row: n[i]!, col: n[j]!, value: round(v) };
@@ -41,7 +41,7 @@ function similarityMatrix(slice: SliceJSON, site?: string): number[][] {
     if (!names.includes(site)) throw unknownNameError('VIZ_UNKNOWN_SITE', 'site', site, names);
     m = sim.perSite[site];
   }
-  assertSquare(m, slice.classNames.length, 'similarityHeatmap', site ? `similarity.perSite["${site}"]` : 'similarity.overall');
+  assertSquare(m, perClassNames(slice).length, 'similarityHeatmap', site ? `similarity.perSite["${site}"]` : 'similarity.overall');
   return m;
 }
 
@@ -58,7 +58,7 @@ function similarityMatrix(slice: SliceJSON, site?: string): number[][] {
 export function similarityHeatmap(slice: SliceJSON, opts: SimilarityHeatmapOptions = {}): VegaLiteSpec {
   assertSlice(slice, 'similarityHeatmap');
   const cells = similarityCells(slice, opts.site);
-  const names = slice.classNames;
+  const names = perClassNames(slice);
   const cell = opts.cellSize ?? 36;
   const scope = opts.site === undefined ? 'all sites together' : `site ${opts.site}`;
   const labelAngle = labelAngleFor(names, cell);

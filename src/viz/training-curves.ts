@@ -67,7 +67,9 @@ export function trainingCurves(history: TrainHistory | EpochMetrics[], opts: Tra
       ] } },
     ];
     if (best !== undefined && Number.isFinite(best)) {
-      layer.push({ mark: { type: 'rule', strokeDash: [4, 4], color: '#555555' }, encoding: { x: { datum: best, type: 'quantitative' } } });
+      // Own one-row data: a datum rule would repeat once per inherited row.
+      layer.push({ data: { values: [{ epoch: best }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#555555' },
+        encoding: { x: { field: 'epoch', type: 'quantitative' }, tooltip: { field: 'epoch', type: 'quantitative', title: 'best epoch' } } });
     }
     return {
       title: quantity === 'loss' ? 'loss' : 'accuracy',

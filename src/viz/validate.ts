@@ -48,3 +48,13 @@ export function describe(x: unknown): string {
   if (typeof x === 'object') return `an object with keys [${Object.keys(x as object).slice(0, 6).join(', ')}]`;
   return `${typeof x} ${String(x)}`;
 }
+
+/**
+ * Names of the classes the slice's per-class arrays belong to, in order. A slice made for a class subset lists
+ * the labels in an optional `classes` field (read loosely: older slice files lack it); otherwise all classes.
+ */
+export function perClassNames(slice: SliceJSON): string[] {
+  const labels = (slice as { classes?: unknown }).classes;
+  if (!Array.isArray(labels)) return slice.classNames;
+  return labels.map((l: number) => slice.classNames[l] ?? `class ${l}`);
+}
