@@ -1,0 +1,128 @@
+/**
+ * Slice fidelity (the paper's RQ1): compression rate and masked accuracy of the all-classes slice, for every
+ * method, metric and threshold, from ONE profiling pass.
+ */
+import * as aq from 'arquero';
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { SemsliceError } from '../errors.js';
+import type { ProgressCallback } from '../log.js';
+import { compressionRate } from './compression.js';
+import { evaluateMasked } from './masks.js';
+import { scoresFrom } from './metrics.js';
+import { profile, throwIfAborted } from './profile.js';
+import { checkK, checkTheta, getSelector, selectCritical } from './selection.js';
+import { metricsToProfile, profilingView } from './slice-entry.js';
+import { METHODS, type FidelityRow, type Metric, type SliceMethod } from './types.js';
+
+export interface FidelitySweepOptions {
+  /** Metrics to compare. Default ['taylor', 'avg']. */
+  metrics?: readonly string[];
+  /** Thetas for 'semantic'. Default 0.90, 0.91, ..., 0.99. */
+  thetas?: readonly number[];
+  /** Percentages for the top-k baselines. Default 10, 20, ..., 100. */
+  ks?: readonly number[];
+  /** Methods. Default all three: semantic, category-topk, global-topk. */
+  methods?: readonly string[];
+  /**
+   * Data to profile on. Default: the `data` argument. (RQ1 style: pass profileData: train, and data: test.)
+   */
+  profileData?: Dataset;
+  /** Data to measure accuracy on. Default: the `data` argument. */
+  evalData?: Dataset;
+  /** (D) Profile only correctly classified samples. Default true. */
+  onlyCorrect?: boolean;
+  /** Per-class cap on profiling samples (seeded draw). Default null = all. */
+  maxPerClass?: number | null;
+  /** Batch size for profiling and evaluation. Default 256. */
+  batchSize?: number;
+  /** Seed of the per-class draw. Default 0. */
+  seed?: number;
+  /** Phases "profile" (samples), then "sweep" (points). */
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_THETAS: readonly number[] = Array.from({ length: 10 }, (_, i) => (90 + i) / 100);
+export const DEFAULT_KS: readonly number[] = Array.from({ length: 10 }, (_, i) => (i + 1) * 10);
+
+interface Point { method: string; metric: string; theta: number | null; k: number | null }
+
+function points(methods: readonly string[], metrics: readonly string[], thetas: readonly number[], ks: readonly number[]): Point[] {
+  const out: Point[] = [];
+  for (const method of methods) {
+    const param = getSelector(method).param;
+    for (const metric of metrics) {
+      if (param === 'theta') for (const t of thetas) out.push({ method, metric, theta: checkTheta(t), k: null });
+      else for (const k of ks) out.push({ method, metric, theta: null, k: checkK(k) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Sweep thresholds and report, per point, CR and accuracy (overall and per class) of the model masked to the
+ * union of all classes' critical neurons. Returns an arquero table with columns method, metric, theta, k, cr,
+ * accuracy, perClass (array). Identical masks are evaluated once.
+ *
+ * @example
+ * const t = await fidelitySweep(model, data.test, { profileData: data.train, metrics: ['taylor'] });
+ * t.filter((d) => d.method === 'semantic').print();
+ */
+export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: FidelitySweepOptions = {}): Promise<aq.ColumnTable> {
+  const metrics = opts.metrics ?? ['taylor', 'avg'];
+  const methods = opts.methods ?? METHODS;
+  if (metrics.length === 0 || methods.length === 0) {
+    throw new SemsliceError('BAD_OPTION', 'fidelitySweep() needs at least one metric and one method.', 'Omit metrics/methods for the defaults.');
+  }
+  const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
+  const batchSize = opts.batchSize ?? 256;
+  const stats = await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
+    metrics: metricsToProfile(metrics), onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const evalData = opts.evalData ?? data;
+  const scores = new Map(metrics.map((m) => [m, scoresFrom(stats, m)]));
+  const cache = new Map<string, { cr: number; accuracy: number; perClass: number[] }>();
+  const rows: FidelityRow[] = [];
+  for (const [i, p] of pts.entries()) {
+    throwIfAborted(opts.signal);
+    const crit = selectCritical(stats, { ...p, scores: scores.get(p.metric)! });
+    const mask: Record<string, Float32Array> = {};
+    for (const s of stats.sites) {
+      const m = new Float32Array(s.neurons);
+      for (let c = 0; c < stats.numClasses; c++) for (let j = 0; j < s.neurons; j++) if (crit[s.name]![c * s.neurons + j]) m[j] = 1;
+      mask[s.name] = m;
+    }
+    const key = stats.sites.map((s) => mask[s.name]!.join('')).join('|');
+    let r = cache.get(key);
+    if (!r) {
+      r = { cr: compressionRate(model, mask), ...evaluateMasked(model, evalData, mask, { batchSize }) };
+      cache.set(key, r);
+    }
+    rows.push({ method: p.method as SliceMethod, metric: p.metric as Metric, theta: p.theta, k: p.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass] });
+    opts.onProgress?.({ phase: 'sweep', done: i + 1, total: pts.length });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return rowsToTable(rows);
+}
+
+/** FidelityRow[] -> arquero table (columns in FidelityRow order). */
+export function rowsToTable(rows: readonly FidelityRow[]): aq.ColumnTable {
+  const col = <K extends keyof FidelityRow>(k: K) => rows.map((r) => r[k]);
+  return aq.table({
+    method: col('method'), metric: col('metric'), theta: col('theta'), k: col('k'), cr: col('cr'), accuracy: col('accuracy'), perClass: col('perClass'),
+  });
+}
+
+/**
+ * The rows of a fidelity table as plain objects.
+ *
+ * @example
+ * sweepRows(await fidelitySweep(model, data.test))[0]; // { method: 'semantic', metric: 'taylor', theta: 0.9, k: null, cr, accuracy, perClass }
+ */
+export function sweepRows(table: aq.ColumnTable): FidelityRow[] {
+  return (table.objects() as unknown as FidelityRow[]).map((r) => ({
+    method: r.method, metric: r.metric, theta: r.theta, k: r.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass],
+  }));
+}

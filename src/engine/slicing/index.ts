@@ -1,0 +1,28 @@
+/**
+ * Semantic slicing (DESIGN.md section 3): sites, the forward executor, profiling, scoring, selection,
+ * categorisation, merging, the Slice, masks, compression rate and the fidelity sweep.
+ *
+ * @example
+ * import { slice, fidelitySweep, Slice } from './engine/slicing/index.js';
+ * const s = await slice(model, data.train, { metric: 'taylor', theta: 0.95 });
+ * await s.save('lenet5.slice.json');
+ */
+export * from './types.js';
+export { findSites, logitsSource, type LogitsSource } from './sites.js';
+export { forward, logitsOf, predictMasked, type ForwardOptions, type ForwardResult, type MaskedPrediction } from './executor.js';
+export { profile, type ProfileOptions } from './profile.js';
+export { ProfileStats } from './profile-stats.js';
+export { registerMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
+export {
+  registerSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,
+  rankDescending, topKCount, checkTheta, checkK, THETA_TOLERANCE, type CriticalSets, type SelectionContext, type SelectorDef,
+} from './selection.js';
+export { categorise, categoriseSite, similarity, jaccardFromCounts } from './categorise.js';
+export { averageLinkage, components, checkTau } from './merge.js';
+export { Slice, type SliceLoadOptions } from './slice.js';
+export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
+export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';
+export { SLICE_DEFAULTS, resolveSliceOptions, type SliceOptions, type ResolvedSliceOptions } from './options.js';
+export { applyMask, evaluateMasked, maskFromNeurons, type MaskedModel, type NeuronMask } from './masks.js';
+export { compressionRate, compressionReport, type CompressionReport, type LayerCompression } from './compression.js';
+export { fidelitySweep, sweepRows, rowsToTable, DEFAULT_THETAS, DEFAULT_KS, type FidelitySweepOptions } from './fidelity.js';

@@ -1,0 +1,89 @@
+/**
+ * Options of slice() / sliceFromStats() and their defaults, in one place. Every resolved value that shapes the
+ * result is recorded in the slice's params.
+ */
+import { SemsliceError } from '../errors.js';
+import type { ProgressCallback } from '../log.js';
+import { getMetric } from './metrics.js';
+import { checkTau } from './merge.js';
+import { checkK, checkTheta, getSelector } from './selection.js';
+import type { Metric, SliceMethod, SliceParams } from './types.js';
+
+export interface SliceOptions {
+  /** Contribution metric (a registered name: avg, var, taylor, deeplift, ens, or your own). Default 'taylor'. */
+  metric?: Metric | (string & {});
+  /** Selection method: 'semantic' (theta), 'category-topk' or 'global-topk' (k), or a registered one. Default 'semantic'. */
+  method?: SliceMethod | (string & {});
+  /** Cumulative score share each class keeps per site, in (0, 1]; semantic only. Default 0.95. */
+  theta?: number;
+  /** Percent of neurons kept per site, in (0, 100]; top-k methods only (required there). Default none. */
+  k?: number | null;
+  /** Average-linkage cut for merging classes into components, in [0, 1]. Default 0.5. */
+  tau?: number;
+  /** (D) Profile only samples the model classifies correctly. Default true. */
+  onlyCorrect?: boolean;
+  /** At most this many samples per class (drawn by a seeded shuffle, see seed); null = all. Default null. */
+  maxPerClass?: number | null;
+  /** Profiling batch size. Default 256. */
+  batchSize?: number;
+  /** Progress events: phase "profile" (samples), then "slice" (1 of 1). */
+  onProgress?: ProgressCallback;
+  /** Abort profiling (SemsliceError ABORTED). */
+  signal?: AbortSignal;
+  /** Seed of the per-class sample draw when maxPerClass is set (no other random choice). Default 0. */
+  seed?: number;
+}
+
+/** Resolved options: defaults filled, ranges checked. */
+export interface ResolvedSliceOptions {
+  metric: string;
+  method: string;
+  theta: number | null;
+  k: number | null;
+  tau: number;
+  onlyCorrect: boolean;
+  maxPerClass: number | null;
+  batchSize: number;
+  seed: number;
+  onProgress: ProgressCallback | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The defaults, in one place. */
+export const SLICE_DEFAULTS = {
+  metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0,
+} as const;
+
+/** Fill in defaults and validate every option (before any expensive work). */
+export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptions {
+  const metric = opts.metric ?? SLICE_DEFAULTS.metric;
+  getMetric(metric);
+  const method = opts.method ?? SLICE_DEFAULTS.method;
+  const sel = getSelector(method);
+  const theta = sel.param === 'theta' ? checkTheta(opts.theta ?? SLICE_DEFAULTS.theta) : null;
+  const k = sel.param === 'k' ? checkK(opts.k ?? null) : null;
+  const maxPerClass = opts.maxPerClass ?? SLICE_DEFAULTS.maxPerClass;
+  if (maxPerClass !== null && !(Number.isInteger(maxPerClass) && maxPerClass >= 1)) {
+    throw new SemsliceError('BAD_OPTION', `maxPerClass must be a positive integer or null, got ${String(maxPerClass)}.`, 'Use e.g. maxPerClass: 100, or null for all samples.');
+  }
+  const seed = opts.seed ?? SLICE_DEFAULTS.seed;
+  if (!Number.isInteger(seed)) throw new SemsliceError('BAD_OPTION', `seed must be an integer, got ${String(seed)}.`, 'Use e.g. seed: 0.');
+  return {
+    metric, method, theta, k,
+    tau: checkTau(opts.tau ?? SLICE_DEFAULTS.tau),
+    onlyCorrect: opts.onlyCorrect ?? SLICE_DEFAULTS.onlyCorrect,
+    maxPerClass,
+    batchSize: opts.batchSize ?? SLICE_DEFAULTS.batchSize,
+    seed,
+    onProgress: opts.onProgress,
+    signal: opts.signal,
+  };
+}
+
+/** The params recorded in a slice (custom metric/method names are recorded as given). */
+export function paramsOf(o: ResolvedSliceOptions, profiled: { onlyCorrect: boolean; maxPerClass: number | null; batchSize: number }): SliceParams {
+  return {
+    method: o.method as SliceMethod, metric: o.metric as Metric, theta: o.theta, k: o.k, tau: o.tau,
+    onlyCorrect: profiled.onlyCorrect, maxPerClass: profiled.maxPerClass, seed: o.seed, batchSize: profiled.batchSize,
+  };
+}

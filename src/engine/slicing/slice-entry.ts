@@ -1,0 +1,101 @@
+/**
+ * The slicing pipeline (DESIGN.md section 3):
+ *
+ *   profile (one pass, per-class statistics) -> scoresFrom (metric, normalised) -> selectCritical (method)
+ *     -> categorise + similarity -> average-linkage merge -> Slice
+ *
+ * sliceFromStats runs everything after the profile, so one profile serves many thetas, ks and metrics.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { logger } from '../log.js';
+import { modelFingerprint } from '../models/fingerprint.js';
+import { getMetric } from './metrics.js';
+import { paramsOf, resolveSliceOptions, type ResolvedSliceOptions, type SliceOptions } from './options.js';
+import { profile, throwIfAborted } from './profile.js';
+import { selectCritical } from './selection.js';
+import { Slice } from './slice.js';
+import { buildState } from './slice-state.js';
+import { METRICS, type Metric, type ProfileStatsData } from './types.js';
+import { scoresFrom } from './metrics.js';
+
+/** What sliceFromStats needs beyond the statistics (slice() fills these from the model and the data). */
+export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'maxPerClass' | 'batchSize' | 'signal'> {
+  /** Class names; default "class0", "class1", ... */
+  classNames?: readonly string[];
+  /** Model and data fingerprints to record; default "unknown". */
+  fingerprints?: { model: string; data: string };
+}
+
+/**
+ * Build a slice from profile statistics (no model needed).
+ *
+ * @example
+ * const stats = await profile(model, data.train);
+ * const slices = [0.9, 0.95, 0.99].map((theta) => sliceFromStats(stats, { theta, classNames: data.train.classNames }));
+ */
+export function sliceFromStats(stats: ProfileStatsData, opts: FromStatsOptions = {}): Slice {
+  const o = resolveSliceOptions({ ...opts, onlyCorrect: stats.options.onlyCorrect, maxPerClass: stats.options.maxPerClass, batchSize: stats.options.batchSize });
+  return assemble(stats, o, opts.classNames, opts.fingerprints);
+}
+
+function assemble(stats: ProfileStatsData, o: ResolvedSliceOptions, names: readonly string[] | undefined, fps: { model: string; data: string } | undefined): Slice {
+  const scores = scoresFrom(stats, o.metric);
+  const critical = selectCritical(stats, { method: o.method, metric: o.metric, theta: o.theta, k: o.k, scores });
+  const classNames = names ? [...names] : Array.from({ length: stats.numClasses }, (_, c) => `class${c}`);
+  warnEmpty(stats, critical, classNames);
+  const state = buildState({
+    params: paramsOf(o, stats.options),
+    classNames,
+    sites: stats.sites.map((s) => ({ ...s, followers: [...s.followers] })),
+    classes: Array.from({ length: stats.numClasses }, (_, c) => c),
+    critical,
+    scores: Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, Float64Array.from(v)])),
+    selection: null,
+    counts: [...stats.counts],
+    fingerprints: fps ?? { model: 'unknown', data: 'unknown' },
+  });
+  o.onProgress?.({ phase: 'slice', done: 1, total: 1 });
+  return new Slice(state);
+}
+
+function warnEmpty(stats: ProfileStatsData, critical: Record<string, Uint8Array>, names: string[]): void {
+  for (const s of stats.sites) {
+    for (let c = 0; c < stats.numClasses; c++) {
+      if (critical[s.name]!.subarray(c * s.neurons, (c + 1) * s.neurons).every((x) => x === 0)) {
+        logger().warn(`class "${names[c]}" has no critical neuron at site "${s.name}" (all its scores are zero there).`);
+      }
+    }
+  }
+}
+
+/** Raw statistics a metric needs from profile(): itself if built in, otherwise all of them. */
+export function metricsToProfile(metrics: readonly string[]): Metric[] {
+  for (const m of metrics) getMetric(m);
+  if (metrics.every((m) => (METRICS as readonly string[]).includes(m))) return [...new Set(metrics as Metric[])];
+  return [...METRICS];
+}
+
+/** The data view profiled: a seeded draw of maxPerClass samples per class, or all of it. */
+export function profilingView(data: Dataset, maxPerClass: number | null, seed: number): Dataset {
+  return maxPerClass === null ? data : data.shuffle(seed).perClassCap(maxPerClass);
+}
+
+/**
+ * Slice a model: profile it on data, score, select, categorise, merge. Options and defaults: SliceOptions.
+ * Errors: unknown metric or method, theta/k/tau out of range (checked before profiling), data that does not fit
+ * the model, a class with no (correctly classified) samples (from profile()).
+ *
+ * @example
+ * const slice = await slice(model, data.train, { metric: 'taylor', theta: 0.95 });
+ * slice.summary();
+ */
+export async function slice(model: tf.LayersModel, data: Dataset, opts: SliceOptions = {}): Promise<Slice> {
+  const o = resolveSliceOptions(opts);
+  const stats = await profile(model, profilingView(data, o.maxPerClass, o.seed), {
+    metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
+  });
+  throwIfAborted(o.signal);
+  return assemble(stats, o, data.classNames, { model: modelFingerprint(model), data: data.fingerprint() });
+}

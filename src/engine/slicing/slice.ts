@@ -1,0 +1,184 @@
+/**
+ * The Slice: per-class critical neurons of a model (bitsets), their scores, categories, class similarity and
+ * semantic components, the parameters used, and the model and data fingerprints (DESIGN.md section 3). Immutable;
+ * every method is a thin delegation to a free function in slice-ops / slice-schema.
+ */
+import { readFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
+import type * as tf from '@tensorflow/tfjs';
+import type * as aq from 'arquero';
+import { writeFileAtomic } from '../atomic-write.js';
+import { SemsliceError } from '../errors.js';
+import { modelFingerprint } from '../models/fingerprint.js';
+import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
+import { stateFromJSON, stateToJSON, stringifySlice, validateSliceJSON } from './slice-schema.js';
+import { rowOf, siteInfo, type SliceState } from './slice-state.js';
+import type { Component, NeuronCategory, SiteInfo, SliceJSON, SliceParams } from './types.js';
+
+export interface SliceLoadOptions {
+  /** When given, the slice's model fingerprint must match this model's weights. */
+  model?: tf.LayersModel;
+}
+
+export class Slice {
+  static readonly className = 'Slice';
+  /** @internal the plain state; use the accessors. */
+  readonly state: SliceState;
+  /** Path the slice was loaded from (save() refuses to overwrite it). */
+  readonly source: string | null;
+
+  /** @internal build with slice(), sliceFromStats() or Slice.fromJSON(). */
+  constructor(state: SliceState, source: string | null = null) {
+    this.state = state;
+    this.source = source;
+  }
+
+  get params(): SliceParams { return { ...this.state.params }; }
+  get sites(): SiteInfo[] { return this.state.sites.map((s) => ({ ...s, followers: [...s.followers] })); }
+  get classNames(): string[] { return [...this.state.classNames]; }
+  /** Class labels this slice keeps per-class information for. */
+  get classes(): number[] { return [...this.state.classes]; }
+  get components(): Component[] { return this.state.components.map((c) => ({ classes: [...c.classes], neurons: { ...c.neurons } })); }
+  get counts(): number[] { return [...this.state.counts]; }
+  get fingerprints(): { model: string; data: string } { return { ...this.state.fingerprints }; }
+  get similarity(): SliceState['similarity'] { return this.state.similarity; }
+
+  /** Category of every neuron of a site (among this slice's classes). */
+  categories(site: string): NeuronCategory[] {
+    siteInfo(this.state, site);
+    return [...this.state.categories[site]!];
+  }
+
+  /**
+   * Sorted indices of the slice's neurons at a site.
+   *
+   * @example
+   * slice.forClasses([3, 5]).neurons('fc1'); // [0, 4, 7, ...]
+   */
+  neurons(site: string): number[] {
+    return neuronsOp(this.state, site);
+  }
+
+  /** Sorted indices of class c's critical neurons at a site. */
+  critical(c: number, site: string): number[] {
+    const n = siteInfo(this.state, site).neurons;
+    const r = rowOf(this.state, c);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) if (this.state.critical[site]![r * n + i]) out.push(i);
+    return out;
+  }
+
+  /** Class c's normalised scores at a site (sum 1, or all zero). */
+  scores(c: number, site: string): Float64Array {
+    const n = siteInfo(this.state, site).neurons;
+    const r = rowOf(this.state, c);
+    return this.state.scores[site]!.slice(r * n, (r + 1) * n);
+  }
+
+  /**
+   * The slice for a class subset: neurons(site) = union over c in S of c's critical set.
+   *
+   * @example
+   * const taskA = slice.forClasses([0, 1, 2, 3, 4]);
+   */
+  forClasses(classes: readonly number[]): Slice {
+    return new Slice(forClassesOp(this.state, classes));
+  }
+
+  /** Neurons in either slice (same sites required). @example a.union(b).neurons('fc1') */
+  union(other: Slice): Slice { return new Slice(setOp(this.state, other.state, 'union')); }
+  /** Neurons in both slices. @example a.intersect(b) */
+  intersect(other: Slice): Slice { return new Slice(setOp(this.state, other.state, 'intersect')); }
+  /** Neurons of this slice not in the other. @example all.minus(taskA) */
+  minus(other: Slice): Slice { return new Slice(setOp(this.state, other.state, 'minus')); }
+
+  /** site -> Float32Array over its neurons, 1 = kept, 0 = masked. @example forward(model, x, { masks: slice.mask() }) */
+  mask(): Record<string, Float32Array> {
+    return maskOp(this.state);
+  }
+
+  /**
+   * One row per site: site, kind, neurons, critical (the slice's neurons there), exclusive, shared, common, idle.
+   *
+   * @example
+   * slice.summary().print();
+   */
+  summary(): aq.ColumnTable {
+    return summaryOp(this.state);
+  }
+
+  /** The versioned, deterministic JSON form. @example JSON.stringify(slice.toJSON()) */
+  toJSON(): SliceJSON {
+    return stateToJSON(this.state);
+  }
+
+  /** className/config pair (tfjs-style serialisation). */
+  toConfig(): SliceJSON { return this.toJSON(); }
+  static fromConfig(config: SliceJSON): Slice { return Slice.fromJSON(config); }
+
+  /**
+   * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency; with
+   * `{ model }`, the model's weights fingerprint must match.
+   *
+   * @example
+   * const s = Slice.fromJSON(JSON.parse(text), { model });
+   */
+  static fromJSON(json: unknown, opts: SliceLoadOptions & { source?: string } = {}): Slice {
+    const source = opts.source ?? 'The slice';
+    validateSliceJSON(json, source);
+    const st = stateFromJSON(json, source);
+    if (opts.model) {
+      const fp = modelFingerprint(opts.model);
+      if (fp !== st.fingerprints.model) {
+        throw new SemsliceError('FINGERPRINT_MISMATCH',
+          `${source} was made from a model with fingerprint ${st.fingerprints.model}, but model "${opts.model.name}" has fingerprint ${fp}.`,
+          'Load the slice with the model it was made from, or slice this model again.');
+      }
+    }
+    return new Slice(st, opts.source ?? null);
+  }
+
+  /**
+   * Write the slice as deterministic JSON, atomically (temp file + rename). Never overwrites the file it was
+   * loaded from.
+   *
+   * @example
+   * await slice.save('out/lenet5.slice.json');
+   */
+  async save(path: string): Promise<void> {
+    await writeFileAtomic(path, stringifySlice(this.toJSON()), { inputs: this.source ? [this.source] : [] });
+  }
+
+  /**
+   * Read a slice file written by save().
+   *
+   * @example
+   * const s = await Slice.load('out/lenet5.slice.json', { model });
+   */
+  static async load(path: string, opts: SliceLoadOptions = {}): Promise<Slice> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      throw new SemsliceError('FILE_NOT_FOUND', `Cannot read slice file ${path}: ${(e as Error).message}.`, 'Check the path (write one with slice.save()).');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new SemsliceError('INVALID_SLICE_FILE', `Slice file ${path} is not JSON: ${(e as Error).message}.`, 'Load a file written by Slice.save().');
+    }
+    return Slice.fromJSON(json, { ...opts, source: path });
+  }
+
+  /** Short description for the console and notebooks. */
+  toString(): string {
+    const p = this.state.params;
+    const sizes = this.state.sites.map((s) => `${s.name} ${this.neurons(s.name).length}/${s.neurons}`).join(', ');
+    return `Slice(${p.method} ${p.metric} ${p.method === 'semantic' ? `theta=${p.theta}` : `k=${p.k}`}, classes ${this.state.classes.length}, ${this.state.components.length} components; ${sizes})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
