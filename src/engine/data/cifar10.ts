@@ -49,7 +49,7 @@ export async function cifar10(dir: string, opts: Cifar10Options = {}): Promise<D
   const train = readBatches(CIFAR10_TRAIN_FILES.map((f) => join(found, f)), limit);
   const test = readBatches([join(found, CIFAR10_TEST_FILE)], limit);
   const make = (split: string, d: { images: Uint8Array; labels: Uint8Array }): ImageDataset => new ImageDataset({
-    name: 'cifar10', split, classNames: CIFAR10_CLASS_NAMES, sampleShape: [SIDE, SIDE, 3], pixels: bytesToUnit(d.images), labels: d.labels,
+    name: 'cifar10', split, classNames: CIFAR10_CLASS_NAMES, sampleShape: [SIDE, SIDE, 3], finite: true, pixels: bytesToUnit(d.images), labels: d.labels,
   });
   return { name: 'cifar10', train: make('train', train), test: make('test', test), classNames: CIFAR10_CLASS_NAMES, source: found };
 }

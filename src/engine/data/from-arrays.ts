@@ -28,6 +28,7 @@ export interface FromArraysOptions {
 export function fromArrays(opts: FromArraysOptions): ImageDataset {
   const pixels = opts.images instanceof Uint8Array ? bytesToUnit(opts.images) : opts.images;
   return new ImageDataset({
+    finite: opts.images instanceof Uint8Array,
     name: opts.name ?? 'custom',
     split: opts.split ?? 'train',
     classNames: opts.classNames ?? defaultClassNames(opts.labels),
@@ -37,9 +38,10 @@ export function fromArrays(opts: FromArraysOptions): ImageDataset {
   });
 }
 
-/** Bytes 0..255 to floats in [0, 1] (division, not multiplication, so values equal tf's x.div(255)). */
+/** Bytes 0..255 to floats in [0, 1] (b / 255 rounded to float32, the same values as tf's x.div(255)). */
 export function bytesToUnit(bytes: Uint8Array): Float32Array {
   const out = new Float32Array(bytes.length);
+  // Plain division measured as fast as a 256-entry lookup table in V8, and needs no table.
   for (let i = 0; i < bytes.length; i++) out[i] = bytes[i]! / 255;
   return out;
 }

