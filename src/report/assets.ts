@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SemsliceError } from './errors.js';
@@ -37,13 +38,7 @@ export function inlineScript(code: string): InlineScript {
  * up to the folder whose package.json carries that name.
  */
 export function packageDir(name: string): string {
-  let entry: string;
-  try {
-    entry = fileURLToPath(import.meta.resolve(name));
-  } catch (e) {
-    throw new SemsliceError('MISSING_PACKAGE', `Cannot find the package "${name}" needed to inline charts (${(e as Error).message}).`,
-      `Install it: npm install ${name}`);
-  }
+  const entry = resolveEntry(name);
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
     const pj = join(dir, 'package.json');
     if (existsSync(pj)) {
@@ -54,6 +49,26 @@ export function packageDir(name: string): string {
     if (dirname(dir) === dir) break;
   }
   throw new SemsliceError('MISSING_PACKAGE', `Found ${entry} but not the package folder of "${name}".`, `Reinstall it: npm install ${name}`);
+}
+
+/**
+ * The entry file of a package. import.meta.resolve is the ESM way; when this module runs transpiled to CommonJS
+ * (tsx's require hook, as under mocha) it is missing, so fall back to require.resolve and then to a node_modules walk.
+ */
+function resolveEntry(name: string): string {
+  const errors: string[] = [];
+  const meta = import.meta as { resolve?: (s: string) => string };
+  if (typeof meta.resolve === 'function') {
+    try { return fileURLToPath(meta.resolve(name)); } catch (e) { errors.push((e as Error).message); }
+  }
+  try { return createRequire(import.meta.url).resolve(name); } catch (e) { errors.push((e as Error).message); }
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const pj = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(pj)) return pj;
+    if (dirname(dir) === dir) break;
+  }
+  throw new SemsliceError('MISSING_PACKAGE', `Cannot find the package "${name}" needed to inline charts (${errors.join('; ')}).`,
+    `Install it: npm install ${name}`);
 }
 
 /** The UMD build of a vega package, escaped for inlining, cached per process. */
