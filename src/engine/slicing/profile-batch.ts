@@ -1,0 +1,111 @@
+/**
+ * One profiling batch on the backend: forward with taps and zero perturbations at every site, one backward pass of
+ * sum_b z_{y_b} w.r.t. the perturbations (dz/da at every site), then the per-class reduction as matrix products
+ * (one-hot^T x per-sample quantities), so only a [classes x 4·neurons] block leaves the backend, in one read.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { forward } from './executor.js';
+import type { SiteInfo } from './types.js';
+
+/** What a batch computation needs besides the batch (built once per profile and backend). */
+export interface BatchContext {
+  model: tf.LayersModel;
+  sites: SiteInfo[];
+  numClasses: number;
+  /** Compute taylor and deeplift (needs the backward pass). */
+  needGrad: boolean;
+  onlyCorrect: boolean;
+  /** Per site, its read value on an all-zero input ([1, n] or [1, h, w, c]); kept tensors owned by the context. */
+  aref: tf.Tensor[];
+}
+
+/**
+ * Layout of a batch result (Float32Array): counts [C]; S1 [C x N] (sums of a); R [C x K·N] where per class the K
+ * blocks of N are M2 (sum of squared deviations from the batch's class mean), then, with gradients, T (taylor
+ * sums) and D (deeplift sums); last, the sum of all input values (a cheap NaN/Inf detector). N = all sites'
+ * neurons, sites in order.
+ */
+export function batchLayout(numClasses: number, totalNeurons: number, needGrad: boolean) {
+  const k = needGrad ? 3 : 1;
+  return { k, s1: numClasses, r: numClasses + numClasses * totalNeurons, length: numClasses * (1 + (1 + k) * totalNeurons) + 1 };
+}
+
+/** The read values of every site on one all-zero input (a_ref of deeplift). Kept tensors: dispose them. */
+export function referenceActivations(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[]): tf.Tensor[] {
+  const r = tf.tidy(() => {
+    const { logits, taps } = forward(model, tf.zeros([1, ...inputShape]) as tf.Tensor4D, { taps: true });
+    logits.dispose();
+    return sites.map((s) => taps[s.name]!);
+  });
+  return r.map((t) => tf.keep(t));
+}
+
+/** Per-sample quantities of one site: value (spatial mean for conv), taylor term, deeplift term, each [b, n]. */
+function siteTerms(a: tf.Tensor, g: tf.Tensor | undefined, aref: tf.Tensor): { q: tf.Tensor; t?: tf.Tensor; d?: tf.Tensor } {
+  if (a.rank === 2) {
+    if (!g) return { q: a };
+    return { q: a, t: tf.abs(tf.mul(a, g)), d: tf.abs(tf.mul(tf.sub(a, aref), g)) };
+  }
+  // Conv: per position, then reduced: |sum_p a·g| / P and |sum_p (a - a_ref)·g| / P (a_ref per position).
+  const positions = a.shape[1]! * a.shape[2]!;
+  const q = tf.mean(a, [1, 2]);
+  if (!g) return { q };
+  const t = tf.div(tf.abs(tf.sum(tf.mul(a, g), [1, 2])), positions);
+  const d = tf.div(tf.abs(tf.sum(tf.mul(tf.sub(a, aref), g), [1, 2])), positions);
+  return { q, t, d };
+}
+
+/** Forward (and backward) of one batch: logits, site values and, with needGrad, dz_y/da at every site. */
+function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D, kept: tf.Tensor[]) {
+  if (!ctx.needGrad) {
+    const r = forward(ctx.model, xs, { taps: true });
+    return { logits: r.logits, a: ctx.sites.map((s) => r.taps[s.name]!), g: undefined };
+  }
+  const b = xs.shape[0];
+  const zeros = ctx.aref.map((r) => tf.zeros([b, ...r.shape.slice(1)]));
+  let logits: tf.Tensor2D | undefined;
+  let a: tf.Tensor[] = [];
+  const f = (...ps: tf.Tensor[]): tf.Tensor => {
+    const perturb = Object.fromEntries(ctx.sites.map((s, i) => [s.name, ps[i]!]));
+    const r = forward(ctx.model, xs, { perturb, taps: true });
+    // tf.grads disposes what f creates except its result: keep what we read afterwards (disposed by the caller).
+    logits = tf.keep(r.logits);
+    a = ctx.sites.map((s) => tf.keep(r.taps[s.name]!));
+    kept.push(logits, ...a);
+    return tf.sum(tf.mul(r.logits, onehot));
+  };
+  const g = tf.grads(f)(zeros);
+  return { logits: logits!, a, g };
+}
+
+/**
+ * Profile one batch: xs [b, h, w, c] float32, ys [b] int32 labels. Returns the block described by batchLayout.
+ * Leaves no tensors behind.
+ */
+export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Float32Array {
+  const kept: tf.Tensor[] = [];
+  try {
+    return tf.tidy(() => {
+      const c = ctx.numClasses;
+      let onehot = tf.oneHot(tf.cast(ys, 'int32'), c).asType('float32') as tf.Tensor2D;
+      const { logits, a, g } = forwardBackward(ctx, xs, onehot, kept);
+      if (ctx.onlyCorrect) {
+        const correct = tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(ys, 'int32')), 'float32');
+        onehot = tf.mul(onehot, tf.expandDims(correct, 1));
+      }
+      const terms = a.map((ai, i) => siteTerms(ai, g?.[i], ctx.aref[i]!));
+      const q = tf.concat(terms.map((t) => t.q), 1);
+      const counts = tf.sum(onehot, 0);
+      const s1 = tf.matMul(onehot, q, true, false);
+      // Deviations from the batch's own class means keep the variance exact (Chan merge on the host).
+      const means = tf.div(s1, tf.expandDims(tf.maximum(counts, 1), 1));
+      const dev = tf.square(tf.sub(q, tf.matMul(onehot, means)));
+      const blocks = [dev, ...(g ? [...terms.map((t) => t.t!), ...terms.map((t) => t.d!)] : [])];
+      const r = tf.matMul(onehot, tf.concat(blocks, 1), true, false);
+      const out = tf.concat([counts, tf.reshape(s1, [-1]), tf.reshape(r, [-1]), tf.reshape(tf.sum(xs), [1])]);
+      return out.dataSync() as Float32Array;
+    });
+  } finally {
+    tf.dispose(kept);
+  }
+}

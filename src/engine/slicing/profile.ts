@@ -1,0 +1,151 @@
+/**
+ * profile(): one pass over a dataset that computes, per class, site and neuron, the sufficient statistics of every
+ * contribution metric (DESIGN.md section 3):
+ *
+ *   batches --> forward (taps, zero perturbations) --> backward of sum_b z_{y_b} --> one-hot^T reduction
+ *           --> [classes x 4N] block read once --> float64 host accumulation in batch order --> ProfileStats
+ *
+ * Definitions (a = neuron value, conv: spatial mean of the feature map; g = dz_y/da, per position for conv;
+ * P = positions; means over the class's profiled samples):
+ * - avg = mean of a; var = population variance of a (divides by n, not n - 1);
+ * - taylor = mean of |sum_p a·g| / P (Dense: |a·g|);
+ * - deeplift (D) = mean of |sum_p (a - a_ref)·g| / P (Dense: |(a - a_ref)·g|), a_ref = the neuron's value on an
+ *   all-zero input, per position: a gradient-times-difference approximation of DeepLIFT's Rescale rule.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError } from '../errors.js';
+import type { Dataset } from '../data/types.js';
+import { modelGraph, siteReads } from './sites.js';
+import { batchStats, referenceActivations, type BatchContext } from './profile-batch.js';
+import { ProfileAccumulator } from './profile-accumulator.js';
+import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
+import { ProfileStats } from './profile-stats.js';
+import type { SiteInfo } from './types.js';
+
+export type { ProfileOptions } from './profile-options.js';
+
+/** Rejects with SemsliceError ABORTED when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new SemsliceError('ABORTED', 'Profiling was aborted.', 'Start it again without aborting the signal.');
+  }
+}
+
+/** Checks that the data fits the model: sample shape and number of classes. */
+function checkFits(model: tf.LayersModel, data: Dataset, classes: number): number[] {
+  const want = modelGraph(model).inputShape;
+  const have = data.sampleShape;
+  if (want.length !== 3 || want.some((d, i) => d !== null && d !== have[i])) {
+    throw new SemsliceError('DATA_SHAPE_MISMATCH',
+      `Dataset ${data.name} has samples of shape [${have.join(', ')}] but model "${model.name}" takes [${want.map((d) => d ?? 'null').join(', ')}].`,
+      'Profile the model with data of its input shape (or a model built for this data).');
+  }
+  if (data.numClasses !== classes) {
+    throw new SemsliceError('CLASS_COUNT_MISMATCH',
+      `Dataset ${data.name} has ${data.numClasses} classes but model "${model.name}" has ${classes} logits.`,
+      'Use data labelled with the model\'s classes (subsetClasses keeps the labels unless relabel is set).');
+  }
+  return [...have];
+}
+
+/** Number of logits, from the model's output shape. */
+function logitCount(model: tf.LayersModel): number {
+  const shape = model.outputs[0]!.shape;
+  const k = shape[shape.length - 1];
+  if (shape.length !== 2 || typeof k !== 'number') {
+    throw new SemsliceError('BAD_MODEL', `Model "${model.name}" output has shape [${shape.join(', ')}].`, 'Profile a classifier with output [batch, classes].');
+  }
+  return k;
+}
+
+function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
+  return new SemsliceError('NAN_IN_DATA',
+    `Dataset ${data.name} has NaN or infinite values among samples ${first}..${first + count - 1}.`,
+    'Clean the data (replace or drop non-finite pixels) before profiling.');
+}
+
+/** Everything a run (in-process or in workers) needs. */
+export interface ProfileJob {
+  model: tf.LayersModel;
+  data: Dataset;
+  sites: SiteInfo[];
+  inputShape: number[];
+  numClasses: number;
+  o: ResolvedProfileOptions;
+}
+
+/** A function that runs a job's batches and feeds each block to `onBlock` in batch order. */
+export type BlockRunner = (job: ProfileJob, onBlock: (block: Float32Array, first: number, count: number) => void) => Promise<void>;
+
+/** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
+export const runInProcess: BlockRunner = async (job, onBlock) => {
+  const aref = referenceActivations(job.model, job.sites, job.inputShape);
+  const ctx: BatchContext = { model: job.model, sites: job.sites, numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect, aref };
+  try {
+    let first = 0;
+    for (const batch of job.data.batches(job.o.batchSize)) {
+      let block: Float32Array;
+      try {
+        throwIfAborted(job.o.signal);
+        block = batchStats(ctx, batch.xs, batch.ys);
+      } finally {
+        batch.xs.dispose();
+        batch.ys.dispose();
+      }
+      onBlock(block, first, batch.positions.length);
+      first += batch.positions.length;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    tf.dispose(aref);
+  }
+};
+
+let workerRunner: BlockRunner | undefined;
+
+/** Lets the worker module plug in without profile.ts importing node:worker_threads for in-process runs. */
+export function setWorkerRunner(r: BlockRunner): void {
+  workerRunner = r;
+}
+
+/**
+ * Profile a model on a dataset: per-class raw statistics (avg, var, taylor, deeplift) at every site, in one pass.
+ * Definitions at the top of this module. Throws SemsliceError for data that does not fit, NaN in the data, a class
+ * with no samples, or ABORTED when opts.signal fires.
+ *
+ * @example
+ * const stats = await profile(model, data.test, { metrics: ['avg', 'taylor'], onlyCorrect: false });
+ * stats.get('taylor', 'conv1'); // Float32Array [classes x neurons]
+ */
+export async function profile(model: tf.LayersModel, data: Dataset, opts: ProfileOptions = {}): Promise<ProfileStats> {
+  const o = resolveProfileOptions(opts);
+  const sites = siteReads(model).map((r) => r.site);
+  const numClasses = logitCount(model);
+  const inputShape = checkFits(model, data, numClasses);
+  const view = o.maxPerClass !== null ? data.perClassCap(o.maxPerClass) : data;
+  if (view.size === 0) throw new SemsliceError('EMPTY_DATA', `Dataset ${data.name} has no samples to profile.`, 'Profile with a non-empty dataset.');
+  throwIfAborted(o.signal);
+  const totalNeurons = sites.reduce((a, s) => a + s.neurons, 0);
+  const acc = new ProfileAccumulator(numClasses, totalNeurons, o.needGrad);
+  const job: ProfileJob = { model, data: view, sites, inputShape, numClasses, o };
+  let done = 0;
+  const onBlock = (block: Float32Array, first: number, count: number) => {
+    if (!Number.isFinite(acc.add(block))) throw nonFinite(view, first, count);
+    done += count;
+    o.onProgress?.({ phase: 'profile', done, total: view.size });
+  };
+  if (o.workers > 1) {
+    if (!workerRunner) await import('./workers/profile-pool.js');
+    await workerRunner!(job, onBlock);
+  } else {
+    await runInProcess(job, onBlock);
+  }
+  const missing = acc.n.reduce<number[]>((m, n, c) => (n === 0 ? [...m, c] : m), []);
+  if (missing.length) {
+    const names = missing.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
+    throw new SemsliceError('NO_SAMPLES', `Class ${names} has no ${o.onlyCorrect ? 'correctly classified ' : ''}samples to profile.`,
+      o.onlyCorrect ? 'Profile with more data of that class, or with onlyCorrect: false.' : 'Profile with data that contains every class.');
+  }
+  const result = acc.finish(sites, o.raw);
+  return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
+}
