@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { syntheticSync } from '../../../src/engine/data/synthetic.js';
+import type { Dataset } from '../../../src/engine/data/types.js';
+import { slice } from '../../../src/engine/slicing/slice-entry.js';
+import { Slice } from '../../../src/engine/slicing/slice.js';
+import { stringifySlice } from '../../../src/engine/slicing/slice-schema.js';
+import { profile } from '../../../src/engine/slicing/profile.js';
+import { sliceFromStats } from '../../../src/engine/slicing/slice-entry.js';
+import { applyMask, evaluateMasked } from '../../../src/engine/slicing/masks.js';
+import { isSemsliceError } from '../../../src/engine/errors.js';
+
+const data = syntheticSync({ classes: 3, perClass: 24, shape: [6, 6, 1], seed: 3 });
+
+/** A tiny seeded MLP trained deterministically (no shuffling) to high accuracy on the synthetic data. */
+async function tinyMlp(seed = 1): Promise<tf.LayersModel> {
+  const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 10 + s });
+  const m = tf.sequential({ layers: [
+    tf.layers.flatten({ inputShape: [6, 6, 1], name: 'flat' }),
+    tf.layers.dense({ units: 12, activation: 'relu', name: 'fc1', kernelInitializer: init(1) }),
+    tf.layers.dense({ units: 8, activation: 'relu', name: 'fc2', kernelInitializer: init(2) }),
+    tf.layers.dense({ units: 3, name: 'out', kernelInitializer: init(3) }),
+  ] });
+  m.compile({ optimizer: tf.train.adam(0.02), loss: 'sparseCategoricalCrossentropy' });
+  const { images, labels } = data.train.gather(Int32Array.from({ length: data.train.size }, (_, i) => i));
+  const xs = tf.tensor4d(images, [data.train.size, 6, 6, 1]);
+  const ys = tf.tensor1d(Float32Array.from(labels));
+  await m.fit(xs, ys, { epochs: 15, batchSize: 12, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  return m;
+}
+
+/** Same function, fc1 units permuted: fc1 kernel columns and bias, fc2 kernel rows. */
+function permuteFc1(m: tf.LayersModel, perm: number[]): void {
+  const fc1 = m.getLayer('fc1');
+  const fc2 = m.getLayer('fc2');
+  tf.tidy(() => {
+    const [k1, b1] = fc1.getWeights();
+    const [k2, b2] = fc2.getWeights();
+    const idx = tf.tensor1d(perm, 'int32');
+    fc1.setWeights([tf.gather(k1!, idx, 1), tf.gather(b1!, idx)]);
+    fc2.setWeights([tf.gather(k2!, idx, 0), b2!]);
+  });
+}
+
+describe('slicing/slice() end to end', function () {
+  this.timeout(60000);
+  let model: tf.LayersModel;
+  before(async () => { model = await tinyMlp(); });
+  after(() => model.dispose());
+
+  it('the model learned the data (so onlyCorrect keeps samples of every class)', () => {
+    assert.ok(evaluateMasked(model, data.test, {}).accuracy > 0.9);
+  });
+
+  it('same seed and data give byte-identical JSON, also from an independently built model', async () => {
+    const a = stringifySlice((await slice(model, data.train, { theta: 0.9, maxPerClass: 10, seed: 7 })).toJSON());
+    const b = stringifySlice((await slice(model, data.train, { theta: 0.9, maxPerClass: 10, seed: 7 })).toJSON());
+    assert.equal(a, b);
+    const twin = await tinyMlp();
+    const c = stringifySlice((await slice(twin, data.train, { theta: 0.9, maxPerClass: 10, seed: 7 })).toJSON());
+    twin.dispose();
+    assert.equal(a, c);
+    const json = JSON.parse(a);
+    assert.equal(json.params.seed, 7);
+    assert.equal(json.params.maxPerClass, 10);
+    assert.deepEqual(json.counts.every((n: number) => n > 0 && n <= 10), true);
+    assert.equal(json.fingerprints.data, data.train.fingerprint());
+  });
+
+  it('permuting a layer\'s neurons permutes the slice', async () => {
+    const perm = [5, 0, 11, 3, 7, 1, 9, 2, 10, 4, 8, 6];
+    const s = await slice(model, data.train, { theta: 0.9 });
+    const twin = await tinyMlp();
+    permuteFc1(twin, perm);
+    const p = await slice(twin, data.train, { theta: 0.9 });
+    twin.dispose();
+    for (let c = 0; c < 3; c++) {
+      // new unit j is old unit perm[j]
+      assert.deepEqual(p.critical(c, 'fc1'), s.critical(c, 'fc1').map((i) => perm.indexOf(i)).sort((x, y) => x - y));
+      assert.deepEqual(p.critical(c, 'fc2'), s.critical(c, 'fc2'));
+      const sc = s.scores(c, 'fc1');
+      p.scores(c, 'fc1').forEach((v, j) => assert.ok(Math.abs(v - sc[perm[j]!]!) < 1e-5));
+    }
+    assert.notEqual(p.fingerprints.model, s.fingerprints.model);
+  });
+
+  it('fromJSON / load check the model fingerprint', async () => {
+    const s = await slice(model, data.train, { theta: 0.95 });
+    assert.ok(Slice.fromJSON(s.toJSON(), { model }));
+    const other = await tinyMlp(2);
+    assert.throws(() => Slice.fromJSON(s.toJSON(), { model: other }), (e: unknown) => isSemsliceError(e) && e.code === 'FINGERPRINT_MISMATCH'
+      && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message));
+    other.dispose();
+  });
+
+  it('a masked model: full mask keeps accuracy, the slice mask zeroes the rest', async () => {
+    const s = await slice(model, data.train, { theta: 0.99 });
+    const full = evaluateMasked(model, data.test, {});
+    const masked = applyMask(model, s.mask());
+    const r = masked.evaluate(data.test);
+    assert.equal(r.perClass.length, 3);
+    assert.ok(r.accuracy > 0.5);
+    const x = tf.zeros([2, 6, 6, 1]) as tf.Tensor4D;
+    const z = masked.predict(x);
+    assert.deepEqual(z.shape, [2, 3]);
+    tf.dispose([x, z]);
+    const none = evaluateMasked(model, data.test, { fc1: new Float32Array(12) });
+    assert.ok(none.accuracy < full.accuracy);
+  });
+
+  it('bad input: unknown metric, theta out of range, a class with no samples', async () => {
+    await assert.rejects(slice(model, data.train, { metric: 'tayler' }), (e: unknown) => isSemsliceError(e) && /Did you mean "taylor"/.test(e.message));
+    await assert.rejects(slice(model, data.train, { theta: 1.5 }), /theta = 1.5 is out of range/);
+    await assert.rejects(slice(model, data.train, { method: 'global-topk' }), /k = null is out of range/);
+    const two: Dataset = data.train.subsetClasses([0, 1]);
+    await assert.rejects(slice(model, two, {}), (e: unknown) => isSemsliceError(e) && e.code === 'NO_SAMPLES' && /label 2/.test(e.message));
+  });
+
+  it('one profile serves many thetas; more theta keeps more neurons', async () => {
+    const stats = await profile(model, data.train, {});
+    const sizes = [0.5, 0.8, 0.95, 1].map((theta) => sliceFromStats(stats, { theta }).neurons('fc1').length);
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! >= sizes[i - 1]!, `sizes ${sizes.join(', ')}`);
+  });
+
+  it('tf.memory().numTensors returns to its baseline after 20 slices', async () => {
+    await slice(model, data.train, { maxPerClass: 4 }); // warm-up (lazy tfjs state)
+    const base = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      const s = await slice(model, data.train, { theta: 0.9 + i * 0.004, maxPerClass: 4, seed: i });
+      evaluateMasked(model, data.test.take(6), s.mask());
+    }
+    assert.equal(tf.memory().numTensors, base);
+  });
+});
