@@ -22,7 +22,12 @@ export interface Cifar10Options {
   limit?: number;
 }
 
-/** The folder holding the six CIFAR-10 binary batches (dir itself or its cifar-10-batches-bin), or undefined. */
+/**
+ * The folder holding the six CIFAR-10 binary batches (dir itself or its cifar-10-batches-bin), or undefined.
+ *
+ * @example
+ * findCifar10Dir('/data'); // '/data/cifar-10-batches-bin'
+ */
 export function findCifar10Dir(dir: string): string | undefined {
   for (const d of [resolve(dir), resolve(dir, CIFAR10_SUBDIR)]) {
     if ([...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].every((f) => existsSync(join(d, f)))) return d;

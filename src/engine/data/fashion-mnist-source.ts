@@ -47,7 +47,12 @@ export interface FashionMnistSourceOptions {
 /** The outcome of a search: the folder and a description for reports, or the list of places searched. */
 export type FashionMnistLocation = { found: true; dir: string; source: string } | { found: false; searched: string[] };
 
-/** The cache folder Fashion-MNIST is downloaded into. */
+/**
+ * The cache folder Fashion-MNIST is downloaded into.
+ *
+ * @example
+ * fashionMnistCacheDir(); // '/home/me/.cache/semslice/fashion-mnist' (or $SEMSLICE_CACHE_DIR/fashion-mnist)
+ */
 export function fashionMnistCacheDir(opts: Pick<FashionMnistSourceOptions, 'cacheDir'> = {}): string {
   const root = opts.cacheDir ?? process.env.SEMSLICE_CACHE_DIR ?? join(homedir(), '.cache', 'semslice');
   return join(resolve(root), 'fashion-mnist');
@@ -76,7 +81,12 @@ export function locateFashionMnist(opts: FashionMnistSourceOptions = {}): Fashio
   return { found: false, searched: candidates.map((c) => c.dir) };
 }
 
-/** The error for data that is nowhere and may not be downloaded: names every way to get it. */
+/**
+ * The error for data that is nowhere and may not be downloaded: names every way to get it.
+ *
+ * @example
+ * throw fashionMnistMissingError(['/usr/share/datasets/fashion-mnist']);
+ */
 export function fashionMnistMissingError(searched: readonly string[], opts: FashionMnistSourceOptions = {}): SemsliceError {
   return new SemsliceError('DATA_NOT_FOUND', `Fashion-MNIST not found. Searched: ${searched.join(', ')}.`,
     `Install Debian's package (\`apt-get install dataset-fashion-mnist\`, which fills ${opts.systemDir ?? FASHION_MNIST_SYSTEM_DIR}), ` +

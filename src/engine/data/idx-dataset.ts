@@ -14,7 +14,12 @@ export const IDX_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-/** The path of an IDX file in dir, raw or with ".gz"; undefined if neither exists. */
+/**
+ * The path of an IDX file in dir, raw or with ".gz"; undefined if neither exists.
+ *
+ * @example
+ * findIdxFile('/usr/share/datasets/fashion-mnist', IDX_FILES.trainImages); // '.../train-images-idx3-ubyte.gz'
+ */
 export function findIdxFile(dir: string, stem: string): string | undefined {
   for (const name of [stem, `${stem}.gz`]) {
     const p = join(dir, name);
@@ -23,7 +28,12 @@ export function findIdxFile(dir: string, stem: string): string | undefined {
   return undefined;
 }
 
-/** True when dir holds all four MNIST-layout files (raw or gzip). */
+/**
+ * True when dir holds all four MNIST-layout files (raw or gzip).
+ *
+ * @example
+ * hasIdxSet('/usr/share/datasets/fashion-mnist'); // true once dataset-fashion-mnist is installed
+ */
 export function hasIdxSet(dir: string): boolean {
   return Object.values(IDX_FILES).every((stem) => findIdxFile(dir, stem) !== undefined);
 }

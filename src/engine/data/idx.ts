@@ -12,7 +12,12 @@ export interface IdxArray {
 const UBYTE = 0x08;
 const TYPE_NAMES: Record<number, string> = { 0x08: 'ubyte', 0x09: 'byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' };
 
-/** True when the bytes start with the gzip magic 0x1f 0x8b. */
+/**
+ * True when the bytes start with the gzip magic 0x1f 0x8b.
+ *
+ * @example
+ * isGzip(readFileSync('train-images-idx3-ubyte.gz')); // true
+ */
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }

@@ -173,6 +173,11 @@ export class ImageDataset implements Dataset {
     return { images, labels };
   }
 
+  /**
+   * sha256 (16 hex) over a header (shape, classes, size) and, per chunk of 4096 samples in view order, the hash of
+   * that chunk's pixels and labels: the same content in the same order always gives the same value, and a shuffled
+   * 60k view is hashed without copying its pixels whole. Cached per view.
+   */
   fingerprint(): string {
     if (this.cachedFingerprint === undefined) {
       const parts: string[] = [`shape:${this.sampleShape.join('x')};classes:${this.numClasses};n:${this.size}`];

@@ -29,7 +29,12 @@ export function registerDataset<O>(entry: DatasetEntry<O>, opts: { override?: bo
   entries.set(entry.name, entry as unknown as AnyEntry);
 }
 
-/** Remove a registered dataset (mainly for tests). Returns whether it was there. */
+/**
+ * Remove a registered dataset (mainly for tests). Returns whether it was there.
+ *
+ * @example
+ * unregisterDataset('my-digits');
+ */
 export function unregisterDataset(name: string): boolean {
   return entries.delete(name);
 }
@@ -56,7 +61,12 @@ export function listDatasets(opts: Record<string, unknown> = {}): DatasetListing
   return [...entries.values()].map((e) => ({ name: e.name, description: e.description, ...e.locate(opts) }));
 }
 
-/** The registered names, in registration order. */
+/**
+ * The registered names, in registration order.
+ *
+ * @example
+ * datasetNames(); // ['mnist', 'fashion-mnist', 'cifar10', 'synthetic']
+ */
 export function datasetNames(): string[] {
   return [...entries.keys()];
 }

@@ -37,7 +37,12 @@ export async function synthetic(opts: SyntheticOptions = {}): Promise<DatasetSpl
   return syntheticSync(opts);
 }
 
-/** The same as synthetic(), synchronously (for test fixtures built at module load). */
+/**
+ * The same as synthetic(), synchronously (for test fixtures built at module load).
+ *
+ * @example
+ * const { train } = syntheticSync({ classes: 2, perClass: 8 });
+ */
 export function syntheticSync(opts: SyntheticOptions = {}): DatasetSplits {
   const classes = opts.classes ?? 10;
   const perClass = opts.perClass ?? 50;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { ImageDataset, fromArrays, syntheticSync } from '../../../src/engine/data/index.js';
 import { expectCode } from './helpers.js';
 
@@ -14,7 +15,6 @@ function toy(): ImageDataset {
 const firstPixel = (ds: ImageDataset, i: number): number => Math.round(ds.sample(i)[0]! * 100);
 
 describe('data/image-dataset', () => {
-  before(() => tf.setBackend('cpu'));
 
   it('validates labels: LABEL_OUT_OF_RANGE names the first bad index and value', async () => {
     const err = await expectCode(() => new ImageDataset({ name: 'x', split: 'train', classNames: ['a', 'b'], sampleShape: [1, 1, 1],
@@ -91,29 +91,37 @@ describe('data/image-dataset', () => {
     assert.deepEqual([...order(ds.shuffle(7))].sort((a, b) => a - b), order(ds));
   });
 
-  it('batches gather views into NHWC float32 / int32 tensors, in order, without leaks', () => {
-    const ds = toy().shuffle(1);
-    const before = tf.memory().numTensors;
-    const seen: number[] = [];
-    let count = 0;
-    for (const b of ds.batches(5)) {
-      assert.equal(b.xs.dtype, 'float32');
-      assert.equal(b.ys.dtype, 'int32');
-      assert.deepEqual(b.xs.shape.slice(1), [2, 2, 1]);
-      const xs = b.xs.dataSync();
-      const ys = b.ys.dataSync();
-      b.positions.forEach((p, k) => {
-        assert.equal(ys[k], ds.label(p));
-        assert.equal(xs[k * 4 + 3], ds.sample(p)[3]);
-        seen.push(p);
+  for (const backend of ['cpu', 'wasm']) {
+    describe(`batches on ${backend}`, () => {
+      let previous: string;
+      before(async () => { await tf.ready(); previous = tf.getBackend(); assert.ok(await tf.setBackend(backend)); });
+      after(async () => { await tf.setBackend(previous); });
+
+      it('batches gather views into NHWC float32 / int32 tensors, in order, without leaks', () => {
+        const ds = toy().shuffle(1);
+        const before = tf.memory().numTensors;
+        const seen: number[] = [];
+        let count = 0;
+        for (const b of ds.batches(5)) {
+          assert.equal(b.xs.dtype, 'float32');
+          assert.equal(b.ys.dtype, 'int32');
+          assert.deepEqual(b.xs.shape.slice(1), [2, 2, 1]);
+          const xs = b.xs.dataSync();
+          const ys = b.ys.dataSync();
+          b.positions.forEach((p, k) => {
+            assert.equal(ys[k], ds.label(p));
+            assert.equal(xs[k * 4 + 3], ds.sample(p)[3]);
+            seen.push(p);
+          });
+          count++;
+          tf.dispose([b.xs, b.ys]);
+        }
+        assert.equal(count, 3);
+        assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
+        assert.equal(tf.memory().numTensors, before);
       });
-      count++;
-      tf.dispose([b.xs, b.ys]);
-    }
-    assert.equal(count, 3);
-    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
-    assert.equal(tf.memory().numTensors, before);
-  });
+    });
+  }
 
   it('gather copies samples and labels of view positions', () => {
     const ds = toy().subsetClasses([1], { relabel: true });

@@ -4,7 +4,9 @@ import { synthetic, syntheticSync } from '../../../src/engine/data/index.js';
 import { expectCode } from './helpers.js';
 
 describe('data/synthetic', () => {
-  before(() => tf.setBackend('cpu'));
+  let previous: string;
+  before(async () => { await tf.ready(); previous = tf.getBackend(); await tf.setBackend('cpu'); });
+  after(async () => { await tf.setBackend(previous); });
 
   it('is deterministic: same options give the same bytes; another seed differs', async () => {
     const a = await synthetic({ seed: 3 });
