@@ -38,6 +38,7 @@ const HTML_ATTRS: sanitizeHtml.IOptions['allowedAttributes'] = {
   '*': ['class', 'id', 'title', 'style', 'align', 'lang', 'dir', 'role', 'aria-*'],
   a: ['href', 'name'],
   img: ['src', 'alt', 'width', 'height'],
+  table: ['border'],
   td: ['colspan', 'rowspan'],
   th: ['colspan', 'rowspan', 'scope'],
   col: ['span'],
