@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
+import { registerTrain } from './train.js';
+import { registerInfo } from './info.js';
+import { registerData } from './data.js';
+import { registerSlice } from './slice.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerSlice, registerInfo, registerData];

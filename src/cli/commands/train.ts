@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { initBackend } from '../../engine/backend/index.js';
+import { loadDataset } from '../../engine/data/index.js';
+import { buildModel, saveModel, modelSummary, listModels, getModelEntry } from '../../engine/models/index.js';
+import { train, evaluate } from '../../engine/train/index.js';
+import { progressCallback } from '../../notebook/progress.js';
+import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
+import { assertOutputFree } from '../output.js';
+
+interface TrainFlags {
+  model: string; data: string; epochs: number; batchSize: number; lr: number; seed: number;
+  limit?: number; out: string; force?: boolean; backend?: string; batchNorm?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('Train a zoo model on a dataset and save it (model.json + weights.bin).')
+    .requiredOption('--model <name>', `zoo model: ${listModels().map((m) => m.name).join(', ')}`)
+    .option('--data <name>', 'dataset (see `semslice data list`)', 'mnist')
+    .option('--epochs <n>', 'passes over the training data', intArg('--epochs'), 1)
+    .option('--batch-size <n>', 'batch size', intArg('--batch-size'), 64)
+    .option('--lr <x>', 'Adam learning rate', numberArg('--lr'), 1e-3)
+    .option('--seed <n>', 'seed for weights and shuffling', intArg('--seed', 0), 0)
+    .option('--limit <n>', 'train on the first n training samples only', intArg('--limit'))
+    .option('--batch-norm', 'insert BatchNormalization (vgg-small, resnet-small)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--force', 'replace an existing output folder')
+    .option(...BACKEND_FLAG)
+    .action(async (f: TrainFlags) => {
+      getModelEntry(f.model); // unknown names fail before any data is read
+      await assertOutputFree(f.out, f.force);
+      await initBackend({ backend: (f.backend ?? 'auto') as 'auto' });
+      const data = await loadDataset(f.data);
+      const trainSet = f.limit ? data.train.take(f.limit) : data.train;
+      const model = buildModel(f.model, {
+        inputShape: trainSet.sampleShape, numClasses: trainSet.numClasses, seed: f.seed, batchNorm: f.batchNorm ?? false,
+      });
+      const params = modelSummary(model).params;
+      console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
+      const history = await train(model, trainSet, {
+        epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed,
+        onProgress: progressCallback('semslice'),
+        onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
+      });
+      const result = evaluate(model, data.test, { batchSize: 512 });
+      console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${data.test.size} samples`);
+      const saved = await saveModel(model, f.out, {
+        force: f.force,
+        metadata: {
+          model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
+          testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(),
+        },
+      });
+      console.log(`saved to ${saved.dir} (weights ${saved.weightsFingerprint})`);
+      model.dispose();
+    });
+}
