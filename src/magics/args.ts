@@ -1,0 +1,149 @@
+/**
+ * key=value argument parsing for magics: `model=models/lenet5 theta=0.95 label="two words" classes=1,2,3 fast=true`.
+ * Quoted values stay strings; unquoted ones become numbers, booleans or comma lists. Validation against a magic's
+ * schema names the magic, the argument and the allowed ones, so nothing runs on a typo.
+ */
+import { didYouMean, SemsliceError } from '../engine/errors.js';
+
+export type ArgScalar = string | number | boolean;
+/** A parsed value: scalars, lists, or (tagged template only) any interpolated object. */
+export type ArgValue = ArgScalar | ArgScalar[] | object;
+
+export type ArgType = 'string' | 'number' | 'integer' | 'boolean' | 'list' | 'ref' | 'identifier';
+
+/** One argument of a magic. `ref`: a variable name or value (e.g. a model) or a plain string (e.g. a path). */
+export interface ArgSpec {
+  type: ArgType;
+  description: string;
+  default?: ArgValue;
+  required?: boolean;
+  choices?: readonly string[];
+}
+export type ArgsSchema = Record<string, ArgSpec>;
+
+interface Token {
+  key: string;
+  raw: string;
+  quoted: boolean;
+}
+
+function malformed(magic: string, what: string, schema?: ArgsSchema): SemsliceError {
+  const allowed = schema ? Object.keys(schema) : [];
+  return new SemsliceError(
+    'MAGIC_ARGS',
+    `${magic}: ${what}`,
+    `Write arguments as key=value (quote values with spaces: label="a b").${allowed.length ? ` Allowed: ${allowed.join(', ')}.` : ''}`,
+  );
+}
+
+/** Split `a=1 b="x y" c='z'` into tokens; throws on a bare word or an unclosed quote. */
+export function tokenize(text: string, magic = 'magic', schema?: ArgsSchema): Token[] {
+  const out: Token[] = [];
+  const re = /\s*([A-Za-z_][\w-]*)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']*))(?=\s|$)/y;
+  let pos = 0;
+  const s = text.trim();
+  while (pos < s.length) {
+    re.lastIndex = pos;
+    const m = re.exec(s);
+    if (!m) {
+      const rest = s.slice(pos).trim();
+      const word = rest.split(/\s+/)[0] ?? rest;
+      const why = /^[A-Za-z_][\w-]*=["']/.test(word) ? `unclosed quote in "${word}"` : `malformed argument "${word}" (expected key=value)`;
+      throw malformed(magic, why, schema);
+    }
+    const dq = m[2];
+    const sq = m[3];
+    out.push({ key: m[1]!, raw: dq !== undefined ? dq.replace(/\\(.)/g, '$1') : (sq ?? m[4] ?? ''), quoted: dq !== undefined || sq !== undefined });
+    pos = re.lastIndex;
+    while (pos < s.length && /\s/.test(s[pos]!)) pos++;
+  }
+  return out;
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** An unquoted value: true/false, a number, a comma list, else the string itself. */
+export function parseScalar(raw: string): ArgScalar {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (NUMBER.test(raw)) return Number(raw);
+  return raw;
+}
+
+/**
+ * Parse key=value text into values (no schema check). Duplicate keys are an error.
+ *
+ * @example
+ * parseArgs('theta=0.95 classes=1,2 name="a b"'); // { theta: 0.95, classes: [1, 2], name: 'a b' }
+ */
+export function parseArgs(text: string, magic = 'magic', schema?: ArgsSchema): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  for (const t of tokenize(text, magic, schema)) {
+    if (t.key in out) throw malformed(magic, `argument "${t.key}" given twice`, schema);
+    out[t.key] = t.quoted ? t.raw : t.raw.includes(',') ? t.raw.split(',').filter((x) => x !== '').map(parseScalar) : parseScalar(t.raw);
+  }
+  return out;
+}
+
+function typeError(magic: string, key: string, spec: ArgSpec, v: unknown): SemsliceError {
+  const shown = typeof v === 'object' ? Object.prototype.toString.call(v) : JSON.stringify(v);
+  const expect = spec.choices ? `one of ${spec.choices.join(', ')}` : `a${spec.type === 'integer' ? 'n' : ''} ${spec.type}`;
+  return new SemsliceError('MAGIC_ARGS', `${magic}: argument ${key} expects ${expect}, got ${shown}.`, `${key}: ${spec.description}`);
+}
+
+function coerce(magic: string, key: string, spec: ArgSpec, v: ArgValue): ArgValue {
+  const isObj = typeof v === 'object' && !Array.isArray(v);
+  switch (spec.type) {
+    case 'ref':
+      return Array.isArray(v) ? v.join(',') : v;
+    case 'list':
+      return Array.isArray(v) ? v : isObj ? v : [v as ArgScalar];
+    case 'number':
+    case 'integer':
+      if (typeof v !== 'number' || (spec.type === 'integer' && !Number.isInteger(v))) throw typeError(magic, key, spec, v);
+      return v;
+    case 'boolean':
+      if (typeof v !== 'boolean') throw typeError(magic, key, spec, v);
+      return v;
+    case 'identifier':
+      if (typeof v !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(v)) throw typeError(magic, key, spec, v);
+      return v;
+    case 'string': {
+      if (isObj || Array.isArray(v)) throw typeError(magic, key, spec, v);
+      const s = String(v);
+      if (spec.choices && !spec.choices.includes(s)) throw typeError(magic, key, spec, v);
+      return s;
+    }
+  }
+}
+
+/**
+ * Check parsed values against a schema: unknown keys, types, choices, required ones; fill defaults.
+ *
+ * @example
+ * validateArgs('slice', { theta: 0.9 }, { theta: { type: 'number', description: 'threshold', default: 0.95 } });
+ */
+export function validateArgs(magic: string, values: Record<string, ArgValue>, schema: ArgsSchema): Record<string, ArgValue> {
+  const allowed = Object.keys(schema);
+  const out: Record<string, ArgValue> = {};
+  for (const [key, v] of Object.entries(values)) {
+    const spec = schema[key];
+    if (!spec) {
+      const guess = didYouMean(key, allowed);
+      throw new SemsliceError(
+        'MAGIC_ARGS',
+        `${magic}: unknown argument "${key}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+        allowed.length ? `Allowed arguments of ${magic}: ${allowed.join(', ')}.` : `${magic} takes no arguments.`,
+      );
+    }
+    out[key] = coerce(magic, key, spec, v);
+  }
+  for (const [key, spec] of Object.entries(schema)) {
+    if (key in out) continue;
+    if (spec.required) {
+      throw new SemsliceError('MAGIC_ARGS', `${magic}: missing required argument "${key}".`, `${key}: ${spec.description}`);
+    }
+    if (spec.default !== undefined) out[key] = spec.default;
+  }
+  return out;
+}

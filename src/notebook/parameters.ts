@@ -1,0 +1,92 @@
+/**
+ * Papermill-style parameters for tslab notebooks. The cell tagged `parameters` declares them
+ * (`const theta = 0.95; // full run: 0.99`); injection rewrites those declarations in place (a second cell
+ * redeclaring them would work in tslab but would make the notebook read twice the same names) and tags the cell
+ * `injected-parameters`. Unknown names are rejected with the list of known ones.
+ */
+import { SemsliceError, didYouMean } from '../engine/errors.js';
+import { cellSource, type Ipynb, type IpynbCell } from './ipynb.js';
+
+export type ParamValue = string | number | boolean;
+
+const DECL = /^(\s*(?:export\s+)?(?:const|let|var)\s+)([A-Za-z_$][\w$]*)(\s*:\s*[^=]+?)?(\s*=\s*)(.+?)(\s*;?\s*(?:\/\/.*)?)$/;
+
+/** A declaration of the parameters cell: its name and the literal it is set to. */
+export interface ParamDecl {
+  name: string;
+  literal: string;
+  line: number;
+}
+
+/** The cell tagged `parameters`, or undefined. */
+export function parametersCell(nb: Ipynb): IpynbCell | undefined {
+  return nb.cells.find((c) => c.cell_type === 'code' && Array.isArray(c.metadata?.tags) && c.metadata.tags.includes('parameters'));
+}
+
+/** The declared parameters (one declaration per line, as the notebooks write them). */
+export function parameterDecls(cell: IpynbCell): ParamDecl[] {
+  return cellSource(cell)
+    .split('\n')
+    .flatMap((text, line) => {
+      const m = DECL.exec(text);
+      return m ? [{ name: m[2]!, literal: m[5]!, line }] : [];
+    });
+}
+
+function literalKind(lit: string): 'number' | 'boolean' | 'string' | 'other' {
+  if (/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(lit)) return 'number';
+  if (lit === 'true' || lit === 'false') return 'boolean';
+  if (/^(["'`]).*\1$/.test(lit)) return 'string';
+  return 'other';
+}
+
+/** The TS literal for a value, coerced to the declared literal's kind (CLI values arrive as strings). */
+function toLiteral(name: string, v: ParamValue, declared: string): string {
+  const kind = literalKind(declared);
+  if (kind === 'number') {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    if (!Number.isFinite(n)) throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a number (${declared}), got ${JSON.stringify(v)}.`, `Pass a number, e.g. --param ${name}=${declared}.`);
+    return String(n);
+  }
+  if (kind === 'boolean') {
+    if (typeof v === 'boolean') return String(v);
+    if (v === 'true' || v === 'false') return v;
+    throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a boolean (${declared}), got ${JSON.stringify(v)}.`, `Pass true or false.`);
+  }
+  return JSON.stringify(typeof v === 'string' ? v : String(v));
+}
+
+/**
+ * Return a copy of nb with the given parameters set in its `parameters` cell. Throws on unknown names, on values
+ * of the wrong kind, and when the notebook has no parameters cell but parameters were given.
+ *
+ * @example
+ * const run = injectParameters(nb, { theta: 0.9, epochs: '2' });
+ */
+export function injectParameters(nb: Ipynb, params: Record<string, ParamValue>): Ipynb {
+  const copy = structuredClone(nb);
+  const names = Object.keys(params);
+  if (names.length === 0) return copy;
+  const cell = parametersCell(copy);
+  if (!cell) {
+    throw new SemsliceError('NO_PARAMETERS_CELL', 'The notebook has no cell tagged "parameters".', 'Tag the cell that declares the parameters with "parameters" (cell metadata tags), or pass no --param.');
+  }
+  const decls = parameterDecls(cell);
+  const known = decls.map((d) => d.name);
+  const lines = cellSource(cell).split('\n');
+  for (const name of names) {
+    const d = decls.find((x) => x.name === name);
+    if (!d) {
+      const guess = didYouMean(name, known);
+      throw new SemsliceError('UNKNOWN_PARAMETER', `Unknown parameter "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`, `Parameters of this notebook: ${known.join(', ') || '(none)'}.`);
+    }
+    const m = DECL.exec(lines[d.line]!)!;
+    lines[d.line] = `${m[1]}${m[2]}${m[3] ?? ''}${m[4]}${toLiteral(name, params[name]!, d.literal)}${m[6]}`;
+  }
+  const text = lines.join('\n');
+  cell.source = text.split(/(?<=\n)/).filter((l) => l.length > 0);
+  const tags = cell.metadata.tags ?? [];
+  if (!tags.includes('injected-parameters')) cell.metadata.tags = [...tags, 'injected-parameters'];
+  copy.metadata.semslice = { ...(copy.metadata.semslice as object | undefined), parameters: { ...params } };
+  return copy;
+}
