@@ -2,13 +2,13 @@
  * Critical neurons per site and class, stacked by category (DESIGN.md section 3, "Categorisation").
  */
 import type { NeuronCategory, SliceJSON } from '../engine/slicing/types.js';
-import { baseSpec, CATEGORY_COLORS, labelAngleFor, round } from './theme.js';
+import { baseSpec, CATEGORY_COLORS, COUNT_AXIS, labelAngleFor, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
 import { assertSlice, perClassNames } from './validate.js';
 
 /** Options of {@link criticalNeuronsChart}. */
 export interface CriticalNeuronsOptions extends SizeOptions {
-  /** Facet columns before wrapping. Default: min(number of sites, 3). */
+  /** Facet columns before wrapping. Default: min(number of sites, 4). */
   columns?: number;
   /** Share one y scale across sites (default false: sites differ a lot in size, so each gets its own). */
   sharedY?: boolean;
@@ -60,7 +60,7 @@ function siteLabel(name: string, neurons: number, cats: NeuronCategory[]): strin
  * Stacked bars of critical neurons per class (x) and count (y), coloured by category (exclusive / shared / common),
  * one panel per site. Each panel's header names the site's size and how many of its neurons are idle.
  *
- * Defaults: width = max(160, 24 px per class), height 180, columns min(sites, 3), independent y scales.
+ * Defaults: width = max(160, 20 px per class), height 180, columns min(sites, 4), independent y scales.
  *
  * @example
  * const spec = criticalNeuronsChart(slice.toJSON(), { columns: 2 });
@@ -71,21 +71,21 @@ export function criticalNeuronsChart(slice: SliceJSON, opts: CriticalNeuronsOpti
   const labels = slice.sites.map((s) => siteLabel(s.name, s.neurons, slice.categories[s.name] ?? []));
   const p = slice.params;
   const classNames = perClassNames(slice);
-  const width = opts.width ?? Math.max(160, 24 * classNames.length);
+  const width = opts.width ?? Math.max(160, 20 * classNames.length);
   const how = p.method === 'semantic' ? `θ = ${p.theta}` : `k = ${p.k}%`;
   return {
     ...baseSpec(opts.title ?? 'Critical neurons per class and site', `Critical neurons per class at each of ${slice.sites.length} sites, stacked by neuron category.`,
       `${p.method} slicing, metric ${p.metric}, ${how}`),
     data: { values: criticalNeuronRows(slice) },
     facet: { field: 'siteLabel', type: 'nominal', sort: labels, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
-    columns: opts.columns ?? Math.min(slice.sites.length, 3),
+    columns: opts.columns ?? Math.min(slice.sites.length, 4),
     spec: {
       width,
       height: opts.height ?? 180,
       mark: { type: 'bar' },
       encoding: {
         x: { field: 'class', type: 'nominal', title: 'class', scale: { domain: classNames }, axis: { labelAngle: labelAngleFor(classNames, width / classNames.length) } },
-        y: { field: 'neurons', type: 'quantitative', title: 'critical neurons (count)', stack: 'zero', axis: { tickMinStep: 1, format: 'd' } },
+        y: { field: 'neurons', type: 'quantitative', title: 'critical neurons (count)', stack: 'zero', axis: COUNT_AXIS },
         color: {
           field: 'category', type: 'nominal', title: 'neuron category',
           scale: { domain: STACKED, range: STACKED.map((c) => CATEGORY_COLORS[c]) },
@@ -101,6 +101,7 @@ export function criticalNeuronsChart(slice: SliceJSON, opts: CriticalNeuronsOpti
       },
       transform: [{ calculate: `indexof(${JSON.stringify(STACKED)}, datum.category)`, as: 'categoryOrder' }],
     },
-    resolve: { scale: { y: opts.sharedY ? 'shared' : 'independent' } },
+    // Each panel keeps its own x axis: a wrapped facet would otherwise label only the bottom row.
+    resolve: { scale: { y: opts.sharedY ? 'shared' : 'independent' }, axis: { x: 'independent' } },
   };
 }

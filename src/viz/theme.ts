@@ -57,3 +57,9 @@ export function labelAngleFor(labels: readonly string[], bandPx: number): number
   const longest = labels.reduce((m, l) => Math.max(m, l.length), 0);
   return longest * 6.5 > bandPx ? -45 : 0;
 }
+
+/**
+ * Axis for counts: integer ticks. vega 5 (JupyterLab) ignores tickMinStep on independent facet scales and would
+ * print "0 1 1 2 2" with format 'd', so non-integer ticks get an empty label instead.
+ */
+export const COUNT_AXIS = { tickMinStep: 1, labelExpr: "datum.value % 1 === 0 ? format(datum.value, 'd') : ''" } as const;

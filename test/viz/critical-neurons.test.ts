@@ -45,7 +45,7 @@ describe('viz/critical-neurons', () => {
     assert.equal(spec.columns, 1);
     assert.equal((spec.title as { text: string }).text, 'Mine');
     assert.equal((spec.spec as { width: number }).width, 300);
-    assert.deepEqual(spec.resolve, { scale: { y: 'shared' } });
+    assert.deepEqual((spec.resolve as any).scale, { y: 'shared' });
     assert.throws(() => criticalNeuronsChart({ classNames: [] } as never), (e: any) => e.name === 'SemsliceError' && /SliceJSON/.test(e.message) && /toJSON/.test(e.hint));
   });
 
