@@ -83,11 +83,16 @@ describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', fun
   }
 
   it('gives no gradient to -Infinity-only windows and ignores NaN, like cpu', async () => {
-    const xs = Float32Array.from([-Infinity, -Infinity, -Infinity, -Infinity, NaN, 1, 2, NaN]);
-    const c: Case = { shape: [1, 2, 4, 1], f: 2, s: 2, pad: 'valid' };
+    const I = -Infinity;
+    const xs = Float32Array.from([
+      I, I, NaN, 1, I, 5, NaN, NaN, -3, -3,
+      I, I, 2, NaN, NaN, NaN, NaN, NaN, -3, -3,
+    ]);
+    const c: Case = { shape: [1, 2, 10, 1], f: 2, s: 2, pad: 'valid' };
     const w = await withBackend('wasm', () => poolGrad(xs, c));
     const cpu = await withBackend('cpu', () => poolGrad(xs, c));
     assert.deepEqual(Array.from(w), Array.from(cpu));
+    assert.deepEqual(Array.from(w), [0, 0, 0, 0, 0, 3, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('relu -> maxPool -> conv chain: input gradient equals cpu (the profiling path)', async () => {
