@@ -8,7 +8,7 @@
  * notebooks the CI copies there).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,12 @@ export function reportNotebooks(): string[] {
   const executed = join(ARTIFACTS, 'executed');
   if (existsSync(executed)) list.push(...readdirSync(executed).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(executed, f)));
   return list;
+}
+
+/** Chart outputs in a notebook file, counted independently of the report code. */
+function chartOutputs(nbPath: string): number {
+  const nb = JSON.parse(readFileSync(nbPath, 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => Object.keys(o.data ?? {}).some((m) => /^application\/vnd\.vega(lite)?\.v\d\+json$/.test(m))).length;
 }
 
 interface PageLog { errors: string[]; external: string[]; requests: string[]; dialogs: string[] }
@@ -84,6 +90,7 @@ describe('report/browser', function () {
       await chartsSettled(page, r.charts);
       const views = await page.locator('.vega-embed svg.marks').count();
       const rendered = await page.locator('.ss-vega[data-rendered="true"]').count();
+      assert.equal(r.charts, chartOutputs(nbPath), 'every chart output became an interactive chart');
       assert.equal(views, r.charts, 'vega views drawn');
       assert.equal(rendered, r.charts);
       assert.equal(await page.locator('.ss-chart-fallback').count(), 0, 'fallbacks replaced');
