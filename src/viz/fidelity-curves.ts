@@ -45,9 +45,16 @@ export function fidelityPoints(rows: FidelityRow[], baseline?: number): Fidelity
       accuracyPct: round(100 * r.accuracy, 3),
     };
     if (baseline !== undefined) p.baselinePct = round(100 * baseline, 3);
-    return { p, key: [r.metric, METHOD_ORDER.indexOf(r.method), r.cr] as const };
+    return { p, key: [r.metric, METHOD_ORDER.indexOf(r.method), r.method, r.cr, r.accuracy, p.param] as const };
   });
-  pts.sort((a, b) => (a.key[0] < b.key[0] ? -1 : a.key[0] > b.key[0] ? 1 : a.key[1] - b.key[1] || a.key[2] - b.key[2]));
+  // A total order (ties broken by every field) so the spec's bytes do not depend on the input order.
+  pts.sort((a, b) => {
+    for (let i = 0; i < a.key.length; i++) {
+      const x = a.key[i]!, y = b.key[i]!;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
   return pts.map((x) => x.p);
 }
 

@@ -25,8 +25,10 @@ describe('viz/fidelity-curves', () => {
     assert.deepEqual(point.encoding.tooltip.map((t: any) => t.title), ['method', 'metric', 'θ or k', 'CR %', 'accuracy %']);
   });
 
-  it('is independent of row order', () => {
+  it('is independent of row order, ties included', () => {
     const rows = fidelityFixture();
+    // two points with the same CR (a tie on the main sort key)
+    rows.push({ ...rows[0]!, theta: 0.97, accuracy: 0.5 }, { ...rows[0]!, theta: 0.96, accuracy: 0.6 });
     assert.deepEqual(fidelityCurves([...rows].reverse()), fidelityCurves(rows));
   });
 
