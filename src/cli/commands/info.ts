@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../engine/backend/index.js';
 import { loadModel, modelSummary, modelMetadata } from '../../engine/models/index.js';
 import { findSites } from '../../engine/slicing/index.js';
@@ -14,6 +15,15 @@ export function registerInfo(program: Command): void {
     .action(async (dir: string, f: { backend?: string }) => {
       await initBackend({ backend: (f.backend ?? 'auto') as 'auto', quiet: true });
       const model = await loadModel(dir);
+      try {
+        printInfo(dir, model);
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+function printInfo(dir: string, model: tf.LayersModel): void {
       const s = modelSummary(model);
       console.log(`model ${dir}: ${model.layers.length} layers, ${s.params.toLocaleString('en-US')} parameters (${s.trainableParams.toLocaleString('en-US')} trainable)`);
       console.log(`input ${JSON.stringify(model.inputs[0]?.shape)}  output ${JSON.stringify(model.outputs[0]?.shape)}`);
@@ -30,6 +40,4 @@ export function registerInfo(program: Command): void {
         console.log('\nmetadata');
         for (const k of keys) console.log(`  ${k}: ${typeof meta[k] === 'object' ? JSON.stringify(meta[k]) : String(meta[k])}`);
       }
-      model.dispose();
-    });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../engine/backend/index.js';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel } from '../../engine/models/index.js';
@@ -36,6 +37,15 @@ export function registerSlice(program: Command): void {
       if (f.out) await assertOutputFree(f.out, f.force);
       await initBackend({ backend: (f.backend ?? 'auto') as 'auto' });
       const model = await loadModel(f.model);
+      try {
+        await sliceAndReport(model, f);
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<void> {
       const splits = await loadDataset(f.data);
       const base = f.split === 'test' ? splits.test : splits.train;
       const data = f.limit ? base.take(f.limit) : base;
@@ -54,8 +64,6 @@ export function registerSlice(program: Command): void {
         await s.save(f.out);
         console.log(`\nslice written to ${f.out}`);
       }
-      model.dispose();
-    });
 }
 
 /** The readable summary `semslice slice` prints: per site counts by category, then the components. */

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset, DatasetSplits } from '../../engine/data/index.js';
 import { initBackend } from '../../engine/backend/index.js';
 import { loadDataset } from '../../engine/data/index.js';
 import { buildModel, saveModel, modelSummary, listModels, getModelEntry } from '../../engine/models/index.js';
@@ -36,6 +38,15 @@ export function registerTrain(program: Command): void {
       const model = buildModel(f.model, {
         inputShape: trainSet.sampleShape, numClasses: trainSet.numClasses, seed: f.seed, batchNorm: f.batchNorm ?? false,
       });
+      try {
+        await trainAndSave(model, f, data, trainSet);
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetSplits, trainSet: Dataset): Promise<void> {
       const params = modelSummary(model).params;
       console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
       const history = await train(model, trainSet, {
@@ -53,6 +64,4 @@ export function registerTrain(program: Command): void {
         },
       });
       console.log(`saved to ${saved.dir} (weights ${saved.weightsFingerprint})`);
-      model.dispose();
-    });
 }
