@@ -51,14 +51,14 @@ function checkInput(model: tf.LayersModel, x: tf.Tensor): void {
   }
 }
 
-function checkSiteMap(model: tf.LayersModel, reads: SiteRead[], what: string, map: Record<string, { length?: number }> | undefined): void {
+function checkSiteMap(model: tf.LayersModel, reads: SiteRead[], what: string, map: Record<string, Float32Array | tf.Tensor> | undefined): void {
   if (!map) return;
   const names = reads.map((r) => r.site.name);
   for (const [name, v] of Object.entries(map)) {
     const r = reads.find((s) => s.site.name === name);
     if (!r) throw unknownNameError('UNKNOWN_SITE', `site in ${what} for model "${model.name}"`, name, names);
-    if (what === 'masks' && v.length !== r.site.neurons) {
-      throw new SemsliceError('BAD_MASK', `Mask for site "${name}" has ${v.length} entries; the site has ${r.site.neurons} neurons.`,
+    if (what === 'masks' && (v as ArrayLike<number>).length !== r.site.neurons) {
+      throw new SemsliceError('BAD_MASK', `Mask for site "${name}" has ${(v as ArrayLike<number>).length} entries; the site has ${r.site.neurons} neurons.`,
         'Give one 0/1 value per neuron of the site.');
     }
   }

@@ -33,7 +33,7 @@ export function batchLayout(numClasses: number, totalNeurons: number, needGrad: 
 /** The read values of every site on one all-zero input (a_ref of deeplift). Kept tensors: dispose them. */
 export function referenceActivations(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[]): tf.Tensor[] {
   const r = tf.tidy(() => {
-    const { logits, taps } = forward(model, tf.zeros([1, ...inputShape]) as tf.Tensor4D, { taps: true });
+    const { logits, taps } = forward(model, tf.zeros([1, inputShape[0]!, inputShape[1]!, inputShape[2]!]) as tf.Tensor4D, { taps: true });
     logits.dispose();
     return sites.map((s) => taps[s.name]!);
   });
