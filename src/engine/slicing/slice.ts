@@ -38,10 +38,17 @@ export class Slice {
   get classNames(): string[] { return [...this.state.classNames]; }
   /** Class labels this slice keeps per-class information for. */
   get classes(): number[] { return [...this.state.classes]; }
-  get components(): Component[] { return this.state.components.map((c) => ({ classes: [...c.classes], neurons: { ...c.neurons } })); }
+  get components(): Component[] {
+    return this.state.components.map((c) => ({ classes: [...c.classes], neurons: Object.fromEntries(Object.entries(c.neurons).map(([k, v]) => [k, [...v]])) }));
+  }
   get counts(): number[] { return [...this.state.counts]; }
   get fingerprints(): { model: string; data: string } { return { ...this.state.fingerprints }; }
-  get similarity(): SliceState['similarity'] { return this.state.similarity; }
+  /** Class x class Jaccard of critical sets (rows/columns in `classes` order), per site and overall. */
+  get similarity(): SliceState['similarity'] {
+    const copy = (m: number[][]) => m.map((r) => [...r]);
+    const sim = this.state.similarity;
+    return { perSite: Object.fromEntries(Object.entries(sim.perSite).map(([k, v]) => [k, copy(v)])), overall: copy(sim.overall) };
+  }
 
   /** Category of every neuron of a site (among this slice's classes). */
   categories(site: string): NeuronCategory[] {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { syntheticSync } from '../../../src/engine/data/synthetic.js';
+import { prototypeData } from './fixtures.js';
 import { fidelitySweep, sweepRows } from '../../../src/engine/slicing/fidelity.js';
 import { compressionRate } from '../../../src/engine/slicing/compression.js';
 
-const data = syntheticSync({ classes: 3, perClass: 16, shape: [6, 6, 1], seed: 5 });
+const data = { train: prototypeData({ classes: 3, perClass: 16, seed: 5 }), test: prototypeData({ classes: 3, perClass: 16, seed: 5, split: 'test' }) };
 
 async function tinyCnn(): Promise<tf.LayersModel> {
   const init = (s: number) => tf.initializers.glorotUniform({ seed: s });

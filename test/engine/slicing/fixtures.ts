@@ -1,4 +1,7 @@
 /** Hand-made ProfileStatsData for slicing tests (no model needed). */
+import { fromArrays } from '../../../src/engine/data/from-arrays.js';
+import type { Dataset } from '../../../src/engine/data/types.js';
+import { Rng } from '../../../src/engine/rng.js';
 import type { ProfileStatsData, SiteInfo } from '../../../src/engine/slicing/types.js';
 
 export function site(name: string, neurons: number, kind: SiteInfo['kind'] = 'dense'): SiteInfo {
@@ -23,4 +26,24 @@ export function statsFrom(sites: SiteInfo[], tables: Record<string, number[][]>)
     global: { avg: glob, var: glob, taylor: glob, deeplift: glob },
     options: { onlyCorrect: true, maxPerClass: null, batchSize: 32 },
   };
+}
+
+/**
+ * A tiny fixed dataset of our own (so these tests do not move when the synthetic generator changes): per class a
+ * seeded on/off prototype of 6x6x1 pixels plus seeded noise; samples cycle through the classes.
+ */
+export function prototypeData(opts: { classes: number; perClass: number; seed: number; split?: string }): Dataset {
+  const size = 36;
+  const protoRng = new Rng(opts.seed);
+  const protos = Array.from({ length: opts.classes }, () => Float32Array.from({ length: size }, () => (protoRng.next() < 0.4 ? 0.9 : 0.1)));
+  const rng = new Rng(opts.seed + (opts.split === 'test' ? 1000 : 0) + 1);
+  const n = opts.classes * opts.perClass;
+  const images = new Float32Array(n * size);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % opts.classes;
+    labels[i] = c;
+    for (let j = 0; j < size; j++) images[i * size + j] = Math.min(1, Math.max(0, protos[c]![j]! + 0.15 * rng.normal()));
+  }
+  return fromArrays({ name: 'prototypes', split: opts.split ?? 'train', images, labels, sampleShape: [6, 6, 1], classNames: protos.map((_, c) => `class${c}`) });
 }

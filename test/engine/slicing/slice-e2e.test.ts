@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { syntheticSync } from '../../../src/engine/data/synthetic.js';
+import { prototypeData } from './fixtures.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
 import { slice } from '../../../src/engine/slicing/slice-entry.js';
 import { Slice } from '../../../src/engine/slicing/slice.js';
@@ -10,7 +10,7 @@ import { sliceFromStats } from '../../../src/engine/slicing/slice-entry.js';
 import { applyMask, evaluateMasked } from '../../../src/engine/slicing/masks.js';
 import { isSemsliceError } from '../../../src/engine/errors.js';
 
-const data = syntheticSync({ classes: 3, perClass: 24, shape: [6, 6, 1], seed: 3 });
+const data = { train: prototypeData({ classes: 3, perClass: 24, seed: 3 }), test: prototypeData({ classes: 3, perClass: 24, seed: 3, split: 'test' }) };
 
 /** A tiny seeded MLP trained deterministically (no shuffling) to high accuracy on the synthetic data. */
 async function tinyMlp(seed = 1): Promise<tf.LayersModel> {
@@ -19,7 +19,7 @@ async function tinyMlp(seed = 1): Promise<tf.LayersModel> {
     tf.layers.flatten({ inputShape: [6, 6, 1], name: 'flat' }),
     tf.layers.dense({ units: 12, activation: 'relu', name: 'fc1', kernelInitializer: init(1) }),
     tf.layers.dense({ units: 8, activation: 'relu', name: 'fc2', kernelInitializer: init(2) }),
-    tf.layers.dense({ units: 3, name: 'out', kernelInitializer: init(3) }),
+    tf.layers.dense({ units: 3, activation: 'softmax', name: 'out', kernelInitializer: init(3) }),
   ] });
   m.compile({ optimizer: tf.train.adam(0.02), loss: 'sparseCategoricalCrossentropy' });
   const { images, labels } = data.train.gather(Int32Array.from({ length: data.train.size }, (_, i) => i));
@@ -115,6 +115,15 @@ describe('slicing/slice() end to end', function () {
     await assert.rejects(slice(model, data.train, { method: 'global-topk' }), /k = null is out of range/);
     const two: Dataset = data.train.subsetClasses([0, 1]);
     await assert.rejects(slice(model, two, {}), (e: unknown) => isSemsliceError(e) && e.code === 'NO_SAMPLES' && /label 2/.test(e.message));
+  });
+
+  it('reports progress and honours an abort signal', async () => {
+    const events: string[] = [];
+    await slice(model, data.train, { maxPerClass: 8, batchSize: 8, onProgress: (e) => events.push(`${e.phase} ${e.done}/${e.total}`) });
+    assert.deepEqual(events, ['profile 8/24', 'profile 16/24', 'profile 24/24', 'slice 1/1']);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(slice(model, data.train, { signal: ac.signal }), (e: unknown) => isSemsliceError(e) && e.code === 'ABORTED');
   });
 
   it('one profile serves many thetas; more theta keeps more neurons', async () => {
