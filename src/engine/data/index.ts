@@ -24,3 +24,4 @@ export { synthetic, syntheticSync, type SyntheticOptions } from './synthetic.js'
 export { registerDataset, unregisterDataset, loadDataset, listDatasets, datasetNames, type DatasetListing } from './registry.js';
 export { BUILTIN_DATASETS, type DatasetEntry, type DatasetLocation, type BuiltinDatasetOptions, type Cifar10LoadOptions } from './builtin-datasets.js';
 export { assertFitsModel } from './assert-fits.js';
+export { stratifiedSplit, type StratifiedSplitOptions } from './split.js';

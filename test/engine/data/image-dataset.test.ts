@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ImageDataset, fromArrays, syntheticSync } from '../../../src/engine/data/index.js';
+import { ImageDataset, fromArrays, stratifiedSplit, syntheticSync } from '../../../src/engine/data/index.js';
 import { expectCode } from './helpers.js';
 
 /** 12 samples of 2x2x1, sample i all pixels i/100 + offset j/1000, label i % 3. */
@@ -148,5 +148,16 @@ describe('data/image-dataset', () => {
     const a = train.shuffle(2).fingerprint();
     assert.equal(a, syntheticSync({ classes: 3, perClass: 2000, shape: [2, 2, 1], seed: 5 }).train.shuffle(2).fingerprint());
     assert.notEqual(a, train.fingerprint());
+  });
+
+  it('stratifiedSplit keeps class balance, is seeded, and partitions the view', async () => {
+    const { train } = syntheticSync({ classes: 4, perClass: 10, seed: 2 });
+    const { first, second } = stratifiedSplit(train, { fraction: 0.2, seed: 9 });
+    assert.deepEqual(second.classCounts(), [2, 2, 2, 2]);
+    assert.deepEqual(first.classCounts(), [8, 8, 8, 8]);
+    assert.equal(stratifiedSplit(train, { fraction: 0.2, seed: 9 }).second.fingerprint(), second.fingerprint());
+    assert.notEqual(stratifiedSplit(train, { fraction: 0.2, seed: 10 }).second.fingerprint(), second.fingerprint());
+    assert.equal(first.sample(0).buffer, train.sample(0).buffer);
+    await expectCode(() => stratifiedSplit(train, { fraction: 1.5 }), 'BAD_ARGUMENT');
   });
 });
