@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { compressionRate, compressionReport } from '../../../src/engine/slicing/compression.js';
+import { findSites } from '../../../src/engine/slicing/sites.js';
+import { buildModel } from '../../../src/engine/models/zoo.js';
 
 function mlp(): tf.LayersModel {
   return tf.sequential({ layers: [
@@ -85,6 +87,34 @@ describe('slicing/compression', () => {
     const both = compressionReport(m, { fc1: Float32Array.from([0, 1, 1]), fc2: Float32Array.from([0, 1, 1]) });
     // fc1: 5; fc2: dead input row 0 (3 entries) + column 0 over live rows (2) + bias 0 (1) = 6; out: row 0 (2) => 13
     assert.equal(both.removed, 13);
+    m.dispose();
+  });
+});
+
+describe('slicing/compression on the zoo', () => {
+  const sizeOf = (m: tf.LayersModel, prefix: string) => m.layers.filter((l) => l.name.startsWith(prefix)).reduce((a, l) => a + l.countParams(), 0);
+
+  it('totals are all parameters; masking everything leaves only the classifier bias', () => {
+    for (const name of ['lenet5', 'resnet-small']) {
+      for (const batchNorm of [false, true]) {
+        const m = buildModel(name, { inputShape: [12, 12, 1], numClasses: 4, seed: 0, batchNorm });
+        const zero = Object.fromEntries(findSites(m).map((s) => [s.name, new Float32Array(s.neurons)]));
+        const r = compressionReport(m, zero);
+        assert.equal(r.total, m.countParams(), `${name} bn=${batchNorm}`);
+        assert.equal(r.total - r.removed, 4, `${name} bn=${batchNorm}`);
+        assert.equal(compressionRate(m, {}), 0);
+        m.dispose();
+      }
+    }
+  });
+
+  it('resnet: masking a residual branch frees that branch only; the shortcut keeps the rest live', () => {
+    const m = buildModel('resnet-small', { inputShape: [12, 12, 1], numClasses: 4, seed: 0, batchNorm: true });
+    const sites = findSites(m);
+    const n = sites.find((s) => s.name === 'block2_conv2')!.neurons;
+    const r = compressionReport(m, { block2_conv2: new Float32Array(n) });
+    // block2_conv1 only feeds block2_conv2, so it stops influencing the output too
+    assert.equal(r.removed, sizeOf(m, 'block2_conv'));
     m.dispose();
   });
 });
