@@ -14,8 +14,10 @@ function renderStream(name: string, text: string): string {
 
 function renderError(o: ErrorOutput): string {
   const head = `${o.ename}: ${o.evalue}`;
-  const body = o.traceback.length > 0 ? o.traceback.join('\n') : head;
-  return `<div class="ss-error" role="alert"><pre>${escapeHtml(stripAnsi(body))}</pre></div>`;
+  const trace = stripAnsi(o.traceback.join('\n'));
+  // IPython-style tracebacks already end with "ename: evalue"; others (or none) get it as the first line.
+  const body = trace.includes(o.ename) && trace.includes(o.evalue) ? trace : trace ? `${head}\n${trace}` : head;
+  return `<div class="ss-error" role="alert"><pre>${escapeHtml(body)}</pre></div>`;
 }
 
 function placeholder(text: string): string {

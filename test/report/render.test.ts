@@ -19,7 +19,7 @@ describe('report/render', () => {
     assert.match(h, /Output of type application\/x-weird\+json cannot be shown in this report/);
     assert.match(h, /<pre class="ss-text">plain fallback<\/pre>/, 'an unknown type with text/plain falls back to it');
     assert.deepEqual(r.warnings, ['cell 5: output 0 has no renderable MIME type (application/x-weird+json)']);
-    assert.equal(r.charts, 0);
+    assert.equal(r.charts, 1, 'the vega (not lite) output');
   });
 
   it('handles streams, errors, missing outputs, tags and raw cells', () => {
@@ -127,5 +127,37 @@ describe('report/render', () => {
     const b = renderReport(JSON.parse(JSON.stringify(nb)));
     assert.equal(a, b);
     assert.equal(renderReport(fixture('unsafe')), renderReport(fixture('unsafe')));
+  });
+});
+
+describe('report/render: more blocks', () => {
+  it('renders Vega (not Vega-Lite) outputs as vega-mode charts and markdown attachments as data: images', () => {
+    const r = buildReport(fixture('mime'));
+    assert.equal(r.charts, 1);
+    assert.match(r.html, /"mode":"vega"/);
+    assert.match(r.html, /<img src="data:image\/png;base64,iVBOR[^"]+" alt="dot" \/>/);
+  });
+
+  it('shows ename: evalue when the traceback lacks it', () => {
+    const nb = notebook([codeCell('x', [{ output_type: 'error', ename: 'TypeError', evalue: 'x is undefined', traceback: ['at line 1'] }])]);
+    assert.match(renderReport(nb), /<pre>TypeError: x is undefined\nat line 1<\/pre>/);
+  });
+});
+
+describe('report/imports', () => {
+  it('src/report imports nothing of the engine but errors.ts, and no tfjs', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync('src/report', { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length > 10);
+    for (const f of files) {
+      const src = readFileSync(`src/report/${f}`, 'utf8');
+      for (const m of src.matchAll(/^(?:import|export)\b[^;]*?from\s*'([^']+)'|^import\s*'([^']+)'|\bimport\('([^']+)'\)/gm)) {
+        const spec = (m[1] ?? m[2] ?? m[3])!;
+        const ok = spec.startsWith('node:') || ['sanitize-html', 'markdown-it'].includes(spec)
+          || (spec.startsWith('.') && (!spec.includes('engine/') || spec.endsWith('engine/errors.js')));
+        assert.ok(ok, `${f} imports ${spec}`);
+      }
+    }
+    assert.doesNotMatch(readFileSync('src/engine/errors.ts', 'utf8'), /\bimport\b/, 'errors.ts stays dependency-free');
   });
 });

@@ -52,7 +52,13 @@ async function unsafe(): Promise<unknown> {
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFElEQVR4nGP8z8DwnwEImBigAAAfFwICgH3ifwAAAABJRU5ErkJggg==';
 const JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
-function mime(): unknown {
+async function vegaOutput(): Promise<unknown> {
+  const vl = await import('vega-lite');
+  const spec = vl.compile(barSpec(5) as never).spec;
+  return display({ 'application/vnd.vega.v5+json': spec, 'image/svg+xml': lines(await renderSvg(barSpec(5))), 'text/plain': ['<Chart>'] });
+}
+
+async function mime(): Promise<unknown> {
   return notebook([
     markdownCell('# All output kinds'),
     codeCell('png', [display({ 'image/png': PNG + '\n', 'text/plain': ['<Image>'] }, { 'image/png': { width: 20, height: 20 } })]),
@@ -67,10 +73,12 @@ function mime(): unknown {
     codeCell('hidden', [stream('stdout', 'visible output\n')], { tags: ['remove-input'] }),
     codeCell('gone', [stream('stdout', 'removed cell\n')], { tags: ['remove-cell'] }),
     { output_type: 'x', cell_type: 'raw', metadata: {}, source: ['raw <text>'] },
+    codeCell('vega (not lite)', [await vegaOutput()]),
+    { ...markdownCell('An attached image: ![dot](attachment:dot.png)'), attachments: { 'dot.png': { 'image/png': PNG } } },
   ], { title: 'MIME fixture' });
 }
 
 save('report-charts.ipynb', await charts());
 save('report-unsafe.ipynb', await unsafe());
-save('report-mime.ipynb', mime());
+save('report-mime.ipynb', await mime());
 console.log('wrote report fixtures to', dir);
