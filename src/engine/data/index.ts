@@ -25,3 +25,4 @@ export { registerDataset, unregisterDataset, loadDataset, listDatasets, datasetN
 export { BUILTIN_DATASETS, type DatasetEntry, type DatasetLocation, type BuiltinDatasetOptions, type Cifar10LoadOptions } from './builtin-datasets.js';
 export { assertFitsModel } from './assert-fits.js';
 export { stratifiedSplit, type StratifiedSplitOptions } from './split.js';
+export { toRgbVariant, type RgbVariantOptions } from './rgb-variant.js';
