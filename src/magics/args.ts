@@ -87,7 +87,7 @@ export function parseArgs(text: string, magic = 'magic', schema?: ArgsSchema): R
 
 function typeError(magic: string, key: string, spec: ArgSpec, v: unknown): SemsliceError {
   const shown = typeof v === 'object' ? Object.prototype.toString.call(v) : JSON.stringify(v);
-  const expect = spec.choices ? `one of ${spec.choices.join(', ')}` : `a${spec.type === 'integer' ? 'n' : ''} ${spec.type}`;
+  const expect = spec.choices ? `one of ${spec.choices.join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`;
   return new SemsliceError('MAGIC_ARGS', `${magic}: argument ${key} expects ${expect}, got ${shown}.`, `${key}: ${spec.description}`);
 }
 

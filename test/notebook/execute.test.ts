@@ -1,0 +1,73 @@
+/**
+ * Real headless execution: Jupyter nbconvert + the tslab kernel on notebooks that import the built dist/. Skips
+ * (with the reason) when Jupyter/tslab are not installed (bash scripts/setup-jupyter.sh) or dist/ is not built.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
+
+const FIXTURE = 'test/fixtures/notebooks/display.ipynb';
+const VL = 'application/vnd.vegalite.v5+json';
+
+function outputsOf(nb: Ipynb, id: string) {
+  const c = nb.cells.find((x) => x.id === id);
+  assert.ok(c, `cell ${id} exists`);
+  return c.outputs ?? [];
+}
+
+describe('notebook/executeNotebook (real Jupyter + tslab)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  before(async function () {
+    if (!existsSync('dist/notebook/index.js') || !existsSync('dist/magics/index.js')) {
+      console.log('    skipped: dist/ is not built (npx tsc -p tsconfig.build.json)');
+      this.skip();
+    }
+    try {
+      await findJupyter();
+    } catch (e) {
+      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
+      this.skip();
+    }
+    dir = await mkdtemp(join(tmpdir(), 'semslice-exec-test-'));
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the display fixture: chart and table bundles, progress, magics, run metadata, friendly bad-input message', async () => {
+    const out = join(dir, 'display.out.ipynb');
+    const before = await readFile(FIXTURE, 'utf8');
+    const r = await executeNotebook(FIXTURE, { params: { rows: 25 }, out, timeoutS: 120, check: { expectMimes: [VL, 'image/svg+xml', 'text/html', 'application/vnd.semslice.run+json'], allowStderrCells: ['c-bad'] } });
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.ok, true);
+    assert.equal(await readFile(FIXTURE, 'utf8'), before, 'the input is untouched');
+    const nb = JSON.parse(await readFile(out, 'utf8')) as Ipynb;
+    assert.equal(nb.nbformat, 4);
+    const chart = outputsOf(nb, 'c-chart');
+    assert.equal(chart.length, 1, 'one output: the bundle');
+    assert.deepEqual(Object.keys(chart[0]!.data!).sort(), ['image/svg+xml', 'text/plain', VL].sort());
+    assert.equal(typeof chart[0]!.data![VL], 'object');
+    const table = outputsOf(nb, 'c-table')[0]!;
+    assert.match(joinText(table.data!['text/html']), /… 5 more rows/, 'rows=25 was injected: 25 - 20 shown');
+    assert.match(joinText(outputsOf(nb, 'c-table-last')[0]!.data!['text/plain']), /… 20 more rows/);
+    const prog = outputsOf(nb, 'c-progress');
+    assert.equal(prog.length, 1, 'progress updated in place: one output holding the final state');
+    assert.equal(joinText(prog[0]!.data!['text/plain']), 'work: 10/10 (100%)');
+    assert.deepEqual(outputsOf(nb, 'c-enable').map((o) => joinText(o.text)), ['true\n']);
+    assert.ok(VL in outputsOf(nb, 'c-vegalite')[0]!.data!, '%%vegalite cell rendered a chart');
+    assert.match(joinText(outputsOf(nb, 'c-lsmagic')[0]!.data!['text/html']), /%%slice/);
+    assert.equal(joinText(outputsOf(nb, 'c-tagged').at(-1)!.text), 'tagged\n');
+    const bad = outputsOf(nb, 'c-bad').filter((o) => o.name === 'stderr').map((o) => joinText(o.text)).join('');
+    assert.equal(bad, 'error: %%slice: unknown argument "thta". Did you mean "theta"?\n  hint: Allowed arguments of %%slice: model, data, metric, method, theta, k, tau, limit, as.\n');
+  });
+
+  it('rejects an unknown parameter before starting a kernel', async () => {
+    await assert.rejects(executeNotebook(FIXTURE, { params: { rowz: 1 }, out: join(dir, 'x.ipynb') }), /Unknown parameter "rowz". Did you mean "rows"\?/);
+    await assert.rejects(executeNotebook(FIXTURE, { out: FIXTURE }), /is the input notebook/);
+  });
+});
