@@ -14,19 +14,34 @@ export interface ComponentsChartOptions extends SizeOptions {
   cellSize?: number;
 }
 
-/** Label of component k: "C1" ... (1-based, in the slice's component order). */
+/**
+ * Label of component k: "C1" ... (1-based, in the slice's component order).
+ *
+ * @example
+ * componentLabel(0); // 'C1'
+ */
 export function componentLabel(k: number): string {
   return `C${k + 1}`;
 }
 
-/** Membership rows: one per (component, class) pair where the class belongs to the component. */
+/**
+ * Membership rows: one per (component, class) pair where the class belongs to the component.
+ *
+ * @example
+ * componentMembership(slice.toJSON()); // [{ component: 'C1', class: 'cat', classes: 2 }, ...]
+ */
 export function componentMembership(slice: SliceJSON): { component: string; class: string; classes: number }[] {
   return slice.components.flatMap((comp, k) => comp.classes.map((c) => ({
     component: componentLabel(k), class: slice.classNames[c] ?? `class ${c}`, classes: comp.classes.length,
   })));
 }
 
-/** Neuron rows: one per (component, site) with the size of the component's critical set at that site. */
+/**
+ * Neuron rows: one per (component, site) with the size of the component's critical set at that site.
+ *
+ * @example
+ * componentNeurons(slice.toJSON()); // [{ component: 'C1', site: 'fc1', neurons: 37, sharePct: 28.9, ... }, ...]
+ */
 export function componentNeurons(slice: SliceJSON): { component: string; members: string; site: string; neurons: number; sharePct: number }[] {
   return slice.components.flatMap((comp, k) => {
     const members = comp.classes.map((c) => slice.classNames[c] ?? `class ${c}`).join(', ');

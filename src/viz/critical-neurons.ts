@@ -28,7 +28,12 @@ export interface CriticalNeuronRow {
   sharePct: number;
 }
 
-/** The data behind {@link criticalNeuronsChart}: one row per (site, class, category) with a non-zero count. */
+/**
+ * The data behind {@link criticalNeuronsChart}: one row per (site, class, category) with a non-zero count.
+ *
+ * @example
+ * criticalNeuronRows(slice.toJSON()).filter((r) => r.site === 'fc1');
+ */
 export function criticalNeuronRows(slice: SliceJSON): CriticalNeuronRow[] {
   const rows: CriticalNeuronRow[] = [];
   for (const site of slice.sites) {

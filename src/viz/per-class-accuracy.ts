@@ -22,7 +22,12 @@ export interface PerClassPoint {
   accuracyPct: number;
 }
 
-/** Bars in class-major order; accuracy in percent. Checks every series has one value per class. */
+/**
+ * Bars in class-major order; accuracy in percent. Checks every series has one value per class.
+ *
+ * @example
+ * perClassPoints({ classNames: ['a', 'b'], series: [{ name: 's', perClass: [0.5, 1] }] }); // accuracyPct 50, 100
+ */
 export function perClassPoints(input: PerClassAccuracyInput): PerClassPoint[] {
   const { classNames, series } = input;
   return series.flatMap((s) => {

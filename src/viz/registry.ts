@@ -48,7 +48,12 @@ export function registerChart<I, O>(entry: ChartEntry<I, O>, opts: RegisterChart
   charts.set(entry.name, entry as AnyEntry);
 }
 
-/** Removes a chart (for tests and plugins that clean up); returns whether it existed. */
+/**
+ * Removes a chart (for tests and plugins that clean up); returns whether it existed.
+ *
+ * @example
+ * unregisterChart('prune-iterations'); // true
+ */
 export function unregisterChart(name: string): boolean {
   return charts.delete(name);
 }
@@ -65,7 +70,12 @@ export function buildChart(name: string, input: unknown, opts?: unknown): VegaLi
   return entry.build(input, opts);
 }
 
-/** Names and descriptions of all registered charts, sorted by name. */
+/**
+ * Names and descriptions of all registered charts, sorted by name.
+ *
+ * @example
+ * listCharts().map((c) => c.name); // ['components', 'critical-neurons', ...]
+ */
 export function listCharts(): { name: string; description: string }[] {
   return [...charts.values()].map((e) => ({ name: e.name, description: e.description })).sort((a, b) => (a.name < b.name ? -1 : 1));
 }

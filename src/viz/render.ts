@@ -12,7 +12,12 @@ type VegaLiteModule = typeof import('vega-lite');
 
 let modules: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | undefined;
 
-/** Loads vega and vega-lite once per process (about 300 ms the first time). */
+/**
+ * Loads vega and vega-lite once per process (about 300 ms the first time).
+ *
+ * @example
+ * const { vega, vl } = await loadVega();
+ */
 export function loadVega(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
   modules ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => ({ vega, vl }));
   return modules;
@@ -86,6 +91,9 @@ export async function renderSvg(spec: VegaLiteSpec, opts: RenderOptions = {}): P
 /**
  * Renumbers vega's generated ids (clip1, gradient_0, ...) in order of first appearance. Only id attributes and
  * their references are touched, never text (a class may well be called "clip1").
+ *
+ * @example
+ * normaliseIds('<clipPath id="clip7"/>'); // '<clipPath id="clip1"/>'
  */
 export function normaliseIds(svg: string): string {
   const seen = new Map<string, string>();
@@ -96,7 +104,12 @@ export function normaliseIds(svg: string): string {
   });
 }
 
-/** The plain-text form of a chart: `<Chart: title>`. */
+/**
+ * The plain-text form of a chart: `<Chart: title>`.
+ *
+ * @example
+ * chartText(similarityHeatmap(s)); // '<Chart: Class similarity of critical neurons>'
+ */
 export function chartText(spec: VegaLiteSpec): string {
   return `<Chart: ${titleOf(spec)}>`;
 }

@@ -23,7 +23,12 @@ export interface SimilarityCell {
   value: number;
 }
 
-/** Cells of the matrix, row-major, with class names instead of indices. */
+/**
+ * Cells of the matrix, row-major, with class names instead of indices.
+ *
+ * @example
+ * similarityCells(slice.toJSON(), 'fc1'); // [{ row: 'cat', col: 'dog', value: 0.42 }, ...]
+ */
 export function similarityCells(slice: SliceJSON, site?: string): SimilarityCell[] {
   const m = similarityMatrix(slice, site);
   const n = perClassNames(slice);

@@ -20,7 +20,12 @@ export interface TrainingPoint {
 const SPLITS = ['train', 'validation'] as const;
 const SPLIT_COLORS = [OKABE_ITO[4], OKABE_ITO[5]];
 
-/** Long-format points of a history; accuracy in percent; missing validation values are skipped. */
+/**
+ * Long-format points of a history; accuracy in percent; missing validation values are skipped.
+ *
+ * @example
+ * trainingPoints(history.epochs).filter((p) => p.quantity === 'loss');
+ */
 export function trainingPoints(epochs: EpochMetrics[]): TrainingPoint[] {
   const pts: TrainingPoint[] = [];
   epochs.forEach((e, i) => {
