@@ -38,6 +38,8 @@ export interface FidelitySweepOptions {
   batchSize?: number;
   /** Seed of the per-class draw. Default 0. */
   seed?: number;
+  /** Profiling worker threads. Default 1. */
+  workers?: number;
   /** Phases "profile" (samples), then "sweep" (points). */
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
@@ -78,7 +80,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
   const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
   const batchSize = opts.batchSize ?? 256;
   const stats = await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
-    metrics: metricsToProfile(metrics), onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize,
+    metrics: metricsToProfile(metrics), onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize, workers: opts.workers ?? 1,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const evalData = opts.evalData ?? data;

@@ -32,6 +32,8 @@ export interface SliceOptions {
   signal?: AbortSignal;
   /** Seed of the per-class sample draw when maxPerClass is set (no other random choice). Default 0. */
   seed?: number;
+  /** Profiling worker threads (each with its own backend); results are identical for any count. Default 1. */
+  workers?: number;
 }
 
 /** Resolved options: defaults filled, ranges checked. */
@@ -45,13 +47,14 @@ export interface ResolvedSliceOptions {
   maxPerClass: number | null;
   batchSize: number;
   seed: number;
+  workers: number;
   onProgress: ProgressCallback | undefined;
   signal: AbortSignal | undefined;
 }
 
 /** The defaults, in one place. */
 export const SLICE_DEFAULTS = {
-  metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0,
+  metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0, workers: 1,
 } as const;
 
 /** Fill in defaults and validate every option (before any expensive work). */
@@ -75,6 +78,7 @@ export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptio
     maxPerClass,
     batchSize: opts.batchSize ?? SLICE_DEFAULTS.batchSize,
     seed,
+    workers: opts.workers ?? SLICE_DEFAULTS.workers,
     onProgress: opts.onProgress,
     signal: opts.signal,
   };

@@ -20,7 +20,7 @@ import { METRICS, type Metric, type ProfileStatsData } from './types.js';
 import { scoresFrom } from './metrics.js';
 
 /** What sliceFromStats needs beyond the statistics (slice() fills these from the model and the data). */
-export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'maxPerClass' | 'batchSize' | 'signal'> {
+export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'maxPerClass' | 'batchSize' | 'signal' | 'workers'> {
   /** Class names; default "class0", "class1", ... */
   classNames?: readonly string[];
   /** Model and data fingerprints to record; default "unknown". */
@@ -93,7 +93,7 @@ export function profilingView(data: Dataset, maxPerClass: number | null, seed: n
 export async function slice(model: tf.LayersModel, data: Dataset, opts: SliceOptions = {}): Promise<Slice> {
   const o = resolveSliceOptions(opts);
   const stats = await profile(model, profilingView(data, o.maxPerClass, o.seed), {
-    metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize,
+    metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize, workers: o.workers,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
   });
   throwIfAborted(o.signal);
