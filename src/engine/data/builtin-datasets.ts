@@ -97,4 +97,4 @@ const syntheticEntry: DatasetEntry<SyntheticOptions> = {
 };
 
 /** The built-in entries, in listing order. */
-export const BUILTIN_DATASETS: ReadonlyArray<DatasetEntry<never>> = [mnistEntry, fashionEntry, cifarEntry, syntheticEntry] as ReadonlyArray<DatasetEntry<never>>;
+export const BUILTIN_DATASETS: ReadonlyArray<DatasetEntry<Record<string, unknown>>> = [mnistEntry, fashionEntry, cifarEntry, syntheticEntry];

@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SemsliceError, isSemsliceError } from '../errors.js';
-import type { ProgressCallback } from '../log.js';
+import { logger, type ProgressCallback } from '../log.js';
 import { tempPathFor } from './atomic.js';
 
 /** What a downloaded file must be: its exact byte size and its md5 (hex). */
@@ -36,7 +36,9 @@ export async function downloadVerified(url: string, target: string, expected: Ex
   const hash = createHash('md5');
   let bytes = 0;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000) });
+    logger().info(`downloading ${url} (${expected.size} bytes)`);
+    // identity: fetch would transparently gunzip a body sent with Content-Encoding: gzip, and the size check is on raw bytes.
+    const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000), headers: { 'accept-encoding': 'identity' } });
     if (!res.ok || !res.body) {
       throw new SemsliceError('DOWNLOAD_FAILED', `Download of ${url} failed: HTTP ${res.status} ${res.statusText}.`,
         'Check the address (baseUrl) and the network, or place the files yourself and set SEMSLICE_DATA_DIR.');

@@ -9,7 +9,7 @@ export interface DatasetListing extends DatasetLocation {
 }
 
 type AnyEntry = DatasetEntry<Record<string, unknown>>;
-const entries = new Map<string, AnyEntry>(BUILTIN_DATASETS.map((e) => [e.name, e as unknown as AnyEntry]));
+const entries = new Map<string, AnyEntry>(BUILTIN_DATASETS.map((e) => [e.name, e]));
 
 /**
  * Add a dataset to the registry (then loadDataset and the CLI know it). Names are kebab-case; registering a name

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { downloadFashionMnist, fashionMnist, locateFashionMnist, type ExpectedFile } from '../../../src/engine/data/index.js';
+import { setLogger, type Logger } from '../../../src/engine/log.js';
 import { expectCode, tempDir, tinyIdxSet, withEnv } from './helpers.js';
 
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
@@ -42,8 +43,13 @@ describe('data/download (local HTTP server, no real network)', () => {
     return existsSync(d) ? readdirSync(d) : [];
   };
 
-  before(async () => { srv = await serve(gz); });
-  after(() => { srv.server.close(); t.cleanup(); });
+  const infos: string[] = [];
+  let previousLogger: Logger;
+  before(async () => {
+    srv = await serve(gz);
+    previousLogger = setLogger({ warn: (m) => infos.push(m), info: (m) => infos.push(m) });
+  });
+  after(() => { setLogger(previousLogger); srv.server.close(); t.cleanup(); });
   afterEach(() => srv.override.clear());
 
   it('downloads, verifies and loads when download is allowed; later loads use the cache', async () => {
@@ -54,6 +60,7 @@ describe('data/download (local HTTP server, no real network)', () => {
     assert.match(s.source, /download/);
     assert.deepEqual(cacheFiles(o).sort(), Object.keys(gz).sort());
     assert.ok(events.length >= 4);
+    assert.ok(infos.some((m) => m.startsWith(`downloading ${srv.url}train-images-idx3-ubyte.gz`)), infos.join('\n'));
     // a second search finds the cache folder (without downloading: the base URL points nowhere)
     const where = await withEnv({ SEMSLICE_DATA_DIR: undefined }, () => locateFashionMnist({ ...o, baseUrl: 'http://127.0.0.1:9/' }));
     assert.ok(where.found && where.source.startsWith('cache'));
