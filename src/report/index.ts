@@ -8,7 +8,7 @@
  * const { outputPath, bytes, charts, warnings } = await writeReport('run.ipynb', 'report.html', { noInput: true });
  */
 export { buildReport, renderReport } from './render-report.js';
-export { writeReport, type WriteReportResult } from './write-report.js';
+export { writeReport, defaultReportPath, type WriteReportResult } from './write-report.js';
 export { readNotebook } from './reader.js';
 export { listTemplates, loadTemplate, templatesDir, type TemplateInfo, type TemplateConf } from './template.js';
 export { registerPreprocessor, listPreprocessors, DEFAULT_PREPROCESSORS, type Preprocessor } from './preprocessors/index.js';

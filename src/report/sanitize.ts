@@ -36,7 +36,7 @@ const SVG_ATTRS = [
 
 const HTML_ATTRS: sanitizeHtml.IOptions['allowedAttributes'] = {
   '*': ['class', 'id', 'title', 'style', 'align', 'lang', 'dir', 'role', 'aria-*'],
-  a: ['href', 'name'],
+  a: ['href'],
   img: ['src', 'alt', 'width', 'height'],
   table: ['border'],
   td: ['colspan', 'rowspan'],
@@ -54,10 +54,14 @@ function loadsUrl(value: string): boolean {
   return urls.some((m) => !m[2]!.startsWith('#')) || (/url\(/.test(v) && urls.length === 0);
 }
 
+/** Ids the report itself uses: notebook content must not claim them (DOM clobbering of the chart bootstrap). */
+const RESERVED_ID = /^(ss-|cell-\d|chart-\d|toc$|run-metadata$|report-title$)/;
+
 function cleanAttribs(attribs: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(attribs)) {
     if (/^on/i.test(k)) continue;
+    if (k === 'id' && RESERVED_ID.test(v)) continue;
     if ((k === 'style' || k === 'fill' || k === 'stroke' || k === 'clip-path' || k === 'mask' || k.startsWith('marker'))
       && loadsUrl(v)) continue;
     out[k] = v;

@@ -29,6 +29,16 @@ function isSameFile(a: string, b: string): boolean {
   return sa.ino === sb.ino && sa.dev === sb.dev || realpathSync(a) === realpathSync(b);
 }
 
+/** Where a report goes when no output is given: next to the notebook, .ipynb replaced by .html. */
+export function defaultReportPath(inputPath: string): string {
+  return join(dirname(inputPath), `${basename(inputPath, extname(inputPath))}.html`);
+}
+
+/**
+ * Render `inputPath` and write the report to `outputPath` atomically. Throws SemsliceError (code NOTEBOOK_NOT_FOUND,
+ * NOTEBOOK_NOT_JSON, NOTEBOOK_VERSION, NOTEBOOK_INVALID, OUTPUT_IS_INPUT, OUTPUT_WRITE_FAILED, UNKNOWN_TEMPLATE, ...);
+ * on any error an existing file at outputPath is left as it was.
+ */
 export async function writeReport(inputPath: string, outputPath: string, opts: ReportOptions = {}): Promise<WriteReportResult> {
   let text: string;
   try {
@@ -41,14 +51,15 @@ export async function writeReport(inputPath: string, outputPath: string, opts: R
   const nb = readNotebook(text, inputPath);
   const result = buildReport(nb, { fallbackTitle: basename(inputPath, extname(inputPath)), ...opts });
   const out = resolve(outputPath);
-  await mkdir(dirname(out), { recursive: true });
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
   try {
+    await mkdir(dirname(out), { recursive: true });
     await writeFile(tmp, result.html, 'utf8');
     await rename(tmp, out);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw new SemsliceError('OUTPUT_WRITE_FAILED', `Cannot write the report to ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      'Pass a writable file path (not a folder) with -o, e.g. -o report.html.');
   }
   return { outputPath: out, bytes: Buffer.byteLength(result.html, 'utf8'), charts: result.charts, warnings: result.warnings };
 }

@@ -142,6 +142,8 @@ describe('report/browser', function () {
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
     assert.deepEqual(log.dialogs, []);
     assert.deepEqual(log.external, []);
+    // A blocked script, image or fetch would be a CSP violation, reported as a console error.
+    assert.deepEqual(log.errors, []);
     const bad = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes]
       .filter((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)).map((a) => `${e.tagName}[${a.name}]`)));
     assert.deepEqual(bad, []);

@@ -10,6 +10,11 @@ describe('report/sanitize', () => {
     assert.match(out, /<a>l<\/a>/);
   });
 
+  it('drops ids the report uses itself (no DOM clobbering) and keeps others', () => {
+    assert.equal(sanitizeUntrusted('<div id="ss-charts">a</div><p id="chart-1-0">b</p><p id="cell-3">c</p><p id="mine">d</p>'),
+      '<div>a</div><p>b</p><p>c</p><p id="mine">d</p>');
+  });
+
   it('turns external images into unloaded links and keeps data: images', () => {
     const out = sanitizeUntrusted('<img src="http://e/p.png" alt="pic"><img src="data:image/png;base64,iVBORw0KGgo=">');
     assert.match(out, /<a href="http:\/\/e\/p.png" class="ss-blocked-image">\[external image not loaded: pic\]<\/a>/);

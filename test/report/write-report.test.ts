@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderReport, writeReport } from '../../src/report/index.js';
+import { defaultReportPath, renderReport, writeReport } from '../../src/report/index.js';
 import { codeCell, display, markdownCell, notebook } from './helpers/notebook.js';
 
 describe('report/write-report', () => {
@@ -56,6 +56,15 @@ describe('report/write-report', () => {
     await assert.rejects(writeReport(join(dir, 'missing.ipynb'), join(dir, 'm.html')), (e: Error & { code?: string }) => e.code === 'NOTEBOOK_NOT_FOUND');
     assert.ok(!existsSync(join(dir, 'm.html')));
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+  });
+
+  it('reports an unwritable output (a folder) as a SemsliceError and leaves no temp file', async () => {
+    const input = nbFile(notebook([]));
+    const folder = join(dir, 'folder.html');
+    mkdirSync(folder);
+    await assert.rejects(writeReport(input, folder), (e: Error & { code?: string }) => e.code === 'OUTPUT_WRITE_FAILED');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+    assert.equal(defaultReportPath(join('a', 'run.ipynb')), join('a', 'run.html'));
   });
 
   it('renders a notebook whose code cells have no outputs field', async () => {

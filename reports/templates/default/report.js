@@ -2,11 +2,12 @@
 // static SVG fallback once the interactive view exists. Sets data-charts-done on <body> when all have settled.
 (function () {
   'use strict';
-  var holder = document.getElementById('ss-charts');
+  // Look the elements up by more than their id: notebook HTML cannot contain scripts, so this cannot be clobbered.
+  var holder = document.querySelector('script[type="application/json"]#ss-charts');
   if (!holder || typeof vegaEmbed !== 'function') return;
   var charts = JSON.parse(holder.textContent || '[]');
   var done = charts.map(function (c) {
-    var target = document.getElementById(c.id);
+    var target = document.querySelector('figure.ss-chart > div.ss-vega#' + c.id);
     if (!target) return Promise.resolve();
     return vegaEmbed(target, c.spec, { actions: false, renderer: 'svg', mode: c.mode }).then(function () {
       var fallback = target.parentNode && target.parentNode.querySelector('.ss-chart-fallback');

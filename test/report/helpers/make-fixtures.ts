@@ -39,6 +39,7 @@ async function unsafe(): Promise<unknown> {
       '<img src="http://example.com/a.png" onerror="window.__pwned=\'img\'">\n<img src=x onerror="window.__pwned=\'onerror\'">\n' +
       '<a href="javascript:window.__pwned=\'link\'">link</a>\n<iframe src="http://example.com/"></iframe>\n<object data="http://example.com/x.swf"></object>\n' +
       '<embed src="http://example.com/y">\n<div style="background-image: url(http://example.com/bg.png)">styled</div>\n<body onload="window.__pwned=\'body\'">\n' +
+      '<div id="ss-charts">[{"id":"chart-4-0","mode":"vega-lite","spec":{"data":{"url":"http://example.com/clobber.json"},"mark":"bar"}}]</div>\n' +
       '<details open ontoggle="window.__pwned=\'toggle\'"><summary>d</summary>x</details>\n<meta http-equiv="refresh" content="0;url=http://example.com/">\n'), 'text/plain': ['<html>'] })]),
     codeCell('svg', [display({ 'image/svg+xml': lines('<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg\'" width="50" height="50">' +
       '<script>window.__pwned="svg-script"</script><a href="javascript:window.__pwned=\'svg-link\'"><rect width="50" height="50" fill="red"/></a>' +
