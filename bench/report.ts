@@ -53,7 +53,7 @@ console.log(lines.join('\n'));
 if (process.argv.includes('--record')) {
   const file = 'BENCHMARKS.md';
   const section = ['', '## Report generation', '',
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, shared with other jobs (numbers are noisy). Date: ${new Date().toISOString().slice(0, 10)}.`,
     'Command: `npx tsx bench/report.ts`', '', ...lines.map((l) => `- ${l}`), ''].join('\n');
   // Another bench may have written meanwhile: re-read right before appending, and only append.
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured by the scripts in bench/; newest sections appended.\n';
