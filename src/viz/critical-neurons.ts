@@ -29,7 +29,8 @@ export interface CriticalNeuronRow {
 }
 
 /**
- * The data behind {@link criticalNeuronsChart}: one row per (site, class, category) with a non-zero count.
+ * The data behind {@link criticalNeuronsChart}: one row per (site, class, category) with a non-zero count, plus
+ * one zero row for a site without any critical neuron (so its panel still shows).
  *
  * @example
  * criticalNeuronRows(slice.toJSON()).filter((r) => r.site === 'fc1');
@@ -40,7 +41,9 @@ export function criticalNeuronRows(slice: SliceJSON): CriticalNeuronRow[] {
     const cats = slice.categories[site.name] ?? [];
     const label = siteLabel(site.name, site.neurons, cats);
     const perClass = slice.critical[site.name] ?? [];
-    perClassNames(slice).forEach((className, c) => {
+    const before = rows.length;
+    const classNames = perClassNames(slice);
+    classNames.forEach((className, c) => {
       const counts = new Map<NeuronCategory, number>();
       for (const i of perClass[c] ?? []) {
         const cat = cats[i];
@@ -51,6 +54,10 @@ export function criticalNeuronRows(slice: SliceJSON): CriticalNeuronRow[] {
         if (n > 0) rows.push({ site: site.name, siteLabel: label, class: className, category, neurons: n, sharePct: round((100 * n) / site.neurons, 2) });
       }
     });
+    // A site where no class has a critical neuron still gets its (empty) panel: one zero row keeps the facet.
+    if (rows.length === before && classNames.length > 0) {
+      rows.push({ site: site.name, siteLabel: label, class: classNames[0]!, category: 'exclusive', neurons: 0, sharePct: 0 });
+    }
   }
   return rows;
 }

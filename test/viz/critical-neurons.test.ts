@@ -49,6 +49,14 @@ describe('viz/critical-neurons', () => {
     assert.throws(() => criticalNeuronsChart({ classNames: [] } as never), (e: any) => e.name === 'SemsliceError' && /SliceJSON/.test(e.message) && /toJSON/.test(e.hint));
   });
 
+  it('keeps a panel for a site without critical neurons', async () => {
+    const s = sliceFixture();
+    s.critical.fc1 = [[], [], []];
+    const fc1 = criticalNeuronRows(s).filter((r) => r.site === 'fc1');
+    assert.deepEqual(fc1.map((r) => r.neurons), [0]);
+    assert.equal((await dataMarks(criticalNeuronsChart(s), 'rect')).length, 2);
+  });
+
   it('uses the slice\'s class subset when it lists one', () => {
     const s = sliceFixture();
     // a slice for classes 0 and 2 only: per-class arrays have two entries
