@@ -12,7 +12,3 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
 }
 
-/** True for names made by tempPathFor (to find leftovers). */
-export function isTempName(name: string): boolean {
-  return name.startsWith('.') && name.endsWith('.part');
-}

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SemsliceError } from '../errors.js';
-import type { ProgressCallback } from '../log.js';
+import { logger, type ProgressCallback } from '../log.js';
 import { downloadVerified, type ExpectedFile } from './download.js';
 import { findIdxFile, hasIdxSet } from './idx-dataset.js';
 
@@ -77,6 +77,9 @@ export function locateFashionMnist(opts: FashionMnistSourceOptions = {}): Fashio
   candidates.push({ dir: system, source: system });
   const cache = fashionMnistCacheDir(opts);
   candidates.push({ dir: cache, source: `cache (${cache})` });
+  if (opts.dir !== undefined && !hasIdxSet(resolve(opts.dir))) {
+    logger().warn(`Fashion-MNIST: ${resolve(opts.dir)} (the dir option) does not hold the four IDX files; searching on.`);
+  }
   for (const c of candidates) if (hasIdxSet(c.dir)) return { found: true, ...c };
   return { found: false, searched: candidates.map((c) => c.dir) };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_SYSTEM_DIR, fashionMnist, fashionMnistMissingError, locateFashionMnist } from '../../../src/engine/data/index.js';
+import { withLogger } from '../../../src/engine/log.js';
 import { expectCode, tempDir, tinyIdxSet, withEnv, writeIdxSet } from './helpers.js';
 
 describe('data/fashion-mnist', () => {
@@ -43,6 +44,15 @@ describe('data/fashion-mnist', () => {
     const s = await fashionMnist({ dir: d, ...isolated });
     assert.equal(s.source, d);
     assert.equal(s.test.size, 2);
+  });
+
+  it('warns when the dir option lacks the files, then searches on', async () => {
+    const warnings: string[] = [];
+    const where = await withLogger({ warn: (m) => warnings.push(m), info: () => {} },
+      () => withEnv({ SEMSLICE_DATA_DIR: undefined }, () => locateFashionMnist({ ...isolated, dir: join(t.dir, 'empty') })));
+    assert.equal(where.found, false);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /empty.*does not hold/);
   });
 
   it('missing data without download: names the apt package, the folder, the variable and the download option', async () => {
