@@ -1,0 +1,81 @@
+/**
+ * semslice: neuron-level semantic slicing of trained image classifiers (NeuSemSlice), on TensorFlow.js, native in
+ * Jupyter (tslab) and in HTML reports.
+ *
+ * @example
+ * import * as ss from 'semslice';            // in tslab from this repo: import * as ss from '../dist/index.js'
+ * await ss.initBackend();                     // tensorflow -> wasm -> cpu, printed
+ * const data = await ss.data.mnist();
+ * const model = await ss.models.load('models/lenet5-mnist');
+ * const s = await ss.slice(model, data.train.take(2000), { metric: 'taylor', theta: 0.95 });
+ * s                                           // last value of a cell: summary table and chart
+ * const sweep = await ss.fidelitySweep(model, data.test.take(2000), { metrics: ['taylor', 'avg'] });
+ * ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep)));
+ */
+import { ColumnTable } from 'arquero';
+import { Slice, sweepRows } from './engine/slicing/index.js';
+import * as modelsApi from './engine/models/index.js';
+import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
+import { registerBuiltinMagics, setSliceEngine } from './magics/index.js';
+import { loadDataset } from './engine/data/index.js';
+import { slice as sliceModel } from './engine/slicing/index.js';
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from './engine/data/index.js';
+import { criticalNeuronsChart, fidelityCurves } from './viz/index.js';
+import type { FidelityRow } from './engine/slicing/types.js';
+
+// Engine
+export { initBackend, backendInfo, type BackendInfo } from './engine/backend/index.js';
+export * as data from './engine/data/index.js';
+export type { Dataset, DatasetSplits } from './engine/data/index.js';
+export { train, evaluate, predictLabels, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
+export {
+  slice, sliceFromStats, profile, fidelitySweep, sweepRows, Slice, ProfileStats, findSites, forward, predictMasked,
+  compressionRate, compressionReport, evaluateMasked, applyMask, registerMetric, registerSelector, METRICS, CATEGORIES, METHODS,
+  SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
+  type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
+} from './engine/slicing/index.js';
+export * as slicing from './engine/slicing/index.js';
+export { SemsliceError, isSemsliceError } from './engine/errors.js';
+export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
+
+/** Models: the zoo (build), save and load, summaries and fingerprints. `models.load(dir)` = loadModel. */
+export const models = {
+  ...modelsApi,
+  /** Load a saved model folder (model.json + weights). @example await ss.models.load('models/lenet5-mnist') */
+  load: modelsApi.loadModel,
+  /** Save a model folder atomically. @example await ss.models.save(model, 'models/mine') */
+  save: modelsApi.saveModel,
+  /** Build a fresh zoo model. @example ss.models.build('lenet5', { inputShape: [28, 28, 1], numClasses: 10 }) */
+  build: modelsApi.buildModel,
+};
+
+// Display, notebooks, magics, reports
+export * as viz from './viz/index.js';
+export {
+  show, table, progress, progressCallback, friendly, inKernel, registerDisplay, installRichDisplay, runMetadata,
+} from './notebook/index.js';
+export * as notebook from './notebook/index.js';
+export { enableMagics, magic, registerMagic, listMagics } from './magics/index.js';
+export * as report from './report/index.js';
+
+// A Slice and a fidelity-sweep table display themselves when they are a cell's last value.
+installRichDisplay(Slice, (s) => sliceDisplay(s.toJSON(), { chart: (j) => criticalNeuronsChart(j) }), {
+  name: 'slice', text: (s) => sliceText(s.toJSON()),
+});
+installRichDisplay(ColumnTable as unknown as new (...a: never[]) => InstanceType<typeof ColumnTable>, (t) =>
+  isSweepTable(t)
+    ? sweepDisplay(sweepRows(t), { chart: (rows: FidelityRow[]) => fidelityCurves(rows) })
+    : [{ kind: 'table', table: t }],
+{ name: 'arquero-table', text: (t) => (isSweepTable(t) ? sweepText(sweepRows(t)) : t.toString()) });
+registerBuiltinMagics();
+setSliceEngine({
+  loadModel: (dir) => modelsApi.loadModel(dir),
+  loadData: (name) => loadDataset(name),
+  slice: (model, data, opts) => sliceModel(model as tf.LayersModel, data as Dataset, opts),
+});
+
+function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {
+  const cols = t.columnNames();
+  return ['method', 'metric', 'cr', 'accuracy'].every((c) => cols.includes(c));
+}
