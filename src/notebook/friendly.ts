@@ -7,6 +7,7 @@
 import { inspect } from 'node:util';
 import { isSemsliceError, SemsliceError } from '../engine/errors.js';
 import { inKernel } from './kernel.js';
+import { setLogger } from '../engine/log.js';
 
 /** `error: <message>` plus `  hint: <hint>` when there is one (the CLI's wording). */
 export function formatError(e: unknown): string {
@@ -52,4 +53,24 @@ export async function friendly<T>(fn: () => T | Promise<T>, write: (s: string) =
     write(formatError(e) + '\n');
     return undefined;
   }
+}
+
+let loggerInstalled = false;
+
+/**
+ * In a tslab kernel, send the engine's logger to stdout (`semslice: ...`, `semslice warning: ...`) instead of
+ * stderr: an executed notebook counts every stderr stream as an error, and a warning is not one. Idempotent.
+ *
+ * @example
+ * installKernelLogger(); // called by the notebook module on load inside a kernel
+ */
+export function installKernelLogger(force = false): boolean {
+  if (loggerInstalled) return true;
+  if (!force && !inKernel()) return false;
+  setLogger({
+    warn: (m) => process.stdout.write(`semslice warning: ${m}\n`),
+    info: (m) => process.stdout.write(`semslice: ${m}\n`),
+  });
+  loggerInstalled = true;
+  return true;
 }

@@ -2,7 +2,7 @@
  * Public API of the notebook layer: display (show, table, bundles, the display registry, rich auto-display),
  * progress, friendly errors, run metadata, and headless execution of notebooks.
  */
-import { installFriendlyErrors } from './friendly.js';
+import { installFriendlyErrors, installKernelLogger } from './friendly.js';
 
 export { inKernel, kernelTslab, kernelJupyterModule, writeBundle } from './kernel.js';
 export type { MimeBundle, TslabDisplay, TslabJupyterModule } from './kernel.js';
@@ -20,7 +20,7 @@ export type { RichDisplayOptions } from './rich.js';
 export { criticalSpec, fidelitySpec } from './rich-charts.js';
 export { progress, progressCallback, progressText, kernelSink, streamSink } from './progress.js';
 export type { ProgressOptions, ProgressHandle, ProgressSink, ProgressState } from './progress.js';
-export { friendly, formatError, installFriendlyErrors } from './friendly.js';
+export { friendly, formatError, installFriendlyErrors, installKernelLogger } from './friendly.js';
 export { runMetadata, runMetadataPart, RUN_METADATA_MIME } from './run-metadata.js';
 export type { RunMetadata, RunMetadataInput } from './run-metadata.js';
 export { readNotebook, formatProblems, cellSource, joinText } from './ipynb.js';
@@ -32,5 +32,7 @@ export type { CheckOptions } from './check.js';
 export { executeNotebook, findJupyter, formatExecuteResult, jupyterEnv } from './execute.js';
 export type { ExecuteOptions, ExecuteResult } from './execute.js';
 
-// Inside a kernel, a SemsliceError from any cell prints as its message and hint, not a library stack trace.
+// Inside a kernel (no-ops elsewhere): a SemsliceError from any cell prints as its message and hint, not a library
+// stack trace; engine log lines go to stdout, since stderr marks a cell as failed.
 installFriendlyErrors();
+installKernelLogger();
