@@ -11,3 +11,4 @@ export {
 } from './select.js';
 export { registerWasmPatches, unregisterWasmPatches, wasmPatchesRegistered } from './wasm-patches.js';
 export { withBackend, relativeError } from './testing.js';
+export { CPU_BRIDGED_KERNELS } from './cpu-bridge.js';

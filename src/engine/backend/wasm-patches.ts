@@ -1,7 +1,8 @@
 /**
  * Registers semslice's wasm kernels: Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22.0),
  * Conv2DBackpropInput (stock one is slow) and MaxPoolGrad (stock one is wrong). Kernel-level, so they serve
- * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike.
+ * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike. Also bridges a few kernels
+ * wasm lacks to the cpu backend (cpu-bridge.ts).
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
@@ -12,11 +13,14 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { cpuBridgeConfigs } from './cpu-bridge.js';
 
 const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
+/** Names of the kernels bridged to cpu by us (absent on wasm before). */
+const bridged: string[] = [];
 
 /** True once our kernels are registered for 'wasm'. */
 export function wasmPatchesRegistered(): boolean {
@@ -40,6 +44,10 @@ export function registerWasmPatches(): void {
   tf.registerKernel(conv2dBackpropFilterConfig);
   tf.registerKernel(conv2dBackpropInputConfig(stockInput));
   tf.registerKernel(maxPoolGradConfig);
+  for (const config of cpuBridgeConfigs()) {
+    tf.registerKernel(config);
+    bridged.push(config.kernelName);
+  }
 }
 
 /** Put the stock wasm kernels back (for comparisons and benchmarks). */
@@ -50,5 +58,6 @@ export function unregisterWasmPatches(): void {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }
+  for (const name of bridged.splice(0)) tf.unregisterKernel(name, 'wasm');
   stock.clear();
 }

@@ -14,7 +14,7 @@ function poolGrad(xs: Float32Array, c: Case): Float32Array {
     const x = tf.tensor4d(xs, c.shape);
     const y = tf.maxPool(x, c.f, c.s, c.pad);
     const w = tf.range(0, y.size).mod(7).add(1).reshape(y.shape);
-    return tf.grad((a: tf.Tensor4D) => tf.maxPool(a, c.f, c.s, c.pad).mul(w).sum())(x).dataSync() as Float32Array;
+    return tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.f, c.s, c.pad).mul(w).sum())(x).dataSync() as Float32Array;
   });
 }
 
@@ -58,7 +58,7 @@ describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', fun
     const run = () => tf.tidy(() => {
       const x = tf.tensor4d(xs, [1, 4, 4, 1]);
       const w = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-      return Array.from(tf.grad((a: tf.Tensor4D) => tf.maxPool(a, 2, 2, 'valid').mul(w).sum())(x).dataSync());
+      return Array.from(tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').mul(w).sum())(x).dataSync());
     });
     assert.deepEqual(await withBackend('wasm', run), expected);
     assert.deepEqual(await withBackend('cpu', run), expected);
@@ -102,7 +102,7 @@ describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', fun
     const run = () => tf.tidy(() => {
       const x = tf.tensor4d(xs, [2, 8, 8, 3]);
       const k = tf.tensor4d(ws, [3, 3, 3, 4]);
-      const f = (a: tf.Tensor4D) => tf.maxPool(tf.relu(tf.conv2d(a, k, 1, 'same')), 2, 2, 'valid').sum();
+      const f = (a: tf.Tensor) => tf.maxPool(tf.relu(tf.conv2d(a as tf.Tensor4D, k, 1, 'same')), 2, 2, 'valid').sum();
       return tf.grad(f)(x).dataSync() as Float32Array;
     });
     const w = await withBackend('wasm', run);
