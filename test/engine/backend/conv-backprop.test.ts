@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, relativeError, withBackend } from '../../../src/engine/backend/index.js';
 import { Rng } from '../../../src/engine/rng.js';
 
-type Pad = 'same' | 'valid' | number;
+type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface Case { kh: number; kw: number; ci: number; co: number; stride: number; pad: Pad }
 
 const rand = (rng: Rng, n: number) => Float32Array.from({ length: n }, () => rng.normal());
@@ -32,6 +32,9 @@ const CASES: Case[] = [
   { kh: 3, kw: 3, ci: 3, co: 4, stride: 2, pad: 'same' },
   { kh: 5, kw: 5, ci: 1, co: 3, stride: 2, pad: 'valid' },
   { kh: 4, kw: 4, ci: 3, co: 2, stride: 3, pad: 'same' },
+  { kh: 3, kw: 3, ci: 3, co: 2, stride: 2, pad: 1 },
+  { kh: 3, kw: 2, ci: 2, co: 3, stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { kh: 3, kw: 3, ci: 2, co: 3, stride: 2, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
 ];
 
 describe('backend: wasm Conv2D gradients match the cpu backend', function () {
@@ -58,7 +61,7 @@ describe('backend: wasm Conv2D gradients match the cpu backend', function () {
   });
 
   for (const c of CASES) {
-    const label = `${c.kh}x${c.kw}, ${c.ci}->${c.co} channels, stride ${c.stride}, pad ${c.pad}`;
+    const label = `${c.kh}x${c.kw}, ${c.ci}->${c.co} channels, stride ${c.stride}, pad ${JSON.stringify(c.pad)}`;
     it(`dx and dW agree to 1e-4 relative: ${label}`, async () => {
       const rng = new Rng(c.kh * 100 + c.ci * 10 + c.stride);
       const xShape = [3, 11, 9, c.ci];
