@@ -64,7 +64,7 @@ function checkLayersModel(j: Record<string, unknown>, file: string): { topology:
 }
 
 /** Read one group's shards, in order, and check their total size against the manifest. */
-async function readGroup(dir: string, group: tf.io.WeightsManifestGroupConfig, file: string): Promise<Shard[]> {
+async function readGroup(dir: string, group: tf.io.WeightsManifestConfig[number], file: string): Promise<Shard[]> {
   const shards: Shard[] = [];
   for (const p of group.paths) {
     const f = path.join(dir, p);

@@ -18,7 +18,7 @@ export class LayerFactory {
     this.rng = new Rng(seed);
   }
 
-  private kernelInit(): tf.initializers.Initializer {
+  private kernelInit(): ReturnType<typeof tf.initializers.glorotUniform> {
     return tf.initializers.glorotUniform({ seed: this.rng.seed() });
   }
 

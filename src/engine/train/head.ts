@@ -47,6 +47,6 @@ export function crossEntropy(kind: ModelHead['kind'], scores: tf.Tensor, labels:
     const oneHot = tf.oneHot(labels, units);
     if (kind === 'logits') return tf.losses.softmaxCrossEntropy(oneHot, scores) as tf.Scalar;
     const p = tf.sum(tf.mul(scores, oneHot), 1);
-    return tf.neg(tf.mean(tf.log(tf.clipByValue(p, 1e-7, 1))));
+    return tf.neg(tf.mean(tf.log(tf.clipByValue(p, 1e-7, 1)))) as tf.Scalar;
   });
 }

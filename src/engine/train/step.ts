@@ -19,7 +19,7 @@ export function makeStep(head: ModelHead, plan: WeightPlan, optimizer: tf.Optimi
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const s = head.scores.apply(xs, { training: true }) as tf.Tensor;
-      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(s, 1), ys), 'float32')));
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(s, 1), ys), 'float32')) as tf.Scalar);
       return crossEntropy(head.kind, s, ys, head.units);
     }, plan.varList);
     try {

@@ -60,6 +60,7 @@ describe('engine/models/io', () => {
       return [(model.predict(x) as tf.Tensor).arraySync(), (back.predict(x) as tf.Tensor).arraySync()]; });
     assert.deepEqual(p, q);
     assert.deepEqual(back.layers.map((l) => l.name), model.layers.map((l) => l.name));
+    assert.deepEqual(back.layers.map((l) => l.getClassName()), model.layers.map((l) => l.getClassName()));
     back.dispose();
     assert.equal(tf.memory().numTensors, base);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, modelFingerprint } from '../../../src/engine/models/index.js';
+import { buildModel, loadModel, modelFingerprint, saveModel } from '../../../src/engine/models/index.js';
 import { evaluate, predictLabels, train } from '../../../src/engine/train/index.js';
 import type { SemsliceError } from '../../../src/engine/errors.js';
 import type { ProgressEvent } from '../../../src/engine/log.js';
@@ -135,5 +135,37 @@ describe('engine/train/train', () => {
     assert.ok(Math.abs(r.loss - ref) < 1e-5, `${r.loss} vs ${ref}`);
     assert.equal(tf.memory().numTensors, base);
     model.dispose();
+  });
+
+  it('trains a user model whose last Dense has a softmax activation (probabilities head)', async () => {
+    const m = tf.sequential({ layers: [
+      tf.layers.flatten({ inputShape: SHAPE }),
+      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    ] });
+    const base = tf.memory().numTensors;
+    const h = await train(m, data, { epochs: 3, batchSize: 16, learningRate: 0.05 });
+    assert.ok(h.epochs[2]!.loss < h.epochs[0]!.loss);
+    assert.ok(evaluate(m, val).accuracy > 0.9);
+    assert.equal(tf.memory().numTensors, base);
+    m.dispose();
+  });
+
+  it('a model loaded from disk trains and evaluates like the original', async () => {
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'semslice-train-'));
+    try {
+      const a = mlp(6);
+      await saveModel(a, path.join(dir, 'm'));
+      const b = await loadModel(path.join(dir, 'm'));
+      assert.deepEqual(evaluate(b, val), evaluate(a, val));
+      await train(a, data, { epochs: 1, batchSize: 32, seed: 1 });
+      await train(b, data, { epochs: 1, batchSize: 32, seed: 1 });
+      assert.equal(modelFingerprint(a), modelFingerprint(b));
+      a.dispose(); b.dispose();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
