@@ -32,6 +32,8 @@ export interface DemoOptions {
   retrain?: boolean;
   /** Training epochs on the 60k MNIST training images. Default 1. */
   epochs?: number;
+  /** Train on the first n training images only (tests, quick looks). Default all 60,000. */
+  trainSamples?: number;
   /** Profiling samples per class (from the training split). Default 500. */
   profilePerClass?: number;
   /** Test images used for accuracy in the sweep. Default 10000 (all). */
@@ -85,7 +87,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   nb.markdown(DEMO_TEXT.data);
   nb.code(demoSource.data, [streamOutput(`train ${data.train.size} images, test ${data.test.size} images, classes ${data.classNames.join(' ')}\n`)]);
 
-  const { model, trained, history } = await obtainModel(o, data.train, onProgress, say);
+  const trainSet = opts.trainSamples ? data.train.take(opts.trainSamples) : data.train;
+  const { model, trained, history } = await obtainModel(o, trainSet, onProgress, say);
   try {
     const ev = evaluate(model, data.test, { batchSize: 512 });
     nb.markdown(trained ? DEMO_TEXT.trained : DEMO_TEXT.cached);

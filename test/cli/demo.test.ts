@@ -1,0 +1,38 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { runDemo } from '../../src/cli/demo/run-demo.js';
+
+describe('semslice demo (tiny parameters)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'semslice-demo-')); });
+  after(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('trains, slices, sweeps, and writes a notebook with chart and table outputs plus its report; the second run reuses the model', async () => {
+    const base = tf.memory().numTensors;
+    const opts = { outDir: join(dir, 'out'), modelDir: join(dir, 'model'), trainSamples: 2000, epochs: 2, profilePerClass: 30, evalSamples: 300, progress: false, backend: 'wasm' };
+    const first = await runDemo(opts);
+    assert.equal(first.trained, true);
+    const nb = JSON.parse(await readFile(first.notebook, 'utf8'));
+    assert.equal(nb.nbformat, 4);
+    assert.equal(nb.metadata.kernelspec.name, 'tslab');
+    const outputs = nb.cells.flatMap((c: { outputs?: unknown[] }) => c.outputs ?? []) as Array<{ output_type: string; data?: Record<string, unknown>; name?: string }>;
+    const charts = outputs.filter((o) => o.data?.['application/vnd.vegalite.v5+json']);
+    assert.ok(charts.length >= 6, `charts: ${charts.length}`);
+    assert.ok(charts.every((o) => o.data?.['image/svg+xml']), 'every chart carries its SVG');
+    assert.ok(outputs.filter((o) => o.data?.['text/html']).length >= 2, 'tables');
+    assert.ok(outputs.some((o) => o.data?.['application/vnd.semslice.run+json']), 'run metadata');
+    assert.ok(!outputs.some((o) => o.name === 'stderr'), 'no stderr');
+    const html = await readFile(first.report, 'utf8');
+    assert.match(html, /<html/i);
+    assert.match(html, /Slice fidelity/);
+    assert.equal(tf.memory().numTensors, base, 'no tensors leaked');
+
+    const second = await runDemo(opts);
+    assert.equal(second.trained, false, 'second run reuses the cached model');
+    assert.equal(second.accuracy, first.accuracy);
+  });
+});
