@@ -30,17 +30,22 @@ async function tinyMlp(seed = 1): Promise<tf.LayersModel> {
   return m;
 }
 
-/** Same function, fc1 units permuted: fc1 kernel columns and bias, fc2 kernel rows. */
+/** Same function, fc1 units permuted: fc1 kernel columns and bias, fc2 kernel rows (host-side copies). */
 function permuteFc1(m: tf.LayersModel, perm: number[]): void {
   const fc1 = m.getLayer('fc1');
   const fc2 = m.getLayer('fc2');
-  tf.tidy(() => {
-    const [k1, b1] = fc1.getWeights();
-    const [k2, b2] = fc2.getWeights();
-    const idx = tf.tensor1d(perm, 'int32');
-    fc1.setWeights([tf.gather(k1!, idx, 1), tf.gather(b1!, idx)]);
-    fc2.setWeights([tf.gather(k2!, idx, 0), b2!]);
-  });
+  const [k1, b1] = fc1.getWeights().map((w) => w.dataSync() as Float32Array);
+  const [k2, b2] = fc2.getWeights().map((w) => w.dataSync() as Float32Array);
+  const n = perm.length;
+  const inDim = k1!.length / n;
+  const outDim = k2!.length / n;
+  const nk1 = Float32Array.from({ length: k1!.length }, (_, i) => k1![Math.floor(i / n) * n + perm[i % n]!]!);
+  const nb1 = Float32Array.from(perm, (p) => b1![p]!);
+  const nk2 = Float32Array.from({ length: k2!.length }, (_, i) => k2![perm[Math.floor(i / outDim)]! * outDim + (i % outDim)]!);
+  const ts = [tf.tensor2d(nk1, [inDim, n]), tf.tensor1d(nb1), tf.tensor2d(nk2, [n, outDim]), tf.tensor1d(Float32Array.from(b2!))];
+  fc1.setWeights([ts[0]!, ts[1]!]);
+  fc2.setWeights([ts[2]!, ts[3]!]);
+  tf.dispose(ts);
 }
 
 describe('slicing/slice() end to end', function () {
