@@ -68,7 +68,14 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   }
 }
 
-/** The info of the last initBackend, or undefined if none ran or tfjs was switched to another backend since. */
+/**
+ * The info of the last initBackend, or undefined if none ran or tfjs was switched to another backend since
+ * (withBackend keeps it accurate inside its callback).
+ *
+ * @example
+ * await initBackend({ quiet: true });
+ * backendInfo()?.name;   // 'wasm' on our machines
+ */
 export function backendInfo(): BackendInfo | undefined {
   return current !== undefined && tf.engine().backendName === current.info.name ? current.info : undefined;
 }

@@ -50,7 +50,13 @@ export function registerWasmPatches(): void {
   }
 }
 
-/** Put the stock wasm kernels back (for comparisons and benchmarks). */
+/**
+ * Put the stock wasm kernels back (for comparisons and benchmarks); registerWasmPatches() undoes it.
+ *
+ * @example
+ * unregisterWasmPatches();
+ * try { timeStockKernels(); } finally { registerWasmPatches(); }
+ */
 export function unregisterWasmPatches(): void {
   if (!wasmPatchesRegistered()) return;
   for (const name of KERNELS) {
