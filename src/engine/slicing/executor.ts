@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, unknownNameError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
+import { inputGradLayerCall } from './profile-layer-grads.js';
 import { logitsSource, modelGraph, siteReads, type GraphStep, type SiteRead } from './sites.js';
 
 export interface ForwardOptions {
@@ -16,6 +17,12 @@ export interface ForwardOptions {
   perturb?: Record<string, tf.Tensor>;
   /** Return each site's read value (after mask and perturbation). Default false. */
   taps?: boolean;
+  /**
+   * The caller differentiates only w.r.t. x or the perturbations, never w.r.t. weights: Dense and Conv2D layers
+   * then run as single fused ops with an input-only gradient (profile-layer-grads.ts), which is much faster in
+   * gradient mode. Weight gradients through such a forward are wrong. Default false.
+   */
+  inputGradsOnly?: boolean;
 }
 
 export interface ForwardResult {
@@ -28,7 +35,11 @@ export interface ForwardResult {
 /** An activation object that tfjs layers treat as "linear" (used to evaluate a fused-softmax classifier). */
 const LINEAR = { getClassName: () => 'linear', apply: (x: tf.Tensor) => x };
 
-function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean): tf.Tensor[] {
+function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean, inputGradsOnly: boolean): tf.Tensor[] {
+  if (inputGradsOnly && !withoutActivation && inputs.length === 1) {
+    const fast = inputGradLayerCall(step.layer, step.className, inputs[0]!);
+    if (fast) return [fast];
+  }
   const kwargs: Record<string, unknown> = { ...step.callArgs, training: false };
   delete kwargs['mask'];
   const layer = step.layer as unknown as { activation: unknown; call(x: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor | tf.Tensor[] };
@@ -88,7 +99,7 @@ export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOpti
       if (src.mode === 'input' && step.layer.name === src.layer) continue;
       const inputs = step.inputIds.map((id) => values.get(id));
       if (inputs.some((t) => t === undefined)) continue;
-      const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer);
+      const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true);
       step.outputIds.forEach((id, k) => {
         let v = outs[k]!;
         const site = readAt.get(id);

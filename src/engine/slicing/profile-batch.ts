@@ -17,6 +17,42 @@ export interface BatchContext {
   onlyCorrect: boolean;
   /** Per site, its read value on an all-zero input ([1, n] or [1, h, w, c]); kept tensors owned by the context. */
   aref: tf.Tensor[];
+  /**
+   * Per conv site with few channels, spatial-mean matrices [P·c, c]: `mean` (1/P on the channel diagonal) and `ref`
+   * (a_ref/P there). Reducing by a matrix product beats tf.mean/sum over axes [1, 2], which transpose on wasm.
+   */
+  pool: Array<{ mean: tf.Tensor2D; ref: tf.Tensor2D } | null>;
+}
+
+/** Conv sites with at most this many channels reduce by matrix product (its cost grows with channels²). */
+const POOL_MATMUL_MAX_CHANNELS = 32;
+
+function poolMatrices(aref: tf.Tensor): { mean: tf.Tensor2D; ref: tf.Tensor2D } | null {
+  if (aref.rank !== 4 || aref.shape[3]! > POOL_MATMUL_MAX_CHANNELS) return null;
+  const c = aref.shape[3]!;
+  const p = aref.shape[1]! * aref.shape[2]!;
+  const r = aref.dataSync();
+  const mean = new Float32Array(p * c * c);
+  const ref = new Float32Array(p * c * c);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < c; j++) {
+      mean[(i * c + j) * c + j] = 1 / p;
+      ref[(i * c + j) * c + j] = r[i * c + j]! / p;
+    }
+  }
+  return { mean: tf.keep(tf.tensor2d(mean, [p * c, c])), ref: tf.keep(tf.tensor2d(ref, [p * c, c])) };
+}
+
+/** Build the context (a_ref by a forward pass on zeros, pooling matrices). Dispose it with disposeBatchContext. */
+export function createBatchContext(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[],
+  o: { numClasses: number; needGrad: boolean; onlyCorrect: boolean }): BatchContext {
+  const aref = referenceActivations(model, sites, inputShape);
+  return { model, sites, ...o, aref, pool: aref.map(poolMatrices) };
+}
+
+export function disposeBatchContext(ctx: BatchContext): void {
+  tf.dispose(ctx.aref);
+  for (const p of ctx.pool) if (p) tf.dispose([p.mean, p.ref]);
 }
 
 /**
@@ -41,18 +77,26 @@ export function referenceActivations(model: tf.LayersModel, sites: SiteInfo[], i
 }
 
 /** Per-sample quantities of one site: value (spatial mean for conv), taylor term, deeplift term, each [b, n]. */
-function siteTerms(a: tf.Tensor, g: tf.Tensor | undefined, aref: tf.Tensor): { q: tf.Tensor; t?: tf.Tensor; d?: tf.Tensor } {
+function siteTerms(a: tf.Tensor, g: tf.Tensor | undefined, aref: tf.Tensor, pool: BatchContext['pool'][number]): { q: tf.Tensor; t?: tf.Tensor; d?: tf.Tensor } {
   if (a.rank === 2) {
     if (!g) return { q: a };
     return { q: a, t: tf.abs(tf.mul(a, g)), d: tf.abs(tf.mul(tf.sub(a, aref), g)) };
   }
   // Conv: per position, then reduced: |sum_p a·g| / P and |sum_p (a - a_ref)·g| / P (a_ref per position).
-  const positions = a.shape[1]! * a.shape[2]!;
-  const q = tf.mean(a, [1, 2]);
+  const [b, h, w, c] = a.shape as [number, number, number, number];
+  if (pool) {
+    const flat = (x: tf.Tensor) => tf.reshape(x, [b, h * w * c]);
+    const q = tf.matMul(flat(a), pool.mean);
+    if (!g) return { q };
+    const ag = tf.matMul(flat(tf.mul(a, g)), pool.mean);
+    // sum_p (a - a_ref)·g = sum_p a·g - sum_p a_ref·g, the second as a product with the a_ref-weighted matrix.
+    return { q, t: tf.abs(ag), d: tf.abs(tf.sub(ag, tf.matMul(flat(g), pool.ref))) };
+  }
+  const positions = h * w;
+  const mean = (x: tf.Tensor) => tf.div(tf.sum(tf.reshape(x, [b, positions, c]), 1), positions);
+  const q = mean(a);
   if (!g) return { q };
-  const t = tf.div(tf.abs(tf.sum(tf.mul(a, g), [1, 2])), positions);
-  const d = tf.div(tf.abs(tf.sum(tf.mul(tf.sub(a, aref), g), [1, 2])), positions);
-  return { q, t, d };
+  return { q, t: tf.abs(mean(tf.mul(a, g))), d: tf.abs(mean(tf.mul(tf.sub(a, aref), g))) };
 }
 
 /** Forward (and backward) of one batch: logits, site values and, with needGrad, dz_y/da at every site. */
@@ -67,7 +111,7 @@ function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D
   let a: tf.Tensor[] = [];
   const f = (...ps: tf.Tensor[]): tf.Tensor => {
     const perturb = Object.fromEntries(ctx.sites.map((s, i) => [s.name, ps[i]!]));
-    const r = forward(ctx.model, xs, { perturb, taps: true });
+    const r = forward(ctx.model, xs, { perturb, taps: true, inputGradsOnly: true });
     // tf.grads disposes what f creates except its result: keep what we read afterwards (disposed by the caller).
     logits = tf.keep(r.logits);
     a = ctx.sites.map((s) => tf.keep(r.taps[s.name]!));
@@ -93,7 +137,7 @@ export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D):
         const correct = tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(ys, 'int32')), 'float32');
         onehot = tf.mul(onehot, tf.expandDims(correct, 1));
       }
-      const terms = a.map((ai, i) => siteTerms(ai, g?.[i], ctx.aref[i]!));
+      const terms = a.map((ai, i) => siteTerms(ai, g?.[i], ctx.aref[i]!, ctx.pool[i]!));
       const q = tf.concat(terms.map((t) => t.q), 1);
       const counts = tf.sum(onehot, 0);
       const s1 = tf.matMul(onehot, q, true, false);

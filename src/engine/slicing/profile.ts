@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
 import { modelGraph, siteReads } from './sites.js';
-import { batchStats, referenceActivations, type BatchContext } from './profile-batch.js';
+import { batchStats, createBatchContext, disposeBatchContext } from './profile-batch.js';
 import { ProfileAccumulator } from './profile-accumulator.js';
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
 import { ProfileStats } from './profile-stats.js';
@@ -79,8 +79,7 @@ export type BlockRunner = (job: ProfileJob, onBlock: (block: Float32Array, first
 
 /** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
 export const runInProcess: BlockRunner = async (job, onBlock) => {
-  const aref = referenceActivations(job.model, job.sites, job.inputShape);
-  const ctx: BatchContext = { model: job.model, sites: job.sites, numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect, aref };
+  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
   try {
     let first = 0;
     for (const batch of job.data.batches(job.o.batchSize)) {
@@ -97,7 +96,7 @@ export const runInProcess: BlockRunner = async (job, onBlock) => {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    tf.dispose(aref);
+    disposeBatchContext(ctx);
   }
 };
 

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../../backend/index.js';
 import { siteReads } from '../sites.js';
-import { batchStats, referenceActivations, type BatchContext } from '../profile-batch.js';
+import { batchStats, createBatchContext, disposeBatchContext } from '../profile-batch.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 
 const port = parentPort;
@@ -28,8 +28,7 @@ async function run(m: StartMessage): Promise<void> {
   if (sites.map((s) => s.name).join() !== m.siteNames.join()) {
     throw new Error(`rebuilt model has sites ${sites.map((s) => s.name).join()} instead of ${m.siteNames.join()}`);
   }
-  const aref = referenceActivations(model, sites, m.sampleShape);
-  const ctx: BatchContext = { model, sites, numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect, aref };
+  const ctx = createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
   const per = m.sampleShape[0] * m.sampleShape[1] * m.sampleShape[2];
   const n = m.labels.length;
   try {
@@ -49,7 +48,7 @@ async function run(m: StartMessage): Promise<void> {
       post({ type: 'block', index: m.firstBatch + k, block: own }, [own.buffer as ArrayBuffer]);
     }
   } finally {
-    tf.dispose(aref);
+    disposeBatchContext(ctx);
     model.dispose();
   }
   post({ type: 'done' });

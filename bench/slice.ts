@@ -1,0 +1,81 @@
+/**
+ * Profiling throughput: samples/s of profile() with all five metrics (one forward + one backward per batch) for
+ * lenet5 on the 10k MNIST test images, per backend and worker count, plus peak RSS.
+ *
+ *   npx tsx bench/slice.ts [--backend wasm|cpu] [--workers 2] [--batch 256] [--samples 10000] [--breakdown]
+ *
+ * Without --backend: wasm with 1 and 2 workers, then cpu (on --cpu-samples, default 500, since cpu is ~50x slower).
+ * The model is models/lenet5-mnist if present, else a seeded random-init lenet5 (fine for throughput: the work per
+ * sample does not depend on the weights; onlyCorrect is off so every sample is profiled).
+ * --breakdown: per-kernel time of one batch (tf.profile), to see where the time goes.
+ */
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendRequest } from '../src/engine/backend/index.js';
+import { mnist } from '../src/engine/data/index.js';
+import { buildModel, loadModel } from '../src/engine/models/index.js';
+import { profile } from '../src/engine/slicing/profile.js';
+import { batchStats, createBatchContext, disposeBatchContext } from '../src/engine/slicing/profile-batch.js';
+import { findSites } from '../src/engine/slicing/sites.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+
+async function getModel(): Promise<{ model: tf.LayersModel; source: string }> {
+  if (existsSync('models/lenet5-mnist/model.json')) return { model: await loadModel('models/lenet5-mnist'), source: 'models/lenet5-mnist (trained)' };
+  return { model: buildModel('lenet5', { inputShape: [28, 28, 1], numClasses: 10, seed: 0 }), source: 'lenet5 random init (seed 0)' };
+}
+
+async function breakdown(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<void> {
+  const sites = findSites(model);
+  const ctx = createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
+  batchStats(ctx, xs, ys);
+  const t0 = performance.now();
+  const info = await tf.profile(() => { batchStats(ctx, xs, ys); });
+  const wall = performance.now() - t0;
+  const by = new Map<string, number>();
+  for (const k of info.kernels) by.set(k.name, (by.get(k.name) ?? 0) + (await k.kernelTimeMs as number));
+  const total = [...by.values()].reduce((a, b) => a + b, 0);
+  console.log(`breakdown (${tf.getBackend()}, batch ${xs.shape[0]}): wall ${wall.toFixed(0)} ms (profiled), kernels ${total.toFixed(0)} ms`);
+  for (const [k, v] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${k.padEnd(24)} ${v.toFixed(1).padStart(7)} ms  ${(100 * v / total).toFixed(0)}%`);
+  disposeBatchContext(ctx);
+}
+
+async function run(backend: BackendRequest, workers: number, batch: number, samples: number): Promise<void> {
+  await initBackend({ backend, quiet: true });
+  const { model, source } = await getModel();
+  const { test } = await mnist();
+  const data = test.take(samples);
+  if (flag('breakdown')) {
+    const b = data.batches(batch)[Symbol.iterator]().next().value!;
+    await breakdown(model, b.xs, b.ys);
+    tf.dispose([b.xs, b.ys]);
+  }
+  await profile(model, test.take(Math.min(512, samples)), { onlyCorrect: false, batchSize: batch, workers: 1 }); // warm-up
+  peakRss = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const stats = await profile(model, data, { onlyCorrect: false, batchSize: batch, workers });
+  const s = (performance.now() - t0) / 1000;
+  const n = stats.counts.reduce((a, b) => a + b, 0);
+  console.log(`${backend} workers=${workers} batch=${batch}: ${n} samples in ${s.toFixed(2)} s = ${Math.round(n / s)} samples/s (all five metrics; worker start-up included), peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; model: ${source}`);
+  model.dispose();
+}
+
+const batch = Number(arg('batch') ?? 256);
+const samples = Number(arg('samples') ?? 10000);
+const backendArg = arg('backend') as BackendRequest | undefined;
+const workersArg = arg('workers');
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString()}`);
+if (backendArg) {
+  await run(backendArg, Number(workersArg ?? 1), batch, backendArg === 'cpu' ? Math.min(samples, Number(arg('cpu-samples') ?? samples)) : samples);
+} else {
+  for (const w of workersArg ? [Number(workersArg)] : [1, 2]) await run('wasm', w, batch, samples);
+  await run('cpu', 1, batch, Math.min(samples, Number(arg('cpu-samples') ?? 500)));
+}
+clearInterval(sampler);
