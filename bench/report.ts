@@ -15,7 +15,7 @@ const CHARTS = 20;
 const RUNS = 7;
 
 async function makeNotebook(): Promise<unknown> {
-  const cells: unknown[] = [markdownCell('# Benchmark report\n\nTwenty charts.'),
+  const cells: Array<Record<string, unknown>> = [markdownCell('# Benchmark report\n\nTwenty charts.'),
     codeCell('ss.showRun()', [display({ 'application/vnd.semslice.run+json': RUN_META, 'text/plain': ['run'] })])];
   for (let i = 0; i < CHARTS; i++) {
     const spec = i % 3 === 0 ? lineSpec() : i % 3 === 1 ? barSpec(i) : heatmapSpec(8);

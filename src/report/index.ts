@@ -10,6 +10,7 @@
 export { buildReport, renderReport } from './render-report.js';
 export { writeReport, defaultReportPath, type WriteReportResult } from './write-report.js';
 export { readNotebook } from './reader.js';
+export { reportCommand, type ReportCommandArgs } from './command.js';
 export { listTemplates, loadTemplate, templatesDir, type TemplateInfo, type TemplateConf } from './template.js';
 export { registerPreprocessor, listPreprocessors, DEFAULT_PREPROCESSORS, type Preprocessor } from './preprocessors/index.js';
 export { registerMimeRenderer, type MimeRenderer, type OutputEnv } from './mime-renderers.js';

@@ -60,7 +60,7 @@ export function renderMarkdown(src: string, opts: MarkdownOptions): { html: stri
     }
     for (const c of t.children ?? []) {
       if (c.type !== 'image') continue;
-      const src = c.attrGet('src') ?? '';
+      const src = String(c.attrGet('src') ?? ''); // typed string | null, or string | number by some markdown-it typings
       if (/^attachment:/i.test(src)) c.attrSet('src', attachmentUri(src, opts.attachments) ?? '');
     }
   }

@@ -80,7 +80,8 @@ const transformTags: sanitizeHtml.IOptions['transformTags'] = {
     const a = cleanAttribs(attribs);
     if (isDataImage(a.src)) return { tagName, attribs: a };
     const src = a.src ?? '';
-    return { tagName: 'a', attribs: /^https?:\/\//i.test(src) ? { href: src, class: 'ss-blocked-image' } : { class: 'ss-blocked-image' },
+    const link: Record<string, string> = /^https?:\/\//i.test(src) ? { href: src, class: 'ss-blocked-image' } : { class: 'ss-blocked-image' };
+    return { tagName: 'a', attribs: link,
       text: `[external image not loaded: ${a.alt || src || 'no src'}]` };
   },
   // An SVG <image> may only show inline data, and <a>/<use> may only point inside the document or to http(s).

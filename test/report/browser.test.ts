@@ -4,8 +4,8 @@
  * notebook may run. Skips (with a message) when /usr/bin/chromium is absent; CI installs it with
  * `apt-get install -y chromium`.
  *
- * Notebooks checked: the report-*.ipynb chart fixtures plus any *.ipynb in test-artifacts/executed/ (executed real
- * notebooks the CI copies there).
+ * Notebooks checked: the report-*.ipynb chart fixtures, the paths in SEMSLICE_REPORT_NOTEBOOKS (colon-separated),
+ * and any *.ipynb in test-artifacts/executed/ (executed real notebooks the CI copies there).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 /** Notebooks whose reports must render cleanly (add paths here, or drop executed notebooks in test-artifacts/executed). */
 export function reportNotebooks(): string[] {
   const list = [join(FIXTURES, 'report-charts.ipynb'), join(FIXTURES, 'report-mime.ipynb')];
+  // More from the environment: SEMSLICE_REPORT_NOTEBOOKS=a.ipynb:b.ipynb
+  list.push(...(process.env.SEMSLICE_REPORT_NOTEBOOKS ?? '').split(':').filter(Boolean).map((p) => resolve(p)));
   const executed = join(ARTIFACTS, 'executed');
   if (existsSync(executed)) list.push(...readdirSync(executed).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(executed, f)));
   return list;
@@ -144,7 +146,7 @@ describe('report/browser', function () {
     assert.deepEqual(log.external, []);
     // A blocked script, image or fetch would be a CSP violation, reported as a console error.
     assert.deepEqual(log.errors, []);
-    const bad = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes]
+    const bad = await page.evaluate(() => Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes)
       .filter((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)).map((a) => `${e.tagName}[${a.name}]`)));
     assert.deepEqual(bad, []);
     assert.equal(await page.locator('iframe, object, embed').count(), 0);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultReportPath, renderReport, writeReport } from '../../src/report/index.js';
+import { defaultReportPath, renderReport, reportCommand, writeReport } from '../../src/report/index.js';
 import { codeCell, display, markdownCell, notebook } from './helpers/notebook.js';
 
 describe('report/write-report', () => {
@@ -65,6 +65,16 @@ describe('report/write-report', () => {
     await assert.rejects(writeReport(input, folder), (e: Error & { code?: string }) => e.code === 'OUTPUT_WRITE_FAILED');
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
     assert.equal(defaultReportPath(join('a', 'run.ipynb')), join('a', 'run.html'));
+  });
+
+  it('reportCommand defaults the output next to the input and prints a summary and the warnings', async () => {
+    const input = nbFile(notebook([codeCell('x', [display({ 'application/x-y': 1 })])]));
+    const printed: string[] = [];
+    const warned: string[] = [];
+    const r = await reportCommand({ input, print: (l) => printed.push(l), warn: (l) => warned.push(l) });
+    assert.equal(r.outputPath, join(dir, 'run.html'));
+    assert.match(printed[0]!, /^wrote .*run\.html \(\d+ KB, 0 interactive charts\)$/);
+    assert.deepEqual(warned, ['warning: cell 0: output 0 has no renderable MIME type (application/x-y)']);
   });
 
   it('renders a notebook whose code cells have no outputs field', async () => {

@@ -53,9 +53,9 @@ async function unsafe(): Promise<unknown> {
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFElEQVR4nGP8z8DwnwEImBigAAAfFwICgH3ifwAAAABJRU5ErkJggg==';
 const JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
-async function vegaOutput(): Promise<unknown> {
+async function vegaOutput(): Promise<Record<string, unknown>> {
   const vl = await import('vega-lite');
-  const spec = vl.compile(barSpec(5) as never).spec;
+  const spec = vl.compile(barSpec(5) as never).spec as unknown as Record<string, unknown>;
   return display({ 'application/vnd.vega.v5+json': spec, 'image/svg+xml': lines(await renderSvg(barSpec(5))), 'text/plain': ['<Chart>'] });
 }
 
