@@ -142,3 +142,34 @@ describe('cli', function () {
     assert.match(stdout, /Usage: semslice/);
   });
 });
+
+describe('cli report and run', function () {
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'semslice-cli-report-')); });
+  after(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('report writes one HTML file from a notebook; bad notebooks are clear errors and write nothing', async () => {
+    const nb = join(dir, 'nb.ipynb');
+    await writeFile(nb, JSON.stringify({
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [{ cell_type: 'markdown', id: 'a', metadata: {}, source: ['# Hello report'] },
+        { cell_type: 'code', id: 'b', metadata: {}, source: ['1+1'], outputs: [{ output_type: 'stream', name: 'stdout', text: ['2\n'] }], execution_count: null }],
+    }));
+    const out = join(dir, 'nb.html');
+    const r = await runCli(['report', nb, '-o', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(await readFile(out, 'utf8'), /Hello report/);
+    const bad = join(dir, 'bad.ipynb');
+    await writeFile(bad, 'not json at all');
+    const badOut = join(dir, 'bad.html');
+    assertCleanError(await runCli(['report', bad, '-o', badOut]), /JSON/);
+    await assert.rejects(readFile(badOut), /ENOENT/);
+    assertCleanError(await runCli(['report', nb, '-o', nb]), /input/);
+  });
+
+  it('run rejects an unknown parameter name before starting Jupyter', async function () {
+    const r = await runCli(['run', 'notebooks/01-slicing-fidelity.ipynb', '--param', 'thetta=0.9', '--out', join(dir, 'x.ipynb')]);
+    if (/Install Jupyter/.test(r.err)) this.skip();
+    assertCleanError(r, /thetta/);
+  });
+});

@@ -4,8 +4,10 @@ import { registerInfo } from './info.js';
 import { registerData } from './data.js';
 import { registerSlice } from './slice.js';
 import { registerDemo } from './demo.js';
+import { registerRun } from './run.js';
+import { registerReport } from './report.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData];
+export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport];

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { writeReport, listTemplates } from '../../report/index.js';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Write one self-contained HTML report from an executed notebook (.ipynb).')
+    .argument('<notebook>', 'executed notebook (nbformat 4)')
+    .requiredOption('-o, --out <file>', 'output HTML file (written atomically; never the input)')
+    .option('--template <name>', `template name under reports/templates (${safeTemplates()}) or a template folder`, 'default')
+    .option('--no-input', 'leave out the code cells')
+    .option('--fold-code', 'fold code cells (click to show)')
+    .option('--trusted', 'trust the notebook: keep its HTML, SVG and scripts unsanitised')
+    .option('--title <text>', 'report title (default: notebook title or first heading)')
+    .action(async (nb: string, f: { out: string; template: string; input: boolean; foldCode?: boolean; trusted?: boolean; title?: string }) => {
+      const r = await writeReport(nb, f.out, {
+        template: f.template, noInput: !f.input, codeFolding: f.foldCode ? 'fold' : undefined, trusted: Boolean(f.trusted), title: f.title,
+      });
+      for (const w of r.warnings) console.error(`warning: ${w}`);
+      console.log(`report written to ${r.outputPath} (${(r.bytes / 1024).toFixed(0)} KiB, ${r.charts} interactive chart(s))`);
+    });
+}
+
+function safeTemplates(): string {
+  try {
+    return listTemplates().map((t) => t.name).join(', ');
+  } catch {
+    return 'default';
+  }
+}
