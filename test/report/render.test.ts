@@ -144,6 +144,18 @@ describe('report/render: more blocks', () => {
   });
 });
 
+describe('report/svg-ids', () => {
+  it('prefixes ids and their references per output, so two SVGs with gradient_0 do not collide', () => {
+    const svg = '<svg><defs><linearGradient id="gradient_0"></linearGradient></defs><rect fill="url(#gradient_0)"/><use href="#gradient_0"/></svg>';
+    const h = renderReport(notebook([codeCell('a', [display({ 'image/svg+xml': [svg] })]), codeCell('b', [display({ 'image/svg+xml': [svg] })])]));
+    assert.match(h, /id="o0-0-gradient_0"[\s\S]*fill="url\(#o0-0-gradient_0\)"/);
+    assert.match(h, /id="o1-0-gradient_0"[\s\S]*fill="url\(#o1-0-gradient_0\)"/);
+    assert.doesNotMatch(h, /"gradient_0"|#gradient_0/);
+    const trusted = renderReport(notebook([codeCell('a', [display({ 'image/svg+xml': [svg] })])]), { trusted: true });
+    assert.match(trusted, /<use href="#o0-0-gradient_0"\/>/);
+  });
+});
+
 describe('report/imports', () => {
   it('src/report imports nothing of the engine but errors.ts, and no tfjs', async () => {
     const { readdirSync } = await import('node:fs');
