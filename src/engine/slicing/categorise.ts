@@ -23,14 +23,24 @@ export function categoriseSite(flags: Uint8Array, rows: number, n: number): Neur
   return out;
 }
 
-/** Categories for every site. */
+/**
+ * Categories for every site.
+ *
+ * @example
+ * categorise(crit, stats.sites, stats.numClasses)['fc1']; // ['common', 'idle', ...]
+ */
 export function categorise(critical: CriticalSets, sites: readonly SiteInfo[], rows: number): Record<string, NeuronCategory[]> {
   const out: Record<string, NeuronCategory[]> = {};
   for (const s of sites) out[s.name] = categoriseSite(critical[s.name]!, rows, s.neurons);
   return out;
 }
 
-/** Jaccard |A and B| / |A or B| from counts; J(empty, empty) = 1 (two classes needing nothing are alike). */
+/**
+ * Jaccard |A and B| / |A or B| from counts; J(empty, empty) = 1 (two classes needing nothing are alike).
+ *
+ * @example
+ * jaccardFromCounts(1, 3); // 0.333...; jaccardFromCounts(0, 0); // 1
+ */
 export function jaccardFromCounts(inter: number, union: number): number {
   return union === 0 ? 1 : inter / union;
 }

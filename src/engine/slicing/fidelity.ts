@@ -109,7 +109,12 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
   return rowsToTable(rows);
 }
 
-/** FidelityRow[] -> arquero table (columns in FidelityRow order). */
+/**
+ * FidelityRow[] -> arquero table (columns in FidelityRow order).
+ *
+ * @example
+ * rowsToTable(sweepRows(table)).numRows();
+ */
 export function rowsToTable(rows: readonly FidelityRow[]): aq.ColumnTable {
   const col = <K extends keyof FidelityRow>(k: K) => rows.map((r) => r[k]);
   return aq.table({

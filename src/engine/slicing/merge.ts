@@ -9,7 +9,12 @@ import type { CriticalSets } from './selection.js';
 /** Slack when comparing a linkage to tau: averages of Jaccard ratios can land one ulp below an exact tau. */
 const TAU_SLACK = 1e-12;
 
-/** Throws unless 0 <= tau <= 1. */
+/**
+ * Throws unless 0 <= tau <= 1.
+ *
+ * @example
+ * checkTau(0.5); // 0.5
+ */
 export function checkTau(tau: unknown): number {
   if (typeof tau !== 'number' || !(tau >= 0 && tau <= 1)) {
     throw new SemsliceError('BAD_TAU', `tau = ${String(tau)} is out of range: it must be in [0, 1].`,
@@ -56,6 +61,9 @@ function linkage(sim: readonly (readonly number[])[], a: readonly number[], b: r
 /**
  * Semantic components: clusters of classes (labels) and per site the union of their critical neurons.
  * `rowClasses[r]` is the class label of row r of the critical flags.
+ *
+ * @example
+ * components(crit, sites, [0, 1, 2], similarity(crit, sites, 3).overall, 0.5);
  */
 export function components(
   critical: CriticalSets, sites: readonly SiteInfo[], rowClasses: readonly number[], overall: readonly (readonly number[])[], tau: number,

@@ -38,12 +38,22 @@ export function registerMetric(def: MetricDef, opts: { override?: boolean } = {}
   registry.set(def.name, def);
 }
 
-/** The registered metric names, built-ins first. */
+/**
+ * The registered metric names, built-ins first.
+ *
+ * @example
+ * listMetrics(); // ['avg', 'var', 'taylor', 'deeplift', 'ens']
+ */
 export function listMetrics(): string[] {
   return [...registry.keys()];
 }
 
-/** Look a metric up by name; unknown names get a did-you-mean error listing the choices. */
+/**
+ * Look a metric up by name; unknown names get a did-you-mean error listing the choices.
+ *
+ * @example
+ * getMetric('taylor').score(stats, 'fc1');
+ */
 export function getMetric(name: string): MetricDef {
   const def = registry.get(name);
   if (!def) throw unknownNameError('UNKNOWN_METRIC', 'metric', String(name), listMetrics());
@@ -53,6 +63,9 @@ export function getMetric(name: string): MetricDef {
 /**
  * abs + normalise each row of a [rows x n] matrix to sum 1. A row whose scores are all zero (no signal) stays all
  * zero, so it selects no neuron instead of an arbitrary one.
+ *
+ * @example
+ * normaliseRows([-1, 3, 0, 0], 2, 2); // [0.25, 0.75, 0, 0]
  */
 export function normaliseRows(raw: ArrayLike<number>, rows: number, n: number): Float32Array {
   const out = new Float32Array(rows * n);
@@ -130,7 +143,12 @@ export function scoresFrom(stats: ProfileStatsData, metric: string): Record<stri
   return out;
 }
 
-/** Normalised scores over all data, per site: site -> Float32Array [neurons] summing to 1 (or all zero). */
+/**
+ * Normalised scores over all data, per site: site -> Float32Array [neurons] summing to 1 (or all zero).
+ *
+ * @example
+ * globalScoresFrom(stats, 'avg')['fc1']; // Float32Array [neurons], sums to 1
+ */
 export function globalScoresFrom(stats: ProfileStatsData, metric: string): Record<string, Float32Array> {
   const def = getMetric(metric);
   const out: Record<string, Float32Array> = {};

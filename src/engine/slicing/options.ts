@@ -57,7 +57,12 @@ export const SLICE_DEFAULTS = {
   metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0, workers: 1,
 } as const;
 
-/** Fill in defaults and validate every option (before any expensive work). */
+/**
+ * Fill in defaults and validate every option (before any expensive work).
+ *
+ * @example
+ * resolveSliceOptions({ theta: 0.9 }).metric; // 'taylor'
+ */
 export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptions {
   const metric = opts.metric ?? SLICE_DEFAULTS.metric;
   getMetric(metric);

@@ -42,17 +42,34 @@ export function registerSelector(def: SelectorDef, opts: { override?: boolean } 
   registry.set(def.name, def);
 }
 
+/**
+ * The registered selection method names, built-ins first.
+ *
+ * @example
+ * listSelectors(); // ['semantic', 'category-topk', 'global-topk']
+ */
 export function listSelectors(): string[] {
   return [...registry.keys()];
 }
 
+/**
+ * Look a selection method up by name; unknown names get a did-you-mean error listing the choices.
+ *
+ * @example
+ * getSelector('semantic').param; // 'theta'
+ */
 export function getSelector(name: string): SelectorDef {
   const def = registry.get(name);
   if (!def) throw unknownNameError('UNKNOWN_METHOD', 'slicing method', String(name), listSelectors());
   return def;
 }
 
-/** Throws unless 0 < theta <= 1. */
+/**
+ * Throws unless 0 < theta <= 1.
+ *
+ * @example
+ * checkTheta(0.95); // 0.95; checkTheta(1.2) throws BAD_THETA
+ */
 export function checkTheta(theta: unknown): number {
   if (typeof theta !== 'number' || !(theta > 0 && theta <= 1)) {
     throw new SemsliceError('BAD_THETA', `theta = ${String(theta)} is out of range: it must be in (0, 1].`,
@@ -61,7 +78,12 @@ export function checkTheta(theta: unknown): number {
   return theta;
 }
 
-/** Throws unless 0 < k <= 100. */
+/**
+ * Throws unless 0 < k <= 100.
+ *
+ * @example
+ * checkK(10); // 10; checkK(0) throws BAD_K
+ */
 export function checkK(k: unknown): number {
   if (typeof k !== 'number' || !(k > 0 && k <= 100)) {
     throw new SemsliceError('BAD_K', `k = ${String(k)} is out of range: it must be a percentage in (0, 100].`,
@@ -70,7 +92,12 @@ export function checkK(k: unknown): number {
   return k;
 }
 
-/** Neuron indices sorted by score descending; ties go to the lower index (deterministic). */
+/**
+ * Neuron indices sorted by score descending; ties go to the lower index (deterministic).
+ *
+ * @example
+ * rankDescending([0.2, 0.4, 0.2]); // [1, 0, 2]
+ */
 export function rankDescending(row: ArrayLike<number>): number[] {
   const idx = Array.from({ length: row.length }, (_, i) => i);
   return idx.sort((a, b) => row[b]! - row[a]! || a - b);
@@ -104,7 +131,12 @@ export function semanticPrefix(row: ArrayLike<number>, theta: number): number[] 
   return kept;
 }
 
-/** How many of n neurons top-k% keeps: ceil(k% * n), at least 1 (guarding float noise such as 30% of 10). */
+/**
+ * How many of n neurons top-k% keeps: ceil(k% * n), at least 1 (guarding float noise such as 30% of 10).
+ *
+ * @example
+ * topKCount(10, 25); // 3
+ */
 export function topKCount(n: number, k: number): number {
   return Math.min(n, Math.max(1, Math.ceil((k * n) / 100 - 1e-9)));
 }
@@ -113,7 +145,12 @@ function setRow(flags: Uint8Array, offset: number, idx: readonly number[]): void
   for (const i of idx) flags[offset + i] = 1;
 }
 
-/** Semantic selection on normalised scores: per (class, site) the theta prefix. */
+/**
+ * Semantic selection on normalised scores: per (class, site) the theta prefix.
+ *
+ * @example
+ * selectSemantic(scoresFrom(stats, 'taylor'), stats.sites, stats.numClasses, 0.95);
+ */
 export function selectSemantic(scores: Record<string, Float32Array>, sites: readonly SiteInfo[], numClasses: number, theta: number): CriticalSets {
   checkTheta(theta);
   const out: CriticalSets = {};
@@ -126,7 +163,12 @@ export function selectSemantic(scores: Record<string, Float32Array>, sites: read
   return out;
 }
 
-/** Category-wise top-k%: per (class, site) the ceil(k% * neurons) highest-scoring neurons. */
+/**
+ * Category-wise top-k%: per (class, site) the ceil(k% * neurons) highest-scoring neurons.
+ *
+ * @example
+ * selectTopK(scoresFrom(stats, 'avg'), stats.sites, stats.numClasses, 20);
+ */
 export function selectTopK(scores: Record<string, Float32Array>, sites: readonly SiteInfo[], numClasses: number, k: number): CriticalSets {
   checkK(k);
   const out: CriticalSets = {};
@@ -142,7 +184,12 @@ export function selectTopK(scores: Record<string, Float32Array>, sites: readonly
   return out;
 }
 
-/** Global top-k%: per site the top ceil(k% * neurons) by scores over all data, the same set for every class. */
+/**
+ * Global top-k%: per site the top ceil(k% * neurons) by scores over all data, the same set for every class.
+ *
+ * @example
+ * selectGlobalTopK(globalScoresFrom(stats, 'avg'), stats.sites, stats.numClasses, 20);
+ */
 export function selectGlobalTopK(global: Record<string, Float32Array>, sites: readonly SiteInfo[], numClasses: number, k: number): CriticalSets {
   checkK(k);
   const out: CriticalSets = {};

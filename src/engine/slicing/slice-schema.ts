@@ -15,7 +15,12 @@ export const SCORE_DIGITS = 7;
 
 let validator: ValidateFunction | null = null;
 
-/** The slice JSON schema, read from the package's schema/ folder (works from src/ and dist/ alike). */
+/**
+ * The slice JSON schema, read from the package's schema/ folder (works from src/ and dist/ alike).
+ *
+ * @example
+ * new Ajv().compile(sliceSchema());
+ */
 export function sliceSchema(): object {
   return JSON.parse(readFileSync(new URL('../../../schema/slice.schema.json', import.meta.url), 'utf8')) as object;
 }
@@ -74,7 +79,12 @@ function invalid(what: string, source: string): SemsliceError {
     'Load a file written by Slice.save() (format "semslice.slice", version 1); re-create it with slice() if it was edited or damaged.');
 }
 
-/** Validate against the schema; throws SemsliceError listing the first problems (JSON pointer + reason). */
+/**
+ * Validate against the schema; throws SemsliceError listing the first problems (JSON pointer + reason).
+ *
+ * @example
+ * validateSliceJSON(JSON.parse(text), 'slice.json'); // throws INVALID_SLICE_FILE naming the problems
+ */
 export function validateSliceJSON(json: unknown, source = 'The slice'): asserts json is SliceJSON {
   const v = getValidator();
   if (v(json)) return;
