@@ -12,9 +12,9 @@ export { findSites, logitsSource, type LogitsSource } from './sites.js';
 export { forward, logitsOf, predictMasked, type ForwardOptions, type ForwardResult, type MaskedPrediction } from './executor.js';
 export { profile, type ProfileOptions } from './profile.js';
 export { ProfileStats } from './profile-stats.js';
-export { registerMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
+export { registerMetric, unregisterMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
 export {
-  registerSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,
+  registerSelector, unregisterSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,
   rankDescending, topKCount, checkTheta, checkK, THETA_TOLERANCE, type CriticalSets, type SelectionContext, type SelectorDef,
 } from './selection.js';
 export { categorise, categoriseSite, similarity, jaccardFromCounts } from './categorise.js';

@@ -39,6 +39,17 @@ export function registerMetric(def: MetricDef, opts: { override?: boolean } = {}
 }
 
 /**
+ * Remove a registered metric (built-ins included); unknown names throw.
+ *
+ * @example
+ * unregisterMetric('avg2');
+ */
+export function unregisterMetric(name: string): void {
+  getMetric(name);
+  registry.delete(name);
+}
+
+/**
  * The registered metric names, built-ins first.
  *
  * @example

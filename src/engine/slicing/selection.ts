@@ -43,6 +43,17 @@ export function registerSelector(def: SelectorDef, opts: { override?: boolean } 
 }
 
 /**
+ * Remove a registered selection method; unknown names throw.
+ *
+ * @example
+ * unregisterSelector('top1');
+ */
+export function unregisterSelector(name: string): void {
+  getSelector(name);
+  registry.delete(name);
+}
+
+/**
  * The registered selection method names, built-ins first.
  *
  * @example

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {
-  checkK, checkTheta, rankDescending, selectCritical, semanticPrefix, topKCount,
+  checkK, checkTheta, listSelectors, rankDescending, registerSelector, selectCritical, selectTopK, semanticPrefix, topKCount, unregisterSelector,
 } from '../../../src/engine/slicing/selection.js';
-import { getMetric, normaliseRows, registerMetric, scoresFrom } from '../../../src/engine/slicing/metrics.js';
+import { getMetric, listMetrics, normaliseRows, registerMetric, scoresFrom, unregisterMetric } from '../../../src/engine/slicing/metrics.js';
 import { isSemsliceError } from '../../../src/engine/errors.js';
 import { site, statsFrom } from './fixtures.js';
 
@@ -30,6 +30,8 @@ describe('slicing/metrics', () => {
     const st = statsFrom([site('a', 2)], { a: [[0, 1], [0, 1]] });
     const crit = selectCritical(st, { method: 'semantic', metric: 'first-neuron', theta: 0.5 });
     assert.deepEqual([...crit['a']!], [1, 0, 1, 0]);
+    unregisterMetric('first-neuron'); // leave the shared registry as we found it
+    assert.deepEqual(listMetrics(), ['avg', 'var', 'taylor', 'deeplift', 'ens']);
   });
 });
 
@@ -71,6 +73,13 @@ describe('slicing/selection', () => {
     // global = column means [2.5, 2, 1.5, 4] -> top 1 = neuron 3, for every class
     assert.deepEqual(idx(glob, 0, 4), [3]);
     assert.deepEqual(idx(glob, 1, 4), [3]);
+  });
+  it('users can register a selection method', () => {
+    registerSelector({ name: 'top-one', param: 'k', select: (ctx) => selectTopK(ctx.scores, ctx.stats.sites, ctx.stats.numClasses, 0.001) });
+    const st = statsFrom([site('a', 3)], { a: [[1, 5, 2]] });
+    assert.deepEqual([...selectCritical(st, { method: 'top-one', metric: 'avg', k: 50 })['a']!], [0, 1, 0]);
+    unregisterSelector('top-one');
+    assert.deepEqual(listSelectors(), ['semantic', 'category-topk', 'global-topk']);
   });
   it('rejects theta and k out of range with the value and the range', () => {
     for (const t of [0, -0.1, 1.01, NaN]) assert.throws(() => checkTheta(t), (e: unknown) => isSemsliceError(e) && e.message.includes(String(t)) && e.message.includes('(0, 1]'));
