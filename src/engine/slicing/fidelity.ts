@@ -10,9 +10,9 @@ import type { ProgressCallback } from '../log.js';
 import { compressionRate } from './compression.js';
 import { evaluateMasked } from './masks.js';
 import { scoresFrom } from './metrics.js';
-import { profile, throwIfAborted } from './profile.js';
+import { profile } from './profile.js';
 import { checkK, checkTheta, getSelector, selectCritical } from './selection.js';
-import { metricsToProfile, profilingView } from './slice-entry.js';
+import { checkAborted, metricsToProfile, profilingView } from './slice-entry.js';
 import { METHODS, type FidelityRow, type Metric, type SliceMethod } from './types.js';
 
 export interface FidelitySweepOptions {
@@ -88,7 +88,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
   const cache = new Map<string, { cr: number; accuracy: number; perClass: number[] }>();
   const rows: FidelityRow[] = [];
   for (const [i, p] of pts.entries()) {
-    throwIfAborted(opts.signal);
+    checkAborted(opts.signal, 'The fidelity sweep');
     const crit = selectCritical(stats, { ...p, scores: scores.get(p.metric)! });
     const mask: Record<string, Float32Array> = {};
     for (const s of stats.sites) {

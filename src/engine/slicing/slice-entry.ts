@@ -12,7 +12,8 @@ import { logger } from '../log.js';
 import { modelFingerprint } from '../models/fingerprint.js';
 import { getMetric } from './metrics.js';
 import { paramsOf, resolveSliceOptions, type ResolvedSliceOptions, type SliceOptions } from './options.js';
-import { profile, throwIfAborted } from './profile.js';
+import { SemsliceError } from '../errors.js';
+import { profile } from './profile.js';
 import { selectCritical } from './selection.js';
 import { Slice } from './slice.js';
 import { buildState } from './slice-state.js';
@@ -69,6 +70,11 @@ function warnEmpty(stats: ProfileStatsData, critical: Record<string, Uint8Array>
   }
 }
 
+/** Throws SemsliceError ABORTED once the signal has fired (checked between phases and sweep points). */
+export function checkAborted(signal: AbortSignal | undefined, what = 'Slicing'): void {
+  if (signal?.aborted) throw new SemsliceError('ABORTED', `${what} was aborted.`, 'Start it again without aborting the signal.');
+}
+
 /** Raw statistics a metric needs from profile(): itself if built in, otherwise all of them. */
 export function metricsToProfile(metrics: readonly string[]): Metric[] {
   for (const m of metrics) getMetric(m);
@@ -96,6 +102,6 @@ export async function slice(model: tf.LayersModel, data: Dataset, opts: SliceOpt
     metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize, workers: o.workers,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
   });
-  throwIfAborted(o.signal);
+  checkAborted(o.signal);
   return assemble(stats, o, data.classNames, { model: modelFingerprint(model), data: data.fingerprint() });
 }

@@ -69,6 +69,8 @@ describe('slicing/fidelitySweep', function () {
   it('honours methods, metrics, thetas and ks; rejects bad ones', async () => {
     const t = await fidelitySweep(model, data.test, { methods: ['semantic'], metrics: ['ens'], thetas: [0.5, 0.9] });
     assert.deepEqual(sweepRows(t).map((r) => [r.method, r.metric, r.theta]), [['semantic', 'ens', 0.5], ['semantic', 'ens', 0.9]]);
+    const small = sweepRows(await fidelitySweep(model, data.test, { methods: ['global-topk'], metrics: ['avg'], ks: [100], evalData: data.test.take(6) }));
+    assert.ok(Number.isInteger(small[0]!.accuracy * 6)); // accuracy measured on the 6 evaluation samples only
     await assert.rejects(fidelitySweep(model, data.test, { thetas: [0] }), /theta = 0 is out of range/);
     await assert.rejects(fidelitySweep(model, data.test, { ks: [150] }), /k = 150 is out of range/);
     await assert.rejects(fidelitySweep(model, data.test, { metrics: ['entropy'] }), /Unknown metric "entropy"/);
