@@ -8,10 +8,8 @@
  * await s.save('lenet5.slice.json');
  */
 export * from './types.js';
-export { findSites, logitsSource, type LogitsSource } from './sites.js';
-export { forward, logitsOf, predictMasked, type ForwardOptions, type ForwardResult, type MaskedPrediction } from './executor.js';
-export { profile, type ProfileOptions } from './profile.js';
-export { ProfileStats } from './profile-stats.js';
+// sites, executor and profile: their owner's public list
+export * from './profile-index.js';
 export { registerMetric, unregisterMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
 export {
   registerSelector, unregisterSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,
