@@ -16,20 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
 import { modelGraph, siteReads } from './sites.js';
-import { batchStats, createBatchContext, disposeBatchContext } from './profile-batch.js';
+import { runInProcess, throwIfAborted, type ProfileJob } from './profile-run.js';
 import { ProfileAccumulator } from './profile-accumulator.js';
-import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from './profile-options.js';
+import { resolveProfileOptions, type ProfileOptions } from './profile-options.js';
 import { ProfileStats } from './profile-stats.js';
-import type { SiteInfo } from './types.js';
 
 export type { ProfileOptions } from './profile-options.js';
-
-/** Rejects with SemsliceError ABORTED when the signal has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new SemsliceError('ABORTED', 'Profiling was aborted.', 'Start it again without aborting the signal.');
-  }
-}
 
 /** Checks that the data fits the model: sample shape and number of classes. */
 function checkFits(model: tf.LayersModel, data: Dataset, classes: number): number[] {
@@ -64,49 +56,6 @@ function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
     'Clean the data (replace or drop non-finite pixels) before profiling.');
 }
 
-/** Everything a run (in-process or in workers) needs. */
-export interface ProfileJob {
-  model: tf.LayersModel;
-  data: Dataset;
-  sites: SiteInfo[];
-  inputShape: number[];
-  numClasses: number;
-  o: ResolvedProfileOptions;
-}
-
-/** A function that runs a job's batches and feeds each block to `onBlock` in batch order. */
-export type BlockRunner = (job: ProfileJob, onBlock: (block: Float32Array, first: number, count: number) => void) => Promise<void>;
-
-/** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
-export const runInProcess: BlockRunner = async (job, onBlock) => {
-  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
-  try {
-    let first = 0;
-    for (const batch of job.data.batches(job.o.batchSize)) {
-      let block: Float32Array;
-      try {
-        throwIfAborted(job.o.signal);
-        block = batchStats(ctx, batch.xs, batch.ys);
-      } finally {
-        batch.xs.dispose();
-        batch.ys.dispose();
-      }
-      onBlock(block, first, batch.positions.length);
-      first += batch.positions.length;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    disposeBatchContext(ctx);
-  }
-};
-
-let workerRunner: BlockRunner | undefined;
-
-/** Lets the worker module plug in without profile.ts importing node:worker_threads for in-process runs. */
-export function setWorkerRunner(r: BlockRunner): void {
-  workerRunner = r;
-}
-
 /**
  * Profile a model on a dataset: per-class raw statistics (avg, var, taylor, deeplift) at every site, in one pass.
  * Definitions at the top of this module. Throws SemsliceError for data that does not fit, NaN in the data, a class
@@ -134,8 +83,9 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
     o.onProgress?.({ phase: 'profile', done, total: view.size });
   };
   if (o.workers > 1) {
-    if (!workerRunner) await import('./workers/profile-pool.js');
-    await workerRunner!(job, onBlock);
+    // Loaded on demand so in-process profiling never loads node:worker_threads.
+    const { runInWorkers } = await import('./workers/profile-pool.js');
+    await runInWorkers(job, onBlock);
   } else {
     await runInProcess(job, onBlock);
   }

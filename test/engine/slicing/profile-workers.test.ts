@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import { profile } from '../../../src/engine/slicing/profile.js';
-import { shardBatches } from '../../../src/engine/slicing/workers/profile-pool.js';
 import type { ProfileStats } from '../../../src/engine/slicing/profile-stats.js';
 import { tinyCnn } from './reference/models.js';
 import { randomDataset } from './reference/array-dataset.js';
@@ -18,12 +17,7 @@ function bytesOf(s: ProfileStats): string {
 describe('engine/slicing/profile with worker threads', () => {
   before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
 
-  it('shards batches into contiguous runs covering the grid once', () => {
-    assert.deepEqual(shardBatches(5, 2), [[0, 2], [2, 5]]);
-    assert.deepEqual(shardBatches(2, 3), [[0, 1], [1, 2]]);
-  });
-
-  it('3 workers (uneven shards) give byte-identical statistics to the in-process run (wasm)', async function () {
+  it('3 threads (main + 2 workers, batches handed out dynamically) give byte-identical statistics to the in-process run (wasm)', async function () {
     this.timeout(60000);
     const m = tinyCnn(23);
     const data = randomDataset(70, [8, 8, 1], 3, 6);

@@ -1,19 +1,18 @@
 /**
- * Parallel profiling on worker threads (one backend each; wasm has no threads in Node). The batch grid is the same
- * as in-process (batches of batchSize in view order); worker w gets a contiguous run of whole batches, and the blocks
- * come back tagged with their global batch index and are merged strictly in that order, so the statistics are
- * byte-identical to the in-process run on the same backend, for any worker count.
- *
- * Entry resolution: from compiled JS (dist) the worker is profile-worker.js next to this file; under tsx (tests,
- * benchmarks) this file is .ts, so the worker is profile-worker.ts, started with tsx's loader.
+ * Parallel profiling: the main thread plus `workers - 1` worker threads, each with its own backend (wasm has no
+ * threads in Node). Batches come from the same grid as in-process (batches of batchSize in view order) and are
+ * handed out one at a time to whichever thread is free (the main thread starts at once, workers join when they
+ * have started); blocks come back tagged with their global batch index and are merged strictly in that order, so
+ * the statistics are byte-identical to the in-process run on the same backend, for any worker count.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
-import { setWorkerRunner, throwIfAborted, type BlockRunner, type ProfileJob } from '../profile.js';
-import type { StartMessage, WorkerMessage } from './protocol.js';
+import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../profile-run.js';
+import { batchStats, createBatchContext, disposeBatchContext } from '../profile-batch.js';
+import type { InitMessage, WorkerMessage } from './protocol.js';
 
 /**
  * How to start a profile worker. Compiled JS: the file next to this one. Under tsx: an eval bootstrap that registers
@@ -32,23 +31,13 @@ export function startWorker(): Worker {
   return new Worker(code, { eval: true, execArgv: [] });
 }
 
-async function serialiseModel(model: tf.LayersModel): Promise<Pick<StartMessage, 'modelTopology' | 'weightSpecs' | 'weightData'>> {
+async function serialiseModel(model: tf.LayersModel): Promise<Pick<InitMessage, 'modelTopology' | 'weightSpecs' | 'weightData'>> {
   let art: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (a) => {
     art = a;
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   return { modelTopology: art!.modelTopology, weightSpecs: art!.weightSpecs ?? [], weightData: art!.weightData ?? new ArrayBuffer(0) };
-}
-
-/** Split nb batches into w contiguous runs: [start, end) batch indices per worker (empty runs dropped). */
-export function shardBatches(nb: number, w: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < w; i++) {
-    const a = Math.floor((nb * i) / w), b = Math.floor((nb * (i + 1)) / w);
-    if (b > a) out.push([a, b]);
-  }
-  return out;
 }
 
 function workerError(m: WorkerMessage & { type: 'error' }): Error {
@@ -58,57 +47,77 @@ function workerError(m: WorkerMessage & { type: 'error' }): Error {
   return e;
 }
 
-export const runInWorkers: BlockRunner = async (job: ProfileJob, onBlock) => {
+/** Batches sent to a worker ahead of its answers, so it never waits for the (busy) main thread. */
+const IN_FLIGHT = 2;
+
+export const runInWorkers: BlockRunner = async (job, onBlock) => {
   const { data, o } = job;
   const nb = Math.ceil(data.size / o.batchSize);
-  const shards = shardBatches(nb, o.workers);
-  const model = await serialiseModel(job.model);
-  const backend = tf.getBackend();
-  const blocks = new Map<number, Float32Array>();
-  let next = 0;
+  const extra = Math.min(o.workers - 1, nb - 1);
+  if (extra < 1) return runInProcess(job, onBlock);
+  const init: InitMessage = {
+    type: 'init', backend: tf.getBackend(), ...(await serialiseModel(job.model)), sampleShape: [...data.sampleShape] as [number, number, number],
+    numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect, siteNames: job.sites.map((s) => s.name),
+  };
+  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });
   const workers: Worker[] = [];
-  const stopAll = () => { for (const w of workers) void w.terminate(); };
+  const blocks = new Map<number, Float32Array>();
+  let next = 0; // next block to merge
+  let handed = 0; // next batch to hand out
+  let failed: unknown;
+  let wake: (() => void) | undefined;
+  const fail = (e: unknown) => { failed ??= e; wake?.(); };
+  const store = (index: number, block: Float32Array) => {
+    blocks.set(index, block);
+    while (blocks.has(next)) {
+      const b = blocks.get(next)!;
+      blocks.delete(next);
+      const first = next * o.batchSize;
+      onBlock(b, first, Math.min(o.batchSize, data.size - first));
+      next++;
+    }
+    wake?.();
+  };
+  const feed = (w: Worker) => {
+    if (handed >= nb || failed) return;
+    const k = handed++;
+    w.postMessage({ type: 'batch', index: k, ...batchArrays(job, k) });
+  };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let running = shards.length;
-      const fail = (e: unknown) => { stopAll(); reject(e); };
-      const onAbort = () => { try { throwIfAborted(o.signal); } catch (e) { fail(e); } };
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      const flush = () => {
-        while (blocks.has(next)) {
-          const b = blocks.get(next)!;
-          blocks.delete(next);
-          const first = next * o.batchSize;
-          onBlock(b, first, Math.min(o.batchSize, data.size - first));
-          next++;
-        }
-      };
-      for (const [a, b] of shards) {
-        const first = a * o.batchSize, end = Math.min(b * o.batchSize, data.size);
-        const { images, labels } = data.gather(Int32Array.from({ length: end - first }, (_, i) => first + i));
-        const w = startWorker();
-        workers.push(w);
-        w.on('message', (m: WorkerMessage) => {
-          try {
-            if (m.type === 'block') { blocks.set(m.index, m.block); flush(); }
-            else if (m.type === 'error') fail(workerError(m));
-            else if (--running === 0) { o.signal?.removeEventListener('abort', onAbort); resolve(); }
-          } catch (e) { fail(e); }
-        });
-        w.on('error', fail);
-        const start: StartMessage = {
-          type: 'start', backend, ...model, images, labels, sampleShape: [...data.sampleShape] as [number, number, number],
-          batchSize: o.batchSize, firstBatch: a, numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect,
-          siteNames: job.sites.map((s) => s.name),
-        };
-        // Copied, not transferred: gather may return views of the dataset's own storage.
-        w.postMessage(start);
-      }
-    });
+    for (let i = 0; i < extra; i++) {
+      const w = startWorker();
+      workers.push(w);
+      w.on('message', (m: WorkerMessage) => {
+        try {
+          if (m.type === 'ready') for (let j = 0; j < IN_FLIGHT; j++) feed(w);
+          else if (m.type === 'block') { store(m.index, m.block); feed(w); }
+          else fail(workerError(m));
+        } catch (e) { fail(e); }
+      });
+      w.on('error', fail);
+      w.postMessage(init);
+    }
+    // The main thread profiles too, one batch at a time, letting worker messages in between.
+    while (handed < nb && !failed) {
+      throwIfAborted(o.signal);
+      const k = handed++;
+      const { images, labels } = batchArrays(job, k);
+      const block = tf.tidy(() => batchStats(ctx, tf.tensor4d(images, [labels.length, ...job.inputShape] as [number, number, number, number]), tf.tensor1d(labels, 'int32')));
+      store(k, block);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    while (next < nb && !failed) {
+      throwIfAborted(o.signal);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        // Re-check the abort signal now and then while waiting for the workers' last blocks.
+        setTimeout(resolve, 50);
+      });
+      wake = undefined;
+    }
+    if (failed) throw failed;
   } finally {
+    disposeBatchContext(ctx);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  if (next !== nb) throw new Error(`profile workers returned ${next} of ${nb} batches`);
 };
-
-setWorkerRunner(runInWorkers);

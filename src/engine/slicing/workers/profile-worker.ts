@@ -1,14 +1,14 @@
 /**
- * Worker-thread entry of parallel profiling: rebuilds the model from its topology and weights, initialises its own
- * backend (same kind as the main thread's, with semslice's wasm kernels), profiles its shard batch by batch and
- * posts each block (profile-batch.ts layout) back with its global batch index.
+ * Worker-thread entry of parallel profiling: on `init`, rebuilds the model from its topology and weights and
+ * initialises its own backend (same kind as the main thread's, with semslice's wasm kernels); then answers each
+ * `batch` with its block (profile-batch.ts layout), tagged with the batch's global index.
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../../backend/index.js';
 import { siteReads } from '../sites.js';
-import { batchStats, createBatchContext, disposeBatchContext } from '../profile-batch.js';
-import type { StartMessage, WorkerMessage } from './protocol.js';
+import { batchStats, createBatchContext, type BatchContext } from '../profile-batch.js';
+import type { BatchMessage, InitMessage, MainMessage, WorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('profile-worker must run in a worker thread');
@@ -17,7 +17,9 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
 }
 
-async function run(m: StartMessage): Promise<void> {
+let state: { ctx: BatchContext; shape: [number, number, number] } | undefined;
+
+async function init(m: InitMessage): Promise<void> {
   await initBackend({ backend: m.backend as BackendRequest, quiet: true });
   const model = await tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: m.modelTopology as tf.io.ModelArtifacts['modelTopology'],
@@ -29,38 +31,38 @@ async function run(m: StartMessage): Promise<void> {
     throw new Error(`rebuilt model has sites ${sites.map((s) => s.name).join()} instead of ${m.siteNames.join()}`);
   }
   const ctx = createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
-  const per = m.sampleShape[0] * m.sampleShape[1] * m.sampleShape[2];
-  const n = m.labels.length;
-  try {
-    for (let s = 0, k = 0; s < n; s += m.batchSize, k++) {
-      const b = Math.min(m.batchSize, n - s);
-      const xs = tf.tensor4d(m.images.subarray(s * per, (s + b) * per), [b, ...m.sampleShape]);
-      const ys = tf.tensor1d(m.labels.subarray(s, s + b), 'int32');
-      let block: Float32Array;
-      try {
-        block = batchStats(ctx, xs, ys);
-      } finally {
-        xs.dispose();
-        ys.dispose();
-      }
-      // Own buffer, exactly sized, so it can be transferred without copying the rest of a heap.
-      const own = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice();
-      post({ type: 'block', index: m.firstBatch + k, block: own }, [own.buffer as ArrayBuffer]);
-    }
-  } finally {
-    disposeBatchContext(ctx);
-    model.dispose();
-  }
-  post({ type: 'done' });
+  state = { ctx, shape: m.sampleShape };
+  post({ type: 'ready' });
 }
 
-port.on('message', (m: StartMessage) => {
-  run(m).catch((e: unknown) => {
-    const err = e as { name?: string; code?: string; message?: string; hint?: string; stack?: string };
-    const msg: WorkerMessage = { type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e) };
-    if (err.code !== undefined) msg.code = err.code;
-    if (err.hint !== undefined) msg.hint = err.hint;
-    if (err.stack !== undefined) msg.stack = err.stack;
-    post(msg);
-  });
+function batch(m: BatchMessage): void {
+  if (!state) throw new Error('profile-worker got a batch before init');
+  const b = m.labels.length;
+  const xs = tf.tensor4d(m.images, [b, ...state.shape]);
+  const ys = tf.tensor1d(m.labels, 'int32');
+  let block: Float32Array;
+  try {
+    block = batchStats(state.ctx, xs, ys);
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+  // Own buffer, exactly sized, so it can be transferred without copying the rest of a heap.
+  const own = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice();
+  post({ type: 'block', index: m.index, block: own }, [own.buffer as ArrayBuffer]);
+}
+
+function reportError(e: unknown): void {
+  const err = e as { name?: string; code?: string; message?: string; hint?: string; stack?: string };
+  const msg: WorkerMessage = { type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e) };
+  if (err.code !== undefined) msg.code = err.code;
+  if (err.hint !== undefined) msg.hint = err.hint;
+  if (err.stack !== undefined) msg.stack = err.stack;
+  post(msg);
+}
+
+// Messages are handled in arrival order; a batch that arrives while init is still running waits for it.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (m: MainMessage) => {
+  chain = chain.then(() => (m.type === 'init' ? init(m) : batch(m))).catch(reportError);
 });

@@ -1,19 +1,13 @@
 /** Messages between profile-pool.ts (main thread) and profile-worker.ts (one per worker thread). */
 
-/** Main -> worker: everything needed to profile one contiguous shard of batches. */
-export interface StartMessage {
-  type: 'start';
+/** Main -> worker, once: the model and how to profile. The worker answers `ready`. */
+export interface InitMessage {
+  type: 'init';
   backend: string;
   modelTopology: unknown;
   weightSpecs: unknown[];
   weightData: ArrayBuffer | ArrayBuffer[];
-  /** The shard's samples, NHWC float32, in view order. */
-  images: Float32Array;
-  labels: Int32Array;
   sampleShape: [number, number, number];
-  batchSize: number;
-  /** Global index of the shard's first batch (blocks are reported with global indices). */
-  firstBatch: number;
   numClasses: number;
   needGrad: boolean;
   onlyCorrect: boolean;
@@ -21,8 +15,19 @@ export interface StartMessage {
   siteNames: string[];
 }
 
+/** Main -> worker: one batch of the global batch grid. The worker answers `block` with the same index. */
+export interface BatchMessage {
+  type: 'batch';
+  index: number;
+  /** NHWC float32 samples of the batch, in view order. */
+  images: Float32Array;
+  labels: Int32Array;
+}
+
+export type MainMessage = InitMessage | BatchMessage;
+
 /** Worker -> main. */
 export type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'block'; index: number; block: Float32Array }
-  | { type: 'done' }
   | { type: 'error'; name: string; code?: string; message: string; hint?: string; stack?: string };

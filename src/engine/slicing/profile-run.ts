@@ -1,0 +1,59 @@
+/**
+ * How a profiling job runs its batches: the shared batch grid, the abort check, and the in-process runner
+ * (workers/profile-pool.ts is the parallel one). Kept apart from profile.ts so the worker pool can use it
+ * without an import cycle.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError } from '../errors.js';
+import type { Dataset } from '../data/types.js';
+import { batchStats, createBatchContext, disposeBatchContext } from './profile-batch.js';
+import type { ResolvedProfileOptions } from './profile-options.js';
+import type { SiteInfo } from './types.js';
+
+/** Rejects with SemsliceError ABORTED when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new SemsliceError('ABORTED', 'Profiling was aborted.', 'Start it again without aborting the signal.');
+  }
+}
+
+/** Everything a run (in-process or in workers) needs. */
+export interface ProfileJob {
+  model: tf.LayersModel;
+  data: Dataset;
+  sites: SiteInfo[];
+  inputShape: number[];
+  numClasses: number;
+  o: ResolvedProfileOptions;
+}
+
+/** A function that runs a job's batches and feeds each block to `onBlock` in batch order. */
+export type BlockRunner = (job: ProfileJob, onBlock: (block: Float32Array, first: number, count: number) => void) => Promise<void>;
+
+/**
+ * Batch k of the grid (batches of batchSize in view order) as host arrays. Every runner builds its batches this way,
+ * so in-process and worker runs feed the backend the very same bytes.
+ */
+export function batchArrays(job: ProfileJob, k: number): { images: Float32Array; labels: Int32Array } {
+  const first = k * job.o.batchSize;
+  const n = Math.min(job.o.batchSize, job.data.size - first);
+  return job.data.gather(Int32Array.from({ length: n }, (_, i) => first + i));
+}
+
+/** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
+export const runInProcess: BlockRunner = async (job, onBlock) => {
+  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
+  try {
+    const nb = Math.ceil(job.data.size / job.o.batchSize);
+    for (let k = 0; k < nb; k++) {
+      throwIfAborted(job.o.signal);
+      const { images, labels } = batchArrays(job, k);
+      const block = tf.tidy(() => batchStats(ctx, tf.tensor4d(images, [labels.length, ...job.inputShape] as [number, number, number, number]), tf.tensor1d(labels, 'int32')));
+      onBlock(block, k * job.o.batchSize, labels.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    disposeBatchContext(ctx);
+  }
+};
+
