@@ -1,8 +1,9 @@
 /**
  * Registers semslice's wasm kernels: Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22.0),
  * Conv2DBackpropInput (stock one is slow) and MaxPoolGrad (stock one is wrong). Kernel-level, so they serve
- * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike. Also bridges a few kernels
- * wasm lacks to the cpu backend (cpu-bridge.ts).
+ * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike. BatchMatMul/_FusedMatMul get
+ * their transposed and batch-times-matrix cases onto XNNPACK's fast path (mat-mul.ts). Also bridges a few
+ * kernels wasm lacks to the cpu backend (cpu-bridge.ts).
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
@@ -14,8 +15,9 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { cpuBridgeConfigs } from './cpu-bridge.js';
+import { matMulConfig } from './mat-mul.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -44,6 +46,10 @@ export function registerWasmPatches(): void {
   tf.registerKernel(conv2dBackpropFilterConfig);
   tf.registerKernel(conv2dBackpropInputConfig(stockInput));
   tf.registerKernel(maxPoolGradConfig);
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const k = stock.get(name);
+    if (k !== undefined) tf.registerKernel(matMulConfig(k));
+  }
   for (const config of cpuBridgeConfigs()) {
     tf.registerKernel(config);
     bridged.push(config.kernelName);
@@ -60,7 +66,7 @@ export function registerWasmPatches(): void {
 export function unregisterWasmPatches(): void {
   if (!wasmPatchesRegistered()) return;
   for (const name of KERNELS) {
-    tf.unregisterKernel(name, 'wasm');
+    if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }
