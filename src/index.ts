@@ -63,7 +63,7 @@ export * as report from './report/index.js';
 installRichDisplay(Slice, (s) => sliceDisplay(s.toJSON(), { chart: (j) => criticalNeuronsChart(j) }), {
   name: 'slice', text: (s) => sliceText(s.toJSON()),
 });
-installRichDisplay(ColumnTable as unknown as new (...a: never[]) => InstanceType<typeof ColumnTable>, (t) =>
+installRichDisplay(ColumnTable as unknown as new (...a: any[]) => InstanceType<typeof ColumnTable>, (t) =>
   isSweepTable(t)
     ? sweepDisplay(sweepRows(t), { chart: (rows: FidelityRow[]) => fidelityCurves(rows) })
     : [{ kind: 'table', table: t }],
