@@ -68,13 +68,13 @@ export function setOp(a: SliceState, b: SliceState, op: SetOp): SliceState {
     const f = new Uint8Array(classes.length * n);
     const sc = new Float64Array(classes.length * n);
     classes.forEach((c, i) => {
-      const fromA = inA.has(c);
-      const src = fromA ? a : b;
-      const r = rowOf(src, c);
+      const ra = inA.has(c) ? rowOf(a, c) : -1;
+      const rb = inB.has(c) ? rowOf(b, c) : -1;
+      const [src, r] = ra >= 0 ? [a, ra] : [b, rb];
       sc.set(src.scores[s.name]!.subarray(r * n, (r + 1) * n), i * n);
       for (let j = 0; j < n; j++) {
-        const va = fromA ? a.critical[s.name]![rowOf(a, c) * n + j]! : 0;
-        const vb = inB.has(c) ? b.critical[s.name]![rowOf(b, c) * n + j]! : 0;
+        const va = ra >= 0 ? a.critical[s.name]![ra * n + j]! : 0;
+        const vb = rb >= 0 ? b.critical[s.name]![rb * n + j]! : 0;
         f[i * n + j] = (va | vb) & sel[j]!;
       }
     });
