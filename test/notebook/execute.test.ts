@@ -66,8 +66,66 @@ describe('notebook/executeNotebook (real Jupyter + tslab)', function () {
     assert.equal(bad, 'error: %%slice: unknown argument "thta". Did you mean "theta"?\n  hint: Allowed arguments of %%slice: model, data, metric, method, theta, k, tau, limit, as.\n');
   });
 
+  it('shows a wrong model path as a readable message and hint, no stack trace', async function () {
+    if (!existsSync('dist/index.js')) this.skip();
+    const r = await executeNotebook('test/fixtures/notebooks/bad-input.ipynb', { out: join(dir, 'bad.out.ipynb'), timeoutS: 120 });
+    assert.equal(r.ok, false);
+    const stderr = outputsOf(r.notebook, 'c-bad-model').filter((o) => o.name === 'stderr').map((o) => joinText(o.text)).join('');
+    assert.match(stderr, /^error: .*models\/does-not-exist.*\n  hint: .+\n$/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(r.problems.map((p) => p.split(':')[0]), ['cell 2 (c-bad-model)']);
+  });
+
   it('rejects an unknown parameter before starting a kernel', async () => {
     await assert.rejects(executeNotebook(FIXTURE, { params: { rowz: 1 }, out: join(dir, 'x.ipynb') }), /Unknown parameter "rowz". Did you mean "rows"\?/);
     await assert.rejects(executeNotebook(FIXTURE, { out: FIXTURE }), /is the input notebook/);
+  });
+});
+
+describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
+  this.timeout(240_000);
+  let dir = '';
+  const expectMimes = [VL, 'image/svg+xml', 'text/html', 'application/vnd.semslice.run+json'];
+  before(async function () {
+    if (!existsSync('dist/index.js')) {
+      console.log('    skipped: dist/index.js is not built (npx tsc -p tsconfig.build.json)');
+      this.skip();
+    }
+    try {
+      await findJupyter();
+    } catch (e) {
+      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
+      this.skip();
+    }
+    dir = await mkdtemp(join(tmpdir(), 'semslice-notebooks-test-'));
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('00-quickstart runs clean: table, charts, %%slice magic, run metadata', async () => {
+    const r = await executeNotebook('notebooks/00-quickstart.ipynb', {
+      params: { profileSamples: 300, evalSamples: 500 }, out: join(dir, '00.ipynb'), timeoutS: 300, check: { expectMimes },
+    });
+    assert.deepEqual(r.problems, []);
+    const magicOut = outputsOf(r.notebook, 'magic-slice');
+    assert.ok(magicOut.some((o) => o.data && VL in o.data && 'image/svg+xml' in o.data), '%%slice showed the critical-neurons chart');
+    assert.ok(magicOut.some((o) => o.data && /Slice \(semantic, metric=avg, theta=0.9/.test(joinText(o.data['text/plain']))), '%%slice args reached the engine');
+    const meta = outputsOf(r.notebook, 'meta')[0]!.data!['application/vnd.semslice.run+json'] as { format: string; models: unknown[] };
+    assert.equal(meta.format, 'semslice.run');
+    assert.equal(meta.models.length, 1);
+  });
+
+  it('01-slicing-fidelity runs clean: curves, comparison table, per-class charts', async () => {
+    const fashion = existsSync('/usr/share/datasets/fashion-mnist');
+    const r = await executeNotebook('notebooks/01-slicing-fidelity.ipynb', {
+      params: { datasets: fashion ? 'mnist,fashion-mnist' : 'mnist', trainSamples: 1500, profileSamples: 300, evalSamples: 500 },
+      out: join(dir, '01.ipynb'), timeoutS: 300, check: { expectMimes },
+    });
+    assert.deepEqual(r.problems, []);
+    const n = fashion ? 2 : 1;
+    assert.equal(outputsOf(r.notebook, 'curves').length, n, 'one fidelity chart per dataset');
+    assert.equal(outputsOf(r.notebook, 'perclass').length, n, 'one per-class chart per dataset');
+    assert.match(joinText(outputsOf(r.notebook, 'compare')[0]!.data!['text/html']), /gain_global/);
   });
 });
