@@ -73,6 +73,47 @@ async function maxPools(): Promise<void> {
   }
 }
 
+async function denseGrads(): Promise<void> {
+  for (const v of VARIANTS) {
+    await onVariant(v, () => {
+      const a = tf.randomNormal([B, 400]);
+      const w = tf.randomNormal([400, 120]);
+      const dy = tf.randomNormal([B, 120]);
+      const reps = v === 'cpu' ? 3 : 15;
+      const dA = time(() => tf.matMul(dy, w, false, true), reps);
+      const dW = time(() => tf.matMul(a, dy, true, false), reps);
+      console.log(`B=${B} dense 400->120 gradient ${v}: dy·W^T ${dA.toFixed(2)} ms, a^T·dy ${dW.toFixed(2)} ms`);
+      tf.dispose([a, w, dy]);
+    });
+  }
+}
+
+/** LeNet-5 of performance.md: forward, then the gradient of the summed logits at the conv1 site. */
+async function lenetBackward(): Promise<void> {
+  const shapes = { k1: [5, 5, 1, 6], k2: [5, 5, 6, 16], w3: [400, 120], w4: [120, 84], w5: [84, 10] };
+  for (const v of VARIANTS) {
+    await onVariant(v, () => {
+      const w = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, tf.randomNormal(s, 0, 0.2, 'float32', 1)]));
+      const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const rest = (a1: tf.Tensor4D) => {
+        const p1 = tf.maxPool(a1, 2, 2, 'valid');
+        const a2 = tf.relu(tf.conv2d(p1, w['k2'] as tf.Tensor4D, 1, 'valid'));
+        const p2 = tf.maxPool(a2, 2, 2, 'valid').reshape([B, 400]);
+        const h = tf.relu(tf.matMul(tf.relu(tf.matMul(p2, w['w3'] as tf.Tensor2D)), w['w4'] as tf.Tensor2D));
+        return tf.matMul(h, w['w5'] as tf.Tensor2D);
+      };
+      const t = time(() => tf.tidy(() => {
+        const a1 = tf.relu(tf.conv2d(x, w['k1'] as tf.Tensor4D, 1, 'same'));
+        return tf.grad((a: tf.Tensor) => rest(a as tf.Tensor4D).sum())(a1);
+      }), v === 'cpu' ? 1 : 7);
+      console.log(`B=${B} LeNet-5 forward + backward to the conv1 site ${v}: ${t.toFixed(1)} ms`);
+      tf.dispose([...Object.values(w), x]);
+    });
+  }
+}
+
 await initBackend({ quiet: true });
 await convs();
 await maxPools();
+await denseGrads();
+await lenetBackward();
