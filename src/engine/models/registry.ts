@@ -43,19 +43,34 @@ export function registerModel(entry: ModelEntry, opts: { override?: boolean } = 
   registry.set(entry.name, entry);
 }
 
-/** Names and descriptions of all registered models, in registration order. */
+/**
+ * Names and descriptions of all registered models, in registration order.
+ *
+ * @example
+ * listModels().map((m) => m.name); // ['mlp', 'lenet5', 'vgg-small', 'resnet-small', ...]
+ */
 export function listModels(): Array<{ name: string; description: string }> {
   return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
 }
 
-/** The entry registered under name; unknown names throw UNKNOWN_MODEL with a "did you mean". */
+/**
+ * The entry registered under name; unknown names throw UNKNOWN_MODEL with a "did you mean".
+ *
+ * @example
+ * getModelEntry('lenet5').description;
+ */
 export function getModelEntry(name: string): ModelEntry {
   const e = registry.get(name);
   if (!e) throw unknownNameError('UNKNOWN_MODEL', 'model', name, [...registry.keys()]);
   return e;
 }
 
-/** Fill defaults and validate build options (SemsliceError BAD_BUILD_OPTIONS naming the field). */
+/**
+ * Fill defaults and validate build options (SemsliceError BAD_BUILD_OPTIONS naming the field).
+ *
+ * @example
+ * resolveBuildOptions({ inputShape: [28, 28, 1], numClasses: 10 }); // seed 0, batchNorm false, width 1
+ */
 export function resolveBuildOptions(opts: BuildOptions): ResolvedBuildOptions {
   const shape = opts.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {

@@ -41,7 +41,13 @@ export function modelHead(model: tf.LayersModel): ModelHead {
   return head;
 }
 
-/** Mean cross-entropy of int labels under the head's scores (fused softmax-CE for logits). */
+/**
+ * Mean cross-entropy of int labels under the head's scores (fused softmax-CE for logits).
+ *
+ * @example
+ * const { scores, kind, units } = modelHead(model);
+ * const loss = tf.tidy(() => crossEntropy(kind, scores.apply(xs) as tf.Tensor, ys, units));
+ */
 export function crossEntropy(kind: ModelHead['kind'], scores: tf.Tensor, labels: tf.Tensor1D, units: number): tf.Scalar {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(labels, units);

@@ -76,7 +76,12 @@ function positiveInt(v: number, name: string, example: string): number {
   return v;
 }
 
-/** Defaults filled in and validated (SemsliceError BAD_TRAIN_OPTIONS naming the field). */
+/**
+ * Defaults filled in and validated (SemsliceError BAD_TRAIN_OPTIONS naming the field).
+ *
+ * @example
+ * resolveTrainOptions({ epochs: 3 }); // { epochs: 3, batchSize: 64, learningRate: 0.001, seed: 0, shuffle: true, ... }
+ */
 export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const lr = o.learningRate ?? 1e-3;
   if (!(lr > 0) || !Number.isFinite(lr)) {

@@ -6,6 +6,9 @@ import { SemsliceError } from '../errors.js';
 /**
  * Check that a dataset fits a model: same per-sample shape, every label below the model's output units, not
  * empty. Each failure is a SemsliceError naming both values.
+ *
+ * @example
+ * checkDataFits(model, 10, data.test, 'test data'); // throws LABEL_OUT_OF_RANGE / DATA_SHAPE_MISMATCH / EMPTY_DATA
  */
 export function checkDataFits(model: tf.LayersModel, units: number, data: Dataset, what: string): void {
   assertFitsModel(data, model.inputs[0]!.shape);
