@@ -25,7 +25,7 @@ export { runMetadata, runMetadataPart, RUN_METADATA_MIME } from './run-metadata.
 export type { RunMetadata, RunMetadataInput } from './run-metadata.js';
 export { readNotebook, formatProblems, cellSource, joinText } from './ipynb.js';
 export type { Ipynb, IpynbCell, IpynbOutput } from './ipynb.js';
-export { injectParameters, parametersCell, parameterDecls } from './parameters.js';
+export { injectParameters, parametersCell, parameterDecls, parseParamAssignments } from './parameters.js';
 export type { ParamValue, ParamDecl } from './parameters.js';
 export { checkExecutedNotebook } from './check.js';
 export type { CheckOptions } from './check.js';

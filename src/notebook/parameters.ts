@@ -90,3 +90,20 @@ export function injectParameters(nb: Ipynb, params: Record<string, ParamValue>):
   copy.metadata.semslice = { ...(copy.metadata.semslice as object | undefined), parameters: { ...params } };
   return copy;
 }
+
+/**
+ * Parse CLI `--param name=value` assignments (values stay strings; injectParameters coerces them to the declared
+ * kind). A repeated name keeps the last value.
+ *
+ * @example
+ * parseParamAssignments(['theta=0.9', 'datasets=mnist']); // { theta: '0.9', datasets: 'mnist' }
+ */
+export function parseParamAssignments(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const m = /^([A-Za-z_$][\w$]*)=([\s\S]*)$/.exec(item);
+    if (!m) throw new SemsliceError('BAD_PARAMETER', `Malformed parameter "${item}".`, 'Write --param name=value, e.g. --param theta=0.95.');
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}

@@ -44,3 +44,11 @@ describe('notebook/parameters', () => {
     assert.throws(() => injectParameters(plain, { epochs: 2 }), /no cell tagged "parameters"/);
   });
 });
+
+describe('notebook/parseParamAssignments', () => {
+  it('parses name=value and rejects the rest', async () => {
+    const { parseParamAssignments } = await import('../../src/notebook/parameters.js');
+    assert.deepEqual(parseParamAssignments(['theta=0.9', 'datasets=mnist,fashion-mnist', 'label=a=b', 'theta=0.8']), { theta: '0.8', datasets: 'mnist,fashion-mnist', label: 'a=b' });
+    assert.throws(() => parseParamAssignments(['theta']), /Malformed parameter "theta"/);
+  });
+});
