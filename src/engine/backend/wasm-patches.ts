@@ -11,6 +11,7 @@
  * wasmPatchesRegistered();         // true
  */
 import * as tf from '@tensorflow/tfjs';
+import { SemsliceError } from '../errors.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -31,13 +32,14 @@ export function wasmPatchesRegistered(): boolean {
 
 /**
  * Register the patched kernels for 'wasm' (idempotent). Needs the wasm backend module loaded (it registers
- * the stock kernels we replace); if that has not happened, throws.
+ * the stock kernels we replace); if that has not happened, throws a SemsliceError.
  */
 export function registerWasmPatches(): void {
   if (wasmPatchesRegistered()) return;
   const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (stockInput === undefined) {
-    throw new Error('semslice: load @tensorflow/tfjs-backend-wasm before registering the wasm patches');
+    throw new SemsliceError('WASM_NOT_LOADED', 'The wasm backend is not loaded, so its kernels cannot be patched.',
+      'Call `await initBackend({ backend: "wasm" })` (it loads @tensorflow/tfjs-backend-wasm and patches it).');
   }
   for (const name of KERNELS) {
     stock.set(name, tf.getKernel(name, 'wasm'));
