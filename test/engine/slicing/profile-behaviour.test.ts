@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { profile } from '../../../src/engine/slicing/profile.js';
-import { tinyCnn, mlpWithBn } from './reference/models.js';
+import { tinyCnn, mlpWithBn, residualCnn } from './reference/models.js';
+import { forward } from '../../../src/engine/slicing/executor.js';
 import { randomDataset } from './reference/array-dataset.js';
 import { tieDataset } from './reference/tie-data.js';
 
@@ -43,6 +44,24 @@ describe('engine/slicing/profile: behaviour', () => {
     }
     assert.notDeepEqual(Array.from(sa.get('taylor', 'conv1')), Array.from(sb.get('taylor', 'conv1')), 'the permutation must move something');
     a.dispose(); b.dispose();
+  });
+
+  it('profiles a functional residual model with BN: avg equals the class mean of the forward taps', async () => {
+    const m = residualCnn(4);
+    const data = randomDataset(18, [6, 6, 2], 3, 4);
+    const s = await profile(m, data, { onlyCorrect: false, batchSize: 7 });
+    const x = tf.tensor4d(data.gather(Int32Array.from({ length: 18 }, (_, i) => i)).images, [18, 6, 6, 2]);
+    const want = tf.tidy(() => {
+      const { logits, taps } = forward(m, x, { taps: true });
+      logits.dispose();
+      const mean = tf.mean(taps['conv2']!, [1, 2]); // [18, 4]
+      const onehot = tf.oneHot(tf.tensor1d(data.labels(), 'int32'), 3).asType('float32');
+      return tf.div(tf.matMul(onehot, mean, true), tf.expandDims(tf.sum(onehot, 0), 1)).dataSync() as Float32Array;
+    });
+    closeArrays(s.get('avg', 'conv2'), want, 'avg conv2');
+    assert.ok(s.get('taylor', 'conv1').some((v) => v > 0), 'gradients reach the residual branch');
+    x.dispose();
+    m.dispose();
   });
 
   it('returns tf.memory().numTensors to its baseline after 20 profiles', async () => {

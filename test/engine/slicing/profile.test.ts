@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import { profile } from '../../../src/engine/slicing/profile.js';
 import { referenceProfile, poolWindowCensus } from './reference/float64.js';
-import { tinyCnn, tinyMlp } from './reference/models.js';
+import { tinyCnn, tinyMlp, wideCnn } from './reference/models.js';
 import { arrayDataset, randomDataset } from './reference/array-dataset.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
 import { tieDataset } from './reference/tie-data.js';
@@ -64,6 +64,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const correct = await profile(m, mixed, { batchSize: 8 });
       assert.equal(correct.counts.reduce((a, b) => a + b), 30 - 8, 'every 4th sample is misclassified and dropped');
       compareWithReference(correct, m, mixed, true);
+      m.dispose();
+    });
+
+    it('a conv site with many channels (reduced by tf.sum instead of the pooling matrix)', async () => {
+      const m = wideCnn(5);
+      const data = tieDataset(20, [6, 6, 1], 3, 9);
+      compareWithReference(await profile(m, data, { onlyCorrect: false, batchSize: 8 }), m, data, false);
       m.dispose();
     });
   });

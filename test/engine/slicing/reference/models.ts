@@ -56,3 +56,13 @@ export function tinyMlp(seed = 1, classes = 3): tf.LayersModel {
     tf.layers.dense({ units: classes, name: 'logits', kernelInitializer: init(seed + 4), biasInitializer: binit(seed + 5) }),
   ] });
 }
+
+/** conv(40 channels, more than the pooling-matrix limit) relu -> maxpool -> flatten -> logits. Input [6, 6, 1]. */
+export function wideCnn(seed = 1, classes = 3): tf.LayersModel {
+  return tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 40, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv1', kernelInitializer: init(seed), biasInitializer: binit(seed + 1) }),
+    tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }),
+    tf.layers.flatten({ name: 'flat' }),
+    tf.layers.dense({ units: classes, name: 'logits', kernelInitializer: init(seed + 2), biasInitializer: binit(seed + 3) }),
+  ] });
+}
