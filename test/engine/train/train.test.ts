@@ -57,7 +57,10 @@ describe('engine/train/train', () => {
     const run = async () => {
       const m = buildModel('vgg-small', { inputShape: [4, 4, 1], numClasses: 3, seed: 1, batchNorm: true, width: 0.125 });
       const base = tf.memory().numTensors;
+      const drop = m.getLayer('dropout') as unknown as { seed: number };
+      const seed0 = drop.seed;
       await train(m, tinyData({ n: 24, shape: [4, 4, 1], numClasses: 3 }), { epochs: 2, batchSize: 8, seed: 3 });
+      assert.notEqual(drop.seed, seed0, 'dropout is re-seeded per step (a fixed seed would repeat one mask)');
       assert.equal(tf.memory().numTensors, base);
       const mm = m.getLayer('conv1_bn').getWeights()[2]!.dataSync()[0];
       assert.notEqual(mm, 0, 'BN moving mean updated');
