@@ -35,6 +35,8 @@ const CASES: Case[] = [
   { kh: 3, kw: 3, ci: 3, co: 2, stride: 2, pad: 1 },
   { kh: 3, kw: 2, ci: 2, co: 3, stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { kh: 3, kw: 3, ci: 2, co: 3, stride: 2, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  // padding wider than the kernel: dx takes the stock wasm kernel, dW the forward-conv path
+  { kh: 3, kw: 3, ci: 2, co: 2, stride: 1, pad: 3 },
 ];
 
 describe('backend: wasm Conv2D gradients match the cpu backend', function () {
