@@ -133,4 +133,15 @@ describe('engine/models/io', () => {
 
     await assert.rejects(loadModel(flip), code('CORRUPT_WEIGHTS', /fingerprint/));
   });
+
+  it('round-trips every zoo model (sequential and functional, with BatchNorm)', async () => {
+    for (const name of ['mlp', 'lenet5', 'vgg-small', 'resnet-small']) {
+      const m = buildModel(name, { inputShape: [12, 12, 1], numClasses: 3, seed: 1, batchNorm: true, width: 0.25 });
+      await saveModel(m, path.join(tmp, `zoo-${name}`));
+      const back = await loadModel(path.join(tmp, `zoo-${name}`));
+      assert.equal(modelFingerprint(back), modelFingerprint(m), name);
+      assert.deepEqual(back.layers.map((l) => l.name), m.layers.map((l) => l.name), name);
+      m.dispose(); back.dispose();
+    }
+  });
 });
