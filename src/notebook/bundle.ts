@@ -5,6 +5,7 @@
  */
 import { chartTitle, type ChartSpec, type Part, type TableLike } from './parts.js';
 import { chartSvg } from './svg.js';
+import { chartSvgSync } from './svg-sync.js';
 import { DEFAULT_TABLE_LIMIT, moreRowsNote, partText, tableText } from './text.js';
 import type { MimeBundle } from './kernel.js';
 
@@ -27,9 +28,13 @@ export async function chartBundle(spec: ChartSpec): Promise<MimeBundle> {
   return { [VEGA_LITE_MIME]: v5(spec), 'image/svg+xml': await chartSvg(spec), 'text/plain': `<Chart: ${chartTitle(spec)}>` };
 }
 
-/** The same without the SVG, for synchronous paths (util.inspect.custom cannot wait for a render). */
-export function chartBundleSync(spec: ChartSpec): MimeBundle {
-  return { [VEGA_LITE_MIME]: v5(spec), 'text/plain': `<Chart: ${chartTitle(spec)}>` };
+/**
+ * The same, synchronously, for util.inspect.custom (which cannot await): the SVG comes from a worker thread
+ * (chartSvgSync) and is left out when that fails, or when `svg` is false.
+ */
+export function chartBundleSync(spec: ChartSpec, svg = true): MimeBundle {
+  const rendered = svg ? chartSvgSync(spec) : undefined;
+  return { [VEGA_LITE_MIME]: v5(spec), ...(rendered ? { 'image/svg+xml': rendered } : {}), 'text/plain': `<Chart: ${chartTitle(spec)}>` };
 }
 
 function escapeHtml(s: string): string {

@@ -10,6 +10,7 @@ export { isChartSpec, isTable, chartTitle, chartDescription, toParts } from './p
 export type { ChartSpec, TableLike, Part, Displayable } from './parts.js';
 export { chartBundle, chartBundleSync, tableBundle, partBundle, partBundleSync, VEGA_LITE_MIME } from './bundle.js';
 export { chartSvg } from './svg.js';
+export { chartSvgSync } from './svg-sync.js';
 export { tableText, chartText, partText, DEFAULT_TABLE_LIMIT } from './text.js';
 export { registerDisplay, findDisplay, displayNames } from './display-registry.js';
 export type { DisplayHandler } from './display-registry.js';

@@ -28,8 +28,11 @@ describe('notebook/bundle', () => {
     assert.equal((await chartBundle(spec))['image/svg+xml'], (await chartBundle(spec))['image/svg+xml']);
   });
 
-  it('sync chart bundles carry no SVG', () => {
-    assert.deepEqual(Object.keys(chartBundleSync(spec)).sort(), [VEGA_LITE_MIME, 'text/plain'].sort());
+  it('sync chart bundles get the same SVG from a worker thread (or none when asked)', async () => {
+    const sync = chartBundleSync(spec);
+    assert.deepEqual(Object.keys(sync).sort(), [VEGA_LITE_MIME, 'image/svg+xml', 'text/plain'].sort());
+    assert.equal(sync['image/svg+xml'], (await chartBundle(spec))['image/svg+xml']);
+    assert.deepEqual(Object.keys(chartBundleSync(spec, false)).sort(), [VEGA_LITE_MIME, 'text/plain'].sort());
   });
 
   it('caps table rows before rendering and notes the rest', () => {

@@ -62,6 +62,9 @@ describe('notebook/executeNotebook (real Jupyter + tslab)', function () {
     assert.ok(VL in outputsOf(nb, 'c-vegalite')[0]!.data!, '%%vegalite cell rendered a chart');
     assert.match(joinText(outputsOf(nb, 'c-lsmagic')[0]!.data!['text/html']), /%%slice/);
     assert.equal(joinText(outputsOf(nb, 'c-tagged').at(-1)!.text), 'tagged\n');
+    const rich = outputsOf(nb, 'c-rich');
+    assert.deepEqual(Object.keys(rich[0]!.data!).sort(), ['image/svg+xml', 'text/plain', VL].sort(), 'a bare last value displays as a full chart bundle');
+    assert.equal(joinText(rich[1]!.text), '<Demo>\n');
     const bad = outputsOf(nb, 'c-bad').filter((o) => o.name === 'stderr').map((o) => joinText(o.text)).join('');
     assert.equal(bad, 'error: %%slice: unknown argument "thta". Did you mean "theta"?\n  hint: Allowed arguments of %%slice: model, data, metric, method, theta, k, tau, limit, as.\n');
   });
