@@ -28,16 +28,16 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<SemsliceE
 
 describe('backend: initBackend selection', function () {
   let savedEnv: string | undefined;
-  let savedBackend: string;
+  let savedBackend: string | null;
   beforeEach(() => {
     savedEnv = process.env['SEMSLICE_BACKEND'];
     delete process.env['SEMSLICE_BACKEND'];
-    savedBackend = tf.getBackend();
+    savedBackend = tf.engine().backendName; // not tf.getBackend(): that would initialise a default backend
   });
   afterEach(async () => {
     if (savedEnv === undefined) delete process.env['SEMSLICE_BACKEND'];
     else process.env['SEMSLICE_BACKEND'] = savedEnv;
-    await tf.setBackend(savedBackend);
+    if (savedBackend !== null) await tf.setBackend(savedBackend);
   });
 
   it("'auto' tries tensorflow, then wasm, then cpu and says why", async function () {
