@@ -27,7 +27,11 @@ export function startWorker(): Worker {
   // build of tsx's API, whose register() breaks in a worker; the ESM build sits next to it.
   const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const api = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  // tfjs and its wasm backend are plain JS: load them before tsx's hooks, which slow every later module load.
+  const req = createRequire(import.meta.url);
+  const pre = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].map((p) => JSON.stringify(pathToFileURL(req.resolve(p)).href));
+  const code = `Promise.all([${pre.join(', ')}].map((u) => import(u))).then(() => import(${JSON.stringify(api)}))` +
+    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(code, { eval: true, execArgv: [] });
 }
 
