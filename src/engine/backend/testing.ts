@@ -16,7 +16,7 @@ import { backendState, initBackend, restoreBackendState, type BackendInfo, type 
  */
 export async function withBackend<T>(name: BackendName, fn: (info: BackendInfo) => T | Promise<T>): Promise<T> {
   const prevState = backendState();
-  const prevName = tf.engine().backendName as string | null;
+  const prevName = (tf.engine().backendName as string | undefined) ?? null; // undefined before any backend
   const info = await initBackend({ backend: name, quiet: true });
   try {
     return await fn(info);

@@ -32,12 +32,12 @@ describe('backend: initBackend selection', function () {
   beforeEach(() => {
     savedEnv = process.env['SEMSLICE_BACKEND'];
     delete process.env['SEMSLICE_BACKEND'];
-    savedBackend = tf.engine().backendName; // not tf.getBackend(): that would initialise a default backend
+    savedBackend = tf.engine().backendName ?? null; // not tf.getBackend(): that would initialise a default
   });
   afterEach(async () => {
     if (savedEnv === undefined) delete process.env['SEMSLICE_BACKEND'];
     else process.env['SEMSLICE_BACKEND'] = savedEnv;
-    if (savedBackend !== null) await tf.setBackend(savedBackend);
+    if (savedBackend) await tf.setBackend(savedBackend);
   });
 
   it("'auto' tries tensorflow, then wasm, then cpu and says why", async function () {
