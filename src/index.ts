@@ -77,5 +77,5 @@ setSliceEngine({
 
 function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {
   const cols = t.columnNames();
-  return ['method', 'metric', 'cr', 'accuracy'].every((c) => cols.includes(c));
+  return ['method', 'metric', 'cr', 'accuracy', 'perClass'].every((c) => cols.includes(c));
 }
