@@ -23,6 +23,8 @@ export interface ForwardOptions {
    * gradient mode. Weight gradients through such a forward are wrong. Default false.
    */
   inputGradsOnly?: boolean;
+  /** Internal (profiling): called with every computed graph tensor (by symbolic id); what it returns flows on. */
+  hook?: (tensorId: number, value: tf.Tensor) => tf.Tensor;
 }
 
 export interface ForwardResult {
@@ -110,6 +112,7 @@ export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOpti
           if (p) v = tf.add(v, p);
           if (opts.taps) taps[site.name] = v;
         }
+        if (opts.hook) v = opts.hook(id, v);
         values.set(id, v);
       });
     }

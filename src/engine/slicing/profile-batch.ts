@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { forward } from './executor.js';
+import { modelGraph, siteReads } from './sites.js';
 import type { SiteInfo } from './types.js';
 
 /** What a batch computation needs besides the batch (built once per profile and backend). */
@@ -22,6 +23,34 @@ export interface BatchContext {
    * (a_ref/P there). Reducing by a matrix product beats tf.mean/sum over axes [1, 2], which transpose on wasm.
    */
   pool: Array<{ mean: tf.Tensor2D; ref: tf.Tensor2D } | null>;
+  /**
+   * When the first site feeds only a non-overlapping 'valid' max pool and its a_ref is spatially constant, its
+   * gradient is taken at the pool output instead: max pooling routes g to one element per window, whose a is the
+   * pooled value, so sum_p a·g = sum_w pooled·g_w and sum_p (a - a_ref)·g = sum_w (pooled - a_ref)·g_w. This skips
+   * the MaxPoolGrad of that pool (nothing below the first site needs a gradient) and shrinks the perturbation.
+   */
+  pooledFirst?: { poolOutId: number; poolShape: number[]; arefPerChannel: tf.Tensor1D; positions: number };
+}
+
+function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['pooledFirst'] {
+  if (aref.rank !== 4) return undefined;
+  const g = modelGraph(model);
+  const read = siteReads(model)[0]!;
+  const consumers = g.consumers.get(read.tensorId) ?? [];
+  if (consumers.length !== 1 || consumers[0]!.className !== 'MaxPooling2D') return undefined;
+  const cfg = consumers[0]!.layer.getConfig() as { poolSize?: number[]; strides?: number[]; padding?: string; dataFormat?: string };
+  const ps = cfg.poolSize ?? [2, 2];
+  const st = cfg.strides ?? ps;
+  if (cfg.padding !== 'valid' || cfg.dataFormat === 'channelsFirst' || ps[0] !== st[0] || ps[1] !== st[1]) return undefined;
+  const [, h, w, c] = aref.shape as [number, number, number, number];
+  const v = aref.dataSync();
+  for (let i = c; i < v.length; i++) if (v[i] !== v[i % c]) return undefined;
+  return {
+    poolOutId: consumers[0]!.outputIds[0]!,
+    poolShape: [Math.floor(h / ps[0]!), Math.floor(w / ps[1]!), c],
+    arefPerChannel: tf.keep(tf.tensor1d(Array.from(v.subarray(0, c)))),
+    positions: h * w,
+  };
 }
 
 /** Conv sites with at most this many channels reduce by matrix product (its cost grows with channels²). */
@@ -47,12 +76,16 @@ function poolMatrices(aref: tf.Tensor): { mean: tf.Tensor2D; ref: tf.Tensor2D } 
 export function createBatchContext(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[],
   o: { numClasses: number; needGrad: boolean; onlyCorrect: boolean }): BatchContext {
   const aref = referenceActivations(model, sites, inputShape);
-  return { model, sites, ...o, aref, pool: aref.map(poolMatrices) };
+  const ctx: BatchContext = { model, sites, ...o, aref, pool: aref.map(poolMatrices) };
+  const pf = o.needGrad ? pooledFirstSite(model, aref[0]!) : undefined;
+  if (pf) ctx.pooledFirst = pf;
+  return ctx;
 }
 
 export function disposeBatchContext(ctx: BatchContext): void {
   tf.dispose(ctx.aref);
   for (const p of ctx.pool) if (p) tf.dispose([p.mean, p.ref]);
+  ctx.pooledFirst?.arefPerChannel.dispose();
 }
 
 /**
@@ -103,23 +136,36 @@ function siteTerms(a: tf.Tensor, g: tf.Tensor | undefined, aref: tf.Tensor, pool
 function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D, kept: tf.Tensor[]) {
   if (!ctx.needGrad) {
     const r = forward(ctx.model, xs, { taps: true });
-    return { logits: r.logits, a: ctx.sites.map((s) => r.taps[s.name]!), g: undefined };
+    return { logits: r.logits, a: ctx.sites.map((s) => r.taps[s.name]!), g: undefined, pooled: undefined };
   }
   const b = xs.shape[0];
-  const zeros = ctx.aref.map((r) => tf.zeros([b, ...r.shape.slice(1)]));
+  const pf = ctx.pooledFirst;
+  const zeros = ctx.aref.map((r, i) => tf.zeros(i === 0 && pf ? [b, ...pf.poolShape] : [b, ...r.shape.slice(1)]));
   let logits: tf.Tensor2D | undefined;
   let a: tf.Tensor[] = [];
+  let pooled: tf.Tensor | undefined;
   const f = (...ps: tf.Tensor[]): tf.Tensor => {
-    const perturb = Object.fromEntries(ctx.sites.map((s, i) => [s.name, ps[i]!]));
-    const r = forward(ctx.model, xs, { perturb, taps: true, inputGradsOnly: true });
+    const perturb = Object.fromEntries(ctx.sites.map((s, i) => [s.name, ps[i]!]).filter((_, i) => !(i === 0 && pf)));
+    const hook = pf ? (id: number, v: tf.Tensor) => (id === pf.poolOutId ? (pooled = tf.keep(tf.add(v, ps[0]!))) : v) : undefined;
+    const r = forward(ctx.model, xs, { perturb, taps: true, inputGradsOnly: true, ...(hook ? { hook } : {}) });
     // tf.grads disposes what f creates except its result: keep what we read afterwards (disposed by the caller).
     logits = tf.keep(r.logits);
     a = ctx.sites.map((s) => tf.keep(r.taps[s.name]!));
     kept.push(logits, ...a);
+    if (pooled) kept.push(pooled);
     return tf.sum(tf.mul(r.logits, onehot));
   };
   const g = tf.grads(f)(zeros);
-  return { logits: logits!, a, g };
+  return { logits: logits!, a, g, pooled };
+}
+
+/** Taylor and deeplift terms of the pooled first site (see BatchContext.pooledFirst), each [b, c]. */
+function pooledTerms(pf: NonNullable<BatchContext['pooledFirst']>, pooled: tf.Tensor, g: tf.Tensor): { t: tf.Tensor; d: tf.Tensor } {
+  const [b, h, w, c] = pooled.shape as [number, number, number, number];
+  const sumW = (x: tf.Tensor) => tf.sum(tf.reshape(x, [b, h * w, c]), 1);
+  const ag = sumW(tf.mul(pooled, g));
+  const refG = tf.mul(sumW(g), pf.arefPerChannel);
+  return { t: tf.div(tf.abs(ag), pf.positions), d: tf.div(tf.abs(tf.sub(ag, refG)), pf.positions) };
 }
 
 /**
@@ -132,12 +178,14 @@ export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D):
     return tf.tidy(() => {
       const c = ctx.numClasses;
       let onehot = tf.oneHot(tf.cast(ys, 'int32'), c).asType('float32') as tf.Tensor2D;
-      const { logits, a, g } = forwardBackward(ctx, xs, onehot, kept);
+      const { logits, a, g, pooled } = forwardBackward(ctx, xs, onehot, kept);
       if (ctx.onlyCorrect) {
         const correct = tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(ys, 'int32')), 'float32');
         onehot = tf.mul(onehot, tf.expandDims(correct, 1));
       }
-      const terms = a.map((ai, i) => siteTerms(ai, g?.[i], ctx.aref[i]!, ctx.pool[i]!));
+      const terms = a.map((ai, i) => (i === 0 && pooled && g
+        ? { ...siteTerms(ai, undefined, ctx.aref[0]!, ctx.pool[0]!), ...pooledTerms(ctx.pooledFirst!, pooled, g[0]!) }
+        : siteTerms(ai, g?.[i], ctx.aref[i]!, ctx.pool[i]!)));
       const q = tf.concat(terms.map((t) => t.q), 1);
       const counts = tf.sum(onehot, 0);
       const s1 = tf.matMul(onehot, q, true, false);

@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { profile } from '../../../src/engine/slicing/profile.js';
 import { tinyCnn, mlpWithBn, residualCnn } from './reference/models.js';
 import { forward } from '../../../src/engine/slicing/executor.js';
+import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile-batch.js';
+import { findSites } from '../../../src/engine/slicing/sites.js';
 import { randomDataset } from './reference/array-dataset.js';
 import { tieDataset } from './reference/tie-data.js';
 
@@ -60,6 +62,9 @@ describe('engine/slicing/profile: behaviour', () => {
     });
     closeArrays(s.get('avg', 'conv2'), want, 'avg conv2');
     assert.ok(s.get('taylor', 'conv1').some((v) => v > 0), 'gradients reach the residual branch');
+    const ctx = createBatchContext(m, findSites(m), [6, 6, 2], { numClasses: 3, needGrad: true, onlyCorrect: false });
+    assert.equal(ctx.pooledFirst, undefined, 'conv1 has two consumers: no pooled shortcut');
+    disposeBatchContext(ctx);
     x.dispose();
     m.dispose();
   });

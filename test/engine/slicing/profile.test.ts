@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import { profile } from '../../../src/engine/slicing/profile.js';
+import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile-batch.js';
+import { findSites } from '../../../src/engine/slicing/sites.js';
 import { referenceProfile, poolWindowCensus } from './reference/float64.js';
 import { tinyCnn, tinyMlp, wideCnn } from './reference/models.js';
 import { arrayDataset, randomDataset } from './reference/array-dataset.js';
@@ -56,6 +58,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     it('tiny CNN with max pooling, dead windows and ties: all statistics, also with onlyCorrect', async () => {
       const m = tinyCnn(23); // a seed whose random model predicts all three classes
+      // conv1 feeds only a 2x2 pool and its a_ref is constant: its gradient is taken after the pool (checked here too).
+      const ctx = createBatchContext(m, findSites(m), [8, 8, 1], { numClasses: 3, needGrad: true, onlyCorrect: false });
+      assert.deepEqual(ctx.pooledFirst?.poolShape, [4, 4, 3]);
+      disposeBatchContext(ctx);
       const data = tieDataset(30, [8, 8, 1], 3, 4);
       const census = poolWindowCensus(m, data);
       assert.ok(census.dead > 0 && census.positiveTies > 0, `data must exercise dead windows and ties: ${JSON.stringify(census)}`);
