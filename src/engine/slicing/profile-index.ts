@@ -4,6 +4,6 @@
  */
 export { findSites, logitsSource, type LogitsSource } from './sites.js';
 export { forward, logitsOf, predictMasked, type ForwardOptions, type ForwardResult, type MaskedPrediction } from './executor.js';
-export { profile } from './profile.js';
+export { profile, closeProfileWorkers } from './profile.js';
 export { ProfileStats } from './profile-stats.js';
 export { RAW_METRICS, resolveProfileOptions, type ProfileOptions, type RawMetric, type ResolvedProfileOptions } from './profile-options.js';

@@ -98,3 +98,14 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
   const result = acc.finish(sites, o.raw);
   return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
 }
+
+/**
+ * Terminate the worker threads that parallel profiling keeps for reuse (idle ones never keep the process alive).
+ *
+ * @example
+ * await profile(model, data, { workers: 2 }); await closeProfileWorkers();
+ */
+export async function closeProfileWorkers(): Promise<void> {
+  const pool = await import('./workers/profile-pool.js');
+  await pool.closeProfileWorkers();
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { profile } from '../../../src/engine/slicing/profile.js';
+import { closeProfileWorkers, profile } from '../../../src/engine/slicing/profile.js';
 import type { ProfileStats } from '../../../src/engine/slicing/profile-stats.js';
 import { tinyCnn } from './reference/models.js';
 import { randomDataset } from './reference/array-dataset.js';
@@ -25,6 +25,11 @@ describe('engine/slicing/profile with worker threads', () => {
     const one = await profile(m, data, { onlyCorrect: false, batchSize: 16 });
     const three = await profile(m, data, { onlyCorrect: false, batchSize: 16, workers: 3 });
     assert.equal(bytesOf(three), bytesOf(one));
+    // Workers are kept and reused: a second run, now with a different model, is right too.
+    const m2 = tinyCnn(9);
+    const again = await profile(m2, data, { onlyCorrect: false, batchSize: 8, workers: 3 });
+    assert.equal(bytesOf(again), bytesOf(await profile(m2, data, { onlyCorrect: false, batchSize: 8 })));
+    m2.dispose();
     assert.equal(tf.memory().numTensors, base);
     m.dispose();
   });
@@ -40,5 +45,6 @@ describe('engine/slicing/profile with worker threads', () => {
     await assert.rejects(profile(m, randomDataset(400, [8, 8, 1], 3), { onlyCorrect: false, batchSize: 4, workers: 2, signal: ac.signal }),
       (e: Error & { code?: string }) => e.code === 'ABORTED');
     m.dispose();
+    await closeProfileWorkers();
   });
 });

@@ -54,6 +54,40 @@ function workerError(m: WorkerMessage & { type: 'error' }): Error {
 /** Batches sent to a worker ahead of its answers, so it never waits for the (busy) main thread. */
 const IN_FLIGHT = 2;
 
+/**
+ * Started workers kept for the next profile (start-up, mostly loading tfjs, costs 1-3 s). Idle workers are unref'd,
+ * so they never keep the process alive; one that fails is terminated, not reused.
+ */
+const idle: Worker[] = [];
+const quiet = () => {};
+
+function acquire(n: number): Worker[] {
+  const ws = idle.splice(0, n);
+  while (ws.length < n) {
+    const w = startWorker();
+    w.on('exit', () => { const i = idle.indexOf(w); if (i >= 0) idle.splice(i, 1); });
+    ws.push(w);
+  }
+  for (const w of ws) { w.off('error', quiet); w.ref(); }
+  return ws;
+}
+
+function release(ws: Worker[], reuse: boolean): Promise<unknown> {
+  if (!reuse) return Promise.all(ws.map((w) => w.terminate()));
+  for (const w of ws) { w.on('error', quiet); w.unref(); idle.push(w); }
+  return Promise.resolve();
+}
+
+/**
+ * Terminate the idle profile workers (they are also unref'd, so a process exits without this).
+ *
+ * @example
+ * await profile(model, data, { workers: 2 }); await closeProfileWorkers();
+ */
+export async function closeProfileWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+}
+
 export const runInWorkers: BlockRunner = async (job, onBlock) => {
   const { data, o } = job;
   const nb = Math.ceil(data.size / o.batchSize);
@@ -87,17 +121,19 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     const k = handed++;
     w.postMessage({ type: 'batch', index: k, ...batchArrays(job, k) });
   };
+  const listeners = new Map<Worker, (m: WorkerMessage) => void>();
   try {
-    for (let i = 0; i < extra; i++) {
-      const w = startWorker();
+    for (const w of acquire(extra)) {
       workers.push(w);
-      w.on('message', (m: WorkerMessage) => {
+      const onMessage = (m: WorkerMessage) => {
         try {
           if (m.type === 'ready') for (let j = 0; j < IN_FLIGHT; j++) feed(w);
           else if (m.type === 'block') { store(m.index, m.block); feed(w); }
           else fail(workerError(m));
         } catch (e) { fail(e); }
-      });
+      };
+      listeners.set(w, onMessage);
+      w.on('message', onMessage);
       w.on('error', fail);
       w.postMessage(init);
     }
@@ -122,6 +158,8 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     if (failed) throw failed;
   } finally {
     disposeBatchContext(ctx);
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const w of workers) { w.off('message', listeners.get(w)!); w.off('error', fail); }
+    // Every batch was answered (or the run failed): reuse the workers only after a clean run.
+    await release(workers, failed === undefined && next === nb);
   }
 };

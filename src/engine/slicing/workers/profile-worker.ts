@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../../backend/index.js';
 import { siteReads } from '../sites.js';
-import { batchStats, createBatchContext, type BatchContext } from '../profile-batch.js';
+import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from '../profile-batch.js';
 import type { BatchMessage, InitMessage, MainMessage, WorkerMessage } from './protocol.js';
 
 const port = parentPort;
@@ -20,6 +20,12 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 let state: { ctx: BatchContext; shape: [number, number, number] } | undefined;
 
 async function init(m: InitMessage): Promise<void> {
+  // A reused worker: drop the previous profile's model first.
+  if (state) {
+    disposeBatchContext(state.ctx);
+    state.ctx.model.dispose();
+    state = undefined;
+  }
   await initBackend({ backend: m.backend as BackendRequest, quiet: true });
   const model = await tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: m.modelTopology as tf.io.ModelArtifacts['modelTopology'],
