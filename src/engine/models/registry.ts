@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { Registry } from '../registry.js';
 
 /** Options every zoo builder takes. Defaults are resolved by {@link resolveBuildOptions}. */
 export interface BuildOptions {
@@ -25,7 +26,15 @@ export interface ModelEntry {
   build(opts: ResolvedBuildOptions): tf.LayersModel;
 }
 
-const registry = new Map<string, ModelEntry>();
+const registry = new Registry<ModelEntry>({
+  kind: 'model',
+  codePrefix: 'MODEL',
+  namePattern: /^[a-z0-9][a-z0-9-]*$/,
+  messages: {
+    badName: (name) => [`Model name "${String(name)}" is not valid.`, 'Use lower-case letters, digits and dashes, e.g. "my-cnn".'],
+    duplicate: (name) => [`A model named "${name}" is already registered.`, 'Pick another name or pass { override: true }.'],
+  },
+});
 
 /**
  * Add a model builder to the zoo. Names are unique: re-registering fails unless `{ override: true }`.
@@ -34,13 +43,7 @@ const registry = new Map<string, ModelEntry>();
  * registerModel({ name: 'tiny', description: 'one dense layer', build: (o) => myBuilder(o) });
  */
 export function registerModel(entry: ModelEntry, opts: { override?: boolean } = {}): void {
-  if (!entry.name || !/^[a-z0-9][a-z0-9-]*$/.test(entry.name)) {
-    throw new SemsliceError('BAD_MODEL_NAME', `Model name "${entry.name}" is not valid.`, 'Use lower-case letters, digits and dashes, e.g. "my-cnn".');
-  }
-  if (registry.has(entry.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_MODEL', `A model named "${entry.name}" is already registered.`, 'Pick another name or pass { override: true }.');
-  }
-  registry.set(entry.name, entry);
+  registry.register(entry, opts);
 }
 
 /**
@@ -50,7 +53,7 @@ export function registerModel(entry: ModelEntry, opts: { override?: boolean } = 
  * listModels().map((m) => m.name); // ['mlp', 'lenet5', 'vgg-small', 'resnet-small', ...]
  */
 export function listModels(): Array<{ name: string; description: string }> {
-  return [...registry.values()].map((e) => ({ name: e.name, description: e.description }));
+  return registry.list().map((e) => ({ name: e.name, description: e.description }));
 }
 
 /**
@@ -60,9 +63,7 @@ export function listModels(): Array<{ name: string; description: string }> {
  * getModelEntry('lenet5').description;
  */
 export function getModelEntry(name: string): ModelEntry {
-  const e = registry.get(name);
-  if (!e) throw unknownNameError('UNKNOWN_MODEL', 'model', name, [...registry.keys()]);
-  return e;
+  return registry.get(name);
 }
 
 /**

@@ -3,6 +3,7 @@
  * per (class, neuron) of a site. Selection never branches on the metric (criteria apart from mechanism).
  */
 import { SemsliceError, unknownNameError } from '../errors.js';
+import { Registry } from '../registry.js';
 import type { ProfileStatsData } from './types.js';
 
 type RawMetric = 'avg' | 'var' | 'taylor' | 'deeplift';
@@ -18,7 +19,16 @@ export interface MetricDef {
   description?: string;
 }
 
-const registry = new Map<string, MetricDef>();
+const registry = new Registry<MetricDef>({
+  kind: 'metric',
+  codePrefix: 'METRIC',
+  validate: (def) => {
+    if (!def.name || typeof def.score !== 'function' || typeof def.scoreGlobal !== 'function') {
+      throw new SemsliceError('BAD_METRIC', 'registerMetric() needs { name, score, scoreGlobal }.', 'Pass a name and two score functions.');
+    }
+  },
+  messages: { duplicate: (name) => [`Metric "${name}" is already registered.`, 'Pass { override: true } to replace it.'] },
+});
 
 /**
  * Register a contribution metric. Names are unique unless `{ override: true }`.
@@ -29,13 +39,7 @@ const registry = new Map<string, MetricDef>();
  *   scoreGlobal: (s, site) => s.global.avg[site]!.map((v) => v * v) });
  */
 export function registerMetric(def: MetricDef, opts: { override?: boolean } = {}): void {
-  if (!def.name || typeof def.score !== 'function' || typeof def.scoreGlobal !== 'function') {
-    throw new SemsliceError('BAD_METRIC', 'registerMetric() needs { name, score, scoreGlobal }.', 'Pass a name and two score functions.');
-  }
-  if (registry.has(def.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_METRIC', `Metric "${def.name}" is already registered.`, 'Pass { override: true } to replace it.');
-  }
-  registry.set(def.name, def);
+  registry.register(def, opts);
 }
 
 /**
@@ -45,8 +49,8 @@ export function registerMetric(def: MetricDef, opts: { override?: boolean } = {}
  * unregisterMetric('avg2');
  */
 export function unregisterMetric(name: string): void {
-  getMetric(name);
-  registry.delete(name);
+  registry.get(name);
+  registry.unregister(name);
 }
 
 /**
@@ -56,7 +60,7 @@ export function unregisterMetric(name: string): void {
  * listMetrics(); // ['avg', 'var', 'taylor', 'deeplift', 'ens']
  */
 export function listMetrics(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
 
 /**
@@ -66,9 +70,7 @@ export function listMetrics(): string[] {
  * getMetric('taylor').score(stats, 'fc1');
  */
 export function getMetric(name: string): MetricDef {
-  const def = registry.get(name);
-  if (!def) throw unknownNameError('UNKNOWN_METRIC', 'metric', String(name), listMetrics());
-  return def;
+  return registry.get(name);
 }
 
 /**

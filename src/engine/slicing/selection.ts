@@ -2,7 +2,8 @@
  * Critical-neuron selection (DESIGN.md section 3) as a registry of selectors: semantic (cumulative share theta),
  * category-wise top-k% and global top-k%. A selector sees normalised scores only, never which metric made them.
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { Registry } from '../registry.js';
 import { globalScoresFrom, scoresFrom } from './metrics.js';
 import type { ProfileStatsData, SiteInfo } from './types.js';
 
@@ -27,7 +28,13 @@ export interface SelectorDef {
   description?: string;
 }
 
-const registry = new Map<string, SelectorDef>();
+const registry = new Registry<SelectorDef>({
+  kind: 'selector',
+  codePrefix: 'SELECTOR',
+  what: 'slicing method',
+  codes: { unknown: 'UNKNOWN_METHOD' },
+  messages: { duplicate: (name) => [`Selection method "${name}" is already registered.`, 'Pass { override: true } to replace it.'] },
+});
 
 /**
  * Register a selection method. Names are unique unless `{ override: true }`.
@@ -36,10 +43,7 @@ const registry = new Map<string, SelectorDef>();
  * registerSelector({ name: 'top1', param: 'k', select: (ctx) => selectTopK(ctx.scores, ctx.stats.sites, ctx.stats.numClasses, 0.0001) });
  */
 export function registerSelector(def: SelectorDef, opts: { override?: boolean } = {}): void {
-  if (registry.has(def.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_SELECTOR', `Selection method "${def.name}" is already registered.`, 'Pass { override: true } to replace it.');
-  }
-  registry.set(def.name, def);
+  registry.register(def, opts);
 }
 
 /**
@@ -49,8 +53,8 @@ export function registerSelector(def: SelectorDef, opts: { override?: boolean } 
  * unregisterSelector('top1');
  */
 export function unregisterSelector(name: string): void {
-  getSelector(name);
-  registry.delete(name);
+  registry.get(name);
+  registry.unregister(name);
 }
 
 /**
@@ -60,7 +64,7 @@ export function unregisterSelector(name: string): void {
  * listSelectors(); // ['semantic', 'category-topk', 'global-topk']
  */
 export function listSelectors(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
 
 /**
@@ -70,9 +74,7 @@ export function listSelectors(): string[] {
  * getSelector('semantic').param; // 'theta'
  */
 export function getSelector(name: string): SelectorDef {
-  const def = registry.get(name);
-  if (!def) throw unknownNameError('UNKNOWN_METHOD', 'slicing method', String(name), listSelectors());
-  return def;
+  return registry.get(name);
 }
 
 /**

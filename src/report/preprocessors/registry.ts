@@ -5,7 +5,7 @@
  * @example
  * registerPreprocessor({ name: 'drop-empty', run: (ctx) => { ctx.cells = ctx.cells.filter((c) => c.cell.source.trim()); } });
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { Registry } from '../../engine/registry.js';
 import type { ReportContext } from '../context.js';
 
 export interface Preprocessor {
@@ -15,25 +15,23 @@ export interface Preprocessor {
   run(ctx: ReportContext): void;
 }
 
-const registry = new Map<string, Preprocessor>();
+const registry = new Registry<Preprocessor>({
+  kind: 'preprocessor',
+  codePrefix: 'PREPROCESSOR',
+  what: 'report preprocessor',
+  namePattern: /^[a-z][a-z0-9-]*$/,
+  messages: { badName: (name) => [`Invalid preprocessor name "${String(name)}".`, 'Use kebab-case: lower-case letters, digits and dashes.'] },
+});
 
 /** Add a preprocessor; an existing name fails unless `override` is set. */
 export function registerPreprocessor(p: Preprocessor, opts: { override?: boolean } = {}): void {
-  if (!/^[a-z][a-z0-9-]*$/.test(p.name)) {
-    throw new SemsliceError('BAD_PREPROCESSOR_NAME', `Invalid preprocessor name "${p.name}".`, 'Use kebab-case: lower-case letters, digits and dashes.');
-  }
-  if (registry.has(p.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_PREPROCESSOR', `A preprocessor named "${p.name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it.');
-  }
-  registry.set(p.name, p);
+  registry.register(p, opts);
 }
 
 export function getPreprocessor(name: string): Preprocessor {
-  const p = registry.get(name);
-  if (!p) throw unknownNameError('UNKNOWN_PREPROCESSOR', 'report preprocessor', name, [...registry.keys()]);
-  return p;
+  return registry.get(name);
 }
 
 export function listPreprocessors(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
