@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -30,6 +30,9 @@ describe('semslice demo (tiny parameters)', function () {
     assert.match(html, /<html/i);
     assert.match(html, /Slice fidelity/);
     assert.equal(tf.memory().numTensors, base, 'no tensors leaked');
+
+    await mkdir('test-artifacts/executed', { recursive: true });
+    await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report
 
     const second = await runDemo(opts);
     assert.equal(second.trained, false, 'second run reuses the cached model');

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
@@ -106,6 +106,12 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** Keep the executed notebook for the browser test, which renders its report (test/report/browser.test.ts). */
+  async function keep(file: string, name: string): Promise<void> {
+    await mkdir('test-artifacts/executed', { recursive: true });
+    await copyFile(file, join('test-artifacts/executed', name));
+  }
+
   it('00-quickstart runs clean: table, charts, %%slice magic, run metadata', async () => {
     const r = await executeNotebook('notebooks/00-quickstart.ipynb', {
       params: { profileSamples: 300, evalSamples: 500 }, out: join(dir, '00.ipynb'), timeoutS: 300, check: { expectMimes },
@@ -117,6 +123,7 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     const meta = outputsOf(r.notebook, 'meta')[0]!.data!['application/vnd.semslice.run+json'] as { format: string; models: unknown[] };
     assert.equal(meta.format, 'semslice.run');
     assert.equal(meta.models.length, 1);
+    await keep(r.out, '00-quickstart.ipynb');
   });
 
   it('01-slicing-fidelity runs clean: curves, comparison table, per-class charts', async () => {
@@ -130,5 +137,6 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     assert.equal(outputsOf(r.notebook, 'curves').length, n, 'one fidelity chart per dataset');
     assert.equal(outputsOf(r.notebook, 'perclass').length, n, 'one per-class chart per dataset');
     assert.match(joinText(outputsOf(r.notebook, 'compare')[0]!.data!['text/html']), /gain_global/);
+    await keep(r.out, '01-slicing-fidelity.ipynb');
   });
 });
