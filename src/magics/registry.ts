@@ -2,7 +2,8 @@
  * The magic registry. A magic is {name, kind, args schema, run}; `%%name args\nbody` (cell) or `%name args` (line)
  * cells, and the `magic` tagged template, all end in dispatchMagic(), which validates before anything runs.
  */
-import { SemsliceError, unknownNameError } from '../engine/errors.js';
+import { SemsliceError, didYouMean } from '../engine/errors.js';
+import { Registry } from '../engine/registry.js';
 import { parseArgs, validateArgs, type ArgsSchema, type ArgValue } from './args.js';
 
 export interface MagicContext {
@@ -24,7 +25,15 @@ export interface MagicSpec {
   run(ctx: MagicContext): unknown | Promise<unknown>;
 }
 
-const magics = new Map<string, MagicSpec>();
+const magics = new Registry<MagicSpec>({
+  kind: 'magic',
+  codePrefix: 'MAGIC',
+  namePattern: /^[A-Za-z][\w-]*$/,
+  messages: {
+    badName: (name) => [`Invalid magic name "${String(name)}".`, 'Use letters, digits, "_" and "-", starting with a letter.'],
+    duplicate: (name) => [`A magic named "${name}" is already registered.`, 'Pass { override: true } to replace it.'],
+  },
+});
 
 /**
  * Register a magic. Duplicate names fail unless `{ override: true }`.
@@ -34,22 +43,18 @@ const magics = new Map<string, MagicSpec>();
  *   run: ({ args }) => console.log(`hello ${args.who}`) });
  */
 export function registerMagic(spec: MagicSpec, opts: { override?: boolean } = {}): void {
-  if (!/^[A-Za-z][\w-]*$/.test(spec.name)) {
-    throw new SemsliceError('BAD_MAGIC_NAME', `Invalid magic name "${spec.name}".`, 'Use letters, digits, "_" and "-", starting with a letter.');
-  }
-  if (magics.has(spec.name) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_MAGIC', `A magic named "${spec.name}" is already registered.`, 'Pass { override: true } to replace it.');
-  }
-  magics.set(spec.name, spec);
+  magics.register(spec, opts);
 }
 
 export function getMagic(name: string): MagicSpec {
-  const m = magics.get(name);
-  if (!m) {
-    const e = unknownNameError('UNKNOWN_MAGIC', 'magic', `%${name}`, [...magics.keys()].sort().map((k) => `%${k}`));
-    throw new SemsliceError(e.code, `${e.message} Nothing was run.`, `${e.hint} Run %lsmagic to list them with their arguments.`);
+  if (!magics.has(name)) {
+    // Worded for notebooks: names written as %name, and that nothing ran.
+    const choices = magics.names().sort().map((k) => `%${k}`);
+    const guess = didYouMean(name, magics.names());
+    throw new SemsliceError('UNKNOWN_MAGIC', `Unknown magic "%${name}".${guess ? ` Did you mean "%${guess}"?` : ''} Nothing was run.`,
+      `Available: ${choices.join(', ')}. Run %lsmagic to list them with their arguments.`);
   }
-  return m;
+  return magics.get(name);
 }
 
 /** How a magic is written: `%%name` (cell) or `%name` (line); used in every message. */
@@ -59,7 +64,7 @@ export function magicLabel(m: Pick<MagicSpec, 'name' | 'kind'>): string {
 
 /** Registered magics, sorted by name. */
 export function listMagics(): MagicSpec[] {
-  return [...magics.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return magics.list().sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Notebook variables live in tslab's exports object; globals are the fallback. */
