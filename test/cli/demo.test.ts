@@ -3,7 +3,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { runDemo } from '../../src/cli/demo/run-demo.js';
+import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
 
 describe('semslice demo (tiny parameters)', function () {
   this.timeout(300_000);
@@ -34,8 +36,22 @@ describe('semslice demo (tiny parameters)', function () {
     await mkdir('test-artifacts/executed', { recursive: true });
     await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report
 
-    const second = await runDemo(opts);
+    // Written two folders below the repo, where the notebook's import "../../dist/index.js" resolves.
+    const second = await runDemo({ ...opts, outDir: 'test-artifacts/demo' });
     assert.equal(second.trained, false, 'second run reuses the cached model');
     assert.equal(second.accuracy, first.accuracy);
+  });
+
+  it('the demo notebook is real: it runs again in Jupyter with the tslab kernel', async function () {
+    if (!existsSync('test-artifacts/demo/demo.ipynb') || !existsSync('dist/index.js')) this.skip();
+    try {
+      await findJupyter();
+    } catch (e) {
+      console.log(`    skipped: ${(e as Error).message}`);
+      this.skip();
+    }
+    const r = await executeNotebook('test-artifacts/demo/demo.ipynb', { out: 'test-artifacts/demo/demo.run.ipynb', timeoutS: 300 });
+    assert.deepEqual(r.problems, []);
+    assert.ok(r.ok);
   });
 });

@@ -51,6 +51,8 @@ CIFAR-10 and ImageNet, which the paper also uses, cannot be obtained on this mac
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`,
 };
 
+// Cells are type-checked and run by tslab: no shorthand properties for variables of other cells (tslab does not
+// rewrite them), and nothing past the ES2022 library.
 const imp = `import * as ss from "../../dist/index.js"; // from reports/out in the semslice folder; elsewhere: "semslice"`;
 
 export const demoSource = {
@@ -58,14 +60,14 @@ export const demoSource = {
     Object.entries(p).map(([k, v]) => `const ${k} = ${JSON.stringify(v)};`).join('\n'),
   setup: `${imp}\nconst info = await ss.initBackend();\nconsole.log(\`backend: \${info.name}\`);`,
   data: `const data = await ss.data.mnist();\nconst evalData = data.test.take(evalSamples);\nconsole.log(\`train \${data.train.size} images, test \${data.test.size} images\`);`,
-  train: `const model = ss.models.build("lenet5", { inputShape: [28, 28, 1], numClasses: 10, seed });
-const history = await ss.train(model, data.train, { epochs, seed, onProgress: ss.progressCallback("train") });
+  train: `const model = ss.models.build("lenet5", { inputShape: [28, 28, 1], numClasses: 10, seed: seed });
+const history = await ss.train(model, data.train, { epochs: epochs, seed: seed, onProgress: ss.progressCallback("train") });
 await ss.models.save(model, modelDir, { force: true });
 const ev = ss.evaluate(model, data.test);
 ss.show(ss.viz.trainingCurves(history));`,
   load: `const model = await ss.models.load(modelDir);\nconst ev = ss.evaluate(model, data.test);`,
   slice: `const profileData = data.train.perClassCap(profilePerClass);
-const s = await ss.slice(model, profileData, { metric, theta, seed });
+const s = await ss.slice(model, profileData, { metric: metric, theta: theta, seed: seed });
 console.log(String(s));
 ss.show(ss.table(s.summary()));
 ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`,
@@ -73,10 +75,10 @@ ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`,
   masked: `const mask = s.mask();
 const cr = ss.compressionRate(model, mask);
 const masked = ss.evaluateMasked(model, evalData, mask);
-ss.show(ss.viz.perClassAccuracy({ classNames: data.classNames, series: [
+ss.show(ss.viz.perClassAccuracy({ classNames: [...data.classNames], series: [
   { name: "full model", perClass: ev.perClass }, { name: "slice", perClass: masked.perClass }] }));`,
-  sweep: `const sweep = await ss.fidelitySweep(model, evalData, { profileData, metrics: ["taylor", "avg"], seed });
+  sweep: `const sweep = await ss.fidelitySweep(model, evalData, { profileData: profileData, metrics: ["taylor", "avg"], seed: seed });
 ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep), { baseline: ev.accuracy }));
 sweep`,
-  metadata: `ss.show(ss.runMetadata({ backend: info.name, seed }))`,
+  metadata: `ss.show(ss.runMetadata({ backend: info.name, seed: seed }))`,
 };
