@@ -24,20 +24,20 @@ export function registerInfo(program: Command): void {
 }
 
 function printInfo(dir: string, model: tf.LayersModel): void {
-      const s = modelSummary(model);
-      console.log(`model ${dir}: ${model.layers.length} layers, ${s.params.toLocaleString('en-US')} parameters (${s.trainableParams.toLocaleString('en-US')} trainable)`);
-      console.log(`input ${JSON.stringify(model.inputs[0]?.shape)}  output ${JSON.stringify(model.outputs[0]?.shape)}`);
-      console.log('\nlayers');
-      console.log(formatTable(['layer', 'class', 'output', 'params'], s.layers.map((l) => [l.name, l.className, JSON.stringify(l.outputShape), String(l.params)])));
-      let sites: ReturnType<typeof findSites> = [];
-      try { sites = findSites(model); } catch { /* reported below */ }
-      console.log('\nsliceable sites');
-      if (sites.length === 0) console.log('  none (no hidden Dense or Conv2D layer)');
-      else console.log(formatTable(['site', 'kind', 'neurons', 'read after'], sites.map((x) => [x.name, x.kind, String(x.neurons), x.readLayer])));
-      const meta = modelMetadata(model);
-      const keys = Object.keys(meta);
-      if (keys.length) {
-        console.log('\nmetadata');
-        for (const k of keys) console.log(`  ${k}: ${typeof meta[k] === 'object' ? JSON.stringify(meta[k]) : String(meta[k])}`);
-      }
+  const s = modelSummary(model);
+  console.log(`model ${dir}: ${model.layers.length} layers, ${s.params.toLocaleString('en-US')} parameters (${s.trainableParams.toLocaleString('en-US')} trainable)`);
+  console.log(`input ${JSON.stringify(model.inputs[0]?.shape)}  output ${JSON.stringify(model.outputs[0]?.shape)}`);
+  console.log('\nlayers');
+  console.log(formatTable(['layer', 'class', 'output', 'params'], s.layers.map((l) => [l.name, l.className, JSON.stringify(l.outputShape), String(l.params)])));
+  let sites: ReturnType<typeof findSites> = [];
+  try { sites = findSites(model); } catch { /* reported below */ }
+  console.log('\nsliceable sites');
+  if (sites.length === 0) console.log('  none (no hidden Dense or Conv2D layer)');
+  else console.log(formatTable(['site', 'kind', 'neurons', 'read after'], sites.map((x) => [x.name, x.kind, String(x.neurons), x.readLayer])));
+  const meta = modelMetadata(model);
+  const keys = Object.keys(meta);
+  if (keys.length) {
+    console.log('\nmetadata');
+    for (const k of keys) console.log(`  ${k}: ${typeof meta[k] === 'object' ? JSON.stringify(meta[k]) : String(meta[k])}`);
+  }
 }

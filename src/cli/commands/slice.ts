@@ -46,24 +46,24 @@ export function registerSlice(program: Command): void {
 }
 
 async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<void> {
-      const splits = await loadDataset(f.data);
-      const base = f.split === 'test' ? splits.test : splits.train;
-      const data = f.limit ? base.take(f.limit) : base;
-      const s = await slice(model, data, {
-        metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau,
-        onlyCorrect: !f.allSamples, maxPerClass: f.maxPerClass ?? null, onProgress: progressCallback('semslice'),
-      });
-      printSliceSummary(s);
-      if (f.evaluate) {
-        const mask = s.mask();
-        const cr = compressionRate(model, mask);
-        const ev = evaluateMasked(model, splits.test, mask, { batchSize: 512 });
-        console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
-      }
-      if (f.out) {
-        await s.save(f.out);
-        console.log(`\nslice written to ${f.out}`);
-      }
+  const splits = await loadDataset(f.data);
+  const base = f.split === 'test' ? splits.test : splits.train;
+  const data = f.limit ? base.take(f.limit) : base;
+  const s = await slice(model, data, {
+    metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau,
+    onlyCorrect: !f.allSamples, maxPerClass: f.maxPerClass ?? null, onProgress: progressCallback('semslice'),
+  });
+  printSliceSummary(s);
+  if (f.evaluate) {
+    const mask = s.mask();
+    const cr = compressionRate(model, mask);
+    const ev = evaluateMasked(model, splits.test, mask, { batchSize: 512 });
+    console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
+  }
+  if (f.out) {
+    await s.save(f.out);
+    console.log(`\nslice written to ${f.out}`);
+  }
 }
 
 /** The readable summary `semslice slice` prints: per site counts by category, then the components. */

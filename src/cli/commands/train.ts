@@ -47,21 +47,21 @@ export function registerTrain(program: Command): void {
 }
 
 async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetSplits, trainSet: Dataset): Promise<void> {
-      const params = modelSummary(model).params;
-      console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
-      const history = await train(model, trainSet, {
-        epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed,
-        onProgress: progressCallback('semslice'),
-        onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
-      });
-      const result = evaluate(model, data.test, { batchSize: 512 });
-      console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${data.test.size} samples`);
-      const saved = await saveModel(model, f.out, {
-        force: f.force,
-        metadata: {
-          model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
-          testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(),
-        },
-      });
-      console.log(`saved to ${saved.dir} (weights ${saved.weightsFingerprint})`);
+  const params = modelSummary(model).params;
+  console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
+  const history = await train(model, trainSet, {
+    epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed,
+    onProgress: progressCallback('semslice'),
+    onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
+  });
+  const result = evaluate(model, data.test, { batchSize: 512 });
+  console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${data.test.size} samples`);
+  const saved = await saveModel(model, f.out, {
+    force: f.force,
+    metadata: {
+      model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
+      testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(),
+    },
+  });
+  console.log(`saved to ${saved.dir} (weights ${saved.weightsFingerprint})`);
 }
