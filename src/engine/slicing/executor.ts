@@ -25,6 +25,11 @@ export interface ForwardOptions {
   inputGradsOnly?: boolean;
   /** Internal (profiling): called with every computed graph tensor (by symbolic id); what it returns flows on. */
   hook?: (tensorId: number, value: tf.Tensor) => tf.Tensor;
+  /**
+   * Internal (profiling): graph tensors already computed (by symbolic id), taken as final values (no mask,
+   * perturbation, tap or hook applied to them); a step whose outputs are all seeded is skipped.
+   */
+  seed?: ReadonlyMap<number, tf.Tensor>;
 }
 
 export interface ForwardResult {
@@ -87,35 +92,9 @@ function checkSiteMap(model: tf.LayersModel, reads: SiteRead[], what: string, ma
  * logits.dispose(); Object.values(taps).forEach((t) => t.dispose());
  */
 export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions = {}): ForwardResult {
-  const g = modelGraph(model);
-  const reads = siteReads(model);
   const src = logitsSource(model);
-  checkInput(model, x);
-  checkSiteMap(model, reads, 'masks', opts.masks);
-  checkSiteMap(model, reads, 'perturb', opts.perturb);
-  const readAt = new Map(reads.map((r) => [r.tensorId, r.site]));
   return tf.tidy(() => {
-    const values = new Map<number, tf.Tensor>([[g.inputIds[0]!, x]]);
-    const taps: Record<string, tf.Tensor> = {};
-    for (const step of g.steps) {
-      if (src.mode === 'input' && step.layer.name === src.layer) continue;
-      const inputs = step.inputIds.map((id) => values.get(id));
-      if (inputs.some((t) => t === undefined)) continue;
-      const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true);
-      step.outputIds.forEach((id, k) => {
-        let v = outs[k]!;
-        const site = readAt.get(id);
-        if (site) {
-          const m = opts.masks?.[site.name];
-          if (m) v = tf.mul(v, tf.tensor1d(m, 'float32'));
-          const p = opts.perturb?.[site.name];
-          if (p) v = tf.add(v, p);
-          if (opts.taps) taps[site.name] = v;
-        }
-        if (opts.hook) v = opts.hook(id, v);
-        values.set(id, v);
-      });
-    }
+    const { values, taps } = runGraph(model, x, opts);
     const logits = values.get(src.tensorId);
     if (!logits || logits.rank !== 2) {
       throw new SemsliceError('BAD_MODEL', `Model "${model.name}" logits ${logits ? `have shape [${logits.shape.join(', ')}]` : 'could not be computed'}.`,
@@ -123,6 +102,57 @@ export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOpti
     }
     return { logits: logits as tf.Tensor2D, taps };
   });
+}
+
+/**
+ * Internal (profiling): run the graph only until the tensor `stopId` is computed. Returns every graph tensor
+ * computed so far (by symbolic id, as a seed for a later forward) and the taps of the sites among them. Runs
+ * inside tf.tidy: the returned tensors belong to the caller.
+ */
+export function forwardPrefix(model: tf.LayersModel, x: tf.Tensor4D, stopId: number, opts: ForwardOptions = {}): { values: Map<number, tf.Tensor>; taps: Record<string, tf.Tensor> } {
+  const r = tf.tidy(() => {
+    const { values, taps } = runGraph(model, x, opts, stopId);
+    const byId: Record<string, tf.Tensor> = {};
+    for (const [id, v] of values) if (v !== x) byId[String(id)] = v;
+    return { byId, taps };
+  });
+  return { values: new Map(Object.entries(r.byId).map(([id, v]) => [Number(id), v])), taps: r.taps };
+}
+
+/** The graph walk of forward(); stops once `stopId` (if given) is computed. Call inside tf.tidy. */
+function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, stopId?: number): { values: Map<number, tf.Tensor>; taps: Record<string, tf.Tensor> } {
+  const g = modelGraph(model);
+  const reads = siteReads(model);
+  const src = logitsSource(model);
+  checkInput(model, x);
+  checkSiteMap(model, reads, 'masks', opts.masks);
+  checkSiteMap(model, reads, 'perturb', opts.perturb);
+  const readAt = new Map(reads.map((r) => [r.tensorId, r.site]));
+  const values = new Map<number, tf.Tensor>([[g.inputIds[0]!, x]]);
+  const taps: Record<string, tf.Tensor> = {};
+  if (opts.seed) for (const [id, v] of opts.seed) values.set(id, v);
+  for (const step of g.steps) {
+    if (src.mode === 'input' && step.layer.name === src.layer) continue;
+    if (opts.seed && step.outputIds.every((id) => opts.seed!.has(id))) continue;
+    const inputs = step.inputIds.map((id) => values.get(id));
+    if (inputs.some((t) => t === undefined)) continue;
+    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true);
+    step.outputIds.forEach((id, k) => {
+      let v = outs[k]!;
+      const site = readAt.get(id);
+      if (site) {
+        const m = opts.masks?.[site.name];
+        if (m) v = tf.mul(v, tf.tensor1d(m, 'float32'));
+        const p = opts.perturb?.[site.name];
+        if (p) v = tf.add(v, p);
+        if (opts.taps) taps[site.name] = v;
+      }
+      if (opts.hook) v = opts.hook(id, v);
+      values.set(id, v);
+    });
+    if (stopId !== undefined && values.has(stopId)) break;
+  }
+  return { values, taps };
 }
 
 /**

@@ -4,7 +4,7 @@
  * (one-hot^T x per-sample quantities), so only a [classes x 4·neurons] block leaves the backend, in one read.
  */
 import * as tf from '@tensorflow/tfjs';
-import { forward } from './executor.js';
+import { forward, forwardPrefix } from './executor.js';
 import { modelGraph, siteReads } from './sites.js';
 import type { SiteInfo } from './types.js';
 
@@ -132,30 +132,70 @@ function siteTerms(a: tf.Tensor, g: tf.Tensor | undefined, aref: tf.Tensor, pool
   return { q, t: tf.abs(mean(tf.mul(a, g))), d: tf.abs(mean(tf.mul(tf.sub(a, aref), g))) };
 }
 
-/** Forward (and backward) of one batch: logits, site values and, with needGrad, dz_y/da at every site. */
+type CustomFn = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * x itself on the tape (a reshape: no copy) whose gradient function hands dL/dx to `sink` (kept: the caller
+ * disposes it). `dummy` (a scalar the pass differentiates with respect to) puts every tap on the path that tf.grads
+ * walks, so the backward pass runs from the logits down to the first tap and no further. Replaces adding a zero
+ * perturbation at each site (one Add and one zeros tensor per site and batch), with the same gradient values.
+ */
+function tapGrad(x: tf.Tensor, dummy: tf.Tensor, sink: (g: tf.Tensor) => void): tf.Tensor {
+  const op = tf.customGrad(((v: tf.Tensor, d: tf.Tensor) => ({
+    value: tf.reshape(v, v.shape),
+    gradFunc: (dy: tf.Tensor) => {
+      sink(tf.keep(dy));
+      return [tf.reshape(dy, dy.shape), tf.zerosLike(d)];
+    },
+  })) as unknown as CustomFn);
+  return op(x, dummy);
+}
+
+/**
+ * Forward (and backward) of one batch: logits, site values and, with needGrad, dz_y/da at every site. The graph
+ * up to the first tapped tensor (the first site, or with pooledFirst the output of its pool) runs before the
+ * gradient pass, off the tape: nothing there needs a gradient, and on the tape every saved tensor is copied.
+ */
 function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D, kept: tf.Tensor[]) {
   if (!ctx.needGrad) {
     const r = forward(ctx.model, xs, { taps: true });
     return { logits: r.logits, a: ctx.sites.map((s) => r.taps[s.name]!), g: undefined, pooled: undefined };
   }
-  const b = xs.shape[0];
   const pf = ctx.pooledFirst;
-  const zeros = ctx.aref.map((r, i) => tf.zeros(i === 0 && pf ? [b, ...pf.poolShape] : [b, ...r.shape.slice(1)]));
+  const reads = siteReads(ctx.model);
+  // Slot 0: the first site (or its pool's output); slot i > 0: site i.
+  const tapIds = reads.map((r, i) => (i === 0 && pf ? pf.poolOutId : r.tensorId));
+  const slotOf = new Map(tapIds.map((id, i) => [id, i]));
+  const pre = forwardPrefix(ctx.model, xs, tapIds[0]!, { taps: true, inputGradsOnly: true });
+  // Use the prefix only if no other site was computed in it (a graph whose first tap is not first in step order).
+  const prefixOk = reads.every((r, i) => i === 0 || !pre.values.has(r.tensorId));
+  if (!prefixOk) {
+    tf.dispose([...pre.values.values()]);
+    pre.values.clear();
+  }
+  const grads: Array<tf.Tensor | undefined> = tapIds.map(() => undefined);
   let logits: tf.Tensor2D | undefined;
   let a: tf.Tensor[] = [];
-  let pooled: tf.Tensor | undefined;
-  const f = (...ps: tf.Tensor[]): tf.Tensor => {
-    const perturb = Object.fromEntries(ctx.sites.map((s, i) => [s.name, ps[i]!]).filter((_, i) => !(i === 0 && pf)));
-    const hook = pf ? (id: number, v: tf.Tensor) => (id === pf.poolOutId ? (pooled = tf.keep(tf.add(v, ps[0]!))) : v) : undefined;
-    const r = forward(ctx.model, xs, { perturb, taps: true, inputGradsOnly: true, ...(hook ? { hook } : {}) });
+  let pooled: tf.Tensor | undefined = prefixOk && pf ? pre.values.get(pf.poolOutId) : undefined;
+  const f = (dummy: tf.Tensor): tf.Tensor => {
+    const sink = (i: number) => (dy: tf.Tensor) => { grads[i] = dy; kept.push(dy); };
+    const seed = new Map(pre.values);
+    if (prefixOk) seed.set(tapIds[0]!, tapGrad(pre.values.get(tapIds[0]!)!, dummy, sink(0)));
+    const hook = (id: number, v: tf.Tensor): tf.Tensor => {
+      const i = slotOf.get(id);
+      if (i === undefined) return v;
+      if (i === 0 && pf) kept.push(pooled = tf.keep(v));
+      return tapGrad(v, dummy, sink(i));
+    };
+    const r = forward(ctx.model, xs, { taps: true, inputGradsOnly: true, hook, seed });
     // tf.grads disposes what f creates except its result: keep what we read afterwards (disposed by the caller).
     logits = tf.keep(r.logits);
-    a = ctx.sites.map((s) => tf.keep(r.taps[s.name]!));
-    kept.push(logits, ...a);
-    if (pooled) kept.push(pooled);
+    a = ctx.sites.map((s, i) => (i === 0 && prefixOk ? pre.taps[s.name]! : tf.keep(r.taps[s.name]!)));
+    kept.push(logits, ...a.filter((_, i) => i > 0 || !prefixOk));
     return tf.sum(tf.mul(r.logits, onehot));
   };
-  const g = tf.grads(f)(zeros);
+  tf.dispose(tf.grads(f)([tf.scalar(0)]));
+  const g = grads.map((t, i) => t ?? tf.zerosLike(i === 0 && pooled ? pooled : a[i]!));
   return { logits: logits!, a, g, pooled };
 }
 
