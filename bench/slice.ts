@@ -2,11 +2,12 @@
  * Profiling throughput: samples/s of profile() with all five metrics (one forward + one backward per batch) for
  * lenet5 on the 10k MNIST test images, per backend and worker count, plus peak RSS.
  *
- *   npx tsx bench/slice.ts [--backend wasm|cpu] [--workers 2] [--batch 256] [--samples 10000] [--breakdown]
+ *   npx tsx bench/slice.ts [--backend wasm|cpu] [--workers 2] [--batch 256] [--samples 10000] [--repeat 0] [--breakdown]
  *
  * Without --backend: wasm with 1 and 2 workers, then cpu (on --cpu-samples, default 500, since cpu is ~50x slower).
  * The model is models/lenet5-mnist if present, else a seeded random-init lenet5 (fine for throughput: the work per
  * sample does not depend on the weights; onlyCorrect is off so every sample is profiled).
+ * --repeat R: R more timed runs in the same process (steady state: later profiles in a session are faster).
  * --breakdown: per-kernel time of one batch (tf.profile), to see where the time goes.
  */
 import { existsSync } from 'node:fs';
@@ -68,16 +69,21 @@ async function run(backend: BackendRequest, workers: number, batch: number, samp
     startup = (performance.now() - t) / 1000;
     await new Promise((r) => setTimeout(r, 3000)); // let late workers finish starting (they are kept for reuse)
   }
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const stats = await profile(model, data, { onlyCorrect: false, batchSize: batch, workers });
-  const s = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(cpu0);
-  const cpuS = (c.user + c.system) / 1e6;
-  const n = stats.counts.reduce((a, b) => a + b, 0);
-  console.log(`${backend} workers=${workers} batch=${batch}: ${n} samples in ${s.toFixed(2)} s wall = ${Math.round(n / s)} samples/s ` +
-    `(${workers > 1 ? `workers warm: a first ${workers}-batch run started them in ${startup.toFixed(2)} s` : 'one thread'}); process CPU ${cpuS.toFixed(2)} s = ` +
-    `${Math.round(n / cpuS)} samples per CPU-second; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; load avg ${(await import('node:os')).loadavg()[0]!.toFixed(1)}; model: ${source}`);
+  // --repeat R: R more timed runs after the first. The first runs of a process are slower (V8 still optimising
+  // tfjs' JS and our code paths); the repeats show the steady state a notebook reaches after a few profiles.
+  const repeat = Number(arg('repeat') ?? 0);
+  for (let r = 0; r <= repeat; r++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const stats = await profile(model, data, { onlyCorrect: false, batchSize: batch, workers });
+    const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(cpu0);
+    const cpuS = (c.user + c.system) / 1e6;
+    const n = stats.counts.reduce((a, b) => a + b, 0);
+    console.log(`${backend} workers=${workers} batch=${batch}${repeat ? ` run ${r + 1}/${repeat + 1}` : ''}: ${n} samples in ${s.toFixed(2)} s wall = ${Math.round(n / s)} samples/s ` +
+      `(${workers > 1 ? `workers warm: a first ${workers}-batch run started them in ${startup.toFixed(2)} s` : 'one thread'}); process CPU ${cpuS.toFixed(2)} s = ` +
+      `${Math.round(n / cpuS)} samples per CPU-second; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; load avg ${(await import('node:os')).loadavg()[0]!.toFixed(1)}; model: ${source}`);
+  }
   if (workers > 1) await closeProfileWorkers();
   model.dispose();
 }
