@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { prototypeData } from './fixtures.js';
+import { prototypeData, fitDeterministic } from './fixtures.js';
 import { fidelitySweep, sweepRows } from '../../../src/engine/slicing/fidelity.js';
 import { compressionRate } from '../../../src/engine/slicing/compression.js';
 
@@ -15,13 +15,7 @@ async function tinyCnn(): Promise<tf.LayersModel> {
     tf.layers.dense({ units: 10, activation: 'relu', name: 'fc1', kernelInitializer: init(2) }),
     tf.layers.dense({ units: 3, activation: 'softmax', name: 'out', kernelInitializer: init(3) }),
   ] });
-  m.compile({ optimizer: tf.train.adam(0.02), loss: 'sparseCategoricalCrossentropy' });
-  const { images, labels } = data.train.gather(Int32Array.from({ length: data.train.size }, (_, i) => i));
-  const xs = tf.tensor4d(images, [data.train.size, 6, 6, 1]);
-  const ys = tf.tensor1d(Float32Array.from(labels));
-  await m.fit(xs, ys, { epochs: 15, batchSize: 12, shuffle: false, verbose: 0 });
-  tf.dispose([xs, ys]);
-  return m;
+  return fitDeterministic(m, data.train);
 }
 
 describe('slicing/fidelitySweep', function () {

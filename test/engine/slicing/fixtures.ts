@@ -1,4 +1,5 @@
 /** Hand-made ProfileStatsData for slicing tests (no model needed). */
+import * as tf from '@tensorflow/tfjs';
 import { fromArrays } from '../../../src/engine/data/from-arrays.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
 import { Rng } from '../../../src/engine/rng.js';
@@ -46,4 +47,15 @@ export function prototypeData(opts: { classes: number; perClass: number; seed: n
     for (let j = 0; j < size; j++) images[i * size + j] = Math.min(1, Math.max(0, protos[c]![j]! + 0.15 * rng.normal()));
   }
   return fromArrays({ name: 'prototypes', split: opts.split ?? 'train', images, labels, sampleShape: [6, 6, 1], classNames: protos.map((_, c) => `class${c}`) });
+}
+
+/** Compile and fit a tiny model deterministically (Adam 0.02, no shuffling, batch 12) on all of a dataset. */
+export async function fitDeterministic(m: tf.LayersModel, ds: Dataset, epochs = 15): Promise<tf.LayersModel> {
+  m.compile({ optimizer: tf.train.adam(0.02), loss: 'sparseCategoricalCrossentropy' });
+  const { images, labels } = ds.gather(Int32Array.from({ length: ds.size }, (_, i) => i));
+  const xs = tf.tensor4d(images, [ds.size, ...ds.sampleShape]);
+  const ys = tf.tensor1d(Float32Array.from(labels));
+  await m.fit(xs, ys, { epochs, batchSize: 12, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+  return m;
 }
