@@ -52,3 +52,14 @@ describe('notebook/parseParamAssignments', () => {
     assert.throws(() => parseParamAssignments(['theta']), /Malformed parameter "theta"/);
   });
 });
+
+describe('notebooks/ parameters', () => {
+  it('01-slicing-fidelity takes theta, as `semslice run ... --param theta=0.95` passes it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { injectParameters, parametersCell, cellSource } = await import('../../src/notebook/index.js');
+    const nb = JSON.parse(await readFile('notebooks/01-slicing-fidelity.ipynb', 'utf8'));
+    const out = injectParameters(nb, { theta: '0.9' });
+    const cell = parametersCell(out as never);
+    assert.match(cellSource(cell as never), /const theta = 0\.9;/);
+  });
+});
