@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { injectParameters, parameterDecls, parametersCell } from '../../src/notebook/parameters.js';
 import { cellSource, type Ipynb } from '../../src/notebook/ipynb.js';
 
@@ -55,11 +56,9 @@ describe('notebook/parseParamAssignments', () => {
 
 describe('notebooks/ parameters', () => {
   it('01-slicing-fidelity takes theta, as `semslice run ... --param theta=0.95` passes it', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const { injectParameters, parametersCell, cellSource } = await import('../../src/notebook/index.js');
-    const nb = JSON.parse(await readFile('notebooks/01-slicing-fidelity.ipynb', 'utf8'));
-    const out = injectParameters(nb, { theta: '0.9' });
-    const cell = parametersCell(out as never);
-    assert.match(cellSource(cell as never), /const theta = 0\.9;/);
+    const nb = JSON.parse(readFileSync('notebooks/01-slicing-fidelity.ipynb', 'utf8')) as Ipynb;
+    const cell = parametersCell(injectParameters(nb, { theta: '0.9' }));
+    assert.ok(cell);
+    assert.match(cellSource(cell), /const theta = 0\.9;/);
   });
 });
