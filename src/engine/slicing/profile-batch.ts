@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { forward, forwardPrefix } from './executor.js';
+import { planChain, runChain, type ChainPlan } from './profile-manual.js';
 import { modelGraph, siteReads } from './sites.js';
 import type { SiteInfo } from './types.js';
 
@@ -29,7 +30,16 @@ export interface BatchContext {
    * pooled value, so sum_p a·g = sum_w pooled·g_w and sum_p (a - a_ref)·g = sum_w (pooled - a_ref)·g_w. This skips
    * the MaxPoolGrad of that pool (nothing below the first site needs a gradient) and shrinks the perturbation.
    */
-  pooledFirst?: { poolOutId: number; poolShape: number[]; arefPerChannel: tf.Tensor1D; positions: number };
+  pooledFirst?: {
+    poolOutId: number; poolShape: number[]; arefPerChannel: tf.Tensor1D; positions: number;
+    /**
+     * [W·c, c] window-sum matrices over the pool output's W positions: `mean` (1/positions on the channel diagonal)
+     * and `ref` (a_ref/positions there). As for `pool`, a product beats tf.sum over the middle axis (a transpose).
+     */
+    mean: tf.Tensor2D; ref: tf.Tensor2D;
+  };
+  /** With needGrad, when the graph after the first tapped tensor is a plain chain: its tape-free backward. */
+  chain?: ChainPlan;
 }
 
 function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['pooledFirst'] {
@@ -45,11 +55,23 @@ function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['
   const [, h, w, c] = aref.shape as [number, number, number, number];
   const v = aref.dataSync();
   for (let i = c; i < v.length; i++) if (v[i] !== v[i % c]) return undefined;
+  const poolShape = [Math.floor(h / ps[0]!), Math.floor(w / ps[1]!), c];
+  const windows = poolShape[0]! * poolShape[1]!;
+  const mean = new Float32Array(windows * c * c);
+  const ref = new Float32Array(windows * c * c);
+  for (let i = 0; i < windows; i++) {
+    for (let j = 0; j < c; j++) {
+      mean[(i * c + j) * c + j] = 1 / (h * w);
+      ref[(i * c + j) * c + j] = v[j]! / (h * w);
+    }
+  }
   return {
     poolOutId: consumers[0]!.outputIds[0]!,
-    poolShape: [Math.floor(h / ps[0]!), Math.floor(w / ps[1]!), c],
+    poolShape,
     arefPerChannel: tf.keep(tf.tensor1d(Array.from(v.subarray(0, c)))),
     positions: h * w,
+    mean: tf.keep(tf.tensor2d(mean, [windows * c, c])),
+    ref: tf.keep(tf.tensor2d(ref, [windows * c, c])),
   };
 }
 
@@ -79,13 +101,18 @@ export function createBatchContext(model: tf.LayersModel, sites: SiteInfo[], inp
   const ctx: BatchContext = { model, sites, ...o, aref, pool: aref.map(poolMatrices) };
   const pf = o.needGrad ? pooledFirstSite(model, aref[0]!) : undefined;
   if (pf) ctx.pooledFirst = pf;
+  if (o.needGrad && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['SEMSLICE_PROFILE_TAPE'] !== '1') {
+    const startId = pf ? pf.poolOutId : siteReads(model)[0]!.tensorId;
+    const chain = planChain(model, startId, aref[0]!.rank);
+    if (chain) ctx.chain = chain;
+  }
   return ctx;
 }
 
 export function disposeBatchContext(ctx: BatchContext): void {
   tf.dispose(ctx.aref);
   for (const p of ctx.pool) if (p) tf.dispose([p.mean, p.ref]);
-  ctx.pooledFirst?.arefPerChannel.dispose();
+  if (ctx.pooledFirst) tf.dispose([ctx.pooledFirst.arefPerChannel, ctx.pooledFirst.mean, ctx.pooledFirst.ref]);
 }
 
 /**
@@ -155,6 +182,8 @@ function tapGrad(x: tf.Tensor, dummy: tf.Tensor, sink: (g: tf.Tensor) => void): 
  * Forward (and backward) of one batch: logits, site values and, with needGrad, dz_y/da at every site. The graph
  * up to the first tapped tensor (the first site, or with pooledFirst the output of its pool) runs before the
  * gradient pass, off the tape: nothing there needs a gradient, and on the tape every saved tensor is copied.
+ * When the rest is a plain layer chain (ctx.chain), it runs forward and backward by hand, with no tape at all
+ * (profile-manual.ts); SEMSLICE_PROFILE_TAPE=1 forces the recorded path (for comparisons).
  */
 function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D, kept: tf.Tensor[]) {
   if (!ctx.needGrad) {
@@ -172,6 +201,12 @@ function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D
   if (!prefixOk) {
     tf.dispose([...pre.values.values()]);
     pre.values.clear();
+  }
+  if (prefixOk && ctx.chain) {
+    const start = pre.values.get(tapIds[0]!)!;
+    const r = runChain(ctx.chain, start, onehot, reads.length);
+    const a = ctx.sites.map((s, i) => (i === 0 ? pre.taps[s.name]! : r.values[i]!));
+    return { logits: r.logits, a, g: r.grads, pooled: pf ? start : undefined };
   }
   const grads: Array<tf.Tensor | undefined> = tapIds.map(() => undefined);
   let logits: tf.Tensor2D | undefined;
@@ -202,10 +237,9 @@ function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D
 /** Taylor and deeplift terms of the pooled first site (see BatchContext.pooledFirst), each [b, c]. */
 function pooledTerms(pf: NonNullable<BatchContext['pooledFirst']>, pooled: tf.Tensor, g: tf.Tensor): { t: tf.Tensor; d: tf.Tensor } {
   const [b, h, w, c] = pooled.shape as [number, number, number, number];
-  const sumW = (x: tf.Tensor) => tf.sum(tf.reshape(x, [b, h * w, c]), 1);
-  const ag = sumW(tf.mul(pooled, g));
-  const refG = tf.mul(sumW(g), pf.arefPerChannel);
-  return { t: tf.div(tf.abs(ag), pf.positions), d: tf.div(tf.abs(tf.sub(ag, refG)), pf.positions) };
+  const flat = (x: tf.Tensor) => tf.reshape(x, [b, h * w * c]);
+  const ag = tf.matMul(flat(tf.mul(pooled, g)), pf.mean);
+  return { t: tf.abs(ag), d: tf.abs(tf.sub(ag, tf.matMul(flat(g), pf.ref))) };
 }
 
 /**
