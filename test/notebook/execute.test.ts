@@ -19,20 +19,25 @@ function outputsOf(nb: Ipynb, id: string) {
   return c.outputs ?? [];
 }
 
+/** Skip the suite (with the reason) unless the built files and Jupyter with the tslab kernel are here. */
+async function requireJupyter(ctx: Mocha.Context, built: string[]): Promise<void> {
+  if (!built.every((f) => existsSync(f))) {
+    console.log(`    skipped: ${built.join(', ')} not built (npx tsc -p tsconfig.build.json)`);
+    ctx.skip();
+  }
+  try {
+    await findJupyter();
+  } catch (e) {
+    console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
+    ctx.skip();
+  }
+}
+
 describe('notebook/executeNotebook (real Jupyter + tslab)', function () {
   this.timeout(180_000);
   let dir = '';
   before(async function () {
-    if (!existsSync('dist/notebook/index.js') || !existsSync('dist/magics/index.js')) {
-      console.log('    skipped: dist/ is not built (npx tsc -p tsconfig.build.json)');
-      this.skip();
-    }
-    try {
-      await findJupyter();
-    } catch (e) {
-      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
-      this.skip();
-    }
+    await requireJupyter(this, ['dist/notebook/index.js', 'dist/magics/index.js']);
     dir = await mkdtemp(join(tmpdir(), 'semslice-exec-test-'));
   });
   after(async () => {
@@ -90,16 +95,7 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
   let dir = '';
   const expectMimes = [VL, 'image/svg+xml', 'text/html', 'application/vnd.semslice.run+json'];
   before(async function () {
-    if (!existsSync('dist/index.js')) {
-      console.log('    skipped: dist/index.js is not built (npx tsc -p tsconfig.build.json)');
-      this.skip();
-    }
-    try {
-      await findJupyter();
-    } catch (e) {
-      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
-      this.skip();
-    }
+    await requireJupyter(this, ['dist/index.js']);
     dir = await mkdtemp(join(tmpdir(), 'semslice-notebooks-test-'));
   });
   after(async () => {
