@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { SemsliceError } from './errors.js';
@@ -21,7 +22,7 @@ export async function writeFileAtomic(
     }
   }
   await mkdir(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathFor(target);
   try {
     await writeFile(tmp, data);
     await rename(tmp, target);
@@ -29,4 +30,15 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * A temporary path next to `target` (same folder, so the final rename is atomic), hidden and unique per process
+ * and call. Writers create it, then rename it onto target; on failure they delete it.
+ *
+ * @example
+ * const tmp = tempPathFor('/cache/train-images-idx3-ubyte.gz'); // /cache/.train-images-idx3-ubyte.gz.1234.ab12cd34.part
+ */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
 }

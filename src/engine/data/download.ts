@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SemsliceError, isSemsliceError } from '../errors.js';
 import { logger, type ProgressCallback } from '../log.js';
-import { tempPathFor } from './atomic.js';
+import { tempPathFor } from '../atomic-write.js';
 
 /** What a downloaded file must be: its exact byte size and its md5 (hex). */
 export interface ExpectedFile {
