@@ -15,9 +15,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../src/engine/backend/index.js';
 import { mnist } from '../src/engine/data/index.js';
 import { buildModel, loadModel } from '../src/engine/models/index.js';
-import { closeProfileWorkers, profile } from '../src/engine/slicing/profile.js';
-import { batchStats, createBatchContext, disposeBatchContext } from '../src/engine/slicing/profile-batch.js';
-import { findSites } from '../src/engine/slicing/sites.js';
+import { closeProfileWorkers, profile } from '../src/engine/slicing/profile/profile.js';
+import { batchStats, createBatchContext, disposeBatchContext } from '../src/engine/slicing/profile/batch.js';
+import { findSites } from '../src/engine/graph/index.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -13,7 +13,7 @@ import type { Dataset } from '../src/engine/data/types.js';
 import { buildModel } from '../src/engine/models/index.js';
 import { train } from '../src/engine/train/index.js';
 import { modelHead } from '../src/engine/train/head.js';
-import { WeightPlan } from '../src/engine/train/masks.js';
+import { WeightPlan } from '../src/engine/train/weight-plan.js';
 import { makeStep } from '../src/engine/train/step.js';
 import { crossEntropy } from '../src/engine/train/head.js';
 import { release, runWasm, type Info } from '../src/engine/backend/wasm-kernel-utils.js';

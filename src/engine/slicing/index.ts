@@ -9,7 +9,7 @@
  */
 export * from './types.js';
 // sites, executor and profile: their owner's public list
-export * from './profile-index.js';
+export * from './profile/index.js';
 export { registerMetric, unregisterMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
 export {
   registerSelector, unregisterSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,
@@ -21,6 +21,6 @@ export { Slice, type SliceLoadOptions } from './slice.js';
 export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
 export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';
 export { SLICE_DEFAULTS, resolveSliceOptions, type SliceOptions, type ResolvedSliceOptions } from './options.js';
-export { applyMask, evaluateMasked, maskFromNeurons, type MaskedModel, type NeuronMask } from './masks.js';
-export { compressionRate, compressionReport, type CompressionReport, type LayerCompression } from './compression.js';
+export { applyMask, evaluateMasked, maskFromNeurons, type MaskedModel, type NeuronMask } from '../masks/neuron-mask.js';
+export { compressionRate, compressionReport, type CompressionReport, type LayerCompression } from '../masks/compression.js';
 export { fidelitySweep, sweepRows, rowsToTable, DEFAULT_THETAS, DEFAULT_KS, type FidelitySweepOptions } from './fidelity.js';

@@ -13,7 +13,7 @@ import { modelFingerprint } from '../models/fingerprint.js';
 import { getMetric } from './metrics.js';
 import { paramsOf, resolveSliceOptions, type ResolvedSliceOptions, type SliceOptions } from './options.js';
 import { SemsliceError } from '../errors.js';
-import { profile } from './profile.js';
+import { profile } from './profile/profile.js';
 import { selectCritical } from './selection.js';
 import { Slice } from './slice.js';
 import { buildState } from './slice-state.js';

@@ -18,20 +18,8 @@ export type NeuronCategory = (typeof CATEGORIES)[number];
 export const METHODS = ['semantic', 'category-topk', 'global-topk'] as const;
 export type SliceMethod = (typeof METHODS)[number];
 
-export type SiteKind = 'dense' | 'conv2d';
-
-/** A sliceable site: a hidden Dense or Conv2D layer, read after its elementwise followers. */
-export interface SiteInfo {
-  /** Site name = the weight layer's name (e.g. "conv2d_1", "fc1"). */
-  name: string;
-  kind: SiteKind;
-  /** Number of neurons (units or channels). */
-  neurons: number;
-  /** Name of the layer whose output is read (the last elementwise follower, or the weight layer itself). */
-  readLayer: string;
-  /** Names of the follower layers between the weight layer and the read point (BatchNormalization, Activation, Dropout). */
-  followers: string[];
-}
+export type { SiteInfo, SiteKind } from '../graph/types.js';
+import type { SiteInfo } from '../graph/types.js';
 
 /**
  * Raw per-class statistics from one profiling pass (DESIGN.md section 9): per metric and site, a row-major

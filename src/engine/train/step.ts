@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy, type ModelHead } from './head.js';
-import type { WeightPlan } from './masks.js';
+import type { WeightPlan } from './weight-plan.js';
 
 /** One optimizer step's outputs, still on the device (read them rarely: a read is a sync point). */
 export interface StepResult {

@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import { Rng } from '../rng.js';
+import { layersOfKind } from '../graph/index.js';
 import { BestTracker } from './early-stop.js';
 import { evaluate } from './evaluate.js';
 import { modelHead } from './head.js';
-import { WeightPlan } from './masks.js';
+import { WeightPlan } from './weight-plan.js';
 import { resolveTrainOptions, type TrainOptions } from './options.js';
 import { makeStep } from './step.js';
 import { checkDataFits } from './validate.js';
@@ -13,7 +14,7 @@ import type { EpochMetrics, TrainHistory } from './types.js';
 
 /** Dropout layers draw a fresh seed per step from our Rng (a fixed tfjs seed would repeat one mask forever). */
 function reseedDropout(model: tf.LayersModel, rng: Rng): () => void {
-  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as Array<{ seed?: number }>;
+  const layers = layersOfKind(model, 'dropout') as unknown as Array<{ seed?: number }>;
   return () => { for (const l of layers) l.seed = rng.seed(); };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { prototypeData, fitDeterministic } from './fixtures.js';
 import { fidelitySweep, sweepRows } from '../../../src/engine/slicing/fidelity.js';
-import { compressionRate } from '../../../src/engine/slicing/compression.js';
+import { compressionRate } from '../../../src/engine/masks/compression.js';
 
 const data = { train: prototypeData({ classes: 3, perClass: 16, seed: 5 }), test: prototypeData({ classes: 3, perClass: 16, seed: 5, split: 'test' }) };
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { profile } from '../../../src/engine/slicing/profile.js';
+import { profile } from '../../../src/engine/slicing/profile/profile.js';
 import { tinyCnn, mlpWithBn, residualCnn } from './reference/models.js';
-import { forward } from '../../../src/engine/slicing/executor.js';
-import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile-batch.js';
-import { findSites } from '../../../src/engine/slicing/sites.js';
+import { forward } from '../../../src/engine/graph/executor.js';
+import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile/batch.js';
+import { findSites } from '../../../src/engine/graph/index.js';
 import { randomDataset } from './reference/array-dataset.js';
 import { tieDataset } from './reference/tie-data.js';
 

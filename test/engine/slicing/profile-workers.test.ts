@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { closeProfileWorkers, profile } from '../../../src/engine/slicing/profile.js';
-import type { ProfileStats } from '../../../src/engine/slicing/profile-stats.js';
+import { closeProfileWorkers, profile } from '../../../src/engine/slicing/profile/profile.js';
+import type { ProfileStats } from '../../../src/engine/slicing/profile/stats.js';
 import { tinyCnn } from './reference/models.js';
 import { randomDataset } from './reference/array-dataset.js';
 

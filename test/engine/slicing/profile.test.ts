@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { profile } from '../../../src/engine/slicing/profile.js';
-import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile-batch.js';
-import { findSites } from '../../../src/engine/slicing/sites.js';
+import { profile } from '../../../src/engine/slicing/profile/profile.js';
+import { createBatchContext, disposeBatchContext } from '../../../src/engine/slicing/profile/batch.js';
+import { findSites } from '../../../src/engine/graph/index.js';
 import { referenceProfile, poolWindowCensus } from './reference/float64.js';
 import { tinyCnn, tinyMlp, wideCnn } from './reference/models.js';
 import { arrayDataset, randomDataset } from './reference/array-dataset.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
 import { tieDataset } from './reference/tie-data.js';
-import type { ProfileStats } from '../../../src/engine/slicing/profile-stats.js';
+import type { ProfileStats } from '../../../src/engine/slicing/profile/stats.js';
 
 const RAW = ['avg', 'var', 'taylor', 'deeplift'] as const;
 

@@ -22,7 +22,7 @@
  * Unknown layers without weights are treated as mixing every channel (conservative: nothing is freed through them).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { modelGraph, siteReads, type GraphStep } from './sites.js';
+import { layerSpec, modelGraph, siteReads, type GraphStep } from '../graph/index.js';
 
 /** Per-layer breakdown of a compression rate. */
 export interface LayerCompression {
@@ -40,13 +40,6 @@ export interface CompressionReport {
   layers: LayerCompression[];
 }
 
-const ZERO_PRESERVING = new Set(['linear', 'relu', 'relu6', 'elu', 'selu', 'tanh', 'softsign', 'swish', 'mish', 'gelu', 'gelu_new', 'leakyRelu']);
-const IDENTITY = new Set(['Dropout', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
-  'MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
-  'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'ReLU', 'LeakyReLU', 'ELU',
-  'ThresholdedReLU', 'PReLU']);
-const MERGE_ALL = new Set(['Add', 'Average', 'Maximum', 'Minimum']);
-
 interface Flags { dead: Uint8Array; reach: Uint8Array }
 
 function config(step: GraphStep): Record<string, unknown> {
@@ -59,30 +52,26 @@ function outShape(step: GraphStep): number[] {
   return one.map((d) => d ?? 1);
 }
 
-function channelsLast(step: GraphStep): boolean {
-  const f = config(step)['dataFormat'];
-  return f === undefined || f === 'channelsLast';
-}
-
 type Kind = 'weight' | 'bn' | 'act' | 'identity' | 'flatten' | 'mergeAll' | 'multiply' | 'concat' | 'mixing';
 
+/** The accounting role of a step, from its row of the layer table. */
 function kindOf(step: GraphStep, inRanks: number[]): Kind {
-  const c = step.className;
-  const cfg = config(step);
-  if (c === 'Dense' || (c === 'Conv2D' && channelsLast(step))) return 'weight';
-  if (c === 'BatchNormalization') return cfg['axis'] === -1 || cfg['axis'] === inRanks[0]! - 1 ? 'bn' : 'mixing';
-  if (c === 'Activation') return cfg['activation'] === 'softmax' ? 'mixing' : 'act';
-  if (IDENTITY.has(c)) return channelsLast(step) ? 'identity' : 'mixing';
-  if (c === 'Flatten') return 'flatten';
-  if (MERGE_ALL.has(c)) return 'mergeAll';
-  if (c === 'Multiply') return 'multiply';
-  if (c === 'Concatenate') return cfg['axis'] === -1 || cfg['axis'] === inRanks[0]! - 1 ? 'concat' : 'mixing';
-  return 'mixing';
+  const spec = layerSpec(step.layer, inRanks[0]);
+  switch (spec.kind) {
+    case 'dense': case 'conv2d': return 'weight';
+    case 'batch-norm': return 'bn';
+    case 'activation': return 'act';
+    case 'dropout': case 'max-pool': case 'avg-pool': case 'global-pool': case 'spatial': return 'identity';
+    case 'flatten': return 'flatten';
+    case 'merge': return 'mergeAll';
+    case 'multiply': return 'multiply';
+    case 'concat': return 'concat';
+    default: return 'mixing';
+  }
 }
 
 function zeroPreserving(step: GraphStep): boolean {
-  const a = config(step)['activation'];
-  return a === undefined || (typeof a === 'string' && ZERO_PRESERVING.has(a));
+  return step.spec.zeroPreserving;
 }
 
 /** Forward: the dead flags of a step's output from its inputs' flags. */
@@ -137,7 +126,7 @@ function layerParams(step: GraphStep, kind: Kind, inF: Flags[], outF: Flags): La
   const reachOut = count(outF.reach, 1);
   if (kind === 'weight') {
     const cfg = config(step);
-    const spatial = step.className === 'Conv2D' ? (cfg['kernelSize'] as number[]).reduce((a, b) => a * b, 1) : 1;
+    const spatial = step.spec.kind === 'conv2d' ? (cfg['kernelSize'] as number[]).reduce((a, b) => a * b, 1) : 1;
     const aliveIn = count(inF[0]!.dead, 0);
     live = spatial * aliveIn * reachOut + (cfg['useBias'] === false ? 0 : reachOut);
   } else if (kind === 'bn') {

@@ -4,11 +4,11 @@
  * without an import cycle.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
-import type { Dataset } from '../data/types.js';
-import { batchStats, createBatchContext, disposeBatchContext } from './profile-batch.js';
-import type { ResolvedProfileOptions } from './profile-options.js';
-import type { SiteInfo } from './types.js';
+import { SemsliceError } from '../../errors.js';
+import type { Dataset } from '../../data/types.js';
+import { batchStats, createBatchContext, disposeBatchContext } from './batch.js';
+import type { ResolvedProfileOptions } from './options.js';
+import type { SiteInfo } from '../types.js';
 
 /** Rejects with SemsliceError ABORTED when the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {

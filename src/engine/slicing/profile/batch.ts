@@ -4,10 +4,10 @@
  * (one-hot^T x per-sample quantities), so only a [classes x 4·neurons] block leaves the backend, in one read.
  */
 import * as tf from '@tensorflow/tfjs';
-import { forward, forwardPrefix } from './executor.js';
-import { planChain, runChain, type ChainPlan } from './profile-manual.js';
-import { modelGraph, siteReads } from './sites.js';
-import type { SiteInfo } from './types.js';
+import { forward, forwardPrefix } from '../../graph/executor.js';
+import { planChain, runChain, type ChainPlan } from '../../graph/chain-backward.js';
+import { modelGraph, siteReads } from '../../graph/index.js';
+import type { SiteInfo } from '../types.js';
 
 /** What a batch computation needs besides the batch (built once per profile and backend). */
 export interface BatchContext {
@@ -47,7 +47,7 @@ function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['
   const g = modelGraph(model);
   const read = siteReads(model)[0]!;
   const consumers = g.consumers.get(read.tensorId) ?? [];
-  if (consumers.length !== 1 || consumers[0]!.className !== 'MaxPooling2D') return undefined;
+  if (consumers.length !== 1 || consumers[0]!.spec.kind !== 'max-pool') return undefined;
   const cfg = consumers[0]!.layer.getConfig() as { poolSize?: number[]; strides?: number[]; padding?: string; dataFormat?: string };
   const ps = cfg.poolSize ?? [2, 2];
   const st = cfg.strides ?? ps;
@@ -183,7 +183,7 @@ function tapGrad(x: tf.Tensor, dummy: tf.Tensor, sink: (g: tf.Tensor) => void): 
  * up to the first tapped tensor (the first site, or with pooledFirst the output of its pool) runs before the
  * gradient pass, off the tape: nothing there needs a gradient, and on the tape every saved tensor is copied.
  * When the rest is a plain layer chain (ctx.chain), it runs forward and backward by hand, with no tape at all
- * (profile-manual.ts); SEMSLICE_PROFILE_TAPE=1 forces the recorded path (for comparisons).
+ * (graph/chain-backward.ts); SEMSLICE_PROFILE_TAPE=1 forces the recorded path (for comparisons).
  */
 function forwardBackward(ctx: BatchContext, xs: tf.Tensor4D, onehot: tf.Tensor2D, kept: tf.Tensor[]) {
   if (!ctx.needGrad) {

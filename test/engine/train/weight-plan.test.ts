@@ -24,7 +24,7 @@ function checksum(v: Float32Array, mask: Float32Array, keep: (m: number) => bool
   return fingerprint(Float32Array.from(v.filter((_, i) => keep(mask[i]!))));
 }
 
-describe('engine/train/masks', () => {
+describe('engine/train/weight-plan', () => {
   before(async () => { await tf.setBackend('cpu'); });
   const data = tinyData({ n: 64, shape: SHAPE, numClasses: 3, seed: 4 });
 

@@ -13,15 +13,15 @@
  *   all-zero input, per position: a gradient-times-difference approximation of DeepLIFT's Rescale rule.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
-import type { Dataset } from '../data/types.js';
-import { modelGraph, siteReads } from './sites.js';
-import { runInProcess, throwIfAborted, type ProfileJob } from './profile-run.js';
-import { ProfileAccumulator } from './profile-accumulator.js';
-import { resolveProfileOptions, type ProfileOptions } from './profile-options.js';
-import { ProfileStats } from './profile-stats.js';
+import { SemsliceError } from '../../errors.js';
+import type { Dataset } from '../../data/types.js';
+import { modelGraph, siteReads } from '../../graph/index.js';
+import { runInProcess, throwIfAborted, type ProfileJob } from './run.js';
+import { ProfileAccumulator } from './accumulator.js';
+import { resolveProfileOptions, type ProfileOptions } from './options.js';
+import { ProfileStats } from './stats.js';
 
-export type { ProfileOptions } from './profile-options.js';
+export type { ProfileOptions } from './options.js';
 
 /** Checks that the data fits the model: sample shape and number of classes. */
 function checkFits(model: tf.LayersModel, data: Dataset, classes: number): number[] {

@@ -5,9 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendRequest } from '../../backend/index.js';
-import { siteReads } from '../sites.js';
-import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from '../profile-batch.js';
+import { initBackend, type BackendRequest } from '../../../backend/index.js';
+import { siteReads } from '../../../graph/index.js';
+import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from '../batch.js';
 import type { BatchMessage, InitMessage, MainMessage, WorkerMessage } from './protocol.js';
 
 const port = parentPort;

@@ -13,6 +13,7 @@
  * Dense input) return undefined and run as usual.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { LayerKind } from './layer-kinds.js';
 
 interface WeightLayer {
   kernel?: { read(): tf.Tensor };
@@ -79,10 +80,10 @@ const configs = new WeakMap<tf.layers.Layer, Record<string, unknown>>();
  * The layer's output computed as one input-gradient-only op, or undefined when the layer is not a Dense/Conv2D
  * this module can express.
  */
-export function inputGradLayerCall(layer: tf.layers.Layer, className: string, x: tf.Tensor): tf.Tensor | undefined {
-  if (className !== 'Dense' && className !== 'Conv2D') return undefined;
+export function inputGradLayerCall(layer: tf.layers.Layer, kind: LayerKind, x: tf.Tensor): tf.Tensor | undefined {
+  if (kind !== 'dense' && kind !== 'conv2d') return undefined;
   let cfg = configs.get(layer);
   if (!cfg) configs.set(layer, (cfg = layer.getConfig() as Record<string, unknown>));
   const l = layer as unknown as WeightLayer;
-  return className === 'Dense' ? denseOp(l, cfg, x) : convOp(l, cfg, x);
+  return kind === 'dense' ? denseOp(l, cfg, x) : convOp(l, cfg, x);
 }

@@ -2,9 +2,9 @@
  * The result of profile(): raw (unnormalised) per-class statistics per metric and site, plus the same statistics
  * over all profiled samples (for the global top-k baseline).
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
-import { RAW_METRICS, type RawMetric } from './profile-options.js';
-import type { Metric, ProfileStatsData, SiteInfo } from './types.js';
+import { SemsliceError, unknownNameError } from '../../errors.js';
+import { RAW_METRICS, type RawMetric } from './options.js';
+import type { Metric, ProfileStatsData, SiteInfo } from '../types.js';
 
 function copyTables(t: ProfileStatsData['stats']): ProfileStatsData['stats'] {
   const out = { avg: {}, var: {}, taylor: {}, deeplift: {} } as ProfileStatsData['stats'];

@@ -7,8 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, unknownNameError } from '../errors.js';
 import type { Dataset } from '../data/types.js';
-import { inputGradLayerCall } from './profile-layer-grads.js';
-import { logitsSource, modelGraph, siteReads, type GraphStep, type SiteRead } from './sites.js';
+import { inputGradLayerCall } from './input-grad-ops.js';
+import { logitsSource } from './logits.js';
+import { modelGraph, type GraphStep } from './model-graph.js';
+import { siteReads, type SiteRead } from './sites.js';
 
 export interface ForwardOptions {
   /** Per site name, a 0/1 (or any weight) vector over its neurons, multiplied into the site's read value. */
@@ -19,7 +21,7 @@ export interface ForwardOptions {
   taps?: boolean;
   /**
    * The caller differentiates only w.r.t. x or the perturbations, never w.r.t. weights: Dense and Conv2D layers
-   * then run as single fused ops with an input-only gradient (profile-layer-grads.ts), which is much faster in
+   * then run as single fused ops with an input-only gradient (input-grad-ops.ts), which is much faster in
    * gradient mode. Weight gradients through such a forward are wrong. Default false.
    */
   inputGradsOnly?: boolean;
@@ -44,7 +46,7 @@ const LINEAR = { getClassName: () => 'linear', apply: (x: tf.Tensor) => x };
 
 function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean, inputGradsOnly: boolean): tf.Tensor[] {
   if (inputGradsOnly && !withoutActivation && inputs.length === 1) {
-    const fast = inputGradLayerCall(step.layer, step.className, inputs[0]!);
+    const fast = inputGradLayerCall(step.layer, step.spec.kind, inputs[0]!);
     if (fast) return [fast];
   }
   const kwargs: Record<string, unknown> = { ...step.callArgs, training: false };

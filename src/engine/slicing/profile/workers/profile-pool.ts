@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../../errors.js';
-import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../profile-run.js';
-import { batchStats, createBatchContext, disposeBatchContext } from '../profile-batch.js';
+import { SemsliceError } from '../../../errors.js';
+import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
+import { batchStats, createBatchContext, disposeBatchContext } from '../batch.js';
 import type { InitMessage, WorkerMessage } from './protocol.js';
 
 /**

@@ -5,8 +5,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import { forward, predictMasked } from './executor.js';
-import { siteReads } from './sites.js';
+import { forward, predictMasked } from '../graph/executor.js';
+import { siteReads } from '../graph/index.js';
 
 export type NeuronMask = Record<string, Float32Array>;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { findSites, logitsSource } from '../../../src/engine/slicing/sites.js';
-import { mlpWithBn, residualCnn, tinyCnn } from './reference/models.js';
+import { findSites, logitsSource } from '../../../src/engine/graph/index.js';
+import { mlpWithBn, residualCnn, tinyCnn } from '../slicing/reference/models.js';
 
-describe('engine/slicing/sites', () => {
+describe('engine/graph/sites', () => {
   before(async () => { await tf.setBackend('cpu'); });
 
   it('finds Dense sites after their elementwise followers, excluding the softmax classifier (Sequential)', () => {

@@ -4,9 +4,9 @@
  * Variances are merged with Chan et al.'s pairwise formula from per-batch class means (no E[a²] - E[a]²
  * cancellation).
  */
-import { batchLayout } from './profile-batch.js';
-import type { ProfileStatsData, SiteInfo } from './types.js';
-import type { RawMetric } from './profile-options.js';
+import { batchLayout } from './batch.js';
+import type { ProfileStatsData, SiteInfo } from '../types.js';
+import type { RawMetric } from './options.js';
 
 export class ProfileAccumulator {
   readonly n: Float64Array;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { compressionRate, compressionReport } from '../../../src/engine/slicing/compression.js';
-import { findSites } from '../../../src/engine/slicing/sites.js';
+import { compressionRate, compressionReport } from '../../../src/engine/masks/compression.js';
+import { findSites } from '../../../src/engine/graph/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 
 function mlp(): tf.LayersModel {
@@ -11,7 +11,7 @@ function mlp(): tf.LayersModel {
   ] });
 }
 
-describe('slicing/compression', () => {
+describe('masks/compression', () => {
   it('MLP by hand: a masked fc neuron frees its column, bias and the classifier row', () => {
     const m = mlp();
     const r = compressionReport(m, { fc1: Float32Array.from([1, 0, 1]) });
@@ -91,7 +91,7 @@ describe('slicing/compression', () => {
   });
 });
 
-describe('slicing/compression on the zoo', () => {
+describe('masks/compression on the zoo', () => {
   const sizeOf = (m: tf.LayersModel, prefix: string) => m.layers.filter((l) => l.name.startsWith(prefix)).reduce((a, l) => a + l.countParams(), 0);
 
   it('totals are all parameters; masking everything leaves only the classifier bias', () => {

@@ -1,9 +1,9 @@
 /**
  * Options of profile() and their defaults, in one place (style rule: one options object per entry point).
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
-import type { ProgressCallback } from '../log.js';
-import { METRICS, type Metric } from './types.js';
+import { SemsliceError, unknownNameError } from '../../errors.js';
+import type { ProgressCallback } from '../../log.js';
+import { METRICS, type Metric } from '../types.js';
 
 /** The four raw statistics a profiling pass can compute; ens is derived from them. */
 export const RAW_METRICS = ['avg', 'var', 'taylor', 'deeplift'] as const;

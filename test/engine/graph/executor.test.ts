@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { forward, logitsOf, predictMasked } from '../../../src/engine/slicing/executor.js';
-import { mlpWithBn, residualCnn, tinyCnn } from './reference/models.js';
-import { randomDataset } from './reference/array-dataset.js';
+import { forward, logitsOf, predictMasked } from '../../../src/engine/graph/executor.js';
+import { mlpWithBn, residualCnn, tinyCnn } from '../slicing/reference/models.js';
+import { randomDataset } from '../slicing/reference/array-dataset.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
@@ -29,7 +29,7 @@ function deleteNeuron(model: tf.LayersModel, name: string, i: number, bn?: strin
   }
 }
 
-describe('engine/slicing/executor', () => {
+describe('engine/graph/executor', () => {
   let base = 0;
   const models: tf.LayersModel[] = [];
   const track = (m: tf.LayersModel) => { models.push(m); return m; };

@@ -10,7 +10,9 @@
  * runs on the tape as before.
  */
 import * as tf from '@tensorflow/tfjs';
-import { logitsSource, modelGraph, siteReads } from './sites.js';
+import { logitsSource } from './logits.js';
+import { modelGraph } from './model-graph.js';
+import { siteReads } from './sites.js';
 
 type Act = 'relu' | 'linear';
 
@@ -61,13 +63,13 @@ export function planChain(model: tf.LayersModel, startId: number, startRank: num
       return a === 'relu' || a === 'linear' ? a : undefined;
     };
     let s: ChainStep | undefined;
-    switch (step.className) {
-      case 'Dense': {
+    switch (step.spec.kind) {
+      case 'dense': {
         const act = actOf();
         if (act && l.kernel && rank === 2) s = { kind: 'dense', act, w: () => l.kernel!.read(), bias: () => l.bias?.read() };
         break;
       }
-      case 'Conv2D': {
+      case 'conv2d': {
         const act = actOf();
         const dil = pairOf(cfg['dilationRate'], [1, 1]);
         const pad = cfg['padding'];
@@ -76,22 +78,22 @@ export function planChain(model: tf.LayersModel, startId: number, startRank: num
         }
         break;
       }
-      case 'MaxPooling2D': {
+      case 'max-pool': {
         const pad = cfg['padding'];
         const size = pairOf(cfg['poolSize'], [2, 2]);
         if (rank === 4 && cfg['dataFormat'] !== 'channelsFirst' && (pad === 'same' || pad === 'valid')) s = { kind: 'maxpool', size, strides: pairOf(cfg['strides'], size), pad };
         break;
       }
-      case 'Flatten':
+      case 'flatten':
         if (cfg['dataFormat'] !== 'channelsFirst') {
           s = { kind: 'flatten' };
           rank = 2;
         }
         break;
-      case 'Dropout':
+      case 'dropout':
         s = { kind: 'identity' };
         break;
-      case 'Activation':
+      case 'activation':
         if (cfg['activation'] === 'relu') s = { kind: 'relu' };
         else if (cfg['activation'] === 'linear') s = { kind: 'identity' };
         break;

@@ -1,9 +1,0 @@
-/**
- * Public API of the slicing computation core: sites, the forward executor, masked evaluation and profiling.
- * (The lead merges these into src/engine/slicing's exports.)
- */
-export { findSites, logitsSource, type LogitsSource } from './sites.js';
-export { forward, logitsOf, predictMasked, type ForwardOptions, type ForwardResult, type MaskedPrediction } from './executor.js';
-export { profile, closeProfileWorkers } from './profile.js';
-export { ProfileStats } from './profile-stats.js';
-export { RAW_METRICS, resolveProfileOptions, type ProfileOptions, type RawMetric, type ResolvedProfileOptions } from './profile-options.js';
