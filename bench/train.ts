@@ -12,10 +12,10 @@ import { mnist } from '../src/engine/data/index.js';
 import type { Dataset } from '../src/engine/data/types.js';
 import { buildModel } from '../src/engine/models/index.js';
 import { train } from '../src/engine/train/index.js';
-import { modelHead } from '../src/engine/train/head.js';
+import { logitsModel } from '../src/engine/graph/index.js';
 import { WeightPlan } from '../src/engine/train/weight-plan.js';
 import { makeStep } from '../src/engine/train/step.js';
-import { crossEntropy } from '../src/engine/train/head.js';
+import { crossEntropy } from '../src/engine/train/loss.js';
 import { release, runWasm, type Info } from '../src/engine/backend/wasm-kernel-utils.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -87,7 +87,7 @@ async function throughput(model: string, data: Dataset, cpuRates: number[]): Pro
 /** Milliseconds per batch of forward (+loss), forward+backward, and the full step; median of k batches. */
 async function breakdown(model: string, data: Dataset, k: number): Promise<{ fwd: number; fwdBwd: number; step: number; kernels: string }> {
   const m = buildModel(model, { inputShape: [28, 28, 1], numClasses: 10, seed: 0 });
-  const head = modelHead(m);
+  const head = logitsModel(m);
   const plan = new WeightPlan(m);
   const opt = tf.train.adam(1e-3);
   const step = makeStep(head, plan, opt);
@@ -97,8 +97,8 @@ async function breakdown(model: string, data: Dataset, k: number): Promise<{ fwd
     for (let i = 0; i < batches.length; i++) { const t0 = performance.now(); f(i); ts.push(performance.now() - t0); }
     return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)]!;
   };
-  const fwd = () => (i: number) => tf.tidy(() => { const b = batches[i]!; crossEntropy(head.kind, head.scores.apply(b.xs, { training: true }) as tf.Tensor, b.ys, 10).dataSync(); });
-  const fb = () => (i: number) => { const b = batches[i]!; const { value, grads } = tf.variableGrads(() => crossEntropy(head.kind, head.scores.apply(b.xs, { training: true }) as tf.Tensor, b.ys, 10), plan.varList); value.dataSync(); tf.dispose([value, grads]); };
+  const fwd = () => (i: number) => tf.tidy(() => { const b = batches[i]!; crossEntropy(head.apply(b.xs, true), b.ys, 10).dataSync(); });
+  const fb = () => (i: number) => { const b = batches[i]!; const { value, grads } = tf.variableGrads(() => crossEntropy(head.apply(b.xs, true), b.ys, 10), plan.varList); value.dataSync(); tf.dispose([value, grads]); };
   const st = () => (i: number) => { const b = batches[i]!; const r = step(b.xs, b.ys); r.loss.dataSync(); tf.dispose([r.loss, r.correct]); };
   st()(0); // warm-up
   const res = { fwd: med(fwd()), fwdBwd: med(fb()), step: med(st()) };

@@ -28,10 +28,10 @@ import type { FidelityRow } from './engine/slicing/types.js';
 export { initBackend, backendInfo, type BackendInfo } from './engine/backend/index.js';
 export * as data from './engine/data/index.js';
 export type { Dataset, DatasetSplits } from './engine/data/index.js';
-export { train, evaluate, predictLabels, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
+export { train, evaluate, predictLabels, evaluateMasked, applyMask, type EvaluateOptions, type EvaluateResult, type MaskedModel, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
 export {
-  slice, sliceFromStats, profile, fidelitySweep, sweepRows, Slice, ProfileStats, findSites, forward, predictMasked,
-  compressionRate, compressionReport, evaluateMasked, applyMask, registerMetric, registerSelector, METRICS, CATEGORIES, METHODS,
+  slice, sliceFromStats, profile, fidelitySweep, sweepRows, Slice, ProfileStats, findSites, forward,
+  compressionRate, compressionReport, registerMetric, registerSelector, METRICS, CATEGORIES, METHODS,
   SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';

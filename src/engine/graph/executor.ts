@@ -6,7 +6,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, unknownNameError } from '../errors.js';
-import type { Dataset } from '../data/types.js';
 import { inputGradLayerCall } from './input-grad-ops.js';
 import { logitsSource } from './logits.js';
 import { modelGraph, type GraphStep } from './model-graph.js';
@@ -32,6 +31,8 @@ export interface ForwardOptions {
    * perturbation, tap or hook applied to them); a step whose outputs are all seeded is skipped.
    */
   seed?: ReadonlyMap<number, tf.Tensor>;
+  /** Run Dropout and BatchNormalization in training mode (the training loop). Default false (inference). */
+  training?: boolean;
 }
 
 export interface ForwardResult {
@@ -44,12 +45,12 @@ export interface ForwardResult {
 /** An activation object that tfjs layers treat as "linear" (used to evaluate a fused-softmax classifier). */
 const LINEAR = { getClassName: () => 'linear', apply: (x: tf.Tensor) => x };
 
-function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean, inputGradsOnly: boolean): tf.Tensor[] {
+function callStep(step: GraphStep, inputs: tf.Tensor[], withoutActivation: boolean, inputGradsOnly: boolean, training: boolean): tf.Tensor[] {
   if (inputGradsOnly && !withoutActivation && inputs.length === 1) {
     const fast = inputGradLayerCall(step.layer, step.spec.kind, inputs[0]!);
     if (fast) return [fast];
   }
-  const kwargs: Record<string, unknown> = { ...step.callArgs, training: false };
+  const kwargs: Record<string, unknown> = { ...step.callArgs, training };
   delete kwargs['mask'];
   const layer = step.layer as unknown as { activation: unknown; call(x: tf.Tensor | tf.Tensor[], k: unknown): tf.Tensor | tf.Tensor[] };
   const saved = layer.activation;
@@ -124,7 +125,8 @@ export function forwardPrefix(model: tf.LayersModel, x: tf.Tensor4D, stopId: num
 /** The graph walk of forward(); stops once `stopId` (if given) is computed. Call inside tf.tidy. */
 function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, stopId?: number): { values: Map<number, tf.Tensor>; taps: Record<string, tf.Tensor> } {
   const g = modelGraph(model);
-  const reads = siteReads(model);
+  // A model without sites (a single classifier layer) still runs; it just has nothing to mask or tap.
+  const reads = opts.masks || opts.perturb || opts.taps ? siteReads(model) : [];
   const src = logitsSource(model);
   checkInput(model, x);
   checkSiteMap(model, reads, 'masks', opts.masks);
@@ -138,7 +140,7 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
     if (opts.seed && step.outputIds.every((id) => opts.seed!.has(id))) continue;
     const inputs = step.inputIds.map((id) => values.get(id));
     if (inputs.some((t) => t === undefined)) continue;
-    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true);
+    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true, opts.training === true);
     step.outputIds.forEach((id, k) => {
       let v = outs[k]!;
       const site = readAt.get(id);
@@ -165,55 +167,4 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
  */
 export function logitsOf(model: tf.LayersModel, x: tf.Tensor4D, masks?: Record<string, Float32Array>): tf.Tensor2D {
   return forward(model, x, masks ? { masks } : {}).logits;
-}
-
-export interface MaskedPrediction {
-  /** Fraction of samples whose argmax logit equals the label. */
-  accuracy: number;
-  /** Accuracy per class label; NaN for a class with no samples. */
-  perClass: number[];
-  /** Samples per class label. */
-  counts: number[];
-  /** Predicted label per sample, in view order. */
-  predictions: Int32Array;
-}
-
-/**
- * Accuracy of the masked model on a dataset (argmax of the logits vs labels), batch by batch.
- *
- * @example
- * const { accuracy, perClass } = predictMasked(model, data.test, { fc1: mask }, 256);
- */
-export function predictMasked(model: tf.LayersModel, data: Dataset, masks: Record<string, Float32Array> | undefined, batchSize = 256): MaskedPrediction {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new SemsliceError('BAD_OPTION', `batchSize must be a positive integer, got ${batchSize}.`, 'Use e.g. 256.');
-  }
-  const k = data.numClasses;
-  const predictions = new Int32Array(data.size);
-  const correct = new Array<number>(k).fill(0);
-  const counts = new Array<number>(k).fill(0);
-  for (const batch of data.batches(batchSize)) {
-    const pred = tf.tidy(() => {
-      try {
-        return tf.argMax(logitsOf(model, batch.xs, masks), 1).dataSync() as Int32Array;
-      } finally {
-        batch.xs.dispose();
-        batch.ys.dispose();
-      }
-    });
-    for (let i = 0; i < pred.length; i++) {
-      const at = batch.positions[i]!;
-      const y = data.label(at);
-      predictions[at] = pred[i]!;
-      counts[y]!++;
-      if (pred[i] === y) correct[y]!++;
-    }
-  }
-  const total = correct.reduce((a, b) => a + b, 0);
-  return {
-    accuracy: data.size ? total / data.size : NaN,
-    perClass: correct.map((c, i) => (counts[i] ? c / counts[i]! : NaN)),
-    counts,
-    predictions,
-  };
 }

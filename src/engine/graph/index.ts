@@ -2,6 +2,7 @@
 export { layerSpec, layersOfKind, isWeightKind, weightShortName, activationName, type LayerKind, type LayerSpec, type ChannelFlow, type WeightAxes } from './layer-kinds.js';
 export { modelGraph, type GraphStep, type ModelGraph } from './model-graph.js';
 export { logitsSource, type LogitsSource } from './logits.js';
+export { logitsModel, type LogitsModel } from './logits-model.js';
 export { findSites, siteReads, type SiteRead } from './sites.js';
 export { forward, forwardPrefix, logitsOf, type ForwardOptions, type ForwardResult } from './executor.js';
 export type { SiteInfo, SiteKind } from './types.js';

@@ -2,7 +2,7 @@
  * The one logits resolver: which tensor of a model holds the pre-softmax class scores. Training, evaluation,
  * profiling and every maintenance strategy read the logits through it.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
 import { activationName, isWeightKind } from './layer-kinds.js';
 import { modelGraph, type GraphStep } from './model-graph.js';
@@ -45,4 +45,5 @@ export function logitsSource(model: tf.LayersModel): LogitsSource {
   }
   return { layer: last.layer.name, mode: 'output', tensorId: outId };
 }
+
 

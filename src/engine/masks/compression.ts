@@ -135,14 +135,7 @@ function layerParams(step: GraphStep, kind: Kind, inF: Flags[], outF: Flags): La
   return { layer: step.layer.name, className: step.className, total, removed: total - live };
 }
 
-/**
- * Exact compression rate of a neuron mask (site -> 0/1 per neuron; sites not named are fully kept), with a
- * per-layer breakdown. See the module comment for the rules.
- *
- * @example
- * compressionReport(model, { fc1: Float32Array.from([1, 0, 1]) }); // { rate: 7 / 23, removed: 7, total: 23, layers }
- */
-export function compressionReport(model: tf.LayersModel, mask: Record<string, Float32Array>): CompressionReport {
+function propagate(model: tf.LayersModel, mask: Record<string, Float32Array>): { flags: Map<number, Flags>; kinds: Map<GraphStep, Kind> } {
   const g = modelGraph(model);
   const masked = new Map<number, Float32Array>();
   for (const r of siteReads(model)) if (mask[r.site.name]) masked.set(r.tensorId, mask[r.site.name]!);
@@ -176,6 +169,35 @@ export function compressionReport(model: tf.LayersModel, mask: Record<string, Fl
     const contrib = backwardReach(kinds.get(s)!, out.reach, s.inputIds.map((i) => lastDim.get(i)!));
     s.inputIds.forEach((i, k) => { const r = get(i).reach; contrib[k]!.forEach((x, j) => { r[j]! |= x; }); });
   }
+  return { flags, kinds };
+}
+
+/** Per channel (last axis) of a graph tensor: 1 where it is identically zero (dead), 1 where it can change the output (reach). */
+export interface ChannelFlags { dead: Uint8Array; reach: Uint8Array }
+
+/**
+ * The dead/reach flags of every graph tensor (by symbolic id) under a neuron mask: the same flags that
+ * compressionReport counts with, so surgery and per-weight masks agree with it exactly.
+ *
+ * @example
+ * const flags = channelFlags(model, { fc1: Float32Array.from([1, 0, 1]) });
+ * flags.get(siteReads(model)[0]!.tensorId)!.dead; // Uint8Array [0, 1, 0]
+ */
+export function channelFlags(model: tf.LayersModel, mask: Record<string, Float32Array>): Map<number, ChannelFlags> {
+  return propagate(model, mask).flags;
+}
+
+/**
+ * Exact compression rate of a neuron mask (site -> 0/1 per neuron; sites not named are fully kept), with a
+ * per-layer breakdown. See the module comment for the rules.
+ *
+ * @example
+ * compressionReport(model, { fc1: Float32Array.from([1, 0, 1]) }); // { rate: 7 / 23, removed: 7, total: 23, layers }
+ */
+export function compressionReport(model: tf.LayersModel, mask: Record<string, Float32Array>): CompressionReport {
+  const g = modelGraph(model);
+  const { flags, kinds } = propagate(model, mask);
+  const get = (id: number): Flags => flags.get(id)!;
   const layers = g.steps
     .map((s) => layerParams(s, kinds.get(s)!, s.inputIds.map((i) => get(i)), get(s.outputIds[0]!)))
     .filter((l) => l.total > 0);

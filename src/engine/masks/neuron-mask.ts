@@ -1,24 +1,12 @@
 /**
- * Applying a neuron mask: the masked model multiplies each site's read value by the 0/1 mask (via the executor's
- * forward()), which zeroes a neuron for every sample even when BatchNormalization follows its layer.
+ * Neuron masks: per site, one 0/1 value per neuron. The executor multiplies a mask into the site's read value, which
+ * zeroes a neuron for every sample even when BatchNormalization follows its layer.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import { forward, predictMasked } from '../graph/executor.js';
 import { siteReads } from '../graph/index.js';
 
 export type NeuronMask = Record<string, Float32Array>;
-
-/** A model seen through a mask. */
-export interface MaskedModel {
-  readonly model: tf.LayersModel;
-  readonly mask: NeuronMask;
-  /** Pre-softmax logits of the masked model; the tensor belongs to the caller. */
-  predict(x: tf.Tensor4D): tf.Tensor2D;
-  /** Accuracy of the masked model on a dataset. */
-  evaluate(data: Dataset, opts?: { batchSize?: number }): { accuracy: number; perClass: number[] };
-}
 
 /**
  * A mask from neuron indices to keep per site (sites not named are fully kept).
@@ -43,33 +31,4 @@ export function maskFromNeurons(model: tf.LayersModel, keep: Record<string, read
     out[name] = m;
   }
   return out;
-}
-
-/**
- * The masked model as a handle (nothing is copied; the model's weights are untouched).
- *
- * @example
- * const masked = applyMask(model, slice.mask());
- * const z = masked.predict(x); z.dispose();
- * masked.evaluate(data.test).accuracy;
- */
-export function applyMask(model: tf.LayersModel, mask: NeuronMask): MaskedModel {
-  const frozen: NeuronMask = Object.fromEntries(Object.entries(mask).map(([k, v]) => [k, Float32Array.from(v)]));
-  return {
-    model,
-    mask: frozen,
-    predict: (x) => forward(model, x, { masks: frozen }).logits,
-    evaluate: (data, opts = {}) => evaluateMasked(model, data, frozen, opts),
-  };
-}
-
-/**
- * Accuracy (overall and per class label) of the masked model on a dataset, batch by batch.
- *
- * @example
- * const { accuracy, perClass } = evaluateMasked(model, data.test, slice.mask(), { batchSize: 256 });
- */
-export function evaluateMasked(model: tf.LayersModel, data: Dataset, mask: NeuronMask, opts: { batchSize?: number } = {}): { accuracy: number; perClass: number[] } {
-  const r = predictMasked(model, data, mask, opts.batchSize ?? 256);
-  return { accuracy: r.accuracy, perClass: r.perClass };
 }

@@ -8,7 +8,7 @@ import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { compressionRate } from '../masks/compression.js';
-import { evaluateMasked } from '../masks/neuron-mask.js';
+import { evaluateMasked } from '../train/evaluate.js';
 import { scoresFrom } from './metrics.js';
 import { profile } from './profile/profile.js';
 import { checkK, checkTheta, getSelector, selectCritical } from './selection.js';

@@ -21,6 +21,6 @@ export { Slice, type SliceLoadOptions } from './slice.js';
 export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
 export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';
 export { SLICE_DEFAULTS, resolveSliceOptions, type SliceOptions, type ResolvedSliceOptions } from './options.js';
-export { applyMask, evaluateMasked, maskFromNeurons, type MaskedModel, type NeuronMask } from '../masks/neuron-mask.js';
+export { maskFromNeurons, type NeuronMask } from '../masks/neuron-mask.js';
 export { compressionRate, compressionReport, type CompressionReport, type LayerCompression } from '../masks/compression.js';
 export { fidelitySweep, sweepRows, rowsToTable, DEFAULT_THETAS, DEFAULT_KS, type FidelitySweepOptions } from './fidelity.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy, type ModelHead } from './head.js';
+import type { LogitsModel } from '../graph/index.js';
+import { crossEntropy } from './loss.js';
 import type { WeightPlan } from './weight-plan.js';
 
 /** One optimizer step's outputs, still on the device (read them rarely: a read is a sync point). */
@@ -14,13 +15,13 @@ export interface StepResult {
  * Build the training step: forward in training mode on the logits, fused softmax cross-entropy, gradients of the
  * planned variables only, masked, one Adam update, then frozen entries restored. The caller owns the batch.
  */
-export function makeStep(head: ModelHead, plan: WeightPlan, optimizer: tf.Optimizer): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
+export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: tf.Optimizer): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
   return (xs, ys) => {
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const s = head.scores.apply(xs, { training: true }) as tf.Tensor;
+      const s = head.apply(xs, true);
       correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(s, 1), ys), 'float32')) as tf.Scalar);
-      return crossEntropy(head.kind, s, ys, head.units);
+      return crossEntropy(s, ys, head.units);
     }, plan.varList);
     try {
       tf.tidy(() => optimizer.applyGradients(plan.maskGradients(grads)));

@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import { Rng } from '../rng.js';
-import { layersOfKind } from '../graph/index.js';
+import { layersOfKind, logitsModel } from '../graph/index.js';
 import { BestTracker } from './early-stop.js';
 import { evaluate } from './evaluate.js';
-import { modelHead } from './head.js';
 import { WeightPlan } from './weight-plan.js';
 import { resolveTrainOptions, type TrainOptions } from './options.js';
 import { makeStep } from './step.js';
@@ -33,7 +32,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
  */
 export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOptions = {}): Promise<TrainHistory> {
   const o = resolveTrainOptions(opts);
-  const head = modelHead(model);
+  const head = logitsModel(model);
   checkDataFits(model, head.units, data, 'training data');
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);

@@ -7,7 +7,7 @@ import { Slice } from '../../../src/engine/slicing/slice.js';
 import { stringifySlice } from '../../../src/engine/slicing/slice-schema.js';
 import { profile } from '../../../src/engine/slicing/profile/profile.js';
 import { sliceFromStats } from '../../../src/engine/slicing/slice-entry.js';
-import { applyMask, evaluateMasked } from '../../../src/engine/masks/neuron-mask.js';
+import { applyMask, evaluateMasked } from '../../../src/engine/train/evaluate.js';
 import { isSemsliceError } from '../../../src/engine/errors.js';
 
 const data = { train: prototypeData({ classes: 3, perClass: 24, seed: 3 }), test: prototypeData({ classes: 3, perClass: 24, seed: 3, split: 'test' }) };
