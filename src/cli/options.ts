@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { BACKEND_CHOICES } from '../engine/backend/select.js';
+import { didYouMean } from '../engine/errors.js';
 
 /** Parsers for CLI option values: each names the flag and the expected form in its error. */
 export function intArg(flag: string, min = 1) {
@@ -17,6 +19,14 @@ export function numberArg(flag: string) {
   };
 }
 
+export function positiveNumberArg(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a positive number, got "${v}".`);
+    return n;
+  };
+}
+
 /** `--param name=value` (repeatable) into a record; values stay strings, the consumer types them. */
 export function collectParam(v: string, acc: Record<string, string> = {}): Record<string, string> {
   const eq = v.indexOf('=');
@@ -24,4 +34,14 @@ export function collectParam(v: string, acc: Record<string, string> = {}): Recor
   return { ...acc, [v.slice(0, eq).trim()]: v.slice(eq + 1) };
 }
 
-export const BACKEND_FLAG = ['--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: auto, or SEMSLICE_BACKEND)'] as const;
+/** A value from a closed list; the error names the flag, the value, a close match and the choices. */
+export function choiceArg(flag: string, choices: readonly string[]) {
+  return (v: string): string => {
+    if (choices.includes(v)) return v;
+    const guess = didYouMean(v, choices);
+    throw new InvalidArgumentError(`${flag} takes one of ${choices.join(', ')}, got "${v}".${guess ? ` Did you mean "${guess}"?` : ''}`);
+  };
+}
+
+export const BACKEND_FLAG = ['--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: SEMSLICE_BACKEND, else auto)',
+  choiceArg('--backend', BACKEND_CHOICES)] as const;

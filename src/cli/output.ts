@@ -1,15 +1,18 @@
-import { readdir, stat } from 'node:fs/promises';
-import { SemsliceError } from '../engine/errors.js';
+import { checkDirTarget, checkFileTarget, cliTerms, isReportText, isSliceFileText } from '../engine/output-target.js';
 
-/** Fail early (before any work) when an output exists and --force was not given. */
-export async function assertOutputFree(path: string, force: boolean | undefined): Promise<void> {
-  if (force) return;
-  try {
-    const st = await stat(path);
-    if (st.isDirectory() && (await readdir(path)).length === 0) return;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  throw new SemsliceError('OUTPUT_EXISTS', `${path} already exists.`, 'Pass --force to replace it, or choose another --out.');
+/**
+ * Output checks every writing command runs before any work (a training run or a profile must not end in "cannot
+ * write"): an existing output needs --force, --force replaces only what semslice wrote, the place must be writable.
+ * Errors name the command's own flags.
+ */
+export async function checkModelOut(dir: string, force: boolean | undefined, flag = '--out'): Promise<void> {
+  await checkDirTarget(dir, { force, terms: cliTerms(flag) });
+}
+
+export async function checkSliceOut(file: string, force: boolean | undefined, flag = '--out'): Promise<void> {
+  await checkFileTarget(file, { force, terms: cliTerms(flag), isOurs: isSliceFileText, what: 'slice file' });
+}
+
+export async function checkReportOut(file: string, force: boolean | undefined, input: string, flag = '-o'): Promise<void> {
+  await checkFileTarget(file, { force, terms: cliTerms(flag), isOurs: isReportText, what: 'report', inputs: [input] });
 }

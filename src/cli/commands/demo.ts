@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../demo/run-demo.js';
 import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
+import { cliBackendRequest } from '../backend.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -17,6 +18,7 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'seed', intArg('--seed', 0), 0)
     .option(...BACKEND_FLAG)
     .action(async (f: Record<string, unknown>) => {
+      cliBackendRequest(f.backend as string | undefined); // a bad SEMSLICE_BACKEND fails before any work
       const r = await runDemo({
         outDir: f.outDir as string, modelDir: f.modelDir as string, retrain: Boolean(f.retrain), epochs: f.epochs as number,
         profilePerClass: f.profilePerClass as number, evalSamples: f.evalSamples as number, metric: f.metric as string,

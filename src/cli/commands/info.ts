@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../engine/backend/index.js';
+import { initCliBackend } from '../backend.js';
 import { loadModel, modelSummary, modelMetadata } from '../../engine/models/index.js';
 import { findSites } from '../../engine/slicing/index.js';
 import { BACKEND_FLAG } from '../options.js';
@@ -13,7 +13,7 @@ export function registerInfo(program: Command): void {
     .argument('<dir>', 'model folder (model.json + weights)')
     .option(...BACKEND_FLAG)
     .action(async (dir: string, f: { backend?: string }) => {
-      await initBackend({ backend: (f.backend ?? 'auto') as 'auto', quiet: true });
+      await initCliBackend(f.backend, true);
       const model = await loadModel(dir);
       try {
         printInfo(dir, model);

@@ -1,17 +1,57 @@
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../engine/backend/index.js';
-import { loadDataset } from '../../engine/data/index.js';
+import { assertFitsModel, loadDataset, type Dataset } from '../../engine/data/index.js';
 import { loadModel } from '../../engine/models/index.js';
-import { slice, compressionRate, evaluateMasked, type Slice } from '../../engine/slicing/index.js';
+import { dataMismatch, degenerateModel } from '../../engine/models/sanity.js';
+import { SemsliceError } from '../../engine/errors.js';
+import { slice, compressionRate, type Slice } from '../../engine/slicing/index.js';
+import { evaluateMasked } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
-import { assertOutputFree } from '../output.js';
+import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
+import { checkSliceOut } from '../output.js';
+import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 
 interface SliceFlags {
   model: string; data: string; split: string; metric: string; method: string; theta?: number; k?: number; tau: number;
   limit?: number; maxPerClass?: number; allSamples?: boolean; out?: string; force?: boolean; backend?: string; evaluate?: boolean;
+  anyData?: boolean;
+}
+
+const SPLITS = ['train', 'test'] as const;
+const METHOD_PARAM: Record<string, 'theta' | 'k'> = { semantic: 'theta', 'category-topk': 'k', 'global-topk': 'k' };
+
+/** --theta belongs to the semantic method, --k to the top-k ones: a flag the method ignores is an error, not a no-op. */
+function checkMethodFlags(f: SliceFlags): void {
+  const param = METHOD_PARAM[f.method];
+  if (param === undefined) return; // unknown methods get the engine's did-you-mean error
+  if (param === 'theta' && f.k !== undefined) {
+    throw new SemsliceError('FLAG_NOT_USED', `--k ${f.k} has no effect with --method ${f.method}, which keeps neurons by --theta.`,
+      'Pass --theta X for the semantic method, or --method category-topk (or global-topk) with --k.');
+  }
+  if (param === 'k' && f.theta !== undefined) {
+    throw new SemsliceError('FLAG_NOT_USED', `--theta ${f.theta} has no effect with --method ${f.method}, which keeps --k percent of the neurons.`,
+      'Pass --k PERCENT for the top-k methods, or --method semantic with --theta.');
+  }
+  if (param === 'k' && f.k === undefined) {
+    throw new SemsliceError('FLAG_MISSING', `--method ${f.method} needs --k (the percent of neurons kept).`, `Pass e.g. --method ${f.method} --k 50.`);
+  }
+}
+
+/** Data of another dataset than the model's, and a model that predicts one class for everything, stop the run. */
+function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): void {
+  const mismatch = dataMismatch(model, data);
+  if (mismatch && !f.anyData) {
+    throw new SemsliceError('DATA_MISMATCH', `The model in ${f.model} was trained on ${mismatch.trainedOn} (its metadata), but --data is ${mismatch.given}: `
+      + `its classes would be named and profiled as ${mismatch.given}'s.`, `Pass --data ${mismatch.trainedOn}, or --any-data to slice with other data on purpose.`);
+  }
+  assertFitsModel(data, model.inputs[0]!.shape);
+  const d = degenerateModel(model, data);
+  if (d) {
+    throw new SemsliceError('DEGENERATE_MODEL', `The model in ${f.model} is degenerate: it predicts class "${data.classNames[d.predicted] ?? d.predicted}" `
+      + `for all ${d.checked} samples checked (of several classes), so its slice would mean nothing.`,
+    `Check that ${f.model} holds the trained weights (semslice info ${f.model}), or train it again with semslice train.`);
+  }
 }
 
 export function registerSlice(program: Command): void {
@@ -20,7 +60,7 @@ export function registerSlice(program: Command): void {
     .description('Profile a model on data, find the critical neurons of every class, merge them into components.')
     .requiredOption('--model <dir>', 'model folder (model.json + weights)')
     .option('--data <name>', 'dataset (see `semslice data list`)', 'mnist')
-    .option('--split <split>', 'split to profile on: train or test', 'train')
+    .option('--split <split>', 'split to profile on: train or test', choiceArg('--split', SPLITS), 'train')
     .option('--metric <name>', 'contribution metric: avg, var, taylor, deeplift, ens', 'taylor')
     .option('--method <name>', 'semantic (theta), category-topk or global-topk (k)', 'semantic')
     .option('--theta <x>', 'cumulative share kept per class and site, in (0, 1] (semantic)', numberArg('--theta'))
@@ -29,13 +69,15 @@ export function registerSlice(program: Command): void {
     .option('--limit <n>', 'profile the first n samples of the split only', intArg('--limit'))
     .option('--max-per-class <n>', 'at most n samples per class', intArg('--max-per-class'))
     .option('--all-samples', 'profile misclassified samples too (default: correctly classified only)')
+    .option('--any-data', 'allow --data other than the dataset the model was trained on')
     .option('--evaluate', 'also report CR and test accuracy of the masked model')
     .option('--out <file>', 'write the slice as JSON')
     .option('--force', 'replace an existing --out file')
     .option(...BACKEND_FLAG)
     .action(async (f: SliceFlags) => {
-      if (f.out) await assertOutputFree(f.out, f.force);
-      await initBackend({ backend: (f.backend ?? 'auto') as 'auto' });
+      checkMethodFlags(f);
+      if (f.out) await checkSliceOut(f.out, f.force);
+      await initCliBackend(f.backend);
       const model = await loadModel(f.model);
       try {
         await sliceAndReport(model, f);
@@ -49,6 +91,8 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   const splits = await loadDataset(f.data);
   const base = f.split === 'test' ? splits.test : splits.train;
   const data = f.limit ? base.take(f.limit) : base;
+  checkModelAndData(model, data, f);
+  checkEveryClass(data, f);
   const s = await slice(model, data, {
     metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau,
     onlyCorrect: !f.allSamples, maxPerClass: f.maxPerClass ?? null, onProgress: progressCallback('semslice'),
@@ -64,6 +108,17 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
     await s.save(f.out);
     console.log(`\nslice written to ${f.out}`);
   }
+}
+
+/** A class with no samples at all cannot be profiled: say so in terms of the flags that chose the samples. */
+function checkEveryClass(data: Dataset, f: SliceFlags): void {
+  const counts = data.classCounts();
+  const empty = counts.map((n, c) => (n === 0 ? c : -1)).filter((c) => c >= 0);
+  if (empty.length === 0) return;
+  const names = empty.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
+  const where = `${f.data} --split ${f.split}${f.limit ? ` --limit ${f.limit}` : ''}`;
+  throw new SemsliceError('NO_SAMPLES', `Class ${names} has no samples at all in ${where}.`,
+    f.limit ? 'Raise --limit (or leave it out) so that every class is present.' : `Use a --data whose --split has samples of every class.`);
 }
 
 /** The readable summary `semslice slice` prints: per site counts by category, then the components. */

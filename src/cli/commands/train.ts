@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset, DatasetSplits } from '../../engine/data/index.js';
-import { initBackend } from '../../engine/backend/index.js';
 import { loadDataset } from '../../engine/data/index.js';
 import { buildModel, saveModel, modelSummary, listModels, getModelEntry } from '../../engine/models/index.js';
 import { train, evaluate } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
-import { assertOutputFree } from '../output.js';
+import { cliTerms } from '../../engine/output-target.js';
+import { BACKEND_FLAG, intArg, positiveNumberArg } from '../options.js';
+import { checkModelOut } from '../output.js';
+import { initCliBackend } from '../backend.js';
 
 interface TrainFlags {
   model: string; data: string; epochs: number; batchSize: number; lr: number; seed: number;
@@ -22,17 +23,17 @@ export function registerTrain(program: Command): void {
     .option('--data <name>', 'dataset (see `semslice data list`)', 'mnist')
     .option('--epochs <n>', 'passes over the training data', intArg('--epochs'), 1)
     .option('--batch-size <n>', 'batch size', intArg('--batch-size'), 64)
-    .option('--lr <x>', 'Adam learning rate', numberArg('--lr'), 1e-3)
+    .option('--lr <x>', 'Adam learning rate', positiveNumberArg('--lr'), 1e-3)
     .option('--seed <n>', 'seed for weights and shuffling', intArg('--seed', 0), 0)
     .option('--limit <n>', 'train on the first n training samples only', intArg('--limit'))
     .option('--batch-norm', 'insert BatchNormalization (vgg-small, resnet-small)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--force', 'replace an existing output folder')
+    .option('--force', 'replace a model folder semslice wrote before (never other files)')
     .option(...BACKEND_FLAG)
     .action(async (f: TrainFlags) => {
       getModelEntry(f.model); // unknown names fail before any data is read
-      await assertOutputFree(f.out, f.force);
-      await initBackend({ backend: (f.backend ?? 'auto') as 'auto' });
+      await checkModelOut(f.out, f.force); // an output problem must not surface after the training run
+      await initCliBackend(f.backend);
       const data = await loadDataset(f.data);
       const trainSet = f.limit ? data.train.take(f.limit) : data.train;
       const model = buildModel(f.model, {
@@ -57,7 +58,7 @@ async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetS
   const result = evaluate(model, data.test, { batchSize: 512 });
   console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${data.test.size} samples`);
   const saved = await saveModel(model, f.out, {
-    force: f.force,
+    force: f.force, terms: cliTerms('--out'),
     metadata: {
       model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
       testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(),

@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../engine/backend/index.js';
+import { initBackend, type BackendRequest } from '../../engine/backend/index.js';
 import { mnist, type Dataset } from '../../engine/data/index.js';
 import { buildModel, loadModel, saveModel, modelFingerprint, modelSummary } from '../../engine/models/index.js';
 import { train, evaluate, type TrainHistory } from '../../engine/train/index.js';
-import { slice, fidelitySweep, sweepRows, compressionRate, evaluateMasked, type Slice } from '../../engine/slicing/index.js';
+import { slice, fidelitySweep, sweepRows, compressionRate, type Slice } from '../../engine/slicing/index.js';
+import { evaluateMasked } from '../../engine/train/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import * as viz from '../../viz/index.js';
@@ -76,7 +77,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const nb = new NotebookBuilder({ title: DEMO_TEXT.title });
   nb.markdown(DEMO_TEXT.intro);
 
-  const info = await initBackend({ backend: (opts.backend ?? 'auto') as 'auto', quiet: opts.progress === false });
+  // No backend option: initBackend's own rule (SEMSLICE_BACKEND, else auto), as --help says.
+  const info = await initBackend({ ...(opts.backend !== undefined ? { backend: opts.backend as BackendRequest } : {}), quiet: opts.progress === false });
   const params = { modelDir: o.modelDir, epochs: o.epochs, profilePerClass: o.profilePerClass, evalSamples: o.evalSamples, metric: o.metric, theta: o.theta, seed: o.seed };
   nb.code(demoSource.parameters(params), [], { tags: ['parameters'] });
   nb.code(demoSource.setup, [streamOutput(`backend: ${info.name}${info.simd ? ' (SIMD)' : ''}\n`)]);

@@ -1,13 +1,19 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { writeFileAtomic, tempPathFor } from '../atomic-write.js';
+import { checkDirTarget, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
 import { modelFingerprint } from './fingerprint.js';
 
 /** Options of {@link saveModel}. */
 export interface SaveModelOptions {
-  /** Replace an existing non-empty folder. Default false (OUTPUT_EXISTS). */
+  /**
+   * Replace a model folder semslice saved before. Default false (OUTPUT_EXISTS). Even with force, a folder holding
+   * anything else (a user's own files) is refused (OUTPUT_NOT_OURS) and left untouched.
+   */
   force?: boolean;
+  /** How errors name the force switch and the path (the CLI passes its flags). Default: the API's option names. */
+  terms?: OutputTerms;
   /** Stored in model.json's userDefinedMetadata.semslice, next to the weights fingerprint. */
   metadata?: Record<string, unknown>;
 }
@@ -23,34 +29,19 @@ export interface SaveModelResult {
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
-async function isNonEmptyDir(dir: string): Promise<boolean | undefined> {
-  try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) {
-      throw new SemsliceError('OUTPUT_NOT_DIR', `Cannot save a model to ${dir}: it is a file, not a folder.`, 'Pick a folder path.');
-    }
-    return (await fs.readdir(dir)).length > 0;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
 /**
  * Save a LayersModel as dir/model.json (tfjs layers-model format, one weights group) + dir/weights.bin, loadable
- * by stock tf.loadLayersModel and by {@link loadModel}. Written to a temp folder next to dir, then renamed into
- * place, so a crash never leaves a half-written model. metadata lands in userDefinedMetadata.semslice together
- * with the weights fingerprint (checked on load).
+ * by stock tf.loadLayersModel and by {@link loadModel}, plus a marker (.semslice-output.json) naming the files
+ * semslice wrote, so a later save with force replaces only those. A new folder is written as a temp folder next to
+ * dir and renamed into place (a crash never leaves a half-written model); an existing one keeps its identity and
+ * mode, each file replaced atomically (model.json last, and its weights fingerprint, checked on load, catches a
+ * crash in between). metadata lands in userDefinedMetadata.semslice with the weights fingerprint.
  *
  * @example
  * await saveModel(model, 'models/lenet5-mnist', { metadata: { data: 'mnist', accuracy: 0.98, seed: 42 } });
  */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveModelOptions = {}): Promise<SaveModelResult> {
-  const target = path.resolve(dir);
-  const existing = await isNonEmptyDir(target);
-  if (existing && !opts.force) {
-    throw new SemsliceError('OUTPUT_EXISTS', `${dir} already exists and is not empty.`, 'Choose another folder, or use --force (force: true) to replace it.');
-  }
+  const { path: target, exists } = await checkDirTarget(dir, { force: opts.force, terms: opts.terms ?? API_TERMS });
   const weightsFingerprint = modelFingerprint(model);
   let json = '';
   let weights: ArrayBuffer = new ArrayBuffer(0);
@@ -66,25 +57,27 @@ export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveMo
     });
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
-  await writeAtomically(target, existing !== undefined, [[MODEL_JSON, json], [WEIGHTS_BIN, new Uint8Array(weights)]]);
+  const marker = JSON.stringify({ writtenBy: 'semslice', files: [MODEL_JSON, WEIGHTS_BIN, OUTPUT_MARKER] }) + '\n';
+  await writeModelFiles(target, exists, [[WEIGHTS_BIN, new Uint8Array(weights)], [OUTPUT_MARKER, marker], [MODEL_JSON, json]]);
   return { dir: target, files: [MODEL_JSON, WEIGHTS_BIN], weightsFingerprint, weightBytes: weights.byteLength };
 }
 
-/** Write files into a fresh temp folder beside target, then swap it in (old folder removed only after). */
-async function writeAtomically(target: string, exists: boolean, files: Array<[string, string | Uint8Array]>): Promise<void> {
-  const parent = path.dirname(target);
-  await fs.mkdir(parent, { recursive: true });
-  const tmp = await fs.mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
+/**
+ * New folder: write into a temp folder beside target (created with the default mode, as mkdir would) and rename it
+ * into place. Existing folder (checked: empty or semslice's own): replace each file atomically, in the given order,
+ * leaving the folder itself (its mode, owner, other state) as it was.
+ */
+async function writeModelFiles(target: string, exists: boolean, files: Array<[string, string | Uint8Array]>): Promise<void> {
+  if (exists) {
+    for (const [name, content] of files) await writeFileAtomic(path.join(target, name), content);
+    return;
+  }
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  await fs.mkdir(tmp);
   try {
     for (const [name, content] of files) await fs.writeFile(path.join(tmp, name), content);
-    if (exists) {
-      const old = `${tmp}-old`;
-      await fs.rename(target, old);
-      await fs.rename(tmp, target);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      await fs.rename(tmp, target);
-    }
+    await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true });
     throw e;

@@ -48,7 +48,7 @@ describe('engine/models/io', () => {
     const base = tf.memory().numTensors;
     const dir = path.join(tmp, 'rt');
     const res = await saveModel(model, dir, { metadata: { data: 'synthetic', accuracy: 0.5, seed: 3 } });
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['model.json', 'weights.bin']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.semslice-output.json', 'model.json', 'weights.bin']);
     assert.equal(res.weightsFingerprint, modelFingerprint(model));
     const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model');
@@ -73,15 +73,19 @@ describe('engine/models/io', () => {
     }
   });
 
-  it('refuses a non-empty folder without force; force replaces it atomically', async () => {
+  it('refuses a saved model without force; force replaces only a folder semslice wrote, never other files', async () => {
     const dir = path.join(tmp, 'exists');
     await fs.mkdir(dir);
     await fs.writeFile(path.join(dir, 'keep.txt'), 'x');
-    await assert.rejects(saveModel(model, dir), code('OUTPUT_EXISTS', /exists/));
+    await assert.rejects(saveModel(model, dir), code('OUTPUT_NOT_OURS', /keep\.txt/));
+    await assert.rejects(saveModel(model, dir, { force: true }), code('OUTPUT_NOT_OURS', /did not write/));
     assert.deepEqual(await fs.readdir(dir), ['keep.txt']);
-    await saveModel(model, dir, { force: true });
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['model.json', 'weights.bin']);
-    assert.deepEqual((await fs.readdir(tmp)).filter((n) => n.includes('.tmp-')), [], 'no temp folders left');
+    const ours = path.join(tmp, 'ours');
+    await saveModel(model, ours);
+    await assert.rejects(saveModel(model, ours), code('OUTPUT_EXISTS', /already holds a saved model/));
+    await saveModel(model, ours, { force: true });
+    assert.deepEqual((await fs.readdir(ours)).sort(), ['.semslice-output.json', 'model.json', 'weights.bin']);
+    assert.deepEqual((await fs.readdir(tmp)).filter((n) => n.endsWith('.part')), [], 'no temp files left');
     await fs.mkdir(path.join(tmp, 'empty'));
     await saveModel(model, path.join(tmp, 'empty'));
   });
