@@ -59,7 +59,7 @@ export class LayerFactory {
   }
 
   bn(name: string): tf.layers.Layer {
-    return tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1 });
+    return tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1, momentum: 0.9 });
   }
 
   /** Dropout whose seed the training loop re-draws per step (see train/dropout.ts). */
