@@ -5,10 +5,15 @@
  * @example
  * throw new SemsliceError('UNKNOWN_MODEL', `Unknown model "lenet"`, 'Available: mlp, lenet5, vgg-small, resnet-small.');
  */
+import type { ErrorCode } from './error-catalogue.js';
+
+export { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
+
 export class SemsliceError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string) {
+  /** `code` is one of the catalogue's (error-catalogue.ts); docs/errors.md lists them all. */
+  constructor(code: ErrorCode, message: string, hint?: string) {
     super(message);
     this.name = 'SemsliceError';
     this.code = code;
@@ -51,7 +56,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Error for a name not in a closed vocabulary: names the argument, the bad value and the choices. */
-export function unknownNameError(code: string, what: string, name: string, choices: readonly string[]): SemsliceError {
+export function unknownNameError(code: ErrorCode, what: string, name: string, choices: readonly string[]): SemsliceError {
   const guess = didYouMean(name, choices);
   return new SemsliceError(
     code,

@@ -14,7 +14,7 @@
  * shapes.register({ name: 'triangle', sides: 4 });                     // throws DUPLICATE_SHAPE
  * shapes.register({ name: 'triangle', sides: 4 }, { override: true }); // replaces it (keeps its place in list())
  */
-import { SemsliceError, unknownNameError } from './errors.js';
+import { SemsliceError, unknownNameError, type ErrorCode } from './errors.js';
 
 /** An error's message and hint, for {@link RegistryOptions.messages}. */
 export type MessageAndHint = [message: string, hint: string];
@@ -23,7 +23,10 @@ export type MessageAndHint = [message: string, hint: string];
 export interface RegistryOptions<T> {
   /** What an entry is, in messages: 'metric' gives `Unknown metric "x".` and `A metric named "x" is already registered.` */
   kind: string;
-  /** Upper-case stem of the error codes: 'METRIC' gives UNKNOWN_METRIC, DUPLICATE_METRIC and BAD_METRIC_NAME. */
+  /**
+   * Upper-case stem of the error codes: 'METRIC' gives UNKNOWN_METRIC, DUPLICATE_METRIC and BAD_METRIC_NAME (all three
+   * must be in the error catalogue; test/engine/errors.test.ts checks every prefix used in src).
+   */
   codePrefix: string;
   /** Names must match this (checked first, before `validate`); a non-string name always fails it. */
   namePattern?: RegExp;
@@ -80,13 +83,13 @@ export class Registry<T extends { name: string }> {
     if (namePattern && (typeof name !== 'string' || !namePattern.test(name))) {
       const [message, hint] = messages.badName?.(name)
         ?? [`Invalid ${kind} name ${JSON.stringify(name)}.`, `Use a name matching ${String(namePattern)}.`];
-      throw new SemsliceError(codes.badName ?? `BAD_${codePrefix}_NAME`, message, hint);
+      throw new SemsliceError((codes.badName ?? `BAD_${codePrefix}_NAME`) as ErrorCode, message, hint);
     }
     validate?.(entry);
     if (this.entries.has(entry.name) && !opts.override) {
       const [message, hint] = messages.duplicate?.(entry.name)
         ?? [`A ${kind} named "${entry.name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it.'];
-      throw new SemsliceError(codes.duplicate ?? `DUPLICATE_${codePrefix}`, message, hint);
+      throw new SemsliceError((codes.duplicate ?? `DUPLICATE_${codePrefix}`) as ErrorCode, message, hint);
     }
     this.entries.set(entry.name, entry);
   }
@@ -101,7 +104,7 @@ export class Registry<T extends { name: string }> {
     const entry = this.entries.get(name);
     if (entry === undefined) {
       const choices = this.opts.sortChoices ? this.names().sort() : this.names();
-      throw unknownNameError(this.opts.codes?.unknown ?? `UNKNOWN_${this.opts.codePrefix}`, this.opts.what ?? this.kind, String(name), choices);
+      throw unknownNameError((this.opts.codes?.unknown ?? `UNKNOWN_${this.opts.codePrefix}`) as ErrorCode, this.opts.what ?? this.kind, String(name), choices);
     }
     return entry;
   }

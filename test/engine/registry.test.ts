@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SemsliceError } from '../../src/engine/errors.js';
+import type { ErrorCode } from '../../src/engine/errors.js';
 import { Registry, type RegistryOptions } from '../../src/engine/registry.js';
 
 interface Shape { name: string; sides: number }
@@ -79,7 +80,7 @@ describe('engine/registry', () => {
       namePattern: /^[a-z][a-z0-9-]*$/,
       validate: (e) => {
         calls.push(e.name);
-        if (!(e.sides >= 3)) throw new SemsliceError('BAD_SHAPE', `Shape "${e.name}" needs at least 3 sides.`);
+        if (!(e.sides >= 3)) throw new SemsliceError('BAD_SHAPE' as ErrorCode, `Shape "${e.name}" needs at least 3 sides.`);
       },
     });
     assert.throws(() => r.register({ name: 'Bad Name', sides: 3 }), isError('BAD_SHAPE_NAME', /^Invalid shape name "Bad Name"\.$/));

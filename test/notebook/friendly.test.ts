@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { SemsliceError } from '../../src/engine/errors.js';
+import type { ErrorCode } from '../../src/engine/errors.js';
 import { formatError, friendly, installFriendlyErrors } from '../../src/notebook/friendly.js';
 
 describe('notebook/friendly', () => {
   it('turns a SemsliceError into message + hint and returns undefined', async () => {
     const out: string[] = [];
-    const r = await friendly(() => { throw new SemsliceError('X', 'No model at models/x.', 'Train one first.'); }, (s) => out.push(s));
+    const r = await friendly(() => { throw new SemsliceError('X' as ErrorCode, 'No model at models/x.', 'Train one first.'); }, (s) => out.push(s));
     assert.equal(r, undefined);
     assert.deepEqual(out, ['error: No model at models/x.\n  hint: Train one first.\n']);
   });
@@ -18,7 +19,7 @@ describe('notebook/friendly', () => {
 
   it('does not patch errors outside a kernel unless forced', () => {
     assert.equal(installFriendlyErrors(), false);
-    const e = new SemsliceError('X', 'msg', 'fix');
+    const e = new SemsliceError('X' as ErrorCode, 'msg', 'fix');
     assert.match(inspect(e), /at /, 'a real stack outside the kernel');
     assert.equal(formatError(e), 'error: msg\n  hint: fix');
   });

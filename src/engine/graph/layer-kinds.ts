@@ -181,3 +181,6 @@ export function weightShortName(originalName: string): string {
 export function layersOfKind(model: tf.LayersModel, kind: LayerKind): tf.layers.Layer[] {
   return model.layers.filter((l) => layerSpec(l).kind === kind);
 }
+
+/** The layer classes of the table (the architecture test scans for these names outside graph/). */
+export const KNOWN_LAYER_CLASSES: readonly string[] = Object.keys(TABLE);

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../../errors.js';
+import type { ErrorCode } from '../../../errors.js';
 import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
 import { batchStats, createBatchContext, disposeBatchContext } from '../batch.js';
 import type { InitMessage, WorkerMessage } from './protocol.js';
@@ -45,7 +46,8 @@ async function serialiseModel(model: tf.LayersModel): Promise<Pick<InitMessage, 
 }
 
 function workerError(m: WorkerMessage & { type: 'error' }): Error {
-  if (m.code) return new SemsliceError(m.code, m.message, m.hint);
+  // The worker threw a SemsliceError of ours: its code is a catalogue code.
+  if (m.code) return new SemsliceError(m.code as ErrorCode, m.message, m.hint);
   const e = new Error(`profile worker failed: ${m.message}`);
   if (m.stack) e.stack = m.stack;
   return e;

@@ -1,0 +1,97 @@
+/**
+ * The dependency directions of the layout: cli -> {magics, notebook, report} -> {viz, engine}; viz uses only result
+ * types of the engine (plus its error and registry classes); report reads notebooks and never the engine's
+ * computation; inside the engine, graph <- masks <- train <- slicing <- {surgery, pruning, workloads} <-
+ * {baselines, maintenance} <- studies, over the base modules (errors, registry, rng, log, backend, data, models).
+ */
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { importsOf, SRC, tsFiles, type ImportEdge } from './source-files.js';
+
+/** Engine levels: a module may import its own folder or a strictly lower level. */
+const ENGINE_LEVEL: Record<string, number> = {
+  '': 0, // files at src/engine/ root: errors, error-catalogue, registry, rng, log, fingerprint, atomic-write, ...
+  backend: 1, data: 1, models: 2,
+  graph: 3, masks: 4, train: 5, slicing: 6,
+  surgery: 7, pruning: 7, workloads: 7,
+  baselines: 8, maintenance: 8,
+  studies: 9,
+};
+/** Engine modules anything may use for its errors and registries. */
+const ENGINE_BASE = new Set(['src/engine/errors.ts', 'src/engine/error-catalogue.ts', 'src/engine/registry.ts']);
+
+function area(file: string): string {
+  const parts = file.split('/');
+  if (parts[0] !== 'src') return 'outside';
+  return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
+}
+
+function engineFolder(file: string): string {
+  const parts = file.split('/');
+  return parts.length === 3 ? '' : parts[2]!;
+}
+
+/** Why an edge breaks the layout, or undefined when it is allowed. */
+function violation(e: ImportEdge): string | undefined {
+  const from = area(e.from);
+  const to = area(e.to);
+  if (to === 'outside') return 'imports a file outside src/';
+  if (from === to && from !== 'engine') return undefined;
+  switch (from) {
+    case 'index': case 'cli': return undefined;
+    case 'engine': {
+      if (to !== 'engine') return `the engine must not import ${to}/`;
+      const a = engineFolder(e.from);
+      const b = engineFolder(e.to);
+      if (a === b) return undefined;
+      const la = ENGINE_LEVEL[a];
+      const lb = ENGINE_LEVEL[b];
+      if (la === undefined) return `engine folder ${a}/ has no level in this test: add it`;
+      if (lb === undefined) return `engine folder ${b}/ has no level in this test: add it`;
+      return lb < la ? undefined : `engine/${a}/ (level ${la}) must not import engine/${b}/ (level ${lb})`;
+    }
+    case 'viz':
+      if (to === 'engine' && (ENGINE_BASE.has(e.to) || e.typeOnly)) return undefined;
+      return to === 'engine' ? 'viz may use only result types of the engine (import type)' : `viz must not import ${to}/`;
+    case 'notebook':
+      return to === 'engine' || to === 'viz' ? undefined : `notebook must not import ${to}/`;
+    case 'magics':
+      return to === 'engine' || to === 'viz' || to === 'notebook' ? undefined : `magics must not import ${to}/`;
+    case 'report':
+      return to === 'engine' && ENGINE_BASE.has(e.to) ? undefined : `report reads notebooks only; it must not import ${to === 'engine' ? e.to : `${to}/`}`;
+    default:
+      return `no rule for src/${from}: add one`;
+  }
+}
+
+describe('architecture: dependency directions', () => {
+  const files = tsFiles(SRC);
+
+  it('every import in src/ follows the layout', () => {
+    const bad: string[] = [];
+    for (const f of files) for (const e of importsOf(f)) {
+      const why = violation(e);
+      if (why) bad.push(`${e.from}:${e.line} -> ${e.to}: ${why}`);
+    }
+    assert.deepEqual(bad, []);
+  });
+
+  it('the rules themselves reject what they should (a checker that accepts everything proves nothing)', () => {
+    const edge = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, typeOnly, line: 1 });
+    assert.ok(violation(edge('src/engine/graph/executor.ts', 'src/engine/train/train.ts')));
+    assert.ok(violation(edge('src/engine/slicing/slice.ts', 'src/engine/maintenance/restructure.ts')));
+    assert.ok(violation(edge('src/engine/surgery/remove.ts', 'src/engine/pruning/lamp.ts')));
+    assert.ok(violation(edge('src/engine/train/train.ts', 'src/notebook/show.ts')));
+    assert.ok(violation(edge('src/viz/render.ts', 'src/engine/slicing/slice.ts')));
+    assert.ok(violation(edge('src/report/reader.ts', 'src/engine/models/io-load.ts')));
+    assert.ok(violation(edge('src/notebook/show.ts', 'src/magics/registry.ts')));
+    assert.equal(violation(edge('src/viz/render.ts', 'src/engine/slicing/types.ts', true)), undefined);
+    assert.equal(violation(edge('src/engine/maintenance/restructure.ts', 'src/engine/graph/index.ts')), undefined);
+  });
+
+  it('every engine folder has a level', () => {
+    const folders = new Set(files.filter((f) => area(f) === 'engine').map(engineFolder));
+    assert.deepEqual([...folders].filter((d) => ENGINE_LEVEL[d] === undefined), []);
+    assert.ok(path.isAbsolute(SRC));
+  });
+});
