@@ -87,12 +87,44 @@ export const ERROR_CATALOGUE = {
     message: "\"\u2026\" is not a valid report preprocessor name.",
     hint: "Use lower-case letters, digits and dashes, starting with a letter.",
   },
+  BAD_PRE_STEP_NAME: {
+    message: "\"…\" is not a valid pre-step name.",
+    hint: "Use lower-case letters, digits and dashes, starting with a letter.",
+  },
+  BAD_PRUNER: {
+    message: "Pruner \"…\" has no counts function.",
+    hint: "Pass { name, description, counts: (layers, amount) => number[] }.",
+  },
+  BAD_PRUNER_NAME: {
+    message: "\"…\" is not a valid pruner name.",
+    hint: "Use lower-case letters, digits and dashes, starting with a letter.",
+  },
+  BAD_PRUNE_AMOUNT: {
+    message: "The amount to prune per iteration must be in (0, 1), got ….",
+    hint: "Pass e.g. 0.2 (20% of the surviving weights).",
+  },
+  BAD_RESTRUCTURE_OPTIONS: {
+    message: "restructure: targetCR must be in (0, 1), got ….",
+    hint: "Pass e.g. { targetCR: 0.9 } (--target-cr 0.9).",
+  },
+  BAD_RETENTION: {
+    message: "Retention contract: class … is not a class of this model (0..…).",
+    hint: "Name classes 0..numClasses-1 and a maxDrop in [0, 1].",
+  },
   BAD_SCORES: {
     message: "Metric \"…\" returned … scores for site \"…\", expected ….",
     hint: "A metric returns one score per (class, neuron), row-major by class.",
   },
   BAD_SELECTOR_NAME: {
     message: "\"\u2026\" is not a valid selector name.",
+    hint: "Use lower-case letters, digits and dashes, starting with a letter.",
+  },
+  BAD_SHARD: {
+    message: "shard \u2026/\u2026 is not a shard: the index must be an integer in [0, count) and count a positive integer.",
+    hint: "Use e.g. { index: 0, count: 4 } (at the CLI: --shard 0/4) and run indices 0 to count-1.",
+  },
+  BAD_STUDY_NAME: {
+    message: "Invalid study name \"\u2026\".",
     hint: "Use lower-case letters, digits and dashes, starting with a letter.",
   },
   BAD_TAU: {
@@ -199,9 +231,21 @@ export const ERROR_CATALOGUE = {
     message: "A report preprocessor named \"\u2026\" is already registered.",
     hint: "Pick another name, or pass { replace: true } to replace it on purpose.",
   },
+  DUPLICATE_PRE_STEP: {
+    message: "A pre-step named \"…\" is already registered.",
+    hint: "Choose another name, or pass { override: true }.",
+  },
+  DUPLICATE_PRUNER: {
+    message: "A pruner named \"…\" is already registered.",
+    hint: "Choose another name, or pass { override: true }.",
+  },
   DUPLICATE_SELECTOR: {
     message: "A selector named \"\u2026\" is already registered.",
     hint: "Pick another name, or pass { replace: true } to replace it on purpose.",
+  },
+  DUPLICATE_STUDY: {
+    message: "A study named \"\u2026\" is already registered.",
+    hint: "Pick another name, or pass { override: true } to replace it.",
   },
   EMPTY_CLASSES: {
     message: "forClasses() needs at least one class label.",
@@ -343,6 +387,10 @@ export const ERROR_CATALOGUE = {
     message: "… uses nbformat …; semslice reports read nbformat 4 only.",
     hint: "Upgrade it with `jupyter nbconvert --to notebook --nbformat 4 FILE` (or open and save it in Jupyter).",
   },
+  NOTHING_TO_PRUNE: {
+    message: "Model \"…\" has no Dense or Conv2D kernel to prune.",
+    hint: "Prune a model with Dense or Conv2D layers.",
+  },
   NOTHING_TO_TRAIN: {
     message: "train: every weight of model \"…\" is frozen.",
     hint: "Let trainable() return true for at least one weight.",
@@ -374,6 +422,10 @@ export const ERROR_CATALOGUE = {
   NO_SITES: {
     message: "Model \"…\" has no sliceable layer (a hidden Dense or Conv2D layer).",
     hint: "Slicing needs at least one Dense or Conv2D layer before the final classifier.",
+  },
+  NO_SLICE: {
+    message: "The pre-step \"…\" needs a slice.",
+    hint: "Pass a slice (restructure(model, slice, ...)), or use pre \"none\".",
   },
   NO_SLICE_ENGINE: {
     message: "%%slice: no slicing engine is wired.",
@@ -407,6 +459,14 @@ export const ERROR_CATALOGUE = {
     message: "Cannot write the report to …: ….",
     hint: "Pass a writable file path (not a folder) with -o, e.g. -o report.html.",
   },
+  PRUNE_LIMIT: {
+    message: "uniform-plus cannot prune … of the surviving weights further (…).",
+    hint: "Stop earlier (a lower target CR) or use another pruner (lamp, global, erk).",
+  },
+  RETENTION_BROKEN: {
+    message: "Per-class retention broken: class … lost … (… -> …), more than ….",
+    hint: "Protect fewer classes, allow a larger drop, or restructure less (lower target CR, more fine-tuning).",
+  },
   SHARED_LAYER: {
     message: "Layer \"…\" is applied more than once in the model.",
     hint: "Slicing needs each Dense/Conv2D layer to be used once; give each use its own layer.",
@@ -414,6 +474,18 @@ export const ERROR_CATALOGUE = {
   SITE_MISMATCH: {
     message: "…() needs slices with the same sites; got […] and […].",
     hint: "Combine slices made from the same model.",
+  },
+  SLICE_MODEL_MISMATCH: {
+    message: "The slice was made for another model: ….",
+    hint: "Slice this model first (semslice slice --model DIR ...), then restructure it with that slice.",
+  },
+  STUDY_INCOMPLETE: {
+    message: "\u2026 of \u2026 cells are not finished in the given folders.",
+    hint: "Run the missing shards (or resume them with the same --out) and merge again.",
+  },
+  STUDY_MISMATCH: {
+    message: "\u2026 holds another study, preset, shard or grid (or is not a study folder).",
+    hint: "Resume with the same study, preset and shard; merge only shards of one study and preset; or choose another output folder.",
   },
   SURGERY_FAILED: {
     message: "Neuron removal: ….",
@@ -463,9 +535,21 @@ export const ERROR_CATALOGUE = {
     message: "Unknown report preprocessor \"\u2026\".",
     hint: "Use one of the registered names listed in the message (a close match is suggested).",
   },
+  UNKNOWN_PRE_STEP: {
+    message: "Unknown pre-step \"…\".",
+    hint: "Available: none, slice, random, deeparc (deeparc is registered by engine/baselines/deeparc).",
+  },
+  UNKNOWN_PRUNER: {
+    message: "Unknown pruner \"…\".",
+    hint: "Available: lamp, global, uniform-plus, erk (and any registered with registerPruner).",
+  },
   UNKNOWN_SITE: {
     message: "Unknown site in … for model \"…\" \"…\".",
     hint: "Use one of the names listed in the message (a close match is suggested).",
+  },
+  UNKNOWN_STUDY: {
+    message: "Unknown study \"\u2026\".",
+    hint: "Use one of the names listed in the message (semslice study list).",
   },
   UNKNOWN_TEMPLATE: {
     message: "Unknown report template \"…\".…",

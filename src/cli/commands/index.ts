@@ -6,8 +6,9 @@ import { registerSlice } from './slice.js';
 import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerReport } from './report.js';
+import { registerStudy } from './study.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport];
+export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy];

@@ -1,0 +1,9 @@
+/** Studies: grids of independent cells, sharded, resumable, merged into one table; the RQ studies are definitions. */
+import { fidelityStudy } from './fidelity.js';
+import { registerStudy } from './registry.js';
+
+export { registerStudy, getStudy, listStudies } from './registry.js';
+export { runStudy, mergeStudies, recordsTable, readRecords, cellId, type RunStudyOptions, type StudyRunResult, type StudyManifest, type CellRecord } from './runner.js';
+export type { StudyDefinition, CellParams, CellContext, ResultRow, PresetName, Shard, Scalar } from './types.js';
+
+registerStudy(fidelityStudy);

@@ -1,0 +1,275 @@
+/**
+ * The study runner: runs the cells of a grid one after another, appends one line per finished cell to
+ * `results.jsonl` (so a killed run resumes where it stopped and recomputes no finished cell), runs only the cells
+ * of its shard (`index % count`), and writes the table `results.csv` once its cells are done. `mergeStudies` joins
+ * the folders of several shards into the same table, byte for byte, as one unsharded run.
+ *
+ * Folder layout: `study.json` (what was asked: study, preset, shard, the whole grid), `results.jsonl` (one JSON
+ * line per finished cell: index, params, rows, seconds), `results.csv` (the table: cell parameters then row
+ * columns, cells in grid order; wall times are kept out of it so that it is deterministic), `timings.csv`.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as aq from 'arquero';
+import { writeFileAtomic } from '../atomic-write.js';
+import { SemsliceError } from '../errors.js';
+import type { ProgressCallback } from '../log.js';
+import { getStudy } from './registry.js';
+import type { CellParams, PresetName, ResultRow, Shard, StudyDefinition } from './types.js';
+
+const FORMAT = 'semslice.study';
+const VERSION = 1;
+
+/** The manifest of a study folder. */
+export interface StudyManifest {
+  format: typeof FORMAT;
+  version: number;
+  study: string;
+  preset: PresetName;
+  shard: Shard;
+  /** The whole grid (every shard's cells), in order. */
+  cells: Array<{ index: number; id: string; params: CellParams }>;
+}
+
+/** One finished cell, as stored in results.jsonl. */
+export interface CellRecord {
+  index: number;
+  id: string;
+  params: CellParams;
+  rows: ResultRow[];
+  seconds: number;
+}
+
+export interface RunStudyOptions {
+  preset?: PresetName;
+  /** Default { index: 0, count: 1 } (the whole grid). */
+  shard?: Shard;
+  /** The folder to write (created; resumed when it holds an unfinished run of the same study, preset and shard). */
+  out: string;
+  /** Progress over cells (phase "study") and inside a cell (the cell's own phases). */
+  onProgress?: ProgressCallback;
+  /** Called after each cell is written, with whether it was computed now or found finished. */
+  onCell?: (record: CellRecord, status: 'computed' | 'resumed') => void;
+  signal?: AbortSignal;
+}
+
+export interface StudyRunResult {
+  manifest: StudyManifest;
+  /** The cells of this shard that were computed now / found already finished. */
+  computed: number[];
+  resumed: number[];
+  /** The table of this shard's cells (cell parameters, then row columns). */
+  table: aq.ColumnTable;
+}
+
+/** A stable id of a cell from its parameters ("model=lenet5,seed=0"). */
+export function cellId(params: CellParams): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(',');
+}
+
+function checkShard(shard: Shard): void {
+  const { index, count } = shard;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
+    throw new SemsliceError('BAD_SHARD', `shard ${index}/${count} is not a shard: the index must be an integer in [0, count) and count a positive integer.`,
+      'Use e.g. { index: 0, count: 4 } (at the CLI: --shard 0/4) and run indices 0, 1, 2, 3.');
+  }
+}
+
+function checkPreset(p: string): PresetName {
+  if (p !== 'small' && p !== 'full') {
+    throw new SemsliceError('BAD_OPTION', `preset "${p}" is not a preset.`, 'Use "small" (minutes, what CI runs) or "full" (the numbers in BENCHMARKS.md).');
+  }
+  return p;
+}
+
+function manifestFor(def: StudyDefinition, preset: PresetName, shard: Shard): StudyManifest {
+  const cells = def.grid(preset).map((params, index) => ({ index, id: cellId(params), params }));
+  const ids = new Set(cells.map((c) => c.id));
+  if (ids.size !== cells.length) throw new Error(`study ${def.name}: two cells of the ${preset} grid have the same parameters`);
+  return { format: FORMAT, version: VERSION, study: def.name, preset, shard, cells };
+}
+
+function readManifest(dir: string): StudyManifest | undefined {
+  const p = join(dir, 'study.json');
+  if (!existsSync(p)) return undefined;
+  let m: StudyManifest;
+  try {
+    m = JSON.parse(readFileSync(p, 'utf8')) as StudyManifest;
+  } catch (e) {
+    throw new SemsliceError('STUDY_MISMATCH', `${p} is not a study manifest (${(e as Error).message}).`, 'Point at a folder written by `semslice study run`.');
+  }
+  if (m.format !== FORMAT) throw new SemsliceError('STUDY_MISMATCH', `${p} is not a semslice study manifest.`, 'Point at a folder written by `semslice study run`.');
+  return m;
+}
+
+/** Finished cells of a folder; a truncated last line (a run killed while writing) is ignored. */
+export function readRecords(dir: string): CellRecord[] {
+  const p = join(dir, 'results.jsonl');
+  if (!existsSync(p)) return [];
+  const out: CellRecord[] = [];
+  for (const line of readFileSync(p, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as CellRecord);
+    } catch {
+      // A partial line from a killed run: that cell is recomputed.
+    }
+  }
+  return out;
+}
+
+const sameGrid = (a: StudyManifest, b: StudyManifest): boolean =>
+  a.study === b.study && a.preset === b.preset && JSON.stringify(a.cells) === JSON.stringify(b.cells);
+
+/** Refuses a folder that holds something else; returns the records of a resumable run there. */
+function prepareOut(out: string, want: StudyManifest): CellRecord[] {
+  const dir = resolve(out);
+  if (existsSync(dir)) {
+    const have = readManifest(dir);
+    if (!have) {
+      if (readdirSync(dir).length > 0) {
+        throw new SemsliceError('OUTPUT_NOT_OURS', `${out} exists and is not a study folder (no study.json); nothing was written.`,
+          'Choose an empty or new folder for the study output.');
+      }
+      return [];
+    }
+    if (!sameGrid(have, want) || have.shard.index !== want.shard.index || have.shard.count !== want.shard.count) {
+      throw new SemsliceError('STUDY_MISMATCH',
+        `${out} holds study "${have.study}" (preset ${have.preset}, shard ${have.shard.index}/${have.shard.count}), not "${want.study}" (preset ${want.preset}, shard ${want.shard.index}/${want.shard.count}) with this grid; nothing was written.`,
+        'Resume with the same study, preset and shard, or choose another output folder.');
+    }
+    return readRecords(dir).filter((r) => want.cells[r.index]?.id === r.id);
+  }
+  mkdirSync(dir, { recursive: true });
+  return [];
+}
+
+/** Flattens a row to table values: scalars as they are, anything else as JSON text. */
+function flat(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
+/** The table of a set of finished cells, in grid order: cell parameters, then the rows' columns. */
+export function recordsTable(records: readonly CellRecord[]): aq.ColumnTable {
+  const sorted = [...records].sort((a, b) => a.index - b.index);
+  const rows: Array<Record<string, unknown>> = [];
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const add = (k: string): void => { if (!seen.has(k)) { seen.add(k); names.push(k); } };
+  for (const r of sorted) {
+    for (const row of r.rows) {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r.params)) { add(k); o[k] = v; }
+      for (const [k, v] of Object.entries(row)) { if (!(k in r.params)) { add(k); o[k] = flat(v); } }
+      rows.push(o);
+    }
+  }
+  const cols: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, rows.map((o) => o[n] ?? null)]));
+  return aq.table(cols);
+}
+
+async function writeTables(dir: string, records: readonly CellRecord[]): Promise<aq.ColumnTable> {
+  const table = recordsTable(records);
+  await writeFileAtomic(join(dir, 'results.csv'), table.toCSV() + '\n');
+  const timings = [...records].sort((a, b) => a.index - b.index).map((r) => `${r.index},${JSON.stringify(r.id)},${r.seconds.toFixed(3)}`);
+  await writeFileAtomic(join(dir, 'timings.csv'), ['index,cell,seconds', ...timings].join('\n') + '\n');
+  return table;
+}
+
+/**
+ * Runs a study's cells of one shard into a folder, resuming a killed run of the same study there.
+ *
+ * @example
+ * const r = await runStudy('fidelity', { preset: 'small', shard: { index: 0, count: 2 }, out: 'runs/fid-0' });
+ * r.table.print();
+ */
+export async function runStudy(study: string | StudyDefinition, opts: RunStudyOptions): Promise<StudyRunResult> {
+  const def = typeof study === 'string' ? getStudy(study) : study;
+  const preset = checkPreset(opts.preset ?? 'small');
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  checkShard(shard);
+  const manifest = manifestFor(def, preset, shard);
+  const done = prepareOut(opts.out, manifest);
+  const dir = resolve(opts.out);
+  await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(manifest, null, 1) + '\n');
+  const mine = manifest.cells.filter((c) => c.index % shard.count === shard.index);
+  const finished = new Map(done.map((r) => [r.index, r]));
+  const computed: number[] = [];
+  const resumed: number[] = [];
+  const records: CellRecord[] = [];
+  let n = 0;
+  for (const cell of mine) {
+    const prior = finished.get(cell.index);
+    if (prior) {
+      resumed.push(cell.index);
+      records.push(prior);
+      opts.onCell?.(prior, 'resumed');
+    } else {
+      if (opts.signal?.aborted) throw new SemsliceError('ABORTED', `Study ${def.name} aborted before cell ${cell.id}.`, 'Run it again with the same --out to resume.');
+      const t0 = performance.now();
+      const rows = await def.run(cell.params, { preset, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+      const rec: CellRecord = { index: cell.index, id: cell.id, params: cell.params, rows, seconds: (performance.now() - t0) / 1000 };
+      // One write call per line: a run killed mid-write leaves at most one partial last line, which is ignored.
+      appendFileSync(join(dir, 'results.jsonl'), JSON.stringify(rec) + '\n');
+      computed.push(cell.index);
+      records.push(rec);
+      opts.onCell?.(rec, 'computed');
+    }
+    n++;
+    opts.onProgress?.({ phase: 'study', done: n, total: mine.length, message: cell.id });
+  }
+  const table = await writeTables(dir, records);
+  return { manifest, computed, resumed, table };
+}
+
+/**
+ * Joins the folders of a study's shards into one folder whose results.csv is byte-identical to an unsharded run.
+ * Every cell of the grid must be finished in exactly one input folder (a cell found twice must agree).
+ *
+ * @example
+ * const t = await mergeStudies(['runs/fid-0', 'runs/fid-1'], 'runs/fid');
+ */
+export async function mergeStudies(dirs: readonly string[], out: string): Promise<aq.ColumnTable> {
+  if (dirs.length === 0) throw new SemsliceError('BAD_ARGUMENT', 'merge: no input folders.', 'Pass the output folders of the shards, e.g. study merge runs/a runs/b --out runs/all.');
+  const manifests = dirs.map((d) => {
+    const m = readManifest(resolve(d));
+    if (!m) throw new SemsliceError('STUDY_MISMATCH', `${d} has no study.json.`, 'Pass folders written by `semslice study run`.');
+    return m;
+  });
+  const first = manifests[0]!;
+  manifests.forEach((m, i) => {
+    if (!sameGrid(m, first)) {
+      throw new SemsliceError('STUDY_MISMATCH', `${dirs[i]} holds study "${m.study}" (preset ${m.preset}) with another grid than ${dirs[0]} ("${first.study}", preset ${first.preset}).`,
+        'Merge only shards of the same study and preset.');
+    }
+  });
+  const byIndex = new Map<number, CellRecord>();
+  dirs.forEach((d) => {
+    for (const r of readRecords(resolve(d))) {
+      if (first.cells[r.index]?.id !== r.id) continue;
+      const prior = byIndex.get(r.index);
+      if (prior && JSON.stringify(prior.rows) !== JSON.stringify(r.rows)) {
+        throw new SemsliceError('STUDY_MISMATCH', `Cell ${r.id} was run twice with different results (in ${d} and another folder).`,
+          'Runs of one study must use the same semslice version and backend; rerun that cell in one folder only.');
+      }
+      if (!prior) byIndex.set(r.index, r);
+    }
+  });
+  const missing = first.cells.filter((c) => !byIndex.has(c.index));
+  if (missing.length) {
+    throw new SemsliceError('STUDY_INCOMPLETE', `${missing.length} of ${first.cells.length} cells are not finished in the given folders: ${missing.slice(0, 5).map((c) => c.id).join('; ')}${missing.length > 5 ? '; ...' : ''}.`,
+      'Run the missing shards (or resume them with the same --out) and merge again.');
+  }
+  const dir = resolve(out);
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !readManifest(dir)) {
+    throw new SemsliceError('OUTPUT_NOT_OURS', `${out} exists and is not a study folder; nothing was written.`, 'Choose an empty or new folder for the merged output.');
+  }
+  mkdirSync(dir, { recursive: true });
+  const merged: StudyManifest = { ...first, shard: { index: 0, count: 1 } };
+  const records = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(merged, null, 1) + '\n');
+  await writeFileAtomic(join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''));
+  return writeTables(dir, records);
+}
