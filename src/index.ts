@@ -18,24 +18,40 @@ import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
 import { registerBuiltinMagics, setSliceEngine } from './magics/index.js';
 import { loadDataset } from './engine/data/index.js';
-import { slice as sliceModel } from './engine/slicing/index.js';
+import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySweepImpl } from './engine/slicing/index.js';
+import { train as trainImpl } from './engine/train/index.js';
+import { onFirstUse } from './engine/backend/index.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from './engine/data/index.js';
 import { criticalNeuronsChart, fidelityCurves } from './viz/index.js';
+import * as vizModule from './viz/index.js';
+import { selfDisplayingFunctions } from './notebook/last-value.js';
 import type { FidelityRow } from './engine/slicing/types.js';
 
 // Engine
 export { initBackend, backendInfo, type BackendInfo } from './engine/backend/index.js';
 export * as data from './engine/data/index.js';
 export type { Dataset, DatasetSplits } from './engine/data/index.js';
-export { train, evaluate, predictLabels, evaluateMasked, applyMask, type EvaluateOptions, type EvaluateResult, type MaskedModel, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
+export { evaluate, predictLabels, evaluateMasked, applyMask, type EvaluateOptions, type EvaluateResult, type MaskedModel, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
 export {
-  slice, sliceFromStats, profile, fidelitySweep, sweepRows, Slice, ProfileStats, findSites, forward,
+  sliceFromStats, sweepRows, Slice, ProfileStats, findSites, forward,
   compressionRate, compressionReport, registerMetric, registerSelector, METRICS, CATEGORIES, METHODS,
   SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';
 export * as slicing from './engine/slicing/index.js';
+
+// The long-running entry points choose the backend on first use (initBackend's rule, SEMSLICE_BACKEND honoured)
+// when no initBackend call did: without it tfjs would run them on its pure-JS cpu backend, 14-19x slower.
+// (evaluate is synchronous and runs where the model's weights are: ss.models.load chooses the backend too.)
+/** Train a model in place (see engine/train): `await ss.train(model, data.train, { epochs: 1 })`. */
+export const train: typeof trainImpl = onFirstUse(trainImpl);
+/** Slice a model on data (see engine/slicing): `await ss.slice(model, data, { metric: 'taylor', theta: 0.95 })`. */
+export const slice: typeof sliceImpl = onFirstUse(sliceImpl);
+/** Raw per-class statistics: `await ss.profile(model, data)`. */
+export const profile: typeof profileImpl = onFirstUse(profileImpl);
+/** Compression rate against accuracy: `await ss.fidelitySweep(model, data.test, { profileData: data.train })`. */
+export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse(fidelitySweepImpl);
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 
@@ -51,7 +67,8 @@ export const models = {
 };
 
 // Display, notebooks, magics, reports
-export * as viz from './viz/index.js';
+/** Chart builders (src/viz); a chart they return displays itself as a chart when it is a cell's last value. */
+export const viz: typeof vizModule = selfDisplayingFunctions(vizModule);
 export {
   show, table, progress, progressCallback, friendly, inKernel, registerDisplay, installRichDisplay, runMetadata,
 } from './notebook/index.js';
@@ -72,7 +89,7 @@ registerBuiltinMagics();
 setSliceEngine({
   loadModel: (dir) => modelsApi.loadModel(dir),
   loadData: (name) => loadDataset(name),
-  slice: (model, data, opts) => sliceModel(model as tf.LayersModel, data as Dataset, opts),
+  slice: (model, data, opts) => slice(model as tf.LayersModel, data as Dataset, opts),
 });
 
 function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {

@@ -3,6 +3,7 @@
  * progress, friendly errors, run metadata, and headless execution of notebooks.
  */
 import { installFriendlyErrors, installKernelLogger } from './friendly.js';
+import { installLastValueDisplay } from './last-value.js';
 
 export { inKernel, kernelTslab, kernelJupyterModule, writeBundle } from './kernel.js';
 export type { MimeBundle, TslabDisplay, TslabJupyterModule } from './kernel.js';
@@ -15,6 +16,7 @@ export { tableText, chartText, partText, DEFAULT_TABLE_LIMIT } from './text.js';
 export { registerDisplay, findDisplay, displayNames } from './display-registry.js';
 export type { DisplayHandler } from './display-registry.js';
 export { show, displayParts } from './show.js';
+export { installLastValueDisplay, selfDisplaying, selfDisplayingFunctions } from './last-value.js';
 export type { ShowOptions } from './show.js';
 export { installRichDisplay, table, Shown, sliceDisplay, sliceText, sliceSummaryTable, sweepDisplay, sweepText, sweepTable } from './rich.js';
 export type { RichDisplayOptions } from './rich.js';
@@ -37,3 +39,5 @@ export type { ExecuteOptions, ExecuteResult } from './execute.js';
 // stack trace; engine log lines go to stdout, since stderr marks a cell as failed.
 installFriendlyErrors();
 installKernelLogger();
+// Display calls' promises print nothing as a cell's last value; pending displays finish inside their cell.
+installLastValueDisplay();

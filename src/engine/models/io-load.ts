@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
+import { ensureBackend } from '../backend/first-use.js';
 import { modelFingerprint } from './fingerprint.js';
 import { MODEL_JSON } from './io-save.js';
 
@@ -137,6 +138,7 @@ async function modelJsonPath(dir: string): Promise<string> {
  * const model = await loadModel('models/lenet5-mnist');
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  await ensureBackend(); // the model's weights are the first tensors of most sessions: on the right backend
   const file = await modelJsonPath(dir);
   const j = await readJson(file);
   const { topology, manifest } = checkLayersModel(j, file);
