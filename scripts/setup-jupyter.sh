@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what headless notebook execution needs (research/ecosystem.md section 3):
+# Installs what headless notebook execution needs:
 #   - Debian's Jupyter packages (nbconvert, nbclient, ipykernel, jupyter-client), unless `jupyter nbconvert` works already;
 #   - the tslab kernelspec under the repo-local, git-ignored prefix .jupyter/ (it holds an absolute path, so it is
 #     generated per machine and never committed).

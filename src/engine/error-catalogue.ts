@@ -363,10 +363,6 @@ export const ERROR_CATALOGUE = {
     message: "Scores of row … are not finite.",
     hint: "Check the model for NaN/Inf activations or gradients.",
   },
-  NOTEBOOK_FORMAT: {
-    message: "… is not JSON (…).",
-    hint: "Pass an .ipynb file saved by Jupyter.",
-  },
   NOTEBOOK_INVALID: {
     message: "… is not a Jupyter notebook: ….",
     hint: "A notebook is a JSON object with \"nbformat\": 4, \"metadata\" and a \"cells\" array; save it from Jupyter or run it with `jupyter nbconvert --to notebook --execute`.",

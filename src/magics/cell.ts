@@ -1,6 +1,6 @@
 /**
  * Recognise `%%name args\nbody` and `%name args` cells and rewrite them into plain TypeScript that tslab accepts:
- * a call of the global dispatcher. Two tslab bugs shape the output (ecosystem.md 2.5): `await (` at the start of an
+ * a call of the global dispatcher. Two tslab bugs shape the output: `await (` at the start of an
  * operand is not seen as top-level await, so the await operand starts with `Promise`; identifiers starting with `__`
  * break cross-cell exports, so the only `__` name is a property of globalThis, never a declared identifier.
  */

@@ -1,6 +1,6 @@
 /**
  * enableMagics(): make `%%name` / `%name` cells work in a tslab kernel by wrapping the kernel's
- * JupyterHandlerImpl.prototype.handleExecuteImpl (tslab has no magic API; ecosystem.md 2.3). Feature-detected,
+ * JupyterHandlerImpl.prototype.handleExecuteImpl (tslab has no magic API). Feature-detected,
  * idempotent, optional: everything also works through the `magic` tagged template.
  */
 import { kernelJupyterModule, inKernel } from '../notebook/kernel.js';

@@ -1,6 +1,6 @@
 /**
  * Checks an executed notebook. tslab reports every failure (type errors, exceptions) as a stderr stream, never as an
- * `error` output (ecosystem.md 2.2), so any stderr stream is a problem; so are error outputs, a chart without its
+ * `error` output, so any stderr stream is a problem; so are error outputs, a chart without its
  * SVG fallback, and expected MIME types that appear nowhere.
  */
 import { formatProblems, joinText, type Ipynb } from './ipynb.js';

@@ -1,5 +1,5 @@
 /**
- * The bridge to the running tslab kernel (research/ecosystem.md 2.1). Everything that touches tslab goes through
+ * The bridge to the running tslab kernel. Everything that touches tslab goes through
  * here, feature-detected, so the rest of src/notebook works the same in plain Node (where nothing here is found).
  *
  * Why `globalThis.__tslab__.require('tslab')`: a library doing its own `require('tslab')` may load a second copy whose

@@ -1,5 +1,5 @@
 /**
- * Minimal default chart specs for the rich displays, used only when no builder is passed (the lead wires viz's
+ * Minimal default chart specs for the rich displays, used only when no builder is passed (src/index.ts passes viz's
  * criticalNeuronsChart and fidelityCurves). Kept small and in the Vega-Lite 5/6 common subset.
  */
 import type { FidelityRow, SliceJSON } from '../engine/slicing/types.js';

@@ -93,7 +93,7 @@ function paramText(s: SliceJSON): string {
 
 /**
  * Display content of a slice: a title line, the per-site summary table, the critical-neurons chart, components.
- * `chart` replaces the chart builder (the lead passes viz's criticalNeuronsChart).
+ * `chart` replaces the chart builder (src/index.ts passes viz's criticalNeuronsChart).
  */
 export function sliceDisplay(s: SliceJSON, opts: { chart?: (s: SliceJSON) => ChartSpec } = {}): Part[] {
   const comps = s.components.map((c) => `{${c.classes.map((k) => s.classNames[k] ?? k).join(', ')}}`).join(' ');

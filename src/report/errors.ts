@@ -9,21 +9,6 @@ import { SemsliceError } from '../engine/errors.js';
 
 export { SemsliceError, isSemsliceError, unknownNameError, didYouMean } from '../engine/errors.js';
 
-export function notJsonError(what: string, detail: string): SemsliceError {
-  return new SemsliceError('NOTEBOOK_NOT_JSON', `${what} is not valid JSON (${detail}).`,
-    'Pass an .ipynb file saved by Jupyter or nbconvert; a truncated or hand-edited file can be checked with `python3 -m json.tool FILE`.');
-}
-
-export function notNotebookError(what: string, detail: string): SemsliceError {
-  return new SemsliceError('NOTEBOOK_INVALID', `${what} is not a Jupyter notebook: ${detail}.`,
-    'A notebook is a JSON object with "nbformat": 4, "metadata" and a "cells" array; save it from Jupyter or run it with `jupyter nbconvert --to notebook --execute`.');
-}
-
-export function nbformatVersionError(what: string, version: unknown): SemsliceError {
-  return new SemsliceError('NOTEBOOK_VERSION', `${what} uses nbformat ${String(version)}; semslice reports read nbformat 4 only.`,
-    'Upgrade it with `jupyter nbconvert --to notebook --nbformat 4 FILE` (or open and save it in Jupyter).');
-}
-
 export function unknownTemplateError(name: string, available: readonly string[], guess: string | undefined): SemsliceError {
   return new SemsliceError('UNKNOWN_TEMPLATE', `Unknown report template "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
     `Available: ${available.join(', ') || '(none)'}; or pass the path of a template folder (see docs/templates.md).`);

@@ -1,57 +1,34 @@
 /**
- * The notebook reader: parses and validates nbformat 4 and returns a normalised copy (sources joined, missing
+ * The report's view of a notebook: read by the one reader (src/ipynb) and normalised (sources joined, missing
  * outputs as []), so no later layer touches the caller's object or re-checks shapes.
  *
  * @example
  * const nb = readNotebook(fs.readFileSync('run.ipynb', 'utf8'), 'run.ipynb');
  * nb.cells.length;
  */
-import { nbformatVersionError, notJsonError, notNotebookError } from './errors.js';
+import { joinText, parseNotebook } from '../ipynb/index.js';
 import type { Cell, Notebook, Output } from './types.js';
 
-/** nbformat stores multi-line strings either as one string or as a list of lines. */
-export function joinText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : String(x))).join('');
-  return v === undefined || v === null ? '' : String(v);
-}
+export { joinText };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
- * Validate `input` (a JSON string, a Buffer, or an already parsed object) as an nbformat 4 notebook.
- * `what` names the input in error messages (a file path, or "notebook").
+ * Read `input` (a JSON string, a Buffer, or an already parsed object) as an nbformat 4 notebook (the checks of the
+ * one reader, src/ipynb) and return a normalised copy. `what` names the input in error messages.
  */
 export function readNotebook(input: unknown, what = 'notebook'): Notebook {
-  let raw: unknown = input;
-  if (typeof input === 'string' || input instanceof Uint8Array) {
-    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
-    try {
-      raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (e) {
-      throw notJsonError(what, (e as Error).message);
-    }
-  }
-  if (!isObject(raw)) throw notNotebookError(what, `expected a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-  if (raw.nbformat === undefined) {
-    // nbformat 3 keeps cells under worksheets; say so, since it is the usual reason for a missing "cells".
-    if (Array.isArray(raw.worksheets)) throw nbformatVersionError(what, 3);
-    throw notNotebookError(what, 'no "nbformat" field');
-  }
-  if (raw.nbformat !== 4) throw nbformatVersionError(what, raw.nbformat);
-  if (!Array.isArray(raw.cells)) throw notNotebookError(what, 'nbformat 4 but no "cells" array');
+  const raw = parseNotebook(input, what) as unknown as Record<string, unknown> & { cells: unknown[] };
   const metadata = isObject(raw.metadata) ? structuredClone(raw.metadata) : {};
-  const cells = raw.cells.map((c, i) => readCell(c, i, what));
+  const cells = raw.cells.map((c) => readCell(c as Record<string, unknown>));
   return { nbformat: 4, nbformat_minor: typeof raw.nbformat_minor === 'number' ? raw.nbformat_minor : 0, metadata, cells };
 }
 
-function readCell(c: unknown, i: number, what: string): Cell {
-  if (!isObject(c)) throw notNotebookError(what, `cell ${i} is not an object`);
-  if (typeof c.cell_type !== 'string') throw notNotebookError(what, `cell ${i} has no "cell_type"`);
+function readCell(c: Record<string, unknown>): Cell {
   const cell: Cell = {
-    cell_type: c.cell_type,
+    cell_type: c.cell_type as string,
     source: joinText(c.source),
     metadata: isObject(c.metadata) ? structuredClone(c.metadata) : {},
     // A code cell saved without outputs (hand-written, or stripped) is shown as having none.

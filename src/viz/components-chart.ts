@@ -1,5 +1,5 @@
 /**
- * Semantic components (DESIGN.md section 3, "Merging"): which classes each component holds, and how many neurons
+ * Semantic components (docs/algorithm.md, "Merging"): which classes each component holds, and how many neurons
  * each component's slice has per site.
  */
 import { SemsliceError } from '../engine/errors.js';

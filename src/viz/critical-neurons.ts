@@ -1,5 +1,5 @@
 /**
- * Critical neurons per site and class, stacked by category (DESIGN.md section 3, "Categorisation").
+ * Critical neurons per site and class, stacked by category (docs/algorithm.md, "Categorisation").
  */
 import type { NeuronCategory, SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, CATEGORY_COLORS, COUNT_AXIS, labelAngleFor, round } from './theme.js';

@@ -1,5 +1,5 @@
 /**
- * Class x class Jaccard similarity of critical sets, overall or for one site (DESIGN.md section 3).
+ * Class x class Jaccard similarity of critical sets, overall or for one site (docs/algorithm.md).
  */
 import { unknownNameError } from '../engine/errors.js';
 import type { SliceJSON } from '../engine/slicing/types.js';

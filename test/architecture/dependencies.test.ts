@@ -1,5 +1,6 @@
 /**
- * The dependency directions of the layout: cli -> {magics, notebook, report} -> {viz, engine}; viz uses only result
+ * The dependency directions of the layout: cli -> {magics, notebook, report} -> {viz, engine}; notebook and report
+ * read notebooks through ipynb (which needs only the error class); viz uses only result
  * types of the engine (plus its error and registry classes); report reads notebooks and never the engine's
  * computation; inside the engine, graph <- masks <- train <- slicing <- {surgery, pruning, workloads} <-
  * {baselines, maintenance} <- studies, over the base modules (errors, registry, rng, log, backend, data, models).
@@ -53,12 +54,14 @@ function violation(e: ImportEdge): string | undefined {
     case 'viz':
       if (to === 'engine' && (ENGINE_BASE.has(e.to) || e.typeOnly)) return undefined;
       return to === 'engine' ? 'viz may use only result types of the engine (import type)' : `viz must not import ${to}/`;
+    case 'ipynb':
+      return to === 'engine' && ENGINE_BASE.has(e.to) ? undefined : `ipynb (the notebook document) must not import ${to === 'engine' ? e.to : `${to}/`}`;
     case 'notebook':
-      return to === 'engine' || to === 'viz' ? undefined : `notebook must not import ${to}/`;
+      return to === 'engine' || to === 'viz' || to === 'ipynb' ? undefined : `notebook must not import ${to}/`;
     case 'magics':
       return to === 'engine' || to === 'viz' || to === 'notebook' ? undefined : `magics must not import ${to}/`;
     case 'report':
-      return to === 'engine' && ENGINE_BASE.has(e.to) ? undefined : `report reads notebooks only; it must not import ${to === 'engine' ? e.to : `${to}/`}`;
+      return (to === 'engine' && ENGINE_BASE.has(e.to)) || to === 'ipynb' ? undefined : `report reads notebooks only; it must not import ${to === 'engine' ? e.to : `${to}/`}`;
     default:
       return `no rule for src/${from}: add one`;
   }

@@ -1,6 +1,6 @@
 /**
  * Conv2DBackpropInput for the wasm backend, as a forward convolution. The stock wasm kernel is a naive loop
- * (about 7x slower than XNNPACK's Conv2D on a LeNet/VGG layer, research/data.md 5). With W' = W reversed in
+ * (about 7x slower than XNNPACK's Conv2D on a LeNet/VGG layer, measured on this project's machine). With W' = W reversed in
  * both spatial axes and its channel axes swapped ([KH, KW, co, ci]):
  *
  *   dx = conv2d(pad(dilate(dy, stride)), W', stride 1, 'valid')

@@ -1,6 +1,6 @@
 /**
  * MaxPoolGrad for the wasm backend. The stock kernel of tfjs-backend-wasm 4.22.0 drops the gradient of every
- * window whose maximum is <= 0 and gives ties to the LAST maximal element (research/performance.md). This one
+ * window whose maximum is <= 0 and gives ties to the LAST maximal element. This one
  * routes dy to the FIRST maximal element of each window in row-major order, as tfjs-backend-cpu and PyTorch do,
  * and gives nothing to windows that hold only -Infinity/NaN (the cpu kernel's `pixel > max` rule).
  *

@@ -1,5 +1,5 @@
 /**
- * Exact compression rate of a neuron mask (DESIGN.md section 3, "Applying a slice").
+ * Exact compression rate of a neuron mask (docs/algorithm.md, "Applying a slice").
  *
  * CR = parameters of the weight layers that no longer influence the output / all parameters of those layers.
  * Weight layers: Dense and Conv2D (kernel, bias) and BatchNormalization (gamma, beta, moving mean, moving

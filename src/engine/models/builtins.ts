@@ -1,6 +1,6 @@
 /**
  * The built-in zoo: mlp, lenet5, vgg-small, resnet-small. Sequential models except resnet-small (functional,
- * identity shortcuts). Layer names are explicit and stable; see DESIGN.md section 5.
+ * identity shortcuts). Layer names are explicit and stable; see docs/architecture.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';

@@ -62,7 +62,7 @@ export class LayerFactory {
     return tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1, momentum: 0.9 });
   }
 
-  /** Dropout whose seed the training loop re-draws per step (see train/dropout.ts). */
+  /** Dropout whose seed the training loop re-draws per step (see reseedDropout in train/train.ts). */
   dropout(name: string, rate: number): tf.layers.Layer {
     return tf.layers.dropout({ name, rate, seed: this.rng.seed() });
   }

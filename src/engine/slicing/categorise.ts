@@ -1,5 +1,5 @@
 /**
- * Categorisation (DESIGN.md section 3): label each neuron by how many classes hold it critical, and measure how
+ * Categorisation (docs/algorithm.md): label each neuron by how many classes hold it critical, and measure how
  * alike the classes' critical sets are (Jaccard), per site and over all sites together.
  */
 import type { NeuronCategory, SiteInfo } from './types.js';

@@ -1,6 +1,7 @@
 /**
- * Semantic slicing (DESIGN.md section 3): sites, the forward executor, profiling, scoring, selection,
- * categorisation, merging, the Slice, masks, compression rate and the fidelity sweep.
+ * Semantic slicing (docs/algorithm.md): profiling, scoring, selection, categorisation, merging, the Slice and the
+ * fidelity sweep. Sites, the executor, masks and compression accounting live in graph/ and masks/; they are
+ * re-exported here because a slice is read through them.
  *
  * @example
  * import { slice, fidelitySweep, Slice } from './engine/slicing/index.js';
@@ -8,8 +9,8 @@
  * await s.save('lenet5.slice.json');
  */
 export * from './types.js';
-// sites, executor and profile: their owner's public list
 export * from './profile/index.js';
+export { findSites, logitsSource, forward, logitsOf, type LogitsSource, type ForwardOptions, type ForwardResult } from '../graph/index.js';
 export { registerMetric, unregisterMetric, getMetric, listMetrics, scoresFrom, globalScoresFrom, normaliseRows, type MetricDef } from './metrics.js';
 export {
   registerSelector, unregisterSelector, getSelector, listSelectors, selectCritical, selectSemantic, selectTopK, selectGlobalTopK, semanticPrefix,

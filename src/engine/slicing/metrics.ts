@@ -1,5 +1,5 @@
 /**
- * Contribution metrics (DESIGN.md section 3) as a registry: a metric turns raw profiling statistics into one score
+ * Contribution metrics (docs/algorithm.md) as a registry: a metric turns raw profiling statistics into one score
  * per (class, neuron) of a site. Selection never branches on the metric (criteria apart from mechanism).
  */
 import { SemsliceError, unknownNameError } from '../errors.js';

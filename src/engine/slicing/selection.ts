@@ -1,5 +1,5 @@
 /**
- * Critical-neuron selection (DESIGN.md section 3) as a registry of selectors: semantic (cumulative share theta),
+ * Critical-neuron selection (docs/algorithm.md) as a registry of selectors: semantic (cumulative share theta),
  * category-wise top-k% and global top-k%. A selector sees normalised scores only, never which metric made them.
  */
 import { SemsliceError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * The Slice: per-class critical neurons of a model (bitsets), their scores, categories, class similarity and
- * semantic components, the parameters used, and the model and data fingerprints (DESIGN.md section 3). Immutable;
+ * semantic components, the parameters used, and the model and data fingerprints (docs/algorithm.md). Immutable;
  * every method is a thin delegation to a free function in slice-ops / slice-schema.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { modelFingerprint } from '../models/fingerprint.js';
 import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
 import { stateFromJSON, stateToJSON, stringifySlice, validateSliceJSON } from './slice-schema.js';
 import { rowOf, siteInfo, type SliceState } from './slice-state.js';
-import type { Component, NeuronCategory, SiteInfo, SliceJSON, SliceParams } from './types.js';
+import type { Component, MergeInfo, NeuronCategory, SiteInfo, SliceJSON, SliceParams, SliceStability } from './types.js';
 
 export interface SliceLoadOptions {
   /** When given, the slice's model fingerprint must match this model's weights. */
@@ -42,6 +42,21 @@ export class Slice {
     return this.state.components.map((c) => ({ classes: [...c.classes], neurons: Object.fromEntries(Object.entries(c.neurons).map(([k, v]) => [k, [...v]])) }));
   }
   get counts(): number[] { return [...this.state.counts]; }
+  /** How the classes were merged: rule ('fixed', 'silhouette', 'fallback'), the cut used, the dendrogram heights. */
+  get merge(): MergeInfo { return { ...this.state.merge, heights: [...this.state.merge.heights] }; }
+  /**
+   * Bootstrap stability (slice(..., { bootstrap: B })): per class the mean and lowest Jaccard of its critical set
+   * across replicates, per class pair the fraction of replicates in which they share a component. null when not
+   * measured, and after set algebra (the per-class sets changed).
+   *
+   * @example
+   * const s = await slice(model, data.train, { bootstrap: 20 });
+   * s.stability?.jaccard; // [0.93, 0.88, ...]
+   */
+  get stability(): SliceStability | null {
+    const x = this.state.stability;
+    return x ? { ...x, classes: [...x.classes], jaccard: [...x.jaccard], jaccardMin: [...x.jaccardMin], coMembership: x.coMembership.map((r) => [...r]), componentCounts: [...x.componentCounts] } : null;
+  }
   get fingerprints(): { model: string; data: string } { return { ...this.state.fingerprints }; }
   /** Class x class Jaccard of critical sets (rows/columns in `classes` order), per site and overall. */
   get similarity(): SliceState['similarity'] {

@@ -1,5 +1,5 @@
 /**
- * Shared vocabulary and result types of semantic slicing (DESIGN.md section 3). Viz and notebook code depend on
+ * Shared vocabulary and result types of semantic slicing (docs/algorithm.md). Viz and notebook code depend on
  * these types only, never on the computation.
  */
 
@@ -22,7 +22,7 @@ export type { SiteInfo, SiteKind } from '../graph/types.js';
 import type { SiteInfo } from '../graph/types.js';
 
 /**
- * Raw per-class statistics from one profiling pass (DESIGN.md section 9): per metric and site, a row-major
+ * Raw per-class statistics from one profiling pass (docs/algorithm.md): per metric and site, a row-major
  * Float32Array [numClasses x neurons], unnormalised. ens is not stored (it is derived from normalised scores).
  */
 export interface ProfileStatsData {
@@ -45,14 +45,53 @@ export interface SliceParams {
   theta: number | null;
   /** Percent kept for the top-k baselines. */
   k: number | null;
-  /** Average-linkage cut for merging into components. */
-  tau: number;
+  /**
+   * Average-linkage cut for merging into components: a similarity in [0, 1], or 'auto' (the dendrogram cut with
+   * the best silhouette; the cut actually used is recorded in the slice's `merge`).
+   */
+  tau: number | 'auto';
   onlyCorrect: boolean;
   maxPerClass: number | null;
   /** Added by the slicing engine: seed used for any random choice while profiling (recorded, optional). */
   seed?: number;
   /** Added by the slicing engine: profiling batch size (sums are accumulated per batch, so it is recorded). */
   batchSize?: number;
+}
+
+/** How the classes were merged into components (derived from the similarity and params.tau; recorded in the slice). */
+export interface MergeInfo {
+  /** 'fixed' (numeric tau), 'silhouette' (tau 'auto'), 'fallback' (tau 'auto' without structure: 0.5). */
+  rule: 'fixed' | 'silhouette' | 'fallback';
+  /** The similarity cut applied: classes merged while their average linkage was >= cut. */
+  cut: number;
+  /** Merge heights of the average-linkage dendrogram, highest first (classes - 1 of them). */
+  heights: number[];
+  /** Mean silhouette of the components (distance 1 - Jaccard); null for 1 component, one per class, or < 3 classes. */
+  silhouette: number | null;
+}
+
+/**
+ * Bootstrap stability of a slice (slice(..., { bootstrap })): the profiling samples of every class are resampled
+ * with replacement, and each replicate is sliced with the same parameters.
+ */
+export interface SliceStability {
+  /** Number of bootstrap replicates. */
+  replicates: number;
+  /** Seed of the resampling. */
+  seed: number;
+  /** Class labels of the rows and columns below (the slice's classes). */
+  classes: number[];
+  /**
+   * Per class: mean over replicates of the Jaccard between the class's critical set in the replicate and in the
+   * slice (all sites together). 1 = the same neurons every time.
+   */
+  jaccard: number[];
+  /** Per class: the lowest of those Jaccards. */
+  jaccardMin: number[];
+  /** Class x class: fraction of replicates in which the two classes ended in the same component (1 on the diagonal). */
+  coMembership: number[][];
+  /** Number of components in each replicate. */
+  componentCounts: number[];
 }
 
 /** A semantic component: a group of classes and, per site, the union of their critical neurons. */
@@ -72,12 +111,18 @@ export interface FidelityRow {
   accuracy: number;
   /** Accuracy per class label. */
   perClass: number[];
+  /**
+   * True for a point outside the paper's grids (semantic theta below 0.90; the paper's top-k grid 10..100% is
+   * all inside). Set by fidelitySweep; absent in older results = inside.
+   */
+  beyondPaper?: boolean;
 }
 
 /** The versioned, deterministic JSON form of a Slice (what `slice.toJSON()` returns and `Slice.load` reads). */
 export interface SliceJSON {
   format: 'semslice.slice';
-  version: 1;
+  /** 2 since tau 'auto', `merge` and `stability`; version-1 files still load. */
+  version: 1 | 2;
   params: SliceParams;
   classNames: string[];
   /**
@@ -100,6 +145,10 @@ export interface SliceJSON {
   /** Class x class Jaccard of critical sets, per site and over all sites together. */
   similarity: { perSite: Record<string, number[][]>; overall: number[][] };
   components: Component[];
+  /** Version 2: how the classes were merged (derived, checked on load). Absent in version-1 files. */
+  merge?: MergeInfo;
+  /** Version 2: bootstrap stability, when the slice was made with { bootstrap }. */
+  stability?: SliceStability;
   /** Profiling samples per class. */
   counts: number[];
   fingerprints: { model: string; data: string };

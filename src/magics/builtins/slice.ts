@@ -1,6 +1,6 @@
 /**
  * `%%slice`: slice a model and show the result. The engine is reached only through an injected SliceEngine (the
- * lead wires the real one in src/index.ts with setSliceEngine), so magics never import engine internals.
+ * real one is wired in src/index.ts with setSliceEngine), so magics never import engine internals.
  */
 import { SemsliceError } from '../../engine/errors.js';
 import { METHODS, METRICS } from '../../engine/slicing/types.js';
@@ -24,7 +24,7 @@ export interface SliceEngine {
 
 let engine: SliceEngine | undefined;
 
-/** Wire the engine %%slice calls (the lead does this once, in src/index.ts). Returns the previous one. */
+/** Wire the engine %%slice calls (src/index.ts does this once). Returns the previous one. */
 export function setSliceEngine(e: SliceEngine | undefined): SliceEngine | undefined {
   const prev = engine;
   engine = e;

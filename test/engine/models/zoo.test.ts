@@ -30,7 +30,7 @@ describe('engine/models/zoo', () => {
     });
   }
 
-  it('lenet5 matches the LeNet-5 of research/performance.md (61,706 params on 28x28x1 -> 10)', () => {
+  it('lenet5 matches the classic LeNet-5 (61,706 params on 28x28x1 -> 10)', () => {
     const m = buildModel('lenet5', { inputShape: [28, 28, 1], numClasses: 10 });
     const s = modelSummary(m);
     assert.equal(s.params, 61706);

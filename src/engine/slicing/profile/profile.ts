@@ -1,6 +1,6 @@
 /**
  * profile(): one pass over a dataset that computes, per class, site and neuron, the sufficient statistics of every
- * contribution metric (DESIGN.md section 3):
+ * contribution metric (docs/algorithm.md):
  *
  *   batches --> forward (taps, zero perturbations) --> backward of sum_b z_{y_b} --> one-hot^T reduction
  *           --> [classes x 4N] block read once --> float64 host accumulation in batch order --> ProfileStats
