@@ -5,7 +5,7 @@
 import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { getMetric } from './metrics.js';
-import { checkTau } from './merge.js';
+import { checkTau, type Tau } from './merge.js';
 import { checkK, checkTheta, getSelector } from './selection.js';
 import type { Metric, SliceMethod, SliceParams } from './types.js';
 
@@ -18,8 +18,12 @@ export interface SliceOptions {
   theta?: number;
   /** Percent of neurons kept per site, in (0, 100]; top-k methods only (required there). Default none. */
   k?: number | null;
-  /** Average-linkage cut for merging classes into components, in [0, 1]. Default 0.5. */
-  tau?: number;
+  /**
+   * Merging classes into components: 'auto' cuts the average-linkage dendrogram where the silhouette of the
+   * components is best (2 to classes-1 components when there is structure; docs/algorithm.md), a number in [0, 1]
+   * cuts at that similarity. Default 'auto'.
+   */
+  tau?: number | 'auto';
   /** (D) Profile only samples the model classifies correctly. Default true. */
   onlyCorrect?: boolean;
   /** At most this many samples per class (drawn by a seeded shuffle, see seed); null = all. Default null. */
@@ -34,6 +38,12 @@ export interface SliceOptions {
   seed?: number;
   /** Profiling worker threads (each with its own backend); results are identical for any count. Default 1. */
   workers?: number;
+  /**
+   * Bootstrap replicates for `slice.stability` (0 = none): each replicate resamples every class's profiling samples
+   * with replacement (seeded by `seed`), profiles them again and slices with the same parameters, so it costs one
+   * profiling pass per replicate. 20 is a reasonable number. Default 0.
+   */
+  bootstrap?: number;
 }
 
 /** Resolved options: defaults filled, ranges checked. */
@@ -42,19 +52,20 @@ export interface ResolvedSliceOptions {
   method: string;
   theta: number | null;
   k: number | null;
-  tau: number;
+  tau: Tau;
   onlyCorrect: boolean;
   maxPerClass: number | null;
   batchSize: number;
   seed: number;
   workers: number;
+  bootstrap: number;
   onProgress: ProgressCallback | undefined;
   signal: AbortSignal | undefined;
 }
 
 /** The defaults, in one place. */
 export const SLICE_DEFAULTS = {
-  metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0, workers: 1,
+  metric: 'taylor', method: 'semantic', theta: 0.95, k: null, tau: 'auto', onlyCorrect: true, maxPerClass: null, batchSize: 256, seed: 0, workers: 1, bootstrap: 0,
 } as const;
 
 /**
@@ -76,8 +87,12 @@ export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptio
   }
   const seed = opts.seed ?? SLICE_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new SemsliceError('BAD_OPTION', `seed must be an integer, got ${String(seed)}.`, 'Use e.g. seed: 0.');
+  const bootstrap = opts.bootstrap ?? SLICE_DEFAULTS.bootstrap;
+  if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) {
+    throw new SemsliceError('BAD_OPTION', `bootstrap must be a non-negative integer (replicates), got ${String(bootstrap)}.`, 'Use e.g. bootstrap: 20, or 0 for none.');
+  }
   return {
-    metric, method, theta, k,
+    metric, method, theta, k, bootstrap,
     tau: checkTau(opts.tau ?? SLICE_DEFAULTS.tau),
     onlyCorrect: opts.onlyCorrect ?? SLICE_DEFAULTS.onlyCorrect,
     maxPerClass,

@@ -1,5 +1,5 @@
 /**
- * The slicing pipeline (DESIGN.md section 3):
+ * The slicing pipeline (docs/algorithm.md):
  *
  *   profile (one pass, per-class statistics) -> scoresFrom (metric, normalised) -> selectCritical (method)
  *     -> categorise + similarity -> average-linkage merge -> Slice
@@ -17,7 +17,8 @@ import { profile } from './profile/profile.js';
 import { selectCritical } from './selection.js';
 import { Slice } from './slice.js';
 import { buildState } from './slice-state.js';
-import { METRICS, type Metric, type ProfileStatsData } from './types.js';
+import { METRICS, type Metric, type ProfileStatsData, type SliceStability } from './types.js';
+import { bootstrapStability, warnSmallSample } from './stability.js';
 import { scoresFrom } from './metrics.js';
 
 /** What sliceFromStats needs beyond the statistics (slice() fills these from the model and the data). */
@@ -37,15 +38,18 @@ export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'ma
  */
 export function sliceFromStats(stats: ProfileStatsData, opts: FromStatsOptions = {}): Slice {
   const o = resolveSliceOptions({ ...opts, onlyCorrect: stats.options.onlyCorrect, maxPerClass: stats.options.maxPerClass, batchSize: stats.options.batchSize });
-  return assemble(stats, o, opts.classNames, opts.fingerprints);
+  return assemble(stats, o, opts.classNames, opts.fingerprints) as Slice;
 }
 
-function assemble(stats: ProfileStatsData, o: ResolvedSliceOptions, names: readonly string[] | undefined, fps: { model: string; data: string } | undefined): Slice {
+function assemble(
+  stats: ProfileStatsData, o: ResolvedSliceOptions, names: readonly string[] | undefined, fps: { model: string; data: string } | undefined,
+  withStability?: (critical: Record<string, Uint8Array>, classNames: string[]) => Promise<SliceStability>,
+): Slice | Promise<Slice> {
   const scores = scoresFrom(stats, o.metric);
   const critical = selectCritical(stats, { method: o.method, metric: o.metric, theta: o.theta, k: o.k, scores });
   const classNames = names ? [...names] : Array.from({ length: stats.numClasses }, (_, c) => `class${c}`);
   warnEmpty(stats, critical, classNames);
-  const state = buildState({
+  const parts = {
     params: paramsOf(o, stats.options),
     classNames,
     sites: stats.sites.map((s) => ({ ...s, followers: [...s.followers] })),
@@ -55,9 +59,10 @@ function assemble(stats: ProfileStatsData, o: ResolvedSliceOptions, names: reado
     selection: null,
     counts: [...stats.counts],
     fingerprints: fps ?? { model: 'unknown', data: 'unknown' },
-  });
+  };
   o.onProgress?.({ phase: 'slice', done: 1, total: 1 });
-  return new Slice(state);
+  if (!withStability) return new Slice(buildState(parts));
+  return withStability(critical, classNames).then((stability) => new Slice(buildState({ ...parts, stability })));
 }
 
 function warnEmpty(stats: ProfileStatsData, critical: Record<string, Uint8Array>, names: string[]): void {
@@ -88,7 +93,9 @@ export function profilingView(data: Dataset, maxPerClass: number | null, seed: n
 }
 
 /**
- * Slice a model: profile it on data, score, select, categorise, merge. Options and defaults: SliceOptions.
+ * Slice a model: profile it on data, score, select, categorise, merge; with `{ bootstrap: B }` also measure the
+ * slice's stability over B resampled profiling sets (`slice.stability`). Options and defaults: SliceOptions.
+ * Warns through the logger when a class has fewer than MIN_STABLE_SAMPLES profiling samples.
  * Errors: unknown metric or method, theta/k/tau out of range (checked before profiling), data that does not fit
  * the model, a class with no (correctly classified) samples (from profile()).
  *
@@ -98,10 +105,18 @@ export function profilingView(data: Dataset, maxPerClass: number | null, seed: n
  */
 export async function slice(model: tf.LayersModel, data: Dataset, opts: SliceOptions = {}): Promise<Slice> {
   const o = resolveSliceOptions(opts);
-  const stats = await profile(model, profilingView(data, o.maxPerClass, o.seed), {
-    metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize, workers: o.workers,
+  const view = profilingView(data, o.maxPerClass, o.seed);
+  const profileMetrics = metricsToProfile([o.metric]);
+  const stats = await profile(model, view, {
+    metrics: profileMetrics, onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize, workers: o.workers,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
   });
   checkAborted(o.signal);
-  return assemble(stats, o, data.classNames, { model: modelFingerprint(model), data: data.fingerprint() });
+  warnSmallSample(stats.counts, data.classNames);
+  const stability = o.bootstrap === 0 ? undefined : (critical: Record<string, Uint8Array>, classNames: string[]) => bootstrapStability(model, view, critical, stats.sites, classNames, {
+    method: o.method, metric: o.metric, profileMetrics, theta: o.theta, k: o.k, tau: o.tau, onlyCorrect: o.onlyCorrect, batchSize: o.batchSize,
+    workers: o.workers, replicates: o.bootstrap, seed: o.seed,
+    ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  return assemble(stats, o, data.classNames, { model: modelFingerprint(model), data: data.fingerprint() }, stability);
 }

@@ -27,7 +27,7 @@ export function forClassesOp(st: SliceState, classes: readonly number[]): SliceS
     critical[s.name] = f;
     scores[s.name] = sc;
   }
-  return buildState({ ...st, classes: labels, critical, scores, selection: null });
+  return buildState({ ...st, classes: labels, critical, scores, selection: null, stability: null }); // stability was for the full class set
 }
 
 type SetOp = 'union' | 'intersect' | 'minus';
@@ -82,7 +82,7 @@ export function setOp(a: SliceState, b: SliceState, op: SetOp): SliceState {
     scores[s.name] = sc;
     selection[s.name] = sel;
   }
-  return buildState({ ...a, classes, critical, scores, selection });
+  return buildState({ ...a, classes, critical, scores, selection, stability: null }); // the rows changed: a's bootstrap no longer describes them
 }
 
 /** Sorted indices of the slice's neurons at a site. */

@@ -8,10 +8,15 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { SemsliceError } from '../errors.js';
 import { buildState, type SliceState } from './slice-state.js';
 import type { CriticalSets } from './selection.js';
-import type { SliceJSON } from './types.js';
+import type { SliceJSON, SliceStability } from './types.js';
 
 /** Scores are written with this many significant digits: loading and saving again reproduces the same text. */
 export const SCORE_DIGITS = 7;
+
+/** The version written. Version 2 added tau "auto", `merge` and `stability`; version-1 files still load. */
+export const SLICE_FORMAT_VERSION = 2;
+/** Versions this code reads. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 let validator: ValidateFunction | null = null;
 
@@ -48,7 +53,7 @@ export function stateToJSON(st: SliceState): SliceJSON {
   const p = st.params;
   const json: SliceJSON = {
     format: 'semslice.slice',
-    version: 1,
+    version: SLICE_FORMAT_VERSION,
     params: {
       method: p.method, metric: p.metric, theta: p.theta, k: p.k, tau: p.tau, onlyCorrect: p.onlyCorrect, maxPerClass: p.maxPerClass,
       ...(p.seed !== undefined ? { seed: p.seed } : {}),
@@ -63,10 +68,19 @@ export function stateToJSON(st: SliceState): SliceJSON {
     categories: bySite((name) => [...st.categories[name]!]),
     similarity: { perSite: bySite((name) => st.similarity.perSite[name]!.map((r) => [...r])), overall: st.similarity.overall.map((r) => [...r]) },
     components: st.components.map((c) => ({ classes: [...c.classes], neurons: bySite((name) => [...c.neurons[name]!]) })),
+    merge: { rule: st.merge.rule, cut: st.merge.cut, heights: [...st.merge.heights], silhouette: st.merge.silhouette },
+    ...(st.stability ? { stability: stabilityToJSON(st.stability) } : {}),
     counts: [...st.counts],
     fingerprints: { model: st.fingerprints.model, data: st.fingerprints.data },
   };
   return json;
+}
+
+function stabilityToJSON(x: SliceStability): SliceStability {
+  return {
+    replicates: x.replicates, seed: x.seed, classes: [...x.classes], jaccard: x.jaccard.map(round), jaccardMin: x.jaccardMin.map(round),
+    coMembership: x.coMembership.map((r) => r.map(round)), componentCounts: [...x.componentCounts],
+  };
 }
 
 /** Deterministic file text: compact JSON plus a final newline. */
@@ -76,7 +90,19 @@ export function stringifySlice(json: SliceJSON): string {
 
 function invalid(what: string, source: string): SemsliceError {
   return new SemsliceError('INVALID_SLICE_FILE', `${source} is not a valid semslice slice: ${what}.`,
-    'Load a file written by Slice.save() (format "semslice.slice", version 1); re-create it with slice() if it was edited or damaged.');
+    `Load a file written by Slice.save() (format "semslice.slice", version ${READABLE_VERSIONS.join(' or ')}); re-create it with slice() if it was edited or damaged.`);
+}
+
+/** A clear error for a file from a newer semslice, before the schema would only say "must be equal to one of". */
+function checkVersion(json: unknown, source: string): void {
+  if (typeof json !== 'object' || json === null) return;
+  const { format, version } = json as { format?: unknown; version?: unknown };
+  if (format === 'semslice.slice' && typeof version === 'number' && !READABLE_VERSIONS.includes(version)) {
+    throw new SemsliceError('UNSUPPORTED_SLICE_VERSION',
+      `${source} is a semslice slice of format version ${version}; this semslice reads versions ${READABLE_VERSIONS.join(' and ')}.`,
+      version > SLICE_FORMAT_VERSION ? 'It was written by a newer semslice: upgrade semslice, or re-create the slice with this one.'
+        : 'Re-create the slice with slice().');
+  }
 }
 
 /**
@@ -86,8 +112,16 @@ function invalid(what: string, source: string): SemsliceError {
  * validateSliceJSON(JSON.parse(text), 'slice.json'); // throws INVALID_SLICE_FILE naming the problems
  */
 export function validateSliceJSON(json: unknown, source = 'The slice'): asserts json is SliceJSON {
+  checkVersion(json, source);
   const v = getValidator();
-  if (v(json)) return;
+  if (v(json)) {
+    const j = json as SliceJSON;
+    // Version 1 had neither tau "auto" nor the merge/stability records: such a file was not written by semslice.
+    if (j.version === 1 && (j.params.tau === 'auto' || j.merge !== undefined || j.stability !== undefined)) {
+      throw invalid('version 1 files have a numeric tau and no "merge" or "stability"', source);
+    }
+    return;
+  }
   const errs = (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
   const more = (v.errors?.length ?? 0) > 3 ? ` (and ${(v.errors!.length - 3)} more)` : '';
   throw invalid(errs.join('; ') + more, source);
@@ -123,13 +157,27 @@ export function stateFromJSON(json: SliceJSON, source = 'The slice'): SliceState
   }
   if (json.counts.length !== json.classNames.length) throw invalid(`counts must have ${json.classNames.length} entries`, source);
   if (classes.some((c) => c >= json.classNames.length)) throw invalid('classes holds a label beyond classNames', source);
+  const stability = json.stability ? checkStability(json.stability, classes, source) : null;
   const st = buildState({
     params: { ...json.params }, classNames: [...json.classNames], sites: json.sites.map((s) => ({ ...s, followers: [...s.followers] })),
-    classes: [...classes], critical, scores, selection, counts: [...json.counts], fingerprints: { ...json.fingerprints },
+    classes: [...classes], critical, scores, selection, counts: [...json.counts], fingerprints: { ...json.fingerprints }, stability,
   });
   const again = stateToJSON(st);
-  for (const key of ['categories', 'similarity', 'components'] as const) {
+  for (const key of ['categories', 'similarity', 'components', ...(json.merge ? ['merge' as const] : [])] as const) {
     if (JSON.stringify(again[key]) !== JSON.stringify(json[key])) throw invalid(`"${key}" does not match the critical sets`, source);
   }
   return st;
+}
+
+function checkStability(x: SliceStability, classes: readonly number[], source: string): SliceStability {
+  const n = classes.length;
+  if (x.classes.length !== n || x.classes.some((c, i) => c !== classes[i])) throw invalid('stability.classes must equal the slice\'s classes', source);
+  if (x.jaccard.length !== n || x.jaccardMin.length !== n || x.coMembership.length !== n || x.coMembership.some((r) => r.length !== n)) {
+    throw invalid(`stability must have ${n} entries per class and a ${n} x ${n} co-membership matrix`, source);
+  }
+  if (x.componentCounts.length !== x.replicates) throw invalid('stability.componentCounts must have one entry per replicate', source);
+  return {
+    replicates: x.replicates, seed: x.seed, classes: [...x.classes], jaccard: [...x.jaccard], jaccardMin: [...x.jaccardMin],
+    coMembership: x.coMembership.map((r) => [...r]), componentCounts: [...x.componentCounts],
+  };
 }

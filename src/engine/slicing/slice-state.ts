@@ -4,9 +4,9 @@
  */
 import { SemsliceError, unknownNameError } from '../errors.js';
 import { categorise, similarity } from './categorise.js';
-import { components } from './merge.js';
+import { componentsOf, mergeClasses } from './merge.js';
 import type { CriticalSets } from './selection.js';
-import type { Component, NeuronCategory, SiteInfo, SliceParams } from './types.js';
+import type { Component, MergeInfo, NeuronCategory, SiteInfo, SliceParams, SliceStability } from './types.js';
 
 /** What a Slice holds. Rows of `critical` and `scores` belong to the class labels in `classes`, in that order. */
 export interface SliceState {
@@ -27,26 +27,44 @@ export interface SliceState {
   categories: Record<string, NeuronCategory[]>;
   similarity: { perSite: Record<string, number[][]>; overall: number[][] };
   components: Component[];
+  /** How the classes were merged into components (rule, cut used, dendrogram heights). */
+  merge: MergeInfo;
+  /** Bootstrap stability for exactly these classes, or null (not computed, or lost by set algebra). */
+  stability: SliceStability | null;
   /** Profiling samples per class label (all labels). */
   counts: number[];
   fingerprints: { model: string; data: string };
 }
 
-export type SliceParts = Omit<SliceState, 'categories' | 'similarity' | 'components'>;
+export type SliceParts = Omit<SliceState, 'categories' | 'similarity' | 'components' | 'merge' | 'stability'> & {
+  /** Kept only when it is for exactly `classes` and no explicit selection (it describes the per-class sets). */
+  stability?: SliceStability | null;
+};
 
-/** Derive categories, similarity and components, and drop an explicit selection equal to the union of rows. */
+/**
+ * Derive categories, similarity, merge and components, and drop an explicit selection equal to the union of rows
+ * and a stability that does not describe these classes' critical sets.
+ */
 export function buildState(p: SliceParts): SliceState {
   const rows = p.classes.length;
   let selection = p.selection;
   if (selection && p.sites.every((s) => sameFlags(selection![s.name]!, unionOfRows(p.critical[s.name]!, rows, s.neurons)))) selection = null;
   const sim = similarity(p.critical, p.sites, rows);
+  const m = mergeClasses(sim.overall, p.params.tau);
+  const stability = p.stability && selection === null && sameList(p.stability.classes, p.classes) ? p.stability : null;
   return {
     ...p,
     selection,
     categories: categorise(p.critical, p.sites, rows),
     similarity: sim,
-    components: components(p.critical, p.sites, p.classes, sim.overall, p.params.tau),
+    components: componentsOf(p.critical, p.sites, p.classes, m.clusters),
+    merge: { rule: m.rule, cut: m.cut, heights: m.heights, silhouette: m.silhouette },
+    stability,
   };
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** OR of the rows of a [rows x n] flag matrix. */

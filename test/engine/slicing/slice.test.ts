@@ -26,11 +26,11 @@ describe('slicing/Slice', () => {
     assert.deepEqual(s.neurons('b'), [0, 2]);
     assert.deepEqual(s.categories('a'), ['exclusive', 'shared', 'exclusive', 'exclusive']);
     assert.deepEqual(s.categories('b'), ['shared', 'idle', 'exclusive']);
-    // overall Jaccard c0-c1: a {0,1} vs {1,2} -> 1/3 ; b {0} vs {0} -> 1/1 ; concatenated 2/4 = 0.5 -> merged at tau 0.5
+    // overall Jaccard c0-c1: a {0,1} vs {1,2} -> 1/3 ; b {0} vs {0} -> 1/1 ; concatenated 2/4 = 0.5 -> merged by tau 'auto' (the best silhouette of the two cuts)
     assert.equal(s.similarity.overall[0]![1], 0.5);
     assert.deepEqual(s.components.map((c) => c.classes), [[0, 1], [2]]);
     assert.deepEqual(s.components[0]!.neurons, { a: [0, 1, 2], b: [0] });
-    assert.deepEqual(s.params, { method: 'semantic', metric: 'taylor', theta: 0.7, k: null, tau: 0.5, onlyCorrect: true, maxPerClass: null, seed: 0, batchSize: 32 });
+    assert.deepEqual(s.params, { method: 'semantic', metric: 'taylor', theta: 0.7, k: null, tau: 'auto', onlyCorrect: true, maxPerClass: null, seed: 0, batchSize: 32 });
   });
 
   it('summary() is one arquero row per site', () => {
