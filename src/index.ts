@@ -40,6 +40,8 @@ export {
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';
 export * as slicing from './engine/slicing/index.js';
+export * as studies from './engine/studies/index.js';
+export * as graph from './engine/graph/index.js';
 
 // The long-running entry points choose the backend on first use (initBackend's rule, SEMSLICE_BACKEND honoured)
 // when no initBackend call did: without it tfjs would run them on its pure-JS cpu backend, 14-19x slower.
