@@ -1,0 +1,114 @@
+/**
+ * DeepArc's compression baseline (maintenance.md 2.1-2.2): linear CKA between consecutive residual blocks' outputs
+ * on profiling data, modules by threshold (default 0.99), redundant blocks = every block of a multi-block module
+ * but its first (D: the first converts, the rest add little), and the best of 5 random k-subsets of them, by
+ * accuracy without retraining, is skipped. Chain models have no skippable blocks: their "modules" are layer ranges
+ * and the result says that block removal does not apply.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../../data/types.js';
+import { evaluate } from '../../train/index.js';
+import { Rng } from '../../rng.js';
+import { siteReads } from '../../graph/index.js';
+import { registerPreStep, removeNeuronsDetailed, type PreStepOutcome } from '../../surgery/index.js';
+import { linearCka, modulesByThreshold } from './cka.js';
+import { residualBlocks, skipBlocks, type ResidualBlock } from './blocks.js';
+
+export interface DeepArcOptions {
+  /** CKA threshold for modules. Default 0.99. */
+  threshold?: number;
+  /** Blocks to remove. Default 1. */
+  k?: number;
+  /** Random k-subsets tried. Default 5. */
+  tries?: number;
+  /** Samples for CKA. Default 256. */
+  samples?: number;
+  seed?: number;
+}
+
+/** CKA between consecutive units and the modules they form. */
+export interface DeepArcAnalysis {
+  /** 'blocks' for residual models, 'layers' (sites) for chain models. */
+  level: 'blocks' | 'layers';
+  units: string[];
+  neighbours: number[];
+  modules: Array<[number, number]>;
+  /** Redundant blocks (empty for chain models). */
+  redundant: string[];
+  note?: string;
+}
+
+function flatRows(t: tf.Tensor): { data: Float32Array; n: number; p: number } {
+  const n = t.shape[0]!;
+  return { data: t.dataSync() as Float32Array, n, p: t.size / n };
+}
+
+/**
+ * CKA of consecutive residual blocks (or, in a chain model, consecutive sites) on `data`, and the modules.
+ *
+ * @example
+ * const a = analyseDeepArc(model, data.train.take(256));
+ * a.modules; a.redundant;  // ['block2_add', ...]
+ */
+export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepArcOptions = {}): DeepArcAnalysis {
+  const threshold = opts.threshold ?? 0.99;
+  const blocks = residualBlocks(model);
+  const chain = blocks.length === 0;
+  const units = chain ? siteReads(model).map((r) => r.site.readLayer) : blocks.map((b) => b.outputLayer);
+  const sample = data.take(opts.samples ?? 256);
+  const { images } = sample.gather(Int32Array.from({ length: sample.size }, (_, i) => i));
+  const reps = tf.tidy(() => {
+    const probe = tf.model({ inputs: model.inputs, outputs: units.map((u) => model.getLayer(u).output as tf.SymbolicTensor) });
+    const out = probe.predict(tf.tensor4d(images, [sample.size, ...sample.sampleShape]));
+    return (Array.isArray(out) ? out : [out]).map((t) => flatRows(t));
+  });
+  const neighbours: number[] = [];
+  for (let i = 0; i + 1 < reps.length; i++) neighbours.push(linearCka(reps[i]!.data, reps[i + 1]!.data, reps[i]!.n, reps[i]!.p, reps[i + 1]!.p));
+  const modules = modulesByThreshold(neighbours, threshold);
+  const redundant = chain ? [] : modules.filter(([a, b]) => b > a).flatMap(([a, b]) => blocks.slice(a + 1, b + 1).map((x) => x.name));
+  return {
+    level: chain ? 'layers' : 'blocks', units, neighbours, modules, redundant,
+    ...(chain ? { note: 'chain model: DeepArc modules are layer ranges; block removal does not apply' } : {}),
+  };
+}
+
+/**
+ * DeepArc's block removal: skip the best (by accuracy on `test`, no retraining) of `tries` random k-subsets of the
+ * redundant blocks. Returns the new model (a copy when nothing applies) and what was removed.
+ */
+export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, test: Dataset, opts: DeepArcOptions = {}): Promise<{ model: tf.LayersModel; removed: string[]; analysis: DeepArcAnalysis; accuracy?: number }> {
+  const analysis = analyseDeepArc(model, data, opts);
+  const blocks = residualBlocks(model);
+  const cands = blocks.filter((b) => analysis.redundant.includes(b.name));
+  const k = Math.min(opts.k ?? 1, cands.length);
+  if (k === 0) return { model: await skipBlocks(model, []), removed: [], analysis };
+  const rng = new Rng(opts.seed ?? 0);
+  let best: { subset: ResidualBlock[]; acc: number } | undefined;
+  for (let t = 0; t < (opts.tries ?? 5); t++) {
+    const order = rng.shuffle(Int32Array.from(cands.map((_, i) => i)));
+    const subset = Array.from(order.slice(0, k)).sort((a, b) => a - b).map((i) => cands[i]!);
+    const m = await skipBlocks(model, subset);
+    const acc = evaluate(m, test, { confusion: false }).accuracy;
+    m.dispose();
+    if (!best || acc > best.acc) best = { subset, acc };
+  }
+  return { model: await skipBlocks(model, best!.subset), removed: best!.subset.map((b) => b.name), analysis, accuracy: best!.acc };
+}
+
+/** The `deeparc` pre-step of restructure(). */
+export function registerDeepArcPreStep(): void {
+  registerPreStep({
+    name: 'deeparc', description: "DeepArc: skip redundant residual blocks (CKA modules), best of 5 random k-subsets", needsSlice: false,
+    run: async (model, ctx): Promise<PreStepOutcome> => {
+      const chain = residualBlocks(model).length === 0;
+      if (chain) {
+        const copy = await removeNeuronsDetailed(model, {});
+        return { model: copy.model, neuronsRemoved: {}, blocksRemoved: [], retainedDead: 0, liveKernels: copy.liveKernels, note: 'chain model: DeepArc block removal does not apply (nothing removed)' };
+      }
+      const r = await deeparcRemoveBlocks(model, ctx.train, ctx.test, { seed: ctx.seed });
+      const live: Record<string, Float32Array> = {};
+      return { model: r.model, neuronsRemoved: {}, blocksRemoved: r.removed, retainedDead: 0, liveKernels: live,
+        ...(r.removed.length === 0 ? { note: 'no redundant blocks at CKA threshold 0.99' } : {}) };
+    },
+  }, { override: true });
+}

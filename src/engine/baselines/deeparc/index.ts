@@ -1,0 +1,8 @@
+/** DeepArc baseline: linear CKA, modules, redundant residual blocks and their removal; registers the `deeparc` pre-step. */
+import { registerDeepArcPreStep } from './deeparc.js';
+
+registerDeepArcPreStep();
+
+export { linearCka, centredGram, ckaOfGrams, modulesByThreshold } from './cka.js';
+export { residualBlocks, skipBlocks, type ResidualBlock } from './blocks.js';
+export { analyseDeepArc, deeparcRemoveBlocks, registerDeepArcPreStep, type DeepArcOptions, type DeepArcAnalysis } from './deeparc.js';
