@@ -73,8 +73,20 @@ function isDataImage(src: string | undefined): boolean {
   return !!src && /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$/i.test(src.trim());
 }
 
-const transformTags: sanitizeHtml.IOptions['transformTags'] = {
-  '*': (tagName, attribs) => ({ tagName, attribs: cleanAttribs(attribs) }),
+// The parser keeps tag case (lowerCaseTags: false, so SVG's clipPath survives on every sanitize-html 2.x); HTML
+// tag names are lower-cased here. A capitalised <IMG>/<IMAGE> keeps only an inline data image (the link that
+// replaces a lower-case one cannot be emitted from this wildcard transform: its text and end tag would be lost).
+const CASED_SVG_TAGS = new Set(['clipPath', 'linearGradient', 'radialGradient']);
+function normaliseTag(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const name = CASED_SVG_TAGS.has(tagName) ? tagName : tagName.toLowerCase();
+  const a = cleanAttribs(attribs);
+  if (name !== tagName && (name === 'img' || name === 'image')) {
+    for (const k of ['src', 'href', 'xlink:href']) if (a[k] !== undefined && !isDataImage(a[k])) delete a[k];
+  }
+  return { tagName: name, attribs: a };
+}
+
+const ownTransforms: Record<string, (tagName: string, attribs: sanitizeHtml.Attributes) => sanitizeHtml.Tag> = {
   // External images must not load: show them as a link the reader can choose to follow.
   img: (tagName, attribs) => {
     const a = cleanAttribs(attribs);
@@ -92,6 +104,8 @@ const transformTags: sanitizeHtml.IOptions['transformTags'] = {
   },
 };
 
+const transformTags: sanitizeHtml.IOptions['transformTags'] = { '*': normaliseTag, ...ownTransforms };
+
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [...HTML_TAGS, ...SVG_TAGS],
   allowedAttributes: { ...HTML_ATTRS, ...Object.fromEntries(SVG_TAGS.map((t) => [t, SVG_ATTRS])) },
@@ -103,7 +117,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template', 'xmp', 'noembed', 'noframes'],
   parseStyleAttributes: false,
-  parser: { recognizeSelfClosing: true },
+  parser: { recognizeSelfClosing: true, lowerCaseTags: false },
   transformTags,
 };
 

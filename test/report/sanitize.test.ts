@@ -54,4 +54,9 @@ describe('report/sanitize', () => {
     assert.match(JSON.stringify(r.spec), /"url":"keep"/);
     assert.equal(JSON.stringify(spec), before);
   });
+
+  it('tags written in capitals are kept lower-cased, and a capitalised external image loads nothing', () => {
+    assert.equal(sanitizeUntrusted('<TABLE><TR><TD>x</TD></TR></TABLE><B>b</B><IMG src="http://e/x.png"><p>after</p>'),
+      '<table><tr><td>x</td></tr></table><b>b</b><img /><p>after</p>');
+  });
 });
