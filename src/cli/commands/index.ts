@@ -7,8 +7,9 @@ import { registerDemo } from './demo.js';
 import { registerRun } from './run.js';
 import { registerReport } from './report.js';
 import { registerStudy } from './study.js';
+import { registerRestructure } from './restructure.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy];
+export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy, registerRestructure];
