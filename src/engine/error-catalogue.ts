@@ -399,6 +399,10 @@ export const ERROR_CATALOGUE = {
     message: "ens is not a raw statistic: it is the mean of the four normalised scores.",
     hint: "Read avg, var, taylor or deeplift here; normalised and ens scores come from the metrics module (scoresFrom).",
   },
+  NO_BLOCKS: {
+    message: "Model \"…\" is a chain model: DeepArc's block removal does not apply.",
+    hint: "Use a model with residual blocks (resnet-small), or pre \"slice\"/\"none\".",
+  },
   NO_JUPYTER: {
     message: "`… nbconvert` is not available (…).",
     hint: "Install Jupyter (Debian: apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel) and run bash scripts/setup-jupyter.sh.",
