@@ -45,3 +45,11 @@ export function choiceArg(flag: string, choices: readonly string[]) {
 
 export const BACKEND_FLAG = ['--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: SEMSLICE_BACKEND, else auto)',
   choiceArg('--backend', BACKEND_CHOICES)] as const;
+
+/** `--tau`: a similarity in [0, 1] or "auto". */
+export function tauArg(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`--tau takes a similarity in [0, 1] or "auto", got "${v}".`);
+  return n;
+}

@@ -9,7 +9,8 @@ export type ArgScalar = string | number | boolean;
 /** A parsed value: scalars, lists, or (tagged template only) any interpolated object. */
 export type ArgValue = ArgScalar | ArgScalar[] | object;
 
-export type ArgType = 'string' | 'number' | 'integer' | 'boolean' | 'list' | 'ref' | 'identifier';
+/** `scalar`: a number, string or boolean as written (e.g. tau=0.5 or tau=auto). */
+export type ArgType = 'string' | 'number' | 'integer' | 'boolean' | 'list' | 'ref' | 'identifier' | 'scalar';
 
 /** One argument of a magic. `ref`: a variable name or value (e.g. a model) or a plain string (e.g. a path). */
 export interface ArgSpec {
@@ -17,7 +18,13 @@ export interface ArgSpec {
   description: string;
   default?: ArgValue;
   required?: boolean;
-  choices?: readonly string[];
+  /** Allowed values of a string; a function is asked at check time (e.g. the metrics registered so far). */
+  choices?: readonly string[] | (() => readonly string[]);
+}
+
+/** The allowed values of an argument, if it has a closed list. */
+export function choicesOf(spec: ArgSpec): readonly string[] | undefined {
+  return typeof spec.choices === 'function' ? spec.choices() : spec.choices;
 }
 export type ArgsSchema = Record<string, ArgSpec>;
 
@@ -87,7 +94,8 @@ export function parseArgs(text: string, magic = 'magic', schema?: ArgsSchema): R
 
 function typeError(magic: string, key: string, spec: ArgSpec, v: unknown): SemsliceError {
   const shown = typeof v === 'object' ? Object.prototype.toString.call(v) : JSON.stringify(v);
-  const expect = spec.choices ? `one of ${spec.choices.join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`;
+  const choices = choicesOf(spec);
+  const expect = choices ? `one of ${choices.join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`;
   return new SemsliceError('MAGIC_ARGS', `${magic}: argument ${key} expects ${expect}, got ${shown}.`, `${key}: ${spec.description}`);
 }
 
@@ -111,9 +119,13 @@ function coerce(magic: string, key: string, spec: ArgSpec, v: ArgValue): ArgValu
     case 'string': {
       if (isObj || Array.isArray(v)) throw typeError(magic, key, spec, v);
       const s = String(v);
-      if (spec.choices && !spec.choices.includes(s)) throw typeError(magic, key, spec, v);
+      const choices = choicesOf(spec);
+      if (choices && !choices.includes(s)) throw typeError(magic, key, spec, v);
       return s;
     }
+    case 'scalar':
+      if (isObj || Array.isArray(v)) throw typeError(magic, key, spec, v);
+      return v;
   }
 }
 

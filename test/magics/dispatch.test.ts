@@ -1,3 +1,4 @@
+import { SLICE_DEFAULTS } from '../../src/engine/slicing/options.js';
 import assert from 'node:assert/strict';
 import * as aq from 'arquero';
 import { dispatchMagic, listMagics, registerMagic } from '../../src/magics/registry.js';
@@ -89,7 +90,7 @@ line ${n}`, 'ok');
       assert.deepEqual(calls[1], ['loadData', 'mnist']);
       const s = calls[2]![1] as { data: unknown; opts: Record<string, unknown> };
       assert.deepEqual(s.data, { name: 'train[:50]' });
-      assert.deepEqual(s.opts, { metric: 'avg', theta: 0.9, method: 'semantic', tau: 0.5 });
+      assert.deepEqual(s.opts, { metric: 'avg', theta: 0.9, method: 'semantic', tau: SLICE_DEFAULTS.tau });
       assert.deepEqual(stdout, ['ok\n--\n1\n'], 'the result is shown');
       const myModel = { predict: () => 1 };
       (globalThis as Record<string, unknown>).myModel = myModel;

@@ -4,16 +4,16 @@ import { assertFitsModel, loadDataset, type Dataset } from '../../engine/data/in
 import { loadModel } from '../../engine/models/index.js';
 import { dataMismatch, degenerateModel } from '../../engine/models/sanity.js';
 import { SemsliceError } from '../../engine/errors.js';
-import { slice, compressionRate, type Slice } from '../../engine/slicing/index.js';
+import { slice, compressionRate, listMetrics, SLICE_DEFAULTS, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
+import { BACKEND_FLAG, choiceArg, intArg, numberArg, tauArg } from '../options.js';
 import { checkSliceOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 
 interface SliceFlags {
-  model: string; data: string; split: string; metric: string; method: string; theta?: number; k?: number; tau: number;
+  model: string; data: string; split: string; metric: string; method: string; theta?: number; k?: number; tau: number | 'auto';
   limit?: number; maxPerClass?: number; allSamples?: boolean; out?: string; force?: boolean; backend?: string; evaluate?: boolean;
   anyData?: boolean;
 }
@@ -61,11 +61,11 @@ export function registerSlice(program: Command): void {
     .requiredOption('--model <dir>', 'model folder (model.json + weights)')
     .option('--data <name>', 'dataset (see `semslice data list`)', 'mnist')
     .option('--split <split>', 'split to profile on: train or test', choiceArg('--split', SPLITS), 'train')
-    .option('--metric <name>', 'contribution metric: avg, var, taylor, deeplift, ens', 'taylor')
-    .option('--method <name>', 'semantic (theta), category-topk or global-topk (k)', 'semantic')
-    .option('--theta <x>', 'cumulative share kept per class and site, in (0, 1] (semantic)', numberArg('--theta'))
+    .option('--metric <name>', `contribution metric: ${listMetrics().join(', ')}`, SLICE_DEFAULTS.metric)
+    .option('--method <name>', 'semantic (theta), category-topk or global-topk (k)', SLICE_DEFAULTS.method)
+    .option('--theta <x>', `cumulative share kept per class and site, in (0, 1] (semantic; default ${SLICE_DEFAULTS.theta})`, numberArg('--theta'))
     .option('--k <percent>', 'percent of neurons kept, in (0, 100] (top-k baselines)', numberArg('--k'))
-    .option('--tau <x>', 'similarity cut for merging classes into components', numberArg('--tau'), 0.5)
+    .option('--tau <x|auto>', 'where to cut the class dendrogram: a similarity in [0, 1], or auto', tauArg, SLICE_DEFAULTS.tau)
     .option('--limit <n>', 'profile the first n samples of the split only', intArg('--limit'))
     .option('--max-per-class <n>', 'at most n samples per class', intArg('--max-per-class'))
     .option('--all-samples', 'profile misclassified samples too (default: correctly classified only)')

@@ -3,10 +3,11 @@ import * as aq from 'arquero';
 import { show } from '../../notebook/show.js';
 import type { TableLike } from '../../notebook/parts.js';
 import { listMagics, type MagicSpec } from '../registry.js';
+import { choicesOf } from '../args.js';
 
 function argsText(m: MagicSpec): string {
   return Object.entries(m.args)
-    .map(([k, a]) => `${k}${a.required ? '*' : ''}:${a.choices ? a.choices.join('|') : a.type}${a.default !== undefined ? `=${String(a.default)}` : ''}`)
+    .map(([k, a]) => `${k}${a.required ? '*' : ''}:${choicesOf(a) ? choicesOf(a)!.join('|') : a.type}${a.default !== undefined ? `=${String(a.default)}` : ''}`)
     .join(' ');
 }
 

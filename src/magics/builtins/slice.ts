@@ -3,7 +3,9 @@
  * real one is wired in src/index.ts with setSliceEngine), so magics never import engine internals.
  */
 import { SemsliceError } from '../../engine/errors.js';
-import { METHODS, METRICS } from '../../engine/slicing/types.js';
+import { listMetrics } from '../../engine/slicing/metrics.js';
+import { SLICE_DEFAULTS } from '../../engine/slicing/options.js';
+import { listSelectors } from '../../engine/slicing/selection.js';
 import { show } from '../../notebook/show.js';
 import type { ArgValue } from '../args.js';
 import type { MagicContext, MagicSpec } from '../registry.js';
@@ -69,11 +71,11 @@ export const sliceMagic: MagicSpec = {
   args: {
     model: { type: 'ref', required: true, description: 'a model folder (model.json + weights) or a variable holding a model' },
     data: { type: 'ref', default: 'mnist', description: `${DATASETS.join(' | ')} or a variable holding a dataset; its train split is profiled` },
-    metric: { type: 'string', default: 'taylor', choices: METRICS, description: 'contribution metric' },
-    method: { type: 'string', default: 'semantic', choices: METHODS, description: 'slicing method' },
-    theta: { type: 'number', default: 0.95, description: 'cumulative-score threshold (semantic)' },
+    metric: { type: 'string', default: SLICE_DEFAULTS.metric, choices: listMetrics, description: 'contribution metric (built-in or registered with ss.registerMetric)' },
+    method: { type: 'string', default: SLICE_DEFAULTS.method, choices: listSelectors, description: 'slicing method' },
+    theta: { type: 'number', default: SLICE_DEFAULTS.theta, description: 'cumulative-score threshold (semantic)' },
     k: { type: 'number', description: 'percent of neurons kept (top-k baselines)' },
-    tau: { type: 'number', default: 0.5, description: 'similarity cut for merging classes into components' },
+    tau: { type: 'scalar', default: SLICE_DEFAULTS.tau, description: 'where to cut the class dendrogram: a similarity in [0, 1], or auto' },
     limit: { type: 'integer', description: 'profile only the first N samples' },
     as: { type: 'identifier', description: 'bind the slice to this global variable' },
   },
