@@ -21,6 +21,7 @@ import { loadDataset } from './engine/data/index.js';
 import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySweepImpl } from './engine/slicing/index.js';
 import { train as trainImpl } from './engine/train/index.js';
 import { onFirstUse } from './engine/backend/index.js';
+import { assertEveryClass } from './engine/data/checks.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from './engine/data/index.js';
 import { criticalNeuronsChart, fidelityCurves } from './viz/index.js';
@@ -48,12 +49,24 @@ export * as graph from './engine/graph/index.js';
 // (evaluate is synchronous and runs where the model's weights are: ss.models.load chooses the backend too.)
 /** Train a model in place (see engine/train): `await ss.train(model, data.train, { epochs: 1 })`. */
 export const train: typeof trainImpl = onFirstUse(trainImpl);
+// Profiling data must hold every class: checked first, so an empty class is not reported as "no correctly
+// classified samples" after the whole profiling pass.
+const EVERY_CLASS = 'Profile with data that holds every class, e.g. data.train.perClassCap(500) rather than data.train.take(n).';
 /** Slice a model on data (see engine/slicing): `await ss.slice(model, data, { metric: 'taylor', theta: 0.95 })`. */
-export const slice: typeof sliceImpl = onFirstUse(sliceImpl);
+export const slice: typeof sliceImpl = onFirstUse((model, data, opts) => {
+  assertEveryClass(data, EVERY_CLASS);
+  return sliceImpl(model, data, opts);
+});
 /** Raw per-class statistics: `await ss.profile(model, data)`. */
-export const profile: typeof profileImpl = onFirstUse(profileImpl);
+export const profile: typeof profileImpl = onFirstUse((model, data, opts) => {
+  assertEveryClass(data, EVERY_CLASS);
+  return profileImpl(model, data, opts);
+});
 /** Compression rate against accuracy: `await ss.fidelitySweep(model, data.test, { profileData: data.train })`. */
-export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse(fidelitySweepImpl);
+export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, opts) => {
+  assertEveryClass(opts?.profileData ?? data, EVERY_CLASS);
+  return fidelitySweepImpl(model, data, opts);
+});
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 

@@ -6,7 +6,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 /** Print an error the way a user should see it and return the exit code. Known errors: one line plus the hint. */
 export function reportError(e: unknown, stderr: (s: string) => void = (s) => process.stderr.write(s)): number {
   if (isSemsliceError(e)) {
-    stderr(`error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+    const hint = e.hint ? inCliTerms(e.hint) : undefined;
+    stderr(`error: ${e.message}\n${hint ? `  hint: ${hint}\n` : ''}`);
     return EXIT.usage;
   }
   const err = e as { code?: string; message?: string; stack?: string };
@@ -15,4 +16,28 @@ export function reportError(e: unknown, stderr: (s: string) => void = (s) => pro
   }
   stderr(`error (unexpected, please report): ${err?.stack ?? String(e)}\n`);
   return EXIT.failure;
+}
+
+/**
+ * Engine hints name the API's options; at the CLI the same fix is a flag. Each entry rewrites one API phrase the
+ * engine uses into the flag that does the same (a hint with no match is shown as it is).
+ */
+const API_TO_FLAGS: Array<[RegExp, string]> = [
+  [/--force \(force: true\)/g, '--force'],
+  [/\bwith onlyCorrect: false\b/g, 'with --all-samples'],
+  [/\{ ?onlyCorrect: false ?\}|\bonlyCorrect: false\b/g, '--all-samples'],
+  [/\{ ?learningRate: ([^ }]+) ?\}/g, '--lr $1'],
+  [/\{ ?batchSize: ([^ }]+) ?\}/g, '--batch-size $1'],
+  [/\{ ?seed: ([^ }]+) ?\}/g, '--seed $1'],
+  [/\{ ?theta: ([^ }]+) ?\}/g, '--theta $1'],
+  [/\{ ?k: ([^ }]+) ?\}/g, '--k $1'],
+  [/\{ ?tau: ([^ }]+) ?\}/g, '--tau $1'],
+  [/\{ ?maxPerClass: ([^ }]+) ?\}/g, '--max-per-class $1'],
+  [/\{ ?backend: "?(\w+)"? ?\}/g, '--backend $1'],
+  [/\(force: true\)|\{ ?force: true ?\}|\bforce: true\b/g, '--force'],
+];
+
+/** An engine hint with its API option syntax replaced by the CLI's flags. */
+export function inCliTerms(hint: string): string {
+  return API_TO_FLAGS.reduce((h, [re, flag]) => h.replace(re, flag), hint);
 }

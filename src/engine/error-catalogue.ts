@@ -319,6 +319,10 @@ export const ERROR_CATALOGUE = {
     message: "… is not a valid semslice slice: ….",
     hint: "Load a file written by Slice.save() (format \"semslice.slice\", version 1); re-create it with slice() if it was edited or damaged.",
   },
+  LABEL_NOT_INTEGER: {
+    message: "…: label at index … is …, not an integer; labels are class numbers.",
+    hint: "Labels must be whole numbers 0..numClasses-1 (one per class name); round or map them before building the dataset.",
+  },
   LABEL_OUT_OF_RANGE: {
     message: "…: label at index … is …, outside [0, …) for … classes.",
     hint: "Labels must be integers 0..numClasses-1; pass one class name per label value (classNames), or fix the labels.",

@@ -1,3 +1,4 @@
+import type { Dataset } from './types.js';
 import { SemsliceError } from '../errors.js';
 
 /** Validated shape [h, w, c]: positive integers. Throws DATA_BAD_SHAPE naming the bad shape. */
@@ -29,7 +30,11 @@ export function checkLabels(labels: ArrayLike<number>, numClasses: number, what:
   const out = labels instanceof Int32Array ? labels : new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
+    if (!Number.isInteger(v)) {
+      throw new SemsliceError('LABEL_NOT_INTEGER', `${what}: label at index ${i} is ${v}, not an integer; labels are class numbers.`,
+        `Labels must be whole numbers 0..${numClasses - 1} (one per class name); round or map them before building the dataset.`);
+    }
+    if (v < 0 || v >= numClasses) {
       throw new SemsliceError('LABEL_OUT_OF_RANGE',
         `${what}: label at index ${i} is ${v}, outside [0, ${numClasses}) for ${numClasses} classes.`,
         'Labels must be integers 0..numClasses-1; pass one class name per label value (classNames), or fix the labels.');
@@ -72,4 +77,18 @@ export function checkClassList(classes: readonly number[], numClasses: number, w
     }
     seen.add(c);
   }
+}
+
+/**
+ * Every class has at least one sample in data. Throws NO_SAMPLES naming the empty classes as having no samples at
+ * all (so it is not mistaken for "none classified correctly"); `fix` is the hint, in the caller's terms.
+ *
+ * @example
+ * assertEveryClass(data.train.take(5), 'Profile with data that holds every class, e.g. data.train.perClassCap(500).');
+ */
+export function assertEveryClass(data: Pick<Dataset, 'classCounts' | 'classNames' | 'name' | 'split' | 'size'>, fix: string): void {
+  const empty = data.classCounts().flatMap((n, c) => (n === 0 ? [c] : []));
+  if (empty.length === 0) return;
+  const names = empty.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
+  throw new SemsliceError('NO_SAMPLES', `Class ${names} has no samples at all in dataset ${data.name}/${data.split} (${data.size} samples).`, fix);
 }

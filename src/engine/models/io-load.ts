@@ -119,6 +119,23 @@ function joinAndCheck(shards: Shard[], specs: tf.io.WeightsManifestEntry[], file
   return all.buffer;
 }
 
+/**
+ * Why tfjs could not build the model, told apart by its message: weights whose shapes do not fit the layers (an
+ * input shape edited in model.json, or weights of another model) are not an unknown layer or a tfjs version problem.
+ */
+function buildError(file: string, why: string): SemsliceError {
+  if (/Unknown layer|Unknown (?:initializer|activation|regularizer|constraint)|class_name/i.test(why)) {
+    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
+      'The topology uses a layer tfjs does not know (a custom or newer Keras layer): re-save the model with standard layers and tfjs 4.x.');
+  }
+  if (/shape/i.test(why)) {
+    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: its weights do not fit its layers (${why}).`,
+      'The input shape or a layer size in model.json does not match weights.bin (edited, or the weights of another model): restore the pair as saved, or re-save the model.');
+  }
+  return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
+    'model.json and its weights do not describe a tfjs layers model this version can build: re-save the model with tfjs 4.x.');
+}
+
 /** Resolve dir (a folder with model.json, or the model.json itself). */
 async function modelJsonPath(dir: string): Promise<string> {
   try {
@@ -154,8 +171,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: specs, weightData, userDefinedMetadata, format: 'layers-model' }));
   } catch (e) {
-    throw new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${(e as Error).message}`,
-      'The topology uses a layer tfjs does not know or its weights do not match the layers: re-save the model with tfjs 4.x.');
+    throw buildError(file, (e as Error).message);
   }
   const meta = modelMetadata(model);
   if (meta.weightsFingerprint && meta.weightsFingerprint !== modelFingerprint(model)) {
