@@ -8,6 +8,9 @@ import { fidelityCurves } from './fidelity-curves.js';
 import { perClassAccuracy } from './per-class-accuracy.js';
 import { similarityHeatmap } from './similarity-heatmap.js';
 import { trainingCurves } from './training-curves.js';
+import { stabilityChart } from './stability-chart.js';
+import { damageHeatmap } from './damage-heatmap.js';
+import { subsetFidelityChart } from './subset-fidelity-chart.js';
 import type { ChartEntry } from './registry.js';
 
 export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -16,5 +19,8 @@ export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @
   { name: 'components', description: 'Semantic components: member classes and neurons per site. Input: SliceJSON.', build: componentsChart },
   { name: 'fidelity-curves', description: 'RQ1: accuracy % against CR % per method and metric. Input: FidelityRow[].', build: fidelityCurves },
   { name: 'training-curves', description: 'Loss and accuracy per epoch, train and validation. Input: TrainHistory or EpochMetrics[].', build: trainingCurves },
+  { name: 'stability', description: 'Bootstrap stability: per-class critical-set Jaccard and pairwise co-membership. Input: SliceJSON with stability.', build: stabilityChart },
+  { name: 'damage-matrix', description: 'Accuracy lost per class when each class\'s own neurons are switched off. Input: DamageMatrix.', build: damageHeatmap },
+  { name: 'subset-fidelity', description: 'Class-subset slices: accuracy against category-wise top-k at the same CR. Input: SubsetFidelityRow[].', build: subsetFidelityChart },
   { name: 'per-class-accuracy', description: 'Grouped bars of accuracy per class. Input: { classNames, series: [{ name, perClass }] }.', build: perClassAccuracy },
 ];

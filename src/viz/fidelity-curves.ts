@@ -28,7 +28,12 @@ export interface FidelityPoint {
   crPct: number;
   accuracyPct: number;
   baselinePct?: number;
+  /** "paper grid" or "beyond the paper (θ < 0.90)". */
+  grid: string;
 }
+
+/** Legend labels of the theta grids. */
+export const GRID_LABELS = { paper: 'paper grid', beyond: 'beyond the paper (θ < 0.90)' } as const;
 
 const METHOD_ORDER: SliceMethod[] = ['semantic', 'category-topk', 'global-topk'];
 
@@ -48,6 +53,7 @@ export function fidelityPoints(rows: FidelityRow[], baseline?: number): Fidelity
       param: r.theta !== null && r.theta !== undefined ? `θ = ${r.theta}` : `k = ${r.k}%`,
       crPct: round(100 * r.cr, 3),
       accuracyPct: round(100 * r.accuracy, 3),
+      grid: (r.beyondPaper ?? (r.theta !== null && r.theta !== undefined && r.theta < 0.9 - 1e-9)) ? GRID_LABELS.beyond : GRID_LABELS.paper,
     };
     if (baseline !== undefined) p.baselinePct = round(100 * baseline, 3);
     return { p, key: [r.metric, METHOD_ORDER.indexOf(r.method), r.method, r.cr, r.accuracy, p.param] as const };
@@ -95,10 +101,16 @@ export function fidelityCurves(rows: FidelityRow[], opts: FidelityCurvesOptions 
     { field: 'param', type: 'nominal', title: 'θ or k' },
     { field: 'crPct', type: 'quantitative', title: 'CR %', format: '.1f' },
     { field: 'accuracyPct', type: 'quantitative', title: 'accuracy %', format: '.2f' },
+    { field: 'grid', type: 'nominal', title: 'grid' },
   ];
+  // Points beyond the paper's theta grid are drawn paler, with their own legend, so nobody reads them as the paper's.
+  const beyond = points.some((p) => p.grid === GRID_LABELS.beyond);
+  const opacity = beyond
+    ? { field: 'grid', type: 'ordinal', title: 'θ grid', sort: [GRID_LABELS.paper, GRID_LABELS.beyond], scale: { domain: [GRID_LABELS.paper, GRID_LABELS.beyond], range: [1, 0.35] } }
+    : undefined;
   const layer: unknown[] = [
     { mark: { type: 'line', strokeWidth: 2 }, encoding },
-    { mark: { type: 'point', filled: true, size: 40 }, encoding: { ...encoding, shape: encoding.strokeDash ? { field: 'metric', type: 'nominal', title: 'metric', sort: metrics } : undefined, tooltip } },
+    { mark: { type: 'point', filled: true, size: 40 }, encoding: { ...encoding, shape: encoding.strokeDash ? { field: 'metric', type: 'nominal', title: 'metric', sort: metrics } : undefined, opacity, tooltip } },
   ];
   if (opts.baseline !== undefined) {
     // One rule per panel: aggregate the constant baseline column instead of a datum (facets share the data).

@@ -22,7 +22,20 @@ describe('viz/fidelity-curves', () => {
     assert.equal(p.accuracyPct, 96);
     assert.ok(pts.some((x) => x.param === 'k = 70%'));
     const point = ((fidelityCurves(fidelityFixture()).spec as any).layer as any[])[1];
-    assert.deepEqual(point.encoding.tooltip.map((t: any) => t.title), ['method', 'metric', 'θ or k', 'CR %', 'accuracy %']);
+    assert.deepEqual(point.encoding.tooltip.map((t: any) => t.title), ['method', 'metric', 'θ or k', 'CR %', 'accuracy %', 'grid']);
+    assert.equal(point.encoding.opacity, undefined, 'no grid legend when every point is on the paper grid');
+  });
+
+  it('marks points beyond the paper\'s theta grid (paler, own legend, in the tooltip)', async () => {
+    const rows = fidelityFixture();
+    rows.push({ method: 'semantic', metric: 'taylor', theta: 0.6, k: null, cr: 0.7, accuracy: 0.8, perClass: [0.8, 0.8, 0.8], beyondPaper: true });
+    const spec = fidelityCurves(rows);
+    const svg = await assertGoodChart(spec);
+    assert.ok(svg.includes('beyond the paper (θ &lt; 0.90)') || svg.includes('beyond the paper (θ < 0.90)'), 'legend entry');
+    const pts = fidelityPoints(rows);
+    assert.equal(pts.filter((p) => p.grid.startsWith('beyond')).length, 1);
+    const point = ((spec.spec as any).layer as any[])[1];
+    assert.deepEqual(point.encoding.opacity.scale.range, [1, 0.35]);
   });
 
   it('is independent of row order, ties included', () => {

@@ -18,7 +18,10 @@ import { METHODS, type FidelityRow, type Metric, type SliceMethod } from './type
 export interface FidelitySweepOptions {
   /** Metrics to compare. Default ['taylor', 'avg']. */
   metrics?: readonly string[];
-  /** Thetas for 'semantic'. Default 0.90, 0.91, ..., 0.99. */
+  /**
+   * Thetas for 'semantic'. Default: 0.30, 0.35, ..., 0.85 (beyond the paper, so the semantic curve spans the CR
+   * axis) and the paper's 0.90, 0.91, ..., 0.99. Rows below 0.90 have beyondPaper: true.
+   */
   thetas?: readonly number[];
   /** Percentages for the top-k baselines. Default 10, 20, ..., 100. */
   ks?: readonly number[];
@@ -45,7 +48,23 @@ export interface FidelitySweepOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_THETAS: readonly number[] = Array.from({ length: 10 }, (_, i) => (90 + i) / 100);
+/** The paper's theta grid: 0.90, 0.91, ..., 0.99. */
+export const PAPER_THETAS: readonly number[] = Array.from({ length: 10 }, (_, i) => (90 + i) / 100);
+/** Beyond the paper: 0.30, 0.35, ..., 0.85, where semantic slices reach the compression rates top-k reaches. */
+export const WIDE_THETAS: readonly number[] = Array.from({ length: 12 }, (_, i) => (30 + 5 * i) / 100);
+/** The sweep's default semantic grid: WIDE_THETAS then PAPER_THETAS. */
+export const DEFAULT_THETAS: readonly number[] = [...WIDE_THETAS, ...PAPER_THETAS];
+
+/**
+ * Whether a sweep point lies outside the paper's grids: semantic theta below 0.90 (within float noise). The top-k
+ * baselines' default grid 10..100% is the paper's.
+ *
+ * @example
+ * beyondPaper({ theta: 0.6, k: null }); // true
+ */
+export function beyondPaper(p: { theta: number | null; k: number | null }): boolean {
+  return p.theta !== null && p.theta < 0.9 - 1e-9;
+}
 export const DEFAULT_KS: readonly number[] = Array.from({ length: 10 }, (_, i) => (i + 1) * 10);
 
 interface Point { method: string; metric: string; theta: number | null; k: number | null }
@@ -65,7 +84,8 @@ function points(methods: readonly string[], metrics: readonly string[], thetas: 
 /**
  * Sweep thresholds and report, per point, CR and accuracy (overall and per class) of the model masked to the
  * union of all classes' critical neurons. Returns an arquero table with columns method, metric, theta, k, cr,
- * accuracy, perClass (array). Identical masks are evaluated once.
+ * accuracy, perClass (array), beyondPaper (a semantic theta below the paper's 0.90). Identical masks are evaluated
+ * once. Compare curves at equal CR with compareSweep() / compareAtEqualCR().
  *
  * @example
  * const t = await fidelitySweep(model, data.test, { profileData: data.train, metrics: ['taylor'] });
@@ -102,7 +122,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
       r = { cr: compressionRate(model, mask), ...evaluateMasked(model, evalData, mask, { batchSize }) };
       cache.set(key, r);
     }
-    rows.push({ method: p.method as SliceMethod, metric: p.metric as Metric, theta: p.theta, k: p.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass] });
+    rows.push({ method: p.method as SliceMethod, metric: p.metric as Metric, theta: p.theta, k: p.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass], beyondPaper: beyondPaper(p) });
     opts.onProgress?.({ phase: 'sweep', done: i + 1, total: pts.length });
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -119,6 +139,7 @@ export function rowsToTable(rows: readonly FidelityRow[]): aq.ColumnTable {
   const col = <K extends keyof FidelityRow>(k: K) => rows.map((r) => r[k]);
   return aq.table({
     method: col('method'), metric: col('metric'), theta: col('theta'), k: col('k'), cr: col('cr'), accuracy: col('accuracy'), perClass: col('perClass'),
+    beyondPaper: rows.map((r) => r.beyondPaper ?? beyondPaper(r)),
   });
 }
 
@@ -131,5 +152,6 @@ export function rowsToTable(rows: readonly FidelityRow[]): aq.ColumnTable {
 export function sweepRows(table: aq.ColumnTable): FidelityRow[] {
   return (table.objects() as unknown as FidelityRow[]).map((r) => ({
     method: r.method, metric: r.metric, theta: r.theta, k: r.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass],
+    beyondPaper: r.beyondPaper ?? beyondPaper(r),
   }));
 }

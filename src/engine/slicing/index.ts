@@ -17,11 +17,15 @@ export {
   rankDescending, topKCount, checkTheta, checkK, THETA_TOLERANCE, type CriticalSets, type SelectionContext, type SelectorDef,
 } from './selection.js';
 export { categorise, categoriseSite, similarity, jaccardFromCounts } from './categorise.js';
-export { averageLinkage, components, checkTau } from './merge.js';
+export { averageLinkage, components, componentsOf, checkTau, dendrogram, mergeClasses, silhouette, AUTO_FALLBACK_TAU, type Tau, type MergeStep, type MergeResult } from './merge.js';
+export { bootstrapStability, resamplePositions, warnSmallSample, STABLE_JACCARD, MIN_STABLE_SAMPLES } from './stability.js';
+export { compareAtEqualCR, compareSweep, describeComparison, curveOf, interpolateAt, COMPARE_TOLERANCE, type CurvePoint, type ComparedPoint, type CurveComparison, type SweepComparison } from './compare.js';
+export { subsetFidelity, bracketK, type SubsetFidelityRow, type SubsetFidelityOptions } from './subset-fidelity.js';
+export { damageMatrix, knockoutSets, summarise as summariseDamage, type DamageMatrix, type DamageOptions, type DamageSummary } from './damage.js';
 export { Slice, type SliceLoadOptions } from './slice.js';
 export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
 export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';
 export { SLICE_DEFAULTS, resolveSliceOptions, type SliceOptions, type ResolvedSliceOptions } from './options.js';
 export { maskFromNeurons, type NeuronMask } from '../masks/neuron-mask.js';
 export { compressionRate, compressionReport, type CompressionReport, type LayerCompression } from '../masks/compression.js';
-export { fidelitySweep, sweepRows, rowsToTable, DEFAULT_THETAS, DEFAULT_KS, type FidelitySweepOptions } from './fidelity.js';
+export { fidelitySweep, sweepRows, rowsToTable, beyondPaper, DEFAULT_THETAS, PAPER_THETAS, WIDE_THETAS, DEFAULT_KS, type FidelitySweepOptions } from './fidelity.js';

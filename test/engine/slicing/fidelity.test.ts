@@ -29,15 +29,21 @@ describe('slicing/fidelitySweep', function () {
     const phases = new Set<string>();
     const t = await fidelitySweep(model, data.test, { profileData: data.train, onProgress: (e) => phases.add(e.phase) });
     assert.equal(tf.memory().numTensors, base);
-    assert.deepEqual(t.columnNames(), ['method', 'metric', 'theta', 'k', 'cr', 'accuracy', 'perClass']);
+    assert.deepEqual(t.columnNames(), ['method', 'metric', 'theta', 'k', 'cr', 'accuracy', 'perClass', 'beyondPaper']);
     const rows = sweepRows(t);
-    assert.equal(rows.length, 3 * 2 * 10);
+    assert.equal(rows.length, 2 * 22 + 2 * 2 * 10);
     assert.deepEqual([...phases], ['profile', 'sweep']);
     for (const metric of ['taylor', 'avg']) {
       const sem = rows.filter((r) => r.method === 'semantic' && r.metric === metric);
-      assert.deepEqual(sem.map((r) => r.theta), [0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]);
+      // the default grid: 0.30..0.85 beyond the paper, then the paper's 0.90..0.99, each row marked
+      assert.deepEqual(sem.map((r) => r.theta), [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
+        0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]);
+      assert.deepEqual(sem.map((r) => r.beyondPaper), sem.map((r) => r.theta! < 0.9));
+      assert.ok(rows.filter((r) => r.method !== 'semantic').every((r) => r.beyondPaper === false));
+      const paper = sem.filter((r) => !r.beyondPaper);
       assert.ok(sem.every((r) => r.k === null && r.perClass.length === 3 && r.cr >= 0 && r.cr < 1));
       for (let i = 1; i < sem.length; i++) assert.ok(sem[i - 1]!.cr >= sem[i]!.cr, `cr must not grow with theta (${metric})`);
+      assert.equal(paper.length, 10);
       for (const method of ['category-topk', 'global-topk']) {
         const top = rows.filter((r) => r.method === method && r.metric === metric);
         assert.deepEqual(top.map((r) => r.k), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
