@@ -2,7 +2,8 @@
  * Papermill-style parameters for tslab notebooks. The cell tagged `parameters` declares them
  * (`const theta = 0.95; // full run: 0.99`); injection rewrites those declarations in place (a second cell
  * redeclaring them would work in tslab but would make the notebook read twice the same names) and tags the cell
- * `injected-parameters`. Unknown names are rejected with the list of known ones.
+ * `injected-parameters`. Unknown names are rejected with the list of known ones, and a number outside the range its
+ * line declares (`const theta = 0.95; // range (0, 1]`) before anything runs.
  */
 import { SemsliceError, didYouMean } from '../engine/errors.js';
 import { cellSource, type Ipynb, type IpynbCell } from './ipynb.js';
@@ -40,12 +41,38 @@ function literalKind(lit: string): 'number' | 'boolean' | 'string' | 'other' {
   return 'other';
 }
 
+/**
+ * The range a parameters cell declares for a number, by convention in the line's comment: `// range (0, 1]`,
+ * `// integer range [1, 60000]`; brackets say closed, parentheses open, an empty bound is unbounded.
+ */
+export interface ParamRange { min?: number; max?: number; minOpen: boolean; maxOpen: boolean; integer: boolean; text: string }
+
+export function declaredRange(comment: string): ParamRange | undefined {
+  const m = /\b(integer\s+)?range\s*([[(])\s*([-+]?[\d.]+(?:e[-+]?\d+)?)?\s*,\s*([-+]?[\d.]+(?:e[-+]?\d+)?)?\s*([\])])/i.exec(comment);
+  if (!m) return undefined;
+  const r: ParamRange = { minOpen: m[2] === '(', maxOpen: m[5] === ')', integer: Boolean(m[1]), text: `${m[2]}${m[3] ?? ''}, ${m[4] ?? ''}${m[5]}` };
+  if (m[3] !== undefined) r.min = Number(m[3]);
+  if (m[4] !== undefined) r.max = Number(m[4]);
+  return r;
+}
+
+function inRange(n: number, r: ParamRange): boolean {
+  if (r.integer && !Number.isInteger(n)) return false;
+  if (r.min !== undefined && (r.minOpen ? n <= r.min : n < r.min)) return false;
+  return !(r.max !== undefined && (r.maxOpen ? n >= r.max : n > r.max));
+}
+
 /** The TS literal for a value, coerced to the declared literal's kind (CLI values arrive as strings). */
-function toLiteral(name: string, v: ParamValue, declared: string): string {
+function toLiteral(name: string, v: ParamValue, declared: string, comment = ''): string {
   const kind = literalKind(declared);
   if (kind === 'number') {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     if (!Number.isFinite(n)) throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a number (${declared}), got ${JSON.stringify(v)}.`, `Pass a number, e.g. --param ${name}=${declared}.`);
+    const r = declaredRange(comment);
+    if (r && !inRange(n, r)) {
+      throw new SemsliceError('BAD_PARAMETER', `Parameter ${name}=${n} is outside its ${r.integer ? 'integer ' : ''}range ${r.text}, declared in the notebook's parameters cell.`,
+        `Pass --param ${name}=X with X ${r.integer ? 'an integer ' : ''}in ${r.text} (the default is ${declared}).`);
+    }
     return String(n);
   }
   if (kind === 'boolean') {
@@ -81,7 +108,7 @@ export function injectParameters(nb: Ipynb, params: Record<string, ParamValue>):
       throw new SemsliceError('UNKNOWN_PARAMETER', `Unknown parameter "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`, `Parameters of this notebook: ${known.join(', ') || '(none)'}.`);
     }
     const m = DECL.exec(lines[d.line]!)!;
-    lines[d.line] = `${m[1]}${m[2]}${m[3] ?? ''}${m[4]}${toLiteral(name, params[name]!, d.literal)}${m[6]}`;
+    lines[d.line] = `${m[1]}${m[2]}${m[3] ?? ''}${m[4]}${toLiteral(name, params[name]!, d.literal, m[6] ?? '')}${m[6]}`;
   }
   const text = lines.join('\n');
   cell.source = text.split(/(?<=\n)/).filter((l) => l.length > 0);

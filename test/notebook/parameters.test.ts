@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { injectParameters, parameterDecls, parametersCell } from '../../src/notebook/parameters.js';
+import { declaredRange, injectParameters, parameterDecls, parametersCell } from '../../src/notebook/parameters.js';
 import { cellSource, type Ipynb } from '../../src/notebook/ipynb.js';
 
 function nb(): Ipynb {
@@ -43,6 +43,33 @@ describe('notebook/parameters', () => {
     plain.cells[1]!.metadata = {};
     assert.equal(injectParameters(plain, {}).cells.length, 3);
     assert.throws(() => injectParameters(plain, { epochs: 2 }), /no cell tagged "parameters"/);
+  });
+});
+
+describe('notebook/parameters: declared ranges (issue 10, point 14)', () => {
+  function ranged(): Ipynb {
+    const n = nb();
+    n.cells[1]!.source = ['const theta = 0.95; // range (0, 1]; share kept\n', 'const samples = 500; // integer range [1, 60000]\n', 'const lr = 0.001; // range (0, ]'];
+    return n;
+  }
+  it('reads the convention from the comment', () => {
+    assert.deepEqual(declaredRange('// range (0, 1]; share kept'), { min: 0, max: 1, minOpen: true, maxOpen: false, integer: false, text: '(0, 1]' });
+    assert.equal(declaredRange('// integer range [1, 60000]')?.integer, true);
+    assert.equal(declaredRange('// full run: 10'), undefined);
+  });
+  it('refuses a value outside the declared range before anything runs, naming the range and the default', () => {
+    assert.throws(() => injectParameters(ranged(), { theta: '1.5' }), (e: Error & { code?: string; hint?: string }) =>
+      e.code === 'BAD_PARAMETER' && /theta=1.5 is outside its range \(0, 1\]/.test(e.message) && /default is 0.95/.test(e.hint ?? ''));
+    assert.throws(() => injectParameters(ranged(), { theta: 0 }), /outside its range/);
+    assert.throws(() => injectParameters(ranged(), { samples: '2.5' }), /outside its integer range \[1, 60000\]/);
+    assert.throws(() => injectParameters(ranged(), { lr: '-1' }), /outside its range \(0, \]/);
+    assert.match(cellSource(injectParameters(ranged(), { theta: '1', samples: 60000, lr: 5 }).cells[1]!), /theta = 1; \/\/ range/);
+  });
+  it('the shipped notebooks declare theta\'s range', () => {
+    for (const f of ['notebooks/00-quickstart.ipynb', 'notebooks/01-slicing-fidelity.ipynb']) {
+      const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
+      assert.throws(() => injectParameters(book, { theta: 1.5 }), /outside its range \(0, 1\]/, f);
+    }
   });
 });
 

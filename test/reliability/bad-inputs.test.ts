@@ -118,6 +118,8 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: 'report with an unknown template', args: ['report', p('nb.ipynb'), '-o', p('r.html'), '--template', 'nosuch'], problem: /nosuch/, fix: /default/ }),
     () => ({ name: 'run a missing notebook', args: ['run', p('missing.ipynb'), '--out', p('o.ipynb')], problem: /missing\.ipynb/, fix: /./ }),
     () => ({ name: 'run --param without =', args: ['run', p('nb.ipynb'), '--param', 'theta', '--out', p('o.ipynb')], problem: /--param takes name=value/, fix: /name=value/ }),
+    () => ({ name: 'run --param outside the range the notebook declares', args: ['run', 'notebooks/01-slicing-fidelity.ipynb', '--param', 'theta=1.5', '--out', p('o.ipynb')],
+      problem: /theta=1\.5 is outside its range \(0, 1\]/, fix: /--param theta=X with X in \(0, 1\]/ }),
     () => ({ name: 'demo --epochs 0', args: ['demo', '--epochs', '0'], problem: /--epochs/, fix: /integer >= 1/ }),
   ];
 
