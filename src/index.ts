@@ -68,6 +68,10 @@ export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, 
   return fidelitySweepImpl(model, data, opts);
 });
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
+export { restructure, assertRetention, type RestructureOptions, type RestructureResult, type RestructureRow, type RetentionContract } from './engine/maintenance/index.js';
+export { removeNeurons, removeNeuronsDetailed, registerPreStep, listPreSteps, type SurgeryResult } from './engine/surgery/index.js';
+export { registerPruner, listPruners, PruningState, type PrunerDef } from './engine/pruning/index.js';
+export * as deeparc from './engine/baselines/deeparc/index.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 
 /** Models: the zoo (build), save and load, summaries and fingerprints. `models.load(dir)` = loadModel. */
