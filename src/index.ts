@@ -40,6 +40,7 @@ export {
   SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';
+export { compareAtEqualCR, compareSweep, describeComparison, subsetFidelity, damageMatrix, mergeClasses, type CurveComparison, type SubsetFidelityRow, type DamageMatrix } from './engine/slicing/index.js';
 export * as slicing from './engine/slicing/index.js';
 export * as studies from './engine/studies/index.js';
 export * as graph from './engine/graph/index.js';

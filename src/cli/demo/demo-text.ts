@@ -28,7 +28,8 @@ are *exclusive*, for several *shared*, for all *common*, for none *idle*.`,
   similarity: `## How classes relate
 
 The Jaccard similarity of two classes' critical sets (over all layers) says how much of the network they share.
-Classes are merged by average-linkage clustering into **semantic components** (cut at tau = 0.5).`,
+Classes are merged by average-linkage clustering into **semantic components**; the dendrogram is cut where the
+components separate best (tau "auto": the cut with the highest silhouette, recorded in the slice as \`merge\`).`,
   masked: `## The slice as a model
 
 Masking every neuron outside the slice (its output is zeroed) gives a smaller model. The **compression rate** (CR)
@@ -36,16 +37,26 @@ counts the weights that no longer influence the output: a masked neuron takes it
 and its outgoing weights with it.`,
   sweep: `## Slice fidelity (the paper's RQ1)
 
-For the Taylor and the Avg metric: theta swept over 0.90 ... 0.99 for semantic slicing, against the paper's two
+For the Taylor and the Avg metric: theta swept over the paper's 0.90 ... 0.99 and, beyond the paper, 0.30 ... 0.85
+(paler points, marked in the table), so the semantic curve spans the compression axis; against the paper's two
 baselines, category-wise top-k% (per class and layer) and global top-k% (per layer, scores over all data), with k
 from 10% to 100%. Each point is one masked model: its CR and its test accuracy. The claim to test: at equal CR,
-semantic slicing keeps more accuracy.`,
+semantic slicing keeps more accuracy. Curves are compared only where both have points: each is read (measured or
+linearly interpolated between its neighbouring points) at every CR of either curve inside the range both cover.`,
   reading: (verdict: string) => `### What was measured
 
 ${verdict}
 
-These comparisons are computed from the table above when the demo runs; they are reported whichever way they fall.
+These comparisons are computed from the table above when the demo runs (\`ss.compareSweep\`); they are reported
+whichever way they fall. "At equal CR" never compares points that sit at different compression rates.
 CIFAR-10 and ImageNet, which the paper also uses, cannot be obtained on this machine; only MNIST is shown here.`,
+  damage: (verdict: string) => `## Damage matrix: are the slices about their class?
+
+For each digit, its most class-specific critical neurons (critical for it alone first, then those it scores
+highest on, 10% of each layer) are switched off, and every digit's test accuracy is measured again. Damage on the
+diagonal means the slices carve the model by class.
+
+${verdict}`,
   metadata: `## Run metadata
 
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`,
@@ -80,5 +91,6 @@ ss.show(ss.viz.perClassAccuracy({ classNames: [...data.classNames], series: [
   sweep: `const sweep = await ss.fidelitySweep(model, evalData, { profileData: profileData, metrics: ["taylor", "avg"], seed: seed });
 ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep), { baseline: ev.accuracy }));
 sweep`,
+  damage: `const damage = ss.damageMatrix(model, evalData, s);\nss.show(ss.viz.damageHeatmap(damage));`,
   metadata: `ss.show(ss.runMetadata({ backend: info.name, seed: seed }))`,
 };
