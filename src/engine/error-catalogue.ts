@@ -367,6 +367,10 @@ export const ERROR_CATALOGUE = {
     message: "Scores of row … are not finite.",
     hint: "Check the model for NaN/Inf activations or gradients.",
   },
+  NOTEBOOK_IMPORT_MISSING: {
+    message: "… imports \"../dist/index.js\", which does not exist from the notebook's folder (…).",
+    hint: "The notebook was moved out of the semslice folder: change the import to \"semslice\", or run it from notebooks/ after npm run build.",
+  },
   NOTEBOOK_INVALID: {
     message: "… is not a Jupyter notebook: ….",
     hint: "A notebook is a JSON object with \"nbformat\": 4, \"metadata\" and a \"cells\" array; save it from Jupyter or run it with `jupyter nbconvert --to notebook --execute`.",

@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../engine/atomic-write.js';
 import { checkExecutedNotebook, type CheckOptions } from './check.js';
 import { readNotebook, type Ipynb } from './ipynb.js';
 import { injectParameters, type ParamValue } from './parameters.js';
+import { checkRelativeImports, ensureTslabKernelspec, tslabBinary } from './kernelspec.js';
 
 export interface ExecuteOptions {
   /** Values for the `parameters` cell's declarations (strings are coerced to the declared kind). */
@@ -73,6 +74,15 @@ function defaultJupyterPath(): string[] {
   return existsSync(p) ? [p] : [];
 }
 
+/** The kernelspec is a file semslice can write itself; only what it cannot make is reported (tslab, Jupyter). */
+function kernelMissing(kernel: string, names: string[]): SemsliceError {
+  if (kernel === 'tslab' && !tslabBinary()) {
+    return new SemsliceError('NO_KERNEL', `The Jupyter kernel "tslab" is not installed, and tslab itself is missing (node_modules/.bin/tslab).`,
+      'Install it in the semslice folder with `npm install` (tslab is a dev dependency) or `npm install tslab@1.0.22`; semslice then writes the kernelspec itself.');
+  }
+  return new SemsliceError('NO_KERNEL', `The Jupyter kernel "${kernel}" is not installed (found: ${names.join(', ') || 'none'}).`, INSTALL_HINT);
+}
+
 /** Environment for jupyter: JUPYTER_PATH extended, the frozen-modules debugger warning silenced. */
 export function jupyterEnv(paths: string[]): NodeJS.ProcessEnv {
   const existing = process.env.JUPYTER_PATH ? process.env.JUPYTER_PATH.split(delimiter) : [];
@@ -87,12 +97,13 @@ export function jupyterEnv(paths: string[]): NodeJS.ProcessEnv {
  */
 export async function findJupyter(opts: Pick<ExecuteOptions, 'jupyter' | 'jupyterPath' | 'kernel'> = {}): Promise<{ jupyter: string; env: NodeJS.ProcessEnv }> {
   const jupyter = opts.jupyter ?? 'jupyter';
+  const kernel = opts.kernel ?? 'tslab';
+  if (kernel === 'tslab' && !opts.jupyterPath) ensureTslabKernelspec(); // a file: write it rather than ask for a setup step
   const env = jupyterEnv(opts.jupyterPath ?? defaultJupyterPath());
   const v = await run(jupyter, ['nbconvert', '--version'], env, 60_000);
   if (v.code !== 0) {
     throw new SemsliceError('NO_JUPYTER', `\`${jupyter} nbconvert\` is not available (${firstLine(v.stderr) || `exit ${v.code}`}).`, INSTALL_HINT);
   }
-  const kernel = opts.kernel ?? 'tslab';
   const ks = await run(jupyter, ['kernelspec', 'list', '--json'], env, 60_000);
   let names: string[] = [];
   try {
@@ -100,9 +111,7 @@ export async function findJupyter(opts: Pick<ExecuteOptions, 'jupyter' | 'jupyte
   } catch {
     names = [];
   }
-  if (!names.includes(kernel)) {
-    throw new SemsliceError('NO_KERNEL', `The Jupyter kernel "${kernel}" is not installed (found: ${names.join(', ') || 'none'}).`, INSTALL_HINT);
-  }
+  if (!names.includes(kernel)) throw kernelMissing(kernel, names);
   return { jupyter, env };
 }
 
@@ -130,6 +139,7 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
   }
   const params = opts.params ?? {};
   const nb = injectParameters(await readNotebook(inputPath), params);
+  checkRelativeImports(nb, input);
   const { jupyter, env } = await findJupyter(opts);
   const timeoutS = opts.timeoutS ?? 600;
   const dir = dirname(inputPath);
