@@ -54,7 +54,7 @@ export function tableBundle(t: TableLike, opts: { limit?: number; title?: string
   const note = moreRowsNote(total, Math.min(total, limit));
   const html =
     (opts.title ? `<p><b>${escapeHtml(opts.title)}</b></p>` : '') +
-    shown.toHTML() +
+    shown.toHTML({ null: () => '' }) + // an empty cell, not the word "null" (e.g. k of a theta row)
     (note ? `<p class="semslice-more-rows">${note}</p>` : '');
   return { 'text/html': html, 'text/plain': (opts.title ? `${opts.title}\n` : '') + tableText(t, limit) };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { runDemo } from '../../src/cli/demo/run-demo.js';
+import { formatDemoResult, runDemo } from '../../src/cli/demo/run-demo.js';
 import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
 
 describe('semslice demo (tiny parameters)', function () {
@@ -31,7 +31,14 @@ describe('semslice demo (tiny parameters)', function () {
     const html = await readFile(first.report, 'utf8');
     assert.match(html, /<html/i);
     assert.match(html, /Slice fidelity/);
+    assert.doesNotMatch(html, /<td[^>]*>null<\/td>/, 'empty table cells are empty, not "null"');
     assert.equal(tf.memory().numTensors, base, 'no tensors leaked');
+    // Issue 10, point 7: the terminal gets the headline results, not only two paths.
+    const text = formatDemoResult(first);
+    assert.match(text, /^model trained; test accuracy \d+\.\d\d%$/m);
+    assert.match(text, /^slice \(taylor, theta 0\.95\): CR \d+\.\d\d%, accuracy of the masked model \d+\.\d\d%$/m);
+    assert.match(text, /^ {2}taylor\b.*category-topk/m);
+    assert.ok(first.slice.cr > 0 && first.slice.cr < 1 && first.slice.accuracy > 0);
 
     await mkdir('test-artifacts/executed', { recursive: true });
     await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report

@@ -75,4 +75,10 @@ describe('notebook/bundle', () => {
     assert.equal(chartTitle({ title: { text: 'T' } }), 'T');
     assert.equal(chartTitle({ description: 'D' }), 'D');
   });
+
+  it('an empty table cell is empty in HTML, not the word null (issue 10, point 7)', () => {
+    const html = tableBundle(aq.table({ method: ['semantic', 'global-topk'], theta: [0.9, null], k: [null, 50] }) as unknown as TableLike)['text/html'] as string;
+    assert.doesNotMatch(html, />null</);
+    assert.match(html, />0\.9</);
+  });
 });

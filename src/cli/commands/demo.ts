@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
+import { formatDemoResult, runDemo } from '../demo/run-demo.js';
 import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
 import { cliBackendRequest } from '../backend.js';
 
@@ -24,7 +24,6 @@ export function registerDemo(program: Command): void {
         profilePerClass: f.profilePerClass as number, evalSamples: f.evalSamples as number, metric: f.metric as string,
         theta: f.theta as number, seed: f.seed as number, backend: f.backend as string | undefined,
       });
-      console.log(`model ${r.trained ? 'trained' : 'reused'}; test accuracy ${(r.accuracy * 100).toFixed(2)}%`);
-      console.log(`notebook: ${r.notebook}\nreport:   ${r.report}\n(${r.seconds.toFixed(1)} s)`);
+      console.log(formatDemoResult(r));
     });
 }

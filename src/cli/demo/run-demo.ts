@@ -55,6 +55,28 @@ export interface DemoResult {
   trained: boolean;
   accuracy: number;
   seconds: number;
+  /** The headline slice: metric, theta, compression rate and accuracy of the masked model. */
+  slice: { metric: string; theta: number; cr: number; accuracy: number };
+  /** The fidelity verdict, one line per metric and baseline (as in the notebook). */
+  verdict: string;
+}
+
+/**
+ * What the terminal shows at the end of the demo: the headline results, then where the notebook and report are.
+ *
+ * @example
+ * console.log(formatDemoResult(await runDemo()));
+ */
+export function formatDemoResult(r: DemoResult): string {
+  return [
+    `model ${r.trained ? 'trained' : 'reused'}; test accuracy ${pct(r.accuracy)}`,
+    `slice (${r.slice.metric}, theta ${r.slice.theta}): CR ${pct(r.slice.cr)}, accuracy of the masked model ${pct(r.slice.accuracy)}`,
+    'fidelity sweep:',
+    ...r.verdict.split('\n').map((l) => `  ${l.replace(/^- /, '')}`),
+    `notebook: ${r.notebook}`,
+    `report:   ${r.report}`,
+    `(${r.seconds.toFixed(1)} s)`,
+  ].join('\n');
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -103,7 +125,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     say('slicing');
     const profileData = data.train.perClassCap(o.profilePerClass);
     const s = await slice(model, profileData, { metric: o.metric, theta: o.theta, onProgress, seed: o.seed });
-    await addSliceCells(nb, model, s, evalData, ev.perClass, data.classNames);
+    const headline = await addSliceCells(nb, model, s, evalData, ev.perClass, data.classNames);
 
     say('fidelity sweep');
     const sweep = await fidelitySweep(model, evalData, { profileData, metrics: ['taylor', 'avg'], onProgress, seed: o.seed });
@@ -113,7 +135,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       displayOutput(await chartBundle(viz.fidelityCurves(rows, { baseline: ev.accuracy }))),
       displayOutput(tableBundle(sweepSummary(rows), { limit: 100, title: 'Fidelity sweep (CR and accuracy, %; beyond paper = theta below the paper\'s 0.90)' })),
     ]);
-    nb.markdown(DEMO_TEXT.reading(verdict(rows)));
+    const verdictText = verdict(rows);
+    nb.markdown(DEMO_TEXT.reading(verdictText));
 
     say('damage matrix');
     const damage = damageMatrix(model, evalData, s, { batchSize: 512 });
@@ -133,7 +156,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const reportPath = join(o.outDir, 'demo.html');
     await writeFileAtomic(notebookPath, nb.serialise());
     await writeReport(notebookPath, reportPath, { trusted: true });
-    return { notebook: notebookPath, report: reportPath, trained, accuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000 };
+    return {
+      notebook: notebookPath, report: reportPath, trained, accuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000,
+      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText,
+    };
   } finally {
     model.dispose();
   }
@@ -159,7 +185,7 @@ async function obtainModel(
   }
 }
 
-async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, evalData: Dataset, fullPerClass: number[], classNames: readonly string[]): Promise<void> {
+async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, evalData: Dataset, fullPerClass: number[], classNames: readonly string[]): Promise<{ cr: number; accuracy: number }> {
   const json = s.toJSON();
   nb.markdown(DEMO_TEXT.slice);
   nb.code(demoSource.slice, [
@@ -183,6 +209,7 @@ async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slic
       series: [{ name: 'full model', perClass: fullPerClass }, { name: `slice (theta ${s.params.theta})`, perClass: masked.perClass }],
     }))),
   ]);
+  return { cr, accuracy: masked.accuracy };
 }
 
 /** The sweep as a readable table: percentages rounded, per-class accuracy left out. */
