@@ -132,7 +132,8 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     const n = fashion ? 2 : 1;
     assert.equal(outputsOf(r.notebook, 'curves').length, n, 'one fidelity chart per dataset');
     assert.equal(outputsOf(r.notebook, 'perclass').length, n, 'one per-class chart per dataset');
-    assert.match(joinText(outputsOf(r.notebook, 'compare')[0]!.data!['text/html']), /gain_global/);
+    assert.match(joinText(outputsOf(r.notebook, 'compare')[0]!.data!['text/html']), /diff_pts/);
+    assert.equal(outputsOf(r.notebook, 'carve-damage').filter((o) => o.data?.['application/vnd.vegalite.v5+json']).length, n, 'one damage matrix per dataset');
     await keep(r.out, '01-slicing-fidelity.ipynb');
   });
 });
