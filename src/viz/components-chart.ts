@@ -74,7 +74,9 @@ export function componentsChart(slice: SliceJSON, opts: ComponentsChartOptions =
   const tau = slice.params.tau;
   return {
     ...baseSpec(opts.title ?? 'Semantic components', `${comps.length} semantic components over ${classNames.length} classes and ${sites.length} sites.`,
-      `classes merged by average linkage, cut at τ = ${tau}`),
+      tau === 'auto' && slice.merge
+        ? `classes merged by average linkage, cut where the silhouette is best (τ = auto: ${slice.merge.rule}, cut at ${slice.merge.cut.toFixed(3)})`
+        : `classes merged by average linkage, cut at τ = ${tau}`),
     hconcat: [
       {
         title: 'classes per component',
