@@ -27,6 +27,10 @@ export const ERROR_CATALOGUE = {
     message: "…: expected a non-negative integer, got ….",
     hint: "Pass a whole number such as 100.",
   },
+  BAD_ATTACK_OPTIONS: {
+    message: "fgsm: eps must be in (0, 1], got ….",
+    hint: "Pass e.g. { eps: 0.3 } (--eps 0.3); pixels are in [0, 1].",
+  },
   BAD_BUILD_OPTIONS: {
     message: "lenet5 needs inputs of at least 12x12, got …x….",
     hint: "Use a larger input (MNIST is 28x28) or the \"mlp\" model.",
@@ -70,6 +74,10 @@ export const ERROR_CATALOGUE = {
   BAD_MODEL_NAME: {
     message: "\"\u2026\" is not a valid model name.",
     hint: "Use lower-case letters, digits and dashes, starting with a letter.",
+  },
+  BAD_MUTANT_OPTIONS: {
+    message: "mutants: drop must be in (0, 1), got ….",
+    hint: "Pass e.g. { drop: 0.3 } (--drop 0.3), 30 points of accuracy.",
   },
   BAD_NAME: {
     message: "\"\u2026\" is not a valid dataset name.",
@@ -359,6 +367,10 @@ export const ERROR_CATALOGUE = {
     message: "No model at …: the file does not exist.",
     hint: "Pass the folder that holds model.json (written by saveModel or tf.LayersModel.save).",
   },
+  MUTANT_DROP_UNREACHED: {
+    message: "mutants: replacing every Dense/Conv2D weight (seed …) leaves accuracy at …, not ….",
+    hint: "Ask for a smaller drop (a model at chance accuracy cannot fall further).",
+  },
   NAN_IN_DATA: {
     message: "Dataset … has NaN or infinite values among samples …..….",
     hint: "Clean the data (replace or drop non-finite pixels) before profiling.",
@@ -406,6 +418,10 @@ export const ERROR_CATALOGUE = {
   NOT_RAW: {
     message: "ens is not a raw statistic: it is the mean of the four normalised scores.",
     hint: "Read avg, var, taylor or deeplift here; normalised and ens scores come from the metrics module (scoresFrom).",
+  },
+  NO_ATTACK_SOURCES: {
+    message: "pgd: the model classifies none of the … images of … correctly.",
+    hint: "Attack a trained model, on data of the task it was trained for.",
   },
   NO_BLOCKS: {
     message: "Model \"…\" is a chain model: DeepArc's block removal does not apply.",

@@ -1,0 +1,185 @@
+/**
+ * Repair workloads (DESIGN.md section 4; research/maintenance.md 2.3 and 4.2, D): a mutant is a copy of the model
+ * whose randomly chosen kernel and bias entries of its Dense/Conv2D layers (the classifier included) are
+ * overwritten with N(0, std of that weight), in growing steps of `stepFraction` of all such entries (one seeded
+ * order over all of them), until its
+ * accuracy on `data` has dropped by `drop` points (absolute). The step that crosses the target is then bisected on
+ * the number of replaced entries (the replacement order is fixed by the seed, so accuracy at each count is
+ * deterministic), so the drop lands within `tolerance` of the target whenever one entry more or less does not jump
+ * past it. Mutant i uses seed `seed + i`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { SemsliceError } from '../errors.js';
+import { layerSpec } from '../graph/index.js';
+import { Rng } from '../rng.js';
+import { evaluate } from '../train/index.js';
+import { cloneModel } from './clone.js';
+
+/** Options of {@link mutants}. */
+export interface MutantOptions {
+  /** Accuracy drop to reach, absolute, in (0, 1) (0.3 = 30 points). */
+  drop: number;
+  /** Mutants to make. Default 3. */
+  count?: number;
+  /** Mutant i is seeded with seed + i. Default 0. */
+  seed?: number;
+  /** Fraction of every weight replaced per coarse step. Default 0.05. */
+  stepFraction?: number;
+  /** Largest allowed |achieved drop - drop|. Default 0.02 (two points). */
+  tolerance?: number;
+  /** Default 256. */
+  batchSize?: number;
+}
+
+/** One damaged copy. */
+export interface Mutant {
+  /** The mutant (owned by the caller). */
+  model: tf.LayersModel;
+  seed: number;
+  /** Fraction of the mutable entries (Dense/Conv2D kernels and biases) replaced. */
+  fractionReplaced: number;
+  /** Entries replaced, out of `mutable`. */
+  replaced: number;
+  mutable: number;
+  /** Accuracy on `data` before and after, and the achieved drop (before - after). */
+  accuracyBefore: number;
+  accuracy: number;
+  achievedDrop: number;
+  /** True when |achievedDrop - drop| <= tolerance. */
+  withinTolerance: boolean;
+}
+
+interface Target { index: number; values: Float32Array; noise: Float32Array; shape: number[]; offset: number }
+/** The mutable weights and one seeded replacement order over all their entries (global, so the damage grows one
+ * entry at a time whatever the layer sizes; per-layer fractions would move small layers in large jumps). */
+interface Plan { targets: Target[]; order: Int32Array; total: number }
+
+function std(v: Float32Array): number {
+  let m = 0; for (const x of v) m += x; m /= v.length || 1;
+  let s = 0; for (const x of v) s += (x - m) ** 2;
+  return Math.sqrt(s / (v.length || 1));
+}
+
+/** The mutable weights of a model (indices into getWeights()) with their replacement values, and the order. */
+function plan(model: tf.LayersModel, rng: Rng): Plan {
+  const all = model.weights;
+  const mutable = new Set<string>();
+  for (const l of model.layers) {
+    const k = layerSpec(l).kind;
+    if (k === 'dense' || k === 'conv2d') for (const w of l.trainableWeights) mutable.add(w.originalName);
+  }
+  const targets: Target[] = [];
+  let total = 0;
+  all.forEach((w, index) => {
+    if (!mutable.has(w.originalName)) return;
+    const values = w.read().dataSync() as Float32Array;
+    const sigma = std(values);
+    const noise = Float32Array.from({ length: values.length }, () => rng.normal() * sigma);
+    targets.push({ index, values: Float32Array.from(values), noise, shape: w.shape.map((d) => d ?? 1), offset: total });
+    total += values.length;
+  });
+  const order = rng.shuffle(Int32Array.from({ length: total }, (_, i) => i));
+  return { targets, order, total };
+}
+
+/** Set the model's mutable weights to the originals with the first round(f * total) entries of the order replaced. */
+function applyFraction(model: tf.LayersModel, p: Plan, f: number): number {
+  const weights = model.getWeights();
+  const k = Math.round(f * p.total);
+  const vals = p.targets.map((t) => Float32Array.from(t.values));
+  for (let i = 0; i < k; i++) {
+    const g = p.order[i]!;
+    let lo = 0, hi = p.targets.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (p.targets[mid]!.offset <= g) lo = mid; else hi = mid - 1; }
+    const t = p.targets[lo]!;
+    vals[lo]![g - t.offset] = t.noise[g - t.offset]!;
+  }
+  const fresh: tf.Tensor[] = [];
+  for (const [i, t] of p.targets.entries()) {
+    const nt = tf.tensor(vals[i]!, t.shape);
+    fresh.push(nt);
+    weights[t.index] = nt;
+  }
+  model.setWeights(weights);
+  tf.dispose(fresh);
+  return k;
+}
+
+function check(o: MutantOptions): void {
+  const bad = (msg: string, hint: string) => new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: ${msg}`, hint);
+  if (!(o.drop > 0 && o.drop < 1)) throw bad(`drop must be in (0, 1), got ${o.drop}.`, 'Pass e.g. { drop: 0.3 } (30 points of accuracy).');
+  const c = o.count ?? 3;
+  if (!Number.isInteger(c) || c < 1) throw bad(`count must be a positive integer, got ${o.count}.`, 'Pass e.g. { count: 3 }.');
+  const s = o.stepFraction ?? 0.05;
+  if (!(s > 0 && s <= 1)) throw bad(`stepFraction must be in (0, 1], got ${o.stepFraction}.`, 'Pass e.g. { stepFraction: 0.05 }.');
+  const t = o.tolerance ?? 0.02;
+  if (!(t >= 0 && t < 1)) throw bad(`tolerance must be in [0, 1), got ${o.tolerance}.`, 'Pass e.g. { tolerance: 0.02 }.');
+}
+
+/**
+ * Damaged copies of `model` whose accuracy on `data` (its training data, or a sample of it) has dropped by `drop`.
+ * The input model is unchanged.
+ *
+ * @example
+ * const ms = await mutants(model, data.train.take(2000), { drop: 0.3, count: 3, seed: 0 });
+ * ms[0].achievedDrop;      // ~0.30
+ * ms[0].fractionReplaced;  // e.g. 0.12
+ */
+export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOptions): Promise<Mutant[]> {
+  check(o);
+  const count = o.count ?? 3, seed0 = o.seed ?? 0, step = o.stepFraction ?? 0.05, tol = o.tolerance ?? 0.02, bs = o.batchSize ?? 256;
+  const acc = (m: tf.LayersModel) => evaluate(m, data, { batchSize: bs, confusion: false }).accuracy;
+  const before = acc(model);
+  if (before - o.drop < 0) {
+    throw new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: the model's accuracy is ${before.toFixed(4)}; it cannot drop by ${o.drop}.`, 'Ask for a smaller drop, or mutate a trained model.');
+  }
+  const target = before - o.drop;
+  const out: Mutant[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const seed = seed0 + i;
+      const m = await cloneModel(model);
+      out.push(await mutateOne(m, seed, { before, target, step, tol, acc }, o.drop));
+    }
+  } catch (e) {
+    for (const x of out) x.model.dispose();
+    throw e;
+  }
+  return out;
+}
+
+async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; target: number; step: number; tol: number; acc: (m: tf.LayersModel) => number }, drop: number): Promise<Mutant> {
+  const p = plan(m, new Rng(seed));
+  const mutable = p.total;
+  const at = (f: number): { f: number; acc: number; replaced: number } => { const replaced = applyFraction(m, p, f); return { f, acc: c.acc(m), replaced }; };
+  // Coarse steps until the accuracy is at or below the target.
+  let lo = { f: 0, acc: c.before, replaced: 0 };
+  let hi: typeof lo | undefined;
+  for (let f = c.step; f <= 1 + 1e-9; f += c.step) {
+    const r = at(Math.min(1, f));
+    if (r.acc <= c.target) { hi = r; break; }
+    lo = r;
+    await new Promise<void>((res) => setImmediate(res));
+  }
+  if (!hi) {
+    m.dispose();
+    throw new SemsliceError('MUTANT_DROP_UNREACHED', `mutants: replacing every Dense/Conv2D weight (seed ${seed}) leaves accuracy at ${lo.acc.toFixed(4)}, not ${c.target.toFixed(4)}.`,
+      'Ask for a smaller drop (the model at chance accuracy cannot fall further).');
+  }
+  // Bisect between the last step above the target and the first at or below it; keep the closest point seen.
+  let best = Math.abs(c.before - hi.acc - drop) <= Math.abs(c.before - lo.acc - drop) || lo.f === 0 ? hi : lo;
+  for (let it = 0; it < 14 && Math.abs(c.before - best.acc - drop) > c.tol / 4; it++) {
+    const mid = (lo.f + hi.f) / 2;
+    const r = at(mid);
+    if (Math.abs(c.before - r.acc - drop) < Math.abs(c.before - best.acc - drop)) best = r;
+    if (r.acc <= c.target) hi = r; else lo = r;
+    if (hi.replaced - lo.replaced <= 1) break;
+  }
+  const final = at(best.f);
+  const achievedDrop = c.before - final.acc;
+  return {
+    model: m, seed, fractionReplaced: final.replaced / mutable, replaced: final.replaced, mutable,
+    accuracyBefore: c.before, accuracy: final.acc, achievedDrop, withinTolerance: Math.abs(achievedDrop - drop) <= c.tol + 1e-12,
+  };
+}

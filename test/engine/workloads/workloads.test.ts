@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { fgsm, pgd, mutants, attackDefaults } from '../../../src/engine/workloads/index.js';
+import { buildModel } from '../../../src/engine/models/zoo.js';
+import { modelFingerprint } from '../../../src/engine/models/fingerprint.js';
+import { evaluate, train } from '../../../src/engine/train/index.js';
+import { fingerprint } from '../../../src/engine/fingerprint.js';
+import type { Dataset } from '../../../src/engine/data/types.js';
+import { prototypeData } from '../slicing/fixtures.js';
+
+function all(d: Dataset): Float32Array {
+  return d.gather(Int32Array.from({ length: d.size }, (_, i) => i)).images;
+}
+
+/** Largest |adv - src| and whether every pixel is in [0, 1]. */
+function distance(adv: Dataset, src: Dataset): { maxDiff: number; inRange: boolean } {
+  const a = all(adv), s = all(src);
+  let maxDiff = 0, inRange = true;
+  for (let i = 0; i < a.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - s[i]!));
+    if (!(a[i]! >= 0 && a[i]! <= 1)) inRange = false;
+  }
+  return { maxDiff, inRange };
+}
+
+describe('workloads: fgsm, pgd, mutants', () => {
+  let model: tf.LayersModel;
+  const trainData = prototypeData({ classes: 4, perClass: 50, seed: 5 });
+  const testData = prototypeData({ classes: 4, perClass: 20, seed: 5, split: 'test' });
+
+  before(async () => {
+    await tf.setBackend('cpu');
+    model = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 2 });
+    await train(model, trainData, { epochs: 8, batchSize: 16, seed: 1, learningRate: 0.01, workers: 1 });
+  });
+  after(() => model.dispose());
+
+  it('defaults follow DESIGN.md: MNIST eps 0.3, PGD 40 steps of 0.01 with random start; Fashion-MNIST eps 0.1', () => {
+    assert.deepEqual(attackDefaults('fgsm', 'mnist'), { eps: 0.3, steps: 1, stepSize: 0.3, randomStart: false });
+    const p = attackDefaults('pgd', 'mnist');
+    assert.equal(p.steps, 40); assert.ok(Math.abs(p.stepSize - 0.01) < 1e-12); assert.equal(p.randomStart, true);
+    assert.equal(attackDefaults('pgd', 'fashion-mnist').eps, 0.1);
+  });
+
+  it('fgsm: within eps of the source, in [0, 1], from correctly classified images, lowers accuracy', async () => {
+    const start = tf.memory().numTensors;
+    const clean = evaluate(model, testData, { confusion: false }).accuracy;
+    assert.ok(clean > 0.9, `the fixture model is trained (${clean})`);
+    // The prototypes are far apart (0.9 vs 0.1 pixels), so this fixture needs a larger eps than MNIST's 0.3.
+    const adv = await fgsm(model, testData, { eps: 0.5, count: 40, batchSize: 16 });
+    assert.equal(adv.data.size, 40);
+    assert.equal(evaluate(model, adv.sources, { confusion: false }).accuracy, 1, 'sources are correctly classified');
+    assert.deepEqual(Array.from(adv.data.labels()), Array.from(adv.sources.labels()), 'true labels kept');
+    const d = distance(adv.data, adv.sources);
+    assert.ok(d.maxDiff <= 0.5 + 1e-6, `max |delta| ${d.maxDiff}`);
+    assert.ok(d.maxDiff > 0.49, 'the step is eps');
+    assert.ok(d.inRange);
+    assert.ok(adv.accuracy <= 0.25, `FGSM accuracy ${adv.accuracy}`);
+    assert.equal(evaluate(model, adv.data, { confusion: false }).accuracy, adv.accuracy);
+    assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
+  });
+
+  it('pgd: random start, within eps, in [0, 1], at least as strong as fgsm; same seed same bytes, other seed other bytes', async () => {
+    const start = tf.memory().numTensors;
+    const o = { eps: 0.45, count: 40, steps: 10, stepSize: 0.1, batchSize: 16, seed: 3 };
+    const a = await pgd(model, testData, o);
+    const b = await pgd(model, testData, o);
+    const c = await pgd(model, testData, { ...o, seed: 4 });
+    const d = distance(a.data, a.sources);
+    assert.ok(d.maxDiff <= 0.45 + 1e-6 && d.inRange);
+    assert.equal(a.data.fingerprint(), b.data.fingerprint());
+    assert.notEqual(fingerprint(all(a.data)), fingerprint(all(c.data)));
+    const f = await fgsm(model, testData, { eps: 0.45, count: 40, batchSize: 16 });
+    assert.ok(a.accuracy <= f.accuracy, `pgd ${a.accuracy} vs fgsm ${f.accuracy}`);
+    assert.ok(a.accuracy <= 0.2, `PGD accuracy ${a.accuracy}`);
+    assert.equal(tf.memory().numTensors, start);
+  });
+
+  it('bad attack options are SemsliceErrors', async () => {
+    await assert.rejects(fgsm(model, testData, { eps: 0 }), { code: 'BAD_ATTACK_OPTIONS' });
+    await assert.rejects(pgd(model, testData, { steps: 0 }), { code: 'BAD_ATTACK_OPTIONS' });
+    await assert.rejects(fgsm(model, testData, { count: 0 }), { code: 'BAD_ATTACK_OPTIONS' });
+  });
+
+  it('mutants: accuracy drops by the asked points within tolerance, fraction recorded, input untouched, seeded', async () => {
+    const fp = modelFingerprint(model);
+    const start = tf.memory().numTensors;
+    const ms = await mutants(model, trainData, { drop: 0.3, count: 2, seed: 7, tolerance: 0.03 });
+    assert.equal(modelFingerprint(model), fp);
+    assert.equal(ms.length, 2);
+    for (const m of ms) {
+      const acc = evaluate(m.model, trainData, { confusion: false }).accuracy;
+      assert.equal(acc, m.accuracy);
+      assert.ok(Math.abs(m.accuracyBefore - acc - 0.3) <= 0.03, `drop ${m.accuracyBefore - acc}`);
+      assert.ok(m.withinTolerance);
+      assert.ok(m.fractionReplaced > 0 && m.fractionReplaced < 1);
+      assert.equal(m.fractionReplaced, m.replaced / m.mutable);
+    }
+    assert.notEqual(modelFingerprint(ms[0]!.model), modelFingerprint(ms[1]!.model));
+    const again = await mutants(model, trainData, { drop: 0.3, count: 1, seed: 7, tolerance: 0.03 });
+    assert.equal(modelFingerprint(again[0]!.model), modelFingerprint(ms[0]!.model));
+    for (const m of [...ms, ...again]) m.model.dispose();
+    assert.equal(tf.memory().numTensors, start);
+    await assert.rejects(mutants(model, trainData, { drop: 1.5 }), { code: 'BAD_MUTANT_OPTIONS' });
+  });
+});
