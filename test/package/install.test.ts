@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import semver from 'semver';
+import { createRequire } from 'node:module';
+
+// semver comes with npm's own dependency tree here (no @types): the two functions used, typed.
+const semver = createRequire(import.meta.url)('semver') as {
+  minVersion(range: string): { version: string } | null;
+  satisfies(version: string, range: string): boolean;
+};
 
 describe('package: install on the declared Node', function () {
   this.timeout(120_000);
