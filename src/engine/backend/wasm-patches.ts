@@ -2,7 +2,9 @@
  * Registers semslice's wasm kernels: Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22.0),
  * Conv2DBackpropInput (stock one is slow) and MaxPoolGrad (stock one is wrong). Kernel-level, so they serve
  * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike. BatchMatMul/_FusedMatMul get
- * their transposed and batch-times-matrix cases onto XNNPACK's fast path (mat-mul.ts). Also bridges a few
+ * their transposed and batch-times-matrix cases onto XNNPACK's fast path (mat-mul.ts); Sum and Mean over leading
+ * axes become a product with a row of ones (reduce.ts); FusedBatchNorm's gradient skips its Tile
+ * (batch-norm-grad.ts). Also bridges a few
  * kernels wasm lacks to the cpu backend (cpu-bridge.ts).
  *
  * @example
@@ -17,8 +19,10 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { cpuBridgeConfigs } from './cpu-bridge.js';
 import { matMulConfig } from './mat-mul.js';
+import { reduceConfigs } from './reduce.js';
+import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-grad.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -52,6 +56,9 @@ export function registerWasmPatches(): void {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(matMulConfig(k));
   }
+  registerBatchNormGradient();
+  const [sum, mean] = [stock.get('Sum'), stock.get('Mean')];
+  if (sum !== undefined && mean !== undefined) for (const config of reduceConfigs(sum, mean)) tf.registerKernel(config);
   for (const config of cpuBridgeConfigs()) {
     tf.registerKernel(config);
     bridged.push(config.kernelName);
@@ -73,5 +80,6 @@ export function unregisterWasmPatches(): void {
     if (k !== undefined) tf.registerKernel(k);
   }
   for (const name of bridged.splice(0)) tf.unregisterKernel(name, 'wasm');
+  restoreBatchNormGradient();
   stock.clear();
 }

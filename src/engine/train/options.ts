@@ -57,6 +57,17 @@ export interface TrainOptions {
   trainable?: (weightName: string) => boolean;
   /** Batch size of the per-epoch validation pass. Default 256. */
   evalBatchSize?: number;
+  /**
+   * Replicas for data-parallel steps: the main thread plus `workers - 1` worker threads, each computing the gradient
+   * of its shard of every batch (results are deterministic for a given count). 'auto' (default) uses 2 where it
+   * pays (see resolveWorkers) and 1 elsewhere; 1 forces one thread. SEMSLICE_TRAIN_WORKERS overrides 'auto'.
+   */
+  workers?: number | 'auto';
+  /**
+   * Extra loss terms added to the mean cross-entropy of every step (e.g. an EWC penalty); computed once per step on
+   * the main thread from the model's variables. Must return a scalar built inside the call (it is differentiated).
+   */
+  extraLoss?: () => tf.Scalar;
 }
 
 export interface ResolvedTrainOptions {
@@ -66,6 +77,8 @@ export interface ResolvedTrainOptions {
   seed: number;
   shuffle: boolean;
   evalBatchSize: number;
+  /** Requested replicas ('auto' is decided per run by resolveWorkers). */
+  workers: number | 'auto';
   earlyStop?: Required<EarlyStopOptions>;
 }
 
@@ -98,6 +111,7 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
     seed,
     shuffle: o.shuffle ?? true,
     evalBatchSize: positiveInt(o.evalBatchSize ?? 256, 'evalBatchSize', '256'),
+    workers: o.workers === undefined || o.workers === 'auto' ? 'auto' : positiveInt(o.workers, 'workers', "2 (or 'auto')"),
   };
   if (o.earlyStop) {
     const monitor = o.earlyStop.monitor ?? (o.validation ? 'valLoss' : 'loss');

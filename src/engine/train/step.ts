@@ -12,16 +12,17 @@ export interface StepResult {
 }
 
 /**
- * Build the training step: forward in training mode on the logits, fused softmax cross-entropy, gradients of the
- * planned variables only, masked, one Adam update, then frozen entries restored. The caller owns the batch.
+ * Build the training step: forward in training mode on the logits, fused softmax cross-entropy (plus the extra loss
+ * terms, if any), gradients of the planned variables only, masked, one Adam update, then frozen entries restored. The caller owns the batch.
  */
-export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: tf.Optimizer): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
+export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: tf.Optimizer, extraLoss?: () => tf.Scalar): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
   return (xs, ys) => {
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const s = head.apply(xs, true);
       correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(s, 1), ys), 'float32')) as tf.Scalar);
-      return crossEntropy(s, ys, head.units);
+      const ce = crossEntropy(s, ys, head.units);
+      return extraLoss ? tf.add(ce, extraLoss()) as tf.Scalar : ce;
     }, plan.varList);
     try {
       tf.tidy(() => optimizer.applyGradients(plan.maskGradients(grads)));

@@ -7,7 +7,9 @@ import { BestTracker } from './early-stop.js';
 import { evaluate } from './evaluate.js';
 import { WeightPlan } from './weight-plan.js';
 import { resolveTrainOptions, type TrainOptions } from './options.js';
-import { makeStep } from './step.js';
+import { makeStep, type StepResult } from './step.js';
+import { startDataParallel, type DataParallelStepper } from './parallel/data-parallel.js';
+import { resolveWorkers } from './workers.js';
 import { checkDataFits } from './validate.js';
 import type { EpochMetrics, TrainHistory } from './types.js';
 
@@ -37,9 +39,26 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
   const optimizer = tf.train.adam(o.learningRate);
-  const step = makeStep(head, plan, optimizer);
+  const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
+  const reseed = reseedDropout(model, dropoutRng);
+  const dropoutCount = layersOfKind(model, 'dropout').length;
+  const workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan) });
+  let parallel: DataParallelStepper | undefined;
+  let step: (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
+  if (workers > 1) {
+    try {
+      parallel = await startDataParallel(model, head, plan, optimizer, workers, opts.extraLoss);
+    } catch (e) {
+      plan.dispose();
+      optimizer.dispose();
+      throw e;
+    }
+    const seeds = (): number[] => Array.from({ length: dropoutCount }, () => dropoutRng.seed());
+    step = (xs, ys) => parallel!.step(xs, ys, seeds);
+  } else {
+    step = makeStep(head, plan, optimizer, opts.extraLoss);
+  }
   const shuffleRng = new Rng(o.seed);
-  const reseed = reseedDropout(model, new Rng(o.seed ^ 0x5bd1e995));
   const tracker = new BestTracker(o.earlyStop?.monitor ?? (opts.validation ? 'valLoss' : 'loss'), o.earlyStop);
   const perEpoch = Math.ceil(data.size / o.batchSize);
   const epochs: EpochMetrics[] = [];
@@ -67,14 +86,19 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
     }
     if (o.earlyStop?.restoreBestWeights) tracker.restoreBest(model);
   } finally {
+    await parallel?.close();
     tracker.dispose();
     plan.dispose();
     optimizer.dispose();
   }
-  return { epochs, stoppedEarly, bestEpoch: tracker.bestEpoch };
+  return { epochs, stoppedEarly, bestEpoch: tracker.bestEpoch, workers };
 }
 
-type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => { loss: tf.Scalar; correct: tf.Scalar };
+type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
+
+function trainableParameters(plan: WeightPlan): number {
+  return plan.varList.reduce((a, v) => a + v.size, 0);
+}
 
 /** One pass over view. Loss and hit counts accumulate on the device and are read once, at the end. */
 async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => void): Promise<{ loss: number; correct: number }> {
@@ -84,7 +108,7 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
     for (const b of view.batches(batchSize)) {
       try {
         check();
-        const r = step(b.xs, b.ys);
+        const r = await step(b.xs, b.ys);
         const n = b.ys.shape[0];
         const [l, c] = tf.tidy(() => [tf.add(loss, tf.mul(r.loss, n)) as tf.Scalar, tf.add(correct, r.correct) as tf.Scalar]);
         tf.dispose([loss, correct, r.loss, r.correct]);

@@ -16,4 +16,6 @@ export interface TrainHistory {
   /** True when early stopping ended the run before the last epoch. */
   stoppedEarly: boolean;
   bestEpoch: number;
+  /** Replicas the run used (1 = one thread; see TrainOptions.workers). Always set by train(). */
+  workers?: number;
 }

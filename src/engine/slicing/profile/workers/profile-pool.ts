@@ -5,44 +5,19 @@
  * have started); blocks come back tagged with their global batch index and are merged strictly in that order, so
  * the statistics are byte-identical to the in-process run on the same backend, for any worker count.
  */
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../../errors.js';
 import type { ErrorCode } from '../../../errors.js';
+import { siblingModule, startModuleWorker } from '../../../worker-thread.js';
+import { modelToTransfer } from '../../../models/artifacts.js';
 import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
 import { batchStats, createBatchContext, disposeBatchContext } from '../batch.js';
 import type { InitMessage, WorkerMessage } from './protocol.js';
 
-/**
- * How to start a profile worker. Compiled JS: the file next to this one. Under tsx: an eval bootstrap that registers
- * tsx's ESM loader inside the worker first (Node 20 does not apply `--import tsx` from execArgv to a worker's
- * entry module, so a .ts entry fails with ERR_UNKNOWN_FILE_EXTENSION).
- */
+/** A profile worker (compiled JS or, under tsx, the TypeScript source). */
 export function startWorker(): Worker {
-  const isTs = fileURLToPath(import.meta.url).endsWith('.ts');
-  const entry = new URL(isTs ? './profile-worker.ts' : './profile-worker.js', import.meta.url);
-  if (!isTs) return new Worker(entry);
-  // createRequire, not import.meta.resolve: under mocha, tsx compiles this file to CommonJS. It resolves the CommonJS
-  // build of tsx's API, whose register() breaks in a worker; the ESM build sits next to it.
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const api = pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
-  // tfjs and its wasm backend are plain JS: load them before tsx's hooks, which slow every later module load.
-  const req = createRequire(import.meta.url);
-  const pre = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'].map((p) => JSON.stringify(pathToFileURL(req.resolve(p)).href));
-  const code = `Promise.all([${pre.join(', ')}].map((u) => import(u))).then(() => import(${JSON.stringify(api)}))` +
-    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, execArgv: [] });
-}
-
-async function serialiseModel(model: tf.LayersModel): Promise<Pick<InitMessage, 'modelTopology' | 'weightSpecs' | 'weightData'>> {
-  let art: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    art = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return { modelTopology: art!.modelTopology, weightSpecs: art!.weightSpecs ?? [], weightData: art!.weightData ?? new ArrayBuffer(0) };
+  return startModuleWorker(siblingModule(import.meta.url, 'profile-worker'));
 }
 
 function workerError(m: WorkerMessage & { type: 'error' }): Error {
@@ -96,7 +71,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
   const extra = Math.min(o.workers - 1, nb - 1);
   if (extra < 1) return runInProcess(job, onBlock);
   const init: InitMessage = {
-    type: 'init', backend: tf.getBackend(), ...(await serialiseModel(job.model)), sampleShape: [...data.sampleShape] as [number, number, number],
+    type: 'init', backend: tf.getBackend(), ...(await modelToTransfer(job.model)), sampleShape: [...data.sampleShape] as [number, number, number],
     numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect, siteNames: job.sites.map((s) => s.name),
   };
   const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../../../backend/index.js';
 import { siteReads } from '../../../graph/index.js';
+import { modelFromTransfer } from '../../../models/artifacts.js';
 import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from '../batch.js';
 import type { BatchMessage, InitMessage, MainMessage, WorkerMessage } from './protocol.js';
 
@@ -27,11 +28,7 @@ async function init(m: InitMessage): Promise<void> {
     state = undefined;
   }
   await initBackend({ backend: m.backend as BackendRequest, quiet: true });
-  const model = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: m.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-    weightSpecs: m.weightSpecs as tf.io.WeightsManifestEntry[],
-    weightData: m.weightData,
-  }));
+  const model = await modelFromTransfer(m);
   const sites = siteReads(model).map((r) => r.site);
   if (sites.map((s) => s.name).join() !== m.siteNames.join()) {
     throw new Error(`rebuilt model has sites ${sites.map((s) => s.name).join()} instead of ${m.siteNames.join()}`);

@@ -1,12 +1,11 @@
 /** Messages between profile-pool.ts (main thread) and profile-worker.ts (one per worker thread). */
 
+import type { ModelTransfer } from '../../../models/artifacts.js';
+
 /** Main -> worker, once: the model and how to profile. The worker answers `ready`. */
-export interface InitMessage {
+export interface InitMessage extends ModelTransfer {
   type: 'init';
   backend: string;
-  modelTopology: unknown;
-  weightSpecs: unknown[];
-  weightData: ArrayBuffer | ArrayBuffer[];
   sampleShape: [number, number, number];
   numClasses: number;
   needGrad: boolean;

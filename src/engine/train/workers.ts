@@ -1,0 +1,43 @@
+/** How many replicas a training run uses when asked for 'auto'. */
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { SemsliceError } from '../errors.js';
+
+/** What the decision looks at. */
+export interface WorkerDecisionInput {
+  requested: number | 'auto';
+  batchSize: number;
+  /** Samples the run will step over (epochs x training samples). */
+  samples: number;
+  /** Trainable parameters of the model. */
+  parameters: number;
+}
+
+/** Below these sizes a second replica costs more (worker start-up, weight copies per step) than it saves. */
+export const AUTO_MIN_BATCH = 32;
+export const AUTO_MIN_SAMPLES = 4096;
+export const AUTO_MIN_PARAMETERS = 20_000;
+
+/**
+ * Replicas for a run: a number is taken as given; 'auto' reads SEMSLICE_TRAIN_WORKERS, else uses 2 when the
+ * backend is wasm (single-threaded in Node; tfjs-node has its own threads), the machine has 2 or more cores, and the
+ * run is large enough for the second replica to pay (batch >= 32, >= 4,096 samples stepped, >= 20,000 parameters),
+ * else 1.
+ *
+ * @example
+ * resolveWorkers({ requested: 'auto', batchSize: 64, samples: 60000, parameters: 61706 }); // 2 on wasm, 2 cores
+ */
+export function resolveWorkers(d: WorkerDecisionInput): number {
+  if (d.requested !== 'auto') return d.requested;
+  const env = process.env['SEMSLICE_TRAIN_WORKERS'];
+  if (env !== undefined && env !== '' && env !== 'auto') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new SemsliceError('BAD_TRAIN_OPTIONS', `SEMSLICE_TRAIN_WORKERS is "${env}", not a positive integer.`, 'Set it to 1 (one thread), 2, or auto (or unset it).');
+    }
+    return n;
+  }
+  if (tf.getBackend() !== 'wasm' || availableParallelism() < 2) return 1;
+  if (d.batchSize < AUTO_MIN_BATCH || d.samples < AUTO_MIN_SAMPLES || d.parameters < AUTO_MIN_PARAMETERS) return 1;
+  return 2;
+}
