@@ -14,7 +14,7 @@ export function classNameUses(code: string, names: readonly string[]): string[] 
   lines.forEach((l, i) => {
     if (literal.test(l)) hits.push(`${i + 1}: ${l.trim()}`);
     // Model classes (Sequential, Functional) are not layers: comparing those is fine.
-    else if (/getClassName\(\)\s*(===|!==|==|!=)(?!\s*['"](Sequential|Functional|Model)['"])|className\s*(===|!==)|case\s+['"][A-Z][A-Za-z0-9]+['"]\s*:/.test(l)) hits.push(`${i + 1}: ${l.trim()}`);
+    else if (/getClassName\(\)\s*[!=]==?(?!=)(?!\s*['"](Sequential|Functional|Model)['"])|className\s*(===|!==)|case\s+['"][A-Z][A-Za-z0-9]+['"]\s*:/.test(l)) hits.push(`${i + 1}: ${l.trim()}`);
   });
   return hits;
 }
