@@ -39,6 +39,14 @@ export const ERROR_CATALOGUE = {
     message: "compareAtEqualCR: curve … has no points.",
     hint: "Pass at least one { cr, accuracy } point per curve.",
   },
+  BAD_EXTEND_METHOD_NAME: {
+    message: "Invalid incremental method name \"…\".",
+    hint: "Use a lower-case name such as \"my-method\" (letters, digits, \"-\", \"+\").",
+  },
+  BAD_EXTEND_OPTIONS: {
+    message: "extend: … (overlapping or empty class sets, a class the model cannot output, a bad fraction, …).",
+    hint: "Name disjoint, non-empty class sets the model can output, e.g. --old 0-4 --new 5-9 ({ oldClasses: [0, 1, 2, 3, 4] }).",
+  },
   BAD_INPUT_SHAPE: {
     message: "Input of shape […] does not fit model \"…\", which takes [batch, …].",
     hint: "Use data whose sample shape matches the model input (or a model built for this data).",
@@ -110,6 +118,14 @@ export const ERROR_CATALOGUE = {
   BAD_PRUNE_AMOUNT: {
     message: "The amount to prune per iteration must be in (0, 1), got ….",
     hint: "Pass e.g. 0.2 (20% of the surviving weights).",
+  },
+  BAD_READAPT_METHOD_NAME: {
+    message: "Re-adaptation method name \"…\" is not valid.",
+    hint: "Use lower-case letters, digits and hyphens, starting with a letter.",
+  },
+  BAD_READAPT_OPTIONS: {
+    message: "readapt: epochs must be a positive integer, got ….",
+    hint: "Pass e.g. { epochs: 5 } (--epochs 5).",
   },
   BAD_RESTRUCTURE_OPTIONS: {
     message: "restructure: targetCR must be in (0, 1), got ….",
@@ -219,6 +235,10 @@ export const ERROR_CATALOGUE = {
     message: "A display handler named \"…\" is already registered.",
     hint: "Pass { override: true } to replace it, or choose another name.",
   },
+  DUPLICATE_EXTEND_METHOD: {
+    message: "An incremental method named \"…\" is already registered.",
+    hint: "Pick another name, or pass { override: true } to replace it.",
+  },
   DUPLICATE_MAGIC: {
     message: "A magic named \"\u2026\" is already registered.",
     hint: "Pick another name, or pass { replace: true } to replace it on purpose.",
@@ -247,6 +267,10 @@ export const ERROR_CATALOGUE = {
     message: "A pruner named \"…\" is already registered.",
     hint: "Choose another name, or pass { override: true }.",
   },
+  DUPLICATE_READAPT_METHOD: {
+    message: "A re-adaptation method named \"…\" is already registered.",
+    hint: "Pick another name, or pass { override: true }.",
+  },
   DUPLICATE_SELECTOR: {
     message: "A selector named \"\u2026\" is already registered.",
     hint: "Pick another name, or pass { replace: true } to replace it on purpose.",
@@ -266,6 +290,10 @@ export const ERROR_CATALOGUE = {
   EMPTY_LAYER: {
     message: "Removing the masked neurons would leave layer \"…\" with no neurons.",
     hint: "Keep at least one neuron per layer (a slice of more classes, or a higher theta).",
+  },
+  EXTEND_NO_CAPACITY: {
+    message: "extend: no free neurons left in site \"…\": every neuron there is read by an earlier task.",
+    hint: "Slice the earlier tasks more strictly (a lower theta), use a wider model, or pass { allowFull: true } to learn through the frozen features only.",
   },
   FILE_NOT_FOUND: {
     message: "…: no such file.",
@@ -535,6 +563,10 @@ export const ERROR_CATALOGUE = {
     message: "Unknown dataset \"\u2026\".",
     hint: "Use one of the registered names listed in the message (a close match is suggested).",
   },
+  UNKNOWN_EXTEND_METHOD: {
+    message: "Unknown incremental method \"…\".",
+    hint: "Use one of the listed methods (ours, ours+replay, naive, replay, ewc, deeparc), or register yours.",
+  },
   UNKNOWN_MAGIC: {
     message: "Unknown magic \"%…\".… Nothing was run.",
     hint: "Available: …. Run %lsmagic to list them with their arguments.",
@@ -566,6 +598,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PRUNER: {
     message: "Unknown pruner \"…\".",
     hint: "Available: lamp, global, uniform-plus, erk (and any registered with registerPruner).",
+  },
+  UNKNOWN_READAPT_METHOD: {
+    message: "Unknown re-adaptation method \"…\".",
+    hint: "Use one of critical, full, last-layer, deeparc, random (or a registered method).",
   },
   UNKNOWN_SITE: {
     message: "Unknown site in … for model \"…\" \"…\".",
