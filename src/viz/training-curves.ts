@@ -1,7 +1,8 @@
 /**
- * Loss and accuracy per epoch, training and validation side by side.
+ * Loss and accuracy while training: the training split per step (averaged into at most 200 points), validation
+ * per epoch, side by side; x is the epoch (fractional within an epoch).
  */
-import type { EpochMetrics, TrainHistory } from '../engine/train/types.js';
+import type { EpochMetrics, StepMetrics, TrainHistory } from '../engine/train/types.js';
 import { baseSpec, OKABE_ITO, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
 import { assertFinite, assertNonEmptyArray } from './validate.js';
@@ -9,7 +10,7 @@ import { assertFinite, assertNonEmptyArray } from './validate.js';
 /** Options of {@link trainingCurves}. Sizes are per panel (default 260 x 180). */
 export type TrainingCurvesOptions = SizeOptions;
 
-/** One plotted value: a quantity ("loss" or "accuracy %") of one split at one epoch. */
+/** One plotted value: a quantity ("loss" or "accuracy %") of one split at one (possibly fractional) epoch. */
 export interface TrainingPoint {
   epoch: number;
   split: 'train' | 'validation';
@@ -43,6 +44,41 @@ export function trainingPoints(epochs: EpochMetrics[]): TrainingPoint[] {
   return pts;
 }
 
+/** At most this many per-step points per quantity: a run of thousands of steps is averaged in bins. */
+const MAX_STEP_POINTS = 200;
+
+/**
+ * Training points from per-step metrics: x = epoch - 1 + (position of the step in its epoch), averaged in bins of
+ * consecutive steps so at most 200 points remain.
+ *
+ * @example
+ * stepPoints(history.steps!);
+ */
+export function stepPoints(steps: StepMetrics[]): TrainingPoint[] {
+  const perEpoch = new Map<number, number>();
+  for (const s of steps) perEpoch.set(s.epoch, (perEpoch.get(s.epoch) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  const x = steps.map((s) => {
+    const k = (seen.get(s.epoch) ?? 0) + 1;
+    seen.set(s.epoch, k);
+    return s.epoch - 1 + k / perEpoch.get(s.epoch)!;
+  });
+  const bin = Math.max(1, Math.ceil(steps.length / MAX_STEP_POINTS));
+  const pts: TrainingPoint[] = [];
+  for (let i = 0; i < steps.length; i += bin) {
+    const part = steps.slice(i, i + bin);
+    const mean = (f: (s: StepMetrics) => number) => part.reduce((a, s) => a + f(s), 0) / part.length;
+    part.forEach((s, j) => {
+      assertFinite(s.loss, 'trainingCurves', `steps[${i + j}].loss`);
+      assertFinite(s.accuracy, 'trainingCurves', `steps[${i + j}].accuracy`);
+    });
+    const at = round(x[Math.min(i + bin, steps.length) - 1]!, 4);
+    pts.push({ epoch: at, split: 'train', quantity: 'loss', value: round(mean((s) => s.loss), 4) });
+    pts.push({ epoch: at, split: 'train', quantity: 'accuracy', value: round(mean((s) => s.accuracy) * 100, 4) });
+  }
+  return pts;
+}
+
 /**
  * Two panels side by side: loss (left) and accuracy % (right) per epoch, one line per split (train, validation).
  * Given a TrainHistory, the best epoch is marked with a dashed vertical rule (and "stopped early" noted).
@@ -55,18 +91,20 @@ export function trainingCurves(history: TrainHistory | EpochMetrics[], opts: Tra
   const epochs = Array.isArray(history) ? history : history?.epochs;
   assertNonEmptyArray(epochs, 'trainingCurves', 'EpochMetrics', 'Pass the TrainHistory returned by train(), or its epochs array.');
   const best = Array.isArray(history) ? undefined : history.bestEpoch;
-  const points = trainingPoints(epochs);
+  const steps = Array.isArray(history) ? undefined : history.steps;
+  const perStep = steps !== undefined && steps.length > 0;
+  const points = perStep ? [...stepPoints(steps), ...trainingPoints(epochs).filter((p) => p.split === 'validation')] : trainingPoints(epochs);
   const splits = SPLITS.filter((s) => points.some((p) => p.split === s));
   const panel = (quantity: TrainingPoint['quantity'], yTitle: string) => {
     const enc = {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: perStep ? { format: '.2~f' } : { tickMinStep: 1, format: 'd' } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false }, axis: { format: quantity === 'loss' ? '.3~f' : '.1~f' } },
       color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: splits, range: SPLIT_COLORS.slice(0, splits.length) } },
     };
     const layer: unknown[] = [
       { mark: { type: 'line' }, encoding: enc },
-      { mark: { type: 'point', filled: true }, encoding: { ...enc, tooltip: [
-        { field: 'epoch', type: 'quantitative', title: 'epoch' },
+      { mark: { type: 'point', filled: true, size: perStep ? 12 : 30 }, encoding: { ...enc, tooltip: [
+        { field: 'epoch', type: 'quantitative', title: 'epoch', format: '.2~f' },
         { field: 'split', type: 'nominal', title: 'split' },
         { field: 'value', type: 'quantitative', title: yTitle, format: '.4f' },
       ] } },
@@ -85,10 +123,11 @@ export function trainingCurves(history: TrainHistory | EpochMetrics[], opts: Tra
     };
   };
   const notes = [`${epochs.length} epoch${epochs.length > 1 ? 's' : ''}`];
+  if (perStep) notes.push(`training loss per step (${steps.length} steps${steps.length > MAX_STEP_POINTS ? `, averaged into ${Math.ceil(steps.length / Math.ceil(steps.length / MAX_STEP_POINTS))} points` : ''}), validation per epoch`);
   if (best !== undefined) notes.push(`best epoch ${best} (dashed)`);
   if (!Array.isArray(history) && history.stoppedEarly) notes.push('stopped early');
   return {
-    ...baseSpec(opts.title ?? 'Training curves', `Loss and accuracy per epoch for ${splits.join(' and ')} data.`, notes.join(', ')),
+    ...baseSpec(opts.title ?? 'Training curves', `Loss and accuracy ${perStep ? 'while training' : 'per epoch'} for ${splits.join(' and ')} data.`, notes.join(', ')),
     data: { values: points },
     hconcat: [panel('loss', 'loss (cross-entropy)'), panel('accuracy', 'accuracy (%)')],
     resolve: { scale: { color: 'shared' } },

@@ -32,4 +32,18 @@ describe('viz/training-curves', () => {
     assert.throws(() => trainingCurves([]), (e: any) => e.code === 'VIZ_BAD_INPUT' && /train\(\)/.test(e.hint));
     assert.throws(() => trainingCurves({ epochs: [{ ...historyFixture().epochs[0]!, loss: NaN }], stoppedEarly: false, bestEpoch: 1 }), /epochs\[0\]\.loss/);
   });
+
+  it('a one-epoch run with per-step losses is a line over the steps (not a dot), with formatted axes', async () => {
+    const steps = Array.from({ length: 469 }, (_, i) => ({ step: i + 1, epoch: 1, loss: 2.3 * Math.exp(-i / 80) + 0.05, accuracy: Math.min(0.98, 0.1 + i / 300) }));
+    const e = { epoch: 1, loss: 0.2279, accuracy: 0.930467, valLoss: 0.11, valAccuracy: 0.965, seconds: 10, samplesPerSecond: 6000 };
+    const spec = trainingCurves({ epochs: [e], steps, stoppedEarly: false, bestEpoch: 1 });
+    const svg = await assertGoodChart(spec);
+    const lines = await dataMarks(spec, 'line');
+    const train = lines.filter((l) => l.items > 1);
+    assert.equal(train.length, 2, 'train loss and accuracy are lines');
+    assert.ok(train.every((l) => l.items > 100 && l.items <= 200), `points per line: ${train.map((l) => l.items)}`);
+    assert.ok(!/\b0\.227900\b|93\.046700/.test(svg), 'no six-decimal tick labels');
+    assert.ok(svg.includes('469 steps'));
+  });
 });
+

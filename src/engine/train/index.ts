@@ -6,4 +6,4 @@ export { evaluate, predictLabels, evaluateMasked, applyMask } from './evaluate.j
 export type { EvaluateOptions, EvaluateResult, MaskedModel } from './evaluate.js';
 export { crossEntropy } from './loss.js';
 export { checkDataFits } from './validate.js';
-export type { EpochMetrics, TrainHistory } from './types.js';
+export type { EpochMetrics, StepMetrics, TrainHistory } from './types.js';

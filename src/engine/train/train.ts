@@ -11,7 +11,7 @@ import { makeStep, type StepResult } from './step.js';
 import { startDataParallel, type DataParallelStepper } from './parallel/data-parallel.js';
 import { resolveWorkers } from './workers.js';
 import { checkDataFits } from './validate.js';
-import type { EpochMetrics, TrainHistory } from './types.js';
+import type { EpochMetrics, StepMetrics, TrainHistory } from './types.js';
 
 /** Dropout layers draw a fresh seed per step from our Rng (a fixed tfjs seed would repeat one mask forever). */
 function reseedDropout(model: tf.LayersModel, rng: Rng): () => void {
@@ -62,6 +62,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   const tracker = new BestTracker(o.earlyStop?.monitor ?? (opts.validation ? 'valLoss' : 'loss'), o.earlyStop);
   const perEpoch = Math.ceil(data.size / o.batchSize);
   const epochs: EpochMetrics[] = [];
+  const steps: StepMetrics[] = [];
   let stoppedEarly = false;
   let done = 0;
   try {
@@ -74,6 +75,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
         }
       }, () => { done++; opts.onProgress?.({ phase: 'train', done, total: perEpoch * o.epochs, message: `epoch ${epoch}/${o.epochs}` }); });
       const seconds = (performance.now() - t0) / 1000;
+      for (const s of sums.steps) steps.push({ step: steps.length + 1, epoch, loss: s.loss, accuracy: s.accuracy });
       const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
       if (opts.validation) {
         const v = evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
@@ -91,7 +93,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
     plan.dispose();
     optimizer.dispose();
   }
-  return { epochs, stoppedEarly, bestEpoch: tracker.bestEpoch, workers };
+  return { epochs, steps, stoppedEarly, bestEpoch: tracker.bestEpoch, workers };
 }
 
 type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
@@ -100,17 +102,21 @@ function trainableParameters(plan: WeightPlan): number {
   return plan.varList.reduce((a, v) => a + v.size, 0);
 }
 
-/** One pass over view. Loss and hit counts accumulate on the device and are read once, at the end. */
-async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => void): Promise<{ loss: number; correct: number }> {
+/** One pass over view. Loss and hit counts stay on the device and are read once, at the end (per step too). */
+async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => void): Promise<{ loss: number; correct: number; steps: Array<{ loss: number; accuracy: number }> }> {
   let loss: tf.Scalar = tf.scalar(0);
   let correct: tf.Scalar = tf.scalar(0);
+  const perStep: tf.Tensor[] = [];
+  const sizes: number[] = [];
   try {
     for (const b of view.batches(batchSize)) {
       try {
         check();
         const r = await step(b.xs, b.ys);
         const n = b.ys.shape[0];
-        const [l, c] = tf.tidy(() => [tf.add(loss, tf.mul(r.loss, n)) as tf.Scalar, tf.add(correct, r.correct) as tf.Scalar]);
+        const [l, c, s] = tf.tidy(() => [tf.add(loss, tf.mul(r.loss, n)) as tf.Scalar, tf.add(correct, r.correct) as tf.Scalar, tf.stack([r.loss, r.correct])]);
+        perStep.push(s);
+        sizes.push(n);
         tf.dispose([loss, correct, r.loss, r.correct]);
         loss = l; correct = c;
       } finally {
@@ -119,8 +125,10 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
       after();
       await yieldToEventLoop();
     }
-    return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]! };
+    const flat = perStep.length ? tf.tidy(() => tf.stack(perStep).dataSync()) : new Float32Array(0);
+    const steps = sizes.map((n, i) => ({ loss: flat[2 * i]!, accuracy: flat[2 * i + 1]! / n }));
+    return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]!, steps };
   } finally {
-    tf.dispose([loss, correct]);
+    tf.dispose([loss, correct, ...perStep]);
   }
 }
