@@ -73,6 +73,9 @@ export { restructure, assertRetention, type RestructureOptions, type Restructure
 export { removeNeurons, removeNeuronsDetailed, registerPreStep, listPreSteps, type SurgeryResult } from './engine/surgery/index.js';
 export { registerPruner, listPruners, PruningState, type PrunerDef } from './engine/pruning/index.js';
 export * as deeparc from './engine/baselines/deeparc/index.js';
+export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type FrozenChecksum } from './engine/maintenance/index.js';
+export { fgsm, pgd, mutants, attackDefaults, type AttackOptions, type AdversarialSet, type MutantOptions, type Mutant } from './engine/workloads/index.js';
+export { registerTrainSet, listTrainSets, type TrainSetDef } from './engine/masks/index.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 
 /** Models: the zoo (build), save and load, summaries and fingerprints. `models.load(dir)` = loadModel. */

@@ -8,8 +8,9 @@ import { registerRun } from './run.js';
 import { registerReport } from './report.js';
 import { registerStudy } from './study.js';
 import { registerRestructure } from './restructure.js';
+import { registerReadapt } from './readapt.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy, registerRestructure];
+export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy, registerRestructure, registerReadapt];
