@@ -1,5 +1,7 @@
 /** Studies: grids of independent cells, sharded, resumable, merged into one table; the RQ studies are definitions. */
 import { fidelityStudy } from './fidelity.js';
+import { readaptStudy } from './readapt.js';
+import { restructureStudy } from './restructure.js';
 import { registerStudy } from './registry.js';
 
 export { registerStudy, getStudy, listStudies } from './registry.js';
@@ -7,3 +9,5 @@ export { runStudy, mergeStudies, recordsTable, readRecords, cellId, type RunStud
 export type { StudyDefinition, CellParams, CellContext, ResultRow, PresetName, Shard, Scalar } from './types.js';
 
 registerStudy(fidelityStudy);
+registerStudy(readaptStudy);
+registerStudy(restructureStudy);
