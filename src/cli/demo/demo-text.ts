@@ -78,7 +78,9 @@ const ev = ss.evaluate(model, data.test);
 ss.show(ss.viz.trainingCurves(history));`,
   load: `const model = await ss.models.load(modelDir);\nconst ev = ss.evaluate(model, data.test);`,
   slice: `const profileData = data.train.perClassCap(profilePerClass);
-const s = await ss.slice(model, profileData, { metric: metric, theta: theta, seed: seed });
+// One profile serves the slice and the fidelity sweep below.
+const stats = await ss.profile(model, profileData, { metrics: [metric, "taylor", "avg"] });
+const s = ss.sliceFromStats(stats, { metric: metric, theta: theta, seed: seed, model: model, data: profileData });
 console.log(String(s));
 ss.show(ss.table(s.summary()));
 ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`,
@@ -88,7 +90,7 @@ const cr = ss.compressionRate(model, mask);
 const masked = ss.evaluateMasked(model, evalData, mask);
 ss.show(ss.viz.perClassAccuracy({ classNames: [...data.classNames], series: [
   { name: "full model", perClass: ev.perClass }, { name: "slice", perClass: masked.perClass }] }));`,
-  sweep: `const sweep = await ss.fidelitySweep(model, evalData, { profileData: profileData, metrics: ["taylor", "avg"], seed: seed });
+  sweep: `const sweep = await ss.fidelitySweep(model, evalData, { stats: stats, metrics: ["taylor", "avg"], seed: seed });
 ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep), { baseline: ev.accuracy }));
 sweep`,
   damage: `const damage = ss.damageMatrix(model, evalData, s);\nss.show(ss.viz.damageHeatmap(damage));`,

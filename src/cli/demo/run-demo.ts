@@ -10,7 +10,7 @@ import { initBackend, type BackendRequest } from '../../engine/backend/index.js'
 import { mnist, type Dataset } from '../../engine/data/index.js';
 import { buildModel, loadModel, saveModel, modelFingerprint, modelSummary } from '../../engine/models/index.js';
 import { train, evaluate, type TrainHistory } from '../../engine/train/index.js';
-import { slice, fidelitySweep, sweepRows, compressionRate, compareSweep, describeComparison, damageMatrix, type Slice } from '../../engine/slicing/index.js';
+import { profile, sliceFromStats, fidelitySweep, sweepRows, compressionRate, compareSweep, describeComparison, damageMatrix, type Metric, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
@@ -124,11 +124,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
     say('slicing');
     const profileData = data.train.perClassCap(o.profilePerClass);
-    const s = await slice(model, profileData, { metric: o.metric, theta: o.theta, onProgress, seed: o.seed });
+    // One profile serves the slice and the sweep (every metric either needs).
+    const stats = await profile(model, profileData, { metrics: [...new Set([o.metric, 'taylor', 'avg'])] as Metric[], onProgress });
+    const s = sliceFromStats(stats, { metric: o.metric, theta: o.theta, seed: o.seed, model, data: profileData });
     const headline = await addSliceCells(nb, model, s, evalData, ev.perClass, data.classNames);
 
     say('fidelity sweep');
-    const sweep = await fidelitySweep(model, evalData, { profileData, metrics: ['taylor', 'avg'], onProgress, seed: o.seed });
+    const sweep = await fidelitySweep(model, evalData, { stats, metrics: ['taylor', 'avg'], onProgress, seed: o.seed });
     const rows = sweepRows(sweep);
     nb.markdown(DEMO_TEXT.sweep);
     nb.code(demoSource.sweep, [

@@ -13,7 +13,8 @@ import { scoresFrom } from './metrics.js';
 import { profile } from './profile/profile.js';
 import { checkK, checkTheta, getSelector, selectCritical } from './selection.js';
 import { checkAborted, metricsToProfile, profilingView } from './slice-entry.js';
-import { METHODS, type FidelityRow, type Metric, type SliceMethod } from './types.js';
+import { METHODS, type FidelityRow, type Metric, type ProfileStatsData, type SliceMethod } from './types.js';
+import { findSites } from '../graph/index.js';
 
 export interface FidelitySweepOptions {
   /** Metrics to compare. Default ['taylor', 'avg']. */
@@ -33,6 +34,12 @@ export interface FidelitySweepOptions {
   profileData?: Dataset;
   /** Data to measure accuracy on. Default: the `data` argument. */
   evalData?: Dataset;
+  /**
+   * Statistics of a profile already made (ss.profile) on the profiling data: the sweep then does not profile again
+   * (profileData, onlyCorrect, maxPerClass and workers are ignored). They must hold the raw metrics the sweep's
+   * metrics need.
+   */
+  stats?: ProfileStatsData;
   /** (D) Profile only correctly classified samples. Default true. */
   onlyCorrect?: boolean;
   /** Per-class cap on profiling samples (seeded draw). Default null = all. */
@@ -81,6 +88,24 @@ function points(methods: readonly string[], metrics: readonly string[], thetas: 
   return out;
 }
 
+/** Precomputed statistics must be of this model's sites and hold what the metrics need. */
+function checkStats(stats: ProfileStatsData, model: tf.LayersModel, metrics: readonly string[]): ProfileStatsData {
+  const sites = findSites(model).map((s) => `${s.name}:${s.neurons}`).join(',');
+  if (stats.sites.map((s) => `${s.name}:${s.neurons}`).join(',') !== sites) {
+    throw new SemsliceError('MISSING_STATS', 'fidelitySweep: the stats given are of another model (their sites differ from this model\'s).',
+      'Pass stats from ss.profile(model, ...) of the same model, or omit stats to profile here.');
+  }
+  const RAW = ['avg', 'var', 'taylor', 'deeplift'] as const;
+  const need = new Set(metricsToProfile(metrics).flatMap((m) => ((RAW as readonly string[]).includes(m) ? [m as (typeof RAW)[number]] : [...RAW])));
+  for (const raw of need) {
+    if (!stats.stats[raw] || Object.keys(stats.stats[raw]).length === 0) {
+      throw new SemsliceError('MISSING_STATS', `fidelitySweep: the stats given lack the raw metric "${raw}" that metrics [${metrics.join(', ')}] need.`,
+        `Profile with { metrics: [${[...need].map((m) => `"${m}"`).join(', ')}] }, or omit stats.`);
+    }
+  }
+  return stats;
+}
+
 /**
  * Sweep thresholds and report, per point, CR and accuracy (overall and per class) of the model masked to the
  * union of all classes' critical neurons. Returns an arquero table with columns method, metric, theta, k, cr,
@@ -99,7 +124,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
   }
   const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
   const batchSize = opts.batchSize ?? 256;
-  const stats = await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
+  const stats = opts.stats ? checkStats(opts.stats, model, metrics) : await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
     metrics: metricsToProfile(metrics), onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize, workers: opts.workers ?? 1,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
   });

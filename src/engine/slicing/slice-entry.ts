@@ -25,8 +25,11 @@ import { scoresFrom } from './metrics.js';
 export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'maxPerClass' | 'batchSize' | 'signal' | 'workers'> {
   /** Class names; default "class0", "class1", ... */
   classNames?: readonly string[];
-  /** Model and data fingerprints to record; default "unknown". */
+  /** Model and data fingerprints to record; default "unknown" (or computed from `model` and `data`). */
   fingerprints?: { model: string; data: string };
+  /** The profiled model and data: their fingerprints are recorded (so the slice file can be checked against them). */
+  model?: tf.LayersModel;
+  data?: Dataset;
 }
 
 /**
@@ -34,11 +37,12 @@ export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'ma
  *
  * @example
  * const stats = await profile(model, data.train);
- * const slices = [0.9, 0.95, 0.99].map((theta) => sliceFromStats(stats, { theta, classNames: data.train.classNames }));
+ * const slices = [0.9, 0.95, 0.99].map((theta) => sliceFromStats(stats, { theta, model, data: data.train }));
  */
 export function sliceFromStats(stats: ProfileStatsData, opts: FromStatsOptions = {}): Slice {
   const o = resolveSliceOptions({ ...opts, onlyCorrect: stats.options.onlyCorrect, maxPerClass: stats.options.maxPerClass, batchSize: stats.options.batchSize });
-  return assemble(stats, o, opts.classNames, opts.fingerprints) as Slice;
+  const fps = opts.fingerprints ?? (opts.model && opts.data ? { model: modelFingerprint(opts.model), data: opts.data.fingerprint() } : undefined);
+  return assemble(stats, o, opts.classNames ?? opts.data?.classNames, fps) as Slice;
 }
 
 function assemble(

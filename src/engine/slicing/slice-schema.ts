@@ -122,9 +122,36 @@ export function validateSliceJSON(json: unknown, source = 'The slice'): asserts 
     }
     return;
   }
-  const errs = (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  const errs = (v.errors ?? []).slice(0, 3).map((e) => describeSchemaError(e, json));
   const more = (v.errors?.length ?? 0) > 3 ? ` (and ${(v.errors!.length - 3)} more)` : '';
   throw invalid(errs.join('; ') + more, source);
+}
+
+/** The value at a JSON pointer of the document (undefined when absent). */
+function at(json: unknown, pointer: string): unknown {
+  let v: unknown = json;
+  for (const part of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+const shown = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? 'nothing' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+/** One schema error with where, what was found and what was expected (ajv alone says "must be equal to constant"). */
+function describeSchemaError(e: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }, json: unknown): string {
+  const base = `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`;
+  const found = shown(at(json, e.instancePath));
+  switch (e.keyword) {
+    case 'const': return `${base} (found ${found}, expected ${shown(e.params['allowedValue'])})`;
+    case 'enum': return `${base} (found ${found}, expected one of ${shown(e.params['allowedValues'])})`;
+    case 'required': case 'additionalProperties': return base;
+    default: return `${base} (found ${found})`;
+  }
 }
 
 /** Rebuild a SliceState from validated JSON; derived fields are recomputed and must match the file. */

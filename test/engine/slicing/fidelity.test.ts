@@ -24,6 +24,21 @@ describe('slicing/fidelitySweep', function () {
   before(async () => { model = await tinyCnn(); });
   after(() => model.dispose());
 
+  it('with precomputed stats it does not profile again and gives the same table; stats of another model are refused', async () => {
+    const { profile } = await import('../../../src/engine/slicing/profile/profile.js');
+    const stats = await profile(model, data.train, { metrics: ['taylor', 'avg'] });
+    const phases = new Set<string>();
+    const a = await fidelitySweep(model, data.test, { stats, onProgress: (e) => phases.add(e.phase) });
+    assert.deepEqual([...phases], ['sweep'], 'no profiling phase');
+    const b = await fidelitySweep(model, data.test, { profileData: data.train });
+    assert.deepEqual(sweepRows(a), sweepRows(b));
+    const onlyAvg = await profile(model, data.train, { metrics: ['avg'] });
+    await assert.rejects(fidelitySweep(model, data.test, { stats: onlyAvg, metrics: ['taylor'] }), (e: Error & { code?: string }) => e.code === 'MISSING_STATS' && /taylor/.test(e.message));
+    const other = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [6, 6, 1] }), tf.layers.dense({ units: 4, activation: 'relu', name: 'fcx' }), tf.layers.dense({ units: 3 })] });
+    await assert.rejects(fidelitySweep(other, data.test, { stats }), (e: Error & { code?: string }) => e.code === 'MISSING_STATS' && /another model/.test(e.message));
+    other.dispose();
+  });
+
   it('returns one row per (method, metric, threshold) from one profile; CR grows as theta falls', async () => {
     const base = tf.memory().numTensors;
     const phases = new Set<string>();

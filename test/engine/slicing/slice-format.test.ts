@@ -70,3 +70,13 @@ describe('slicing/slice file, version 2', () => {
     assert.throws(() => Slice.fromJSON(bad), (e: any) => e.code === 'INVALID_SLICE_FILE' && /stability/.test(e.message));
   });
 });
+
+describe('slice file errors name what was found and what was expected', () => {
+  it('a wrong version or format constant', async () => {
+    const { validateSliceJSON } = await import('../../../src/engine/slicing/slice-schema.js');
+    const j = clone(make().toJSON());
+    j.format = 'semslice.slyce';
+    assert.throws(() => validateSliceJSON(j, 'x.json'),
+      (e: any) => e.code === 'INVALID_SLICE_FILE' && /\/format must be equal to constant \(found "semslice\.slyce", expected "semslice\.slice"\)/.test(e.message));
+  });
+});

@@ -91,9 +91,17 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
   }
   const missing = acc.n.reduce<number[]>((m, n, c) => (n === 0 ? [...m, c] : m), []);
   if (missing.length) {
-    const names = missing.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
-    throw new SemsliceError('NO_SAMPLES', `Class ${names} has no ${o.onlyCorrect ? 'correctly classified ' : ''}samples to profile.`,
-      o.onlyCorrect ? 'Profile with more data of that class, or with onlyCorrect: false.' : 'Profile with data that contains every class.');
+    // A class absent from the data is a different problem from one the model gets wrong every time.
+    const present = new Array<number>(numClasses).fill(0);
+    for (const l of view.labels()) present[l] = (present[l] ?? 0) + 1;
+    const name = (c: number) => `"${data.classNames[c] ?? c}" (label ${c})`;
+    const absent = missing.filter((c) => !present[c]);
+    if (absent.length) {
+      throw new SemsliceError('NO_SAMPLES', `Class ${absent.map(name).join(', ')} has no samples at all in the profiling data (${view.size} samples).`,
+        'Profile with data that contains every class the model outputs (check subsetClasses, take or maxPerClass).');
+    }
+    throw new SemsliceError('NO_SAMPLES', `Class ${missing.map(name).join(', ')} has samples, but no correctly classified ones to profile (the model gets every one wrong).`,
+      'Profile with more data of that class, or with onlyCorrect: false.');
   }
   const result = acc.finish(sites, o.raw);
   return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
