@@ -2,3 +2,7 @@
 export { restructure, type RestructureOptions, type RestructureResult, type RestructureRow, type RestructureManifest, type FineTuneOptions } from './restructure.js';
 export { assertRetention, checkRetention, retentionMethod, type RetentionContract, type RetentionRow, type Retains } from './retention.js';
 export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptManifest, type FrozenChecksum } from './readapt.js';
+export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type ExtendTask, type ExtendManifest, type FrozenChecksums, type LogitsCheck } from './extend.js';
+export { capacityMeter, classLabel, type CapacityReport, type CapacityRow } from './capacity.js';
+export { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
+export { sliceTask } from './slice-task.js';
