@@ -6,3 +6,5 @@ export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type Ext
 export { capacityMeter, classLabel, type CapacityReport, type CapacityRow } from './capacity.js';
 export { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
 export { sliceTask } from './slice-task.js';
+export { extendSequence, type ExtendSequenceOptions, type SequenceResult, type SequenceRow } from './extend-sequence.js';
+export { readaptWorkload, type ReadaptWorkloadOptions, type ReadaptWorkloadResult } from './readapt-workload.js';

@@ -1,0 +1,105 @@
+/**
+ * Any number of tasks in sequence (beyond the paper): train task 1 (the caller's model is assumed untrained on the
+ * tasks, or pass `firstEpochs: 0` when it already knows task 1), slice it, then extend() with each next task in
+ * turn, the union of the earlier tasks' slices frozen. Split-MNIST is 5 tasks of 2 digits.
+ * After every task the task-IL and class-IL accuracy over the tasks so far is recorded; the last row gives the
+ * split-MNIST "average accuracy" (mean over tasks) of maintenance.md 5.3.
+ */
+import * as aq from 'arquero';
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/types.js';
+import { SemsliceError } from '../errors.js';
+import type { SliceOptions } from '../slicing/options.js';
+import type { Slice } from '../slicing/slice.js';
+import { train } from '../train/index.js';
+import { cloneModel } from '../workloads/clone.js';
+import type { CapacityReport } from './capacity.js';
+import { extend, type ExtendOptions } from './extend.js';
+import { sliceTask } from './slice-task.js';
+
+/** Options of {@link extendSequence}. */
+export interface ExtendSequenceOptions extends Omit<ExtendOptions, 'oldClasses' | 'newClasses' | 'tasks' | 'oldData'> {
+  /** Training data of all tasks (each task's share is taken by class). */
+  train: Dataset;
+  /** Epochs on the first task (0 = the model already knows it). Default: `epochs`. */
+  firstEpochs?: number;
+  /** How each task is sliced (ours). Default { metric: 'avg', theta: 0.6 }. */
+  sliceOptions?: SliceOptions;
+  /** Called after each task. */
+  onTask?: (row: SequenceRow) => void;
+}
+
+/** One row per task learnt. */
+export interface SequenceRow {
+  task: number;
+  classes: number[];
+  method: string;
+  /** Task-IL accuracy of every task so far (task order). */
+  perTask: number[];
+  taskILAverage: number;
+  classILAll: number;
+  /** Mean over the tasks so far of each task's class-IL accuracy (the split-MNIST class-IL number). */
+  classILAverage: number;
+  /** The old tasks' logits stayed bit-identical (true trivially for the first task). */
+  oldLogitsIdentical: boolean;
+  /** Fewest free neurons in any site after this task (ours; NaN for methods without slices). */
+  minFree: number;
+}
+
+/** What {@link extendSequence} returns. */
+export interface SequenceResult {
+  model: tf.LayersModel;
+  rows: SequenceRow[];
+  table: aq.ColumnTable;
+  /** Union of all tasks' slices (ours). */
+  slice: Slice | null;
+  capacity: CapacityReport | null;
+  /** The last row's averages: the split-MNIST numbers. */
+  taskILAverage: number;
+  classILAverage: number;
+}
+
+/**
+ * Learn tasks one after another with one method.
+ *
+ * @example
+ * const split = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
+ * const r = await ss.extendSequence(model, split, { train: data.train, test: data.test, epochs: 1, method: 'ours' });
+ * r.taskILAverage; r.classILAverage; r.table.print();
+ */
+export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray<readonly number[]>, opts: ExtendSequenceOptions): Promise<SequenceResult> {
+  if (tasks.length < 2) throw new SemsliceError('BAD_EXTEND_OPTIONS', `extendSequence: needs at least two tasks, got ${tasks.length}.`, 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).');
+  const method = opts.method ?? 'ours';
+  const so = opts.sliceOptions ?? { metric: 'avg', theta: 0.6 };
+  let work = await cloneModel(model);
+  const seed = opts.seed ?? 0;
+  const first = [...tasks[0]!];
+  const firstEpochs = opts.firstEpochs ?? opts.epochs ?? 1;
+  if (firstEpochs > 0) {
+    await train(work, opts.train.subsetClasses(first), { epochs: firstEpochs, batchSize: opts.batchSize ?? 64, learningRate: opts.learningRate ?? 1e-3, seed, workers: opts.workers ?? 'auto' });
+  }
+  const rows: SequenceRow[] = [];
+  let slice: Slice | null = ['ours', 'ours+replay'].includes(method) ? await sliceTask(work, opts.train.subsetClasses(first), first, so) : null;
+  let capacity: CapacityReport | null = null;
+  const done: number[][] = [first];
+  for (let t = 1; t < tasks.length; t++) {
+    const classes = [...tasks[t]!];
+    const old = done.flat();
+    const r = await extend(work, slice, opts.train.subsetClasses(classes), {
+      ...opts, method, tasks: done, oldClasses: old, newClasses: classes, oldData: opts.train.subsetClasses(old), sliceOptions: so, seed: seed + t,
+    });
+    work.dispose();
+    work = r.model;
+    slice = r.slice;
+    capacity = slice ? r.capacity : null;
+    done.push(classes);
+    const row: SequenceRow = {
+      task: t + 1, classes, method, perTask: r.after.perTask, taskILAverage: r.after.taskILAverage, classILAll: r.after.classIL.all, classILAverage: r.after.classIL.average,
+      oldLogitsIdentical: r.oldLogits.identical, minFree: capacity ? Math.min(...capacity.sites.map((s) => s.free)) : NaN,
+    };
+    rows.push(row);
+    opts.onTask?.(row);
+  }
+  const last = rows.at(-1)!;
+  return { model: work, rows, table: aq.from(rows.map((r) => ({ ...r, classes: r.classes.join(','), perTask: r.perTask.map((a) => a.toFixed(4)).join(' ') }))), slice, capacity, taskILAverage: last.taskILAverage, classILAverage: last.classILAverage };
+}
