@@ -16,7 +16,10 @@ import { ColumnTable } from 'arquero';
 import { Slice, sweepRows } from './engine/slicing/index.js';
 import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
-import { registerBuiltinMagics, setSliceEngine } from './magics/index.js';
+import { registerBuiltinMagics, setSliceEngine, setReadaptEngine } from './magics/index.js';
+import { readaptWorkload } from './engine/maintenance/index.js';
+import { listTrainSets } from './engine/masks/index.js';
+import './engine/baselines/deeparc/index.js';
 import { loadDataset } from './engine/data/index.js';
 import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySweepImpl } from './engine/slicing/index.js';
 import { train as trainImpl } from './engine/train/index.js';
@@ -76,7 +79,7 @@ import './engine/baselines/incremental/index.js';
 export { removeNeurons, removeNeuronsDetailed, registerPreStep, listPreSteps, type SurgeryResult } from './engine/surgery/index.js';
 export { registerPruner, listPruners, PruningState, type PrunerDef } from './engine/pruning/index.js';
 export * as deeparc from './engine/baselines/deeparc/index.js';
-export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type FrozenChecksum } from './engine/maintenance/index.js';
+export { readapt, readaptWorkload, type ReadaptWorkloadOptions, type ReadaptWorkloadResult, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type FrozenChecksum } from './engine/maintenance/index.js';
 export { fgsm, pgd, mutants, attackDefaults, type AttackOptions, type AdversarialSet, type MutantOptions, type Mutant } from './engine/workloads/index.js';
 export { registerTrainSet, listTrainSets, type TrainSetDef } from './engine/masks/index.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
@@ -116,6 +119,12 @@ setSliceEngine({
   loadModel: (dir) => modelsApi.loadModel(dir),
   loadData: (name) => loadDataset(name),
   slice: (model, data, opts) => slice(model as tf.LayersModel, data as Dataset, opts),
+});
+setReadaptEngine({
+  loadModel: (dir) => modelsApi.loadModel(dir),
+  loadData: (name) => loadDataset(name),
+  methods: () => listTrainSets(),
+  run: (model, data, opts, s) => readaptWorkload(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as unknown as Parameters<typeof readaptWorkload>[2], s as Slice | null),
 });
 
 function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {

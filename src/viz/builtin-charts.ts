@@ -12,6 +12,7 @@ import { stabilityChart } from './stability-chart.js';
 import { damageHeatmap } from './damage-heatmap.js';
 import { subsetFidelityChart } from './subset-fidelity-chart.js';
 import { imageGrid } from './image-grid.js';
+import { readaptCurves } from './readapt-curves.js';
 import type { ChartEntry } from './registry.js';
 
 export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,5 +25,6 @@ export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @
   { name: 'damage-matrix', description: 'Accuracy lost per class when each class\'s own neurons are switched off. Input: DamageMatrix.', build: damageHeatmap },
   { name: 'subset-fidelity', description: 'Class-subset slices: accuracy against category-wise top-k at the same CR. Input: SubsetFidelityRow[].', build: subsetFidelityChart },
   { name: 'image-grid', description: 'Small grid of grayscale images by row (e.g. clean vs adversarial). Input: { height, width, images: [{ pixels, title, row }] }.', build: imageGrid },
+  { name: 'readapt-curves', description: 'RQ3: held-out new-sample and clean accuracy per epoch, a line per method. Input: [{ method, rows }].', build: readaptCurves },
   { name: 'per-class-accuracy', description: 'Grouped bars of accuracy per class. Input: { classNames, series: [{ name, perClass }] }.', build: perClassAccuracy },
 ];

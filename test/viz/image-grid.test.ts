@@ -27,3 +27,17 @@ describe('viz/image-grid', () => {
     assert.throws(() => imageGrid({ height: 2, width: 2, images: [{ pixels: [0, NaN, 0, 0], title: 'x' }] }), { name: 'SemsliceError' });
   });
 });
+
+describe('viz/readapt-curves', () => {
+  it('two panels, a line per method, percentages; valid Vega-Lite; refuses NaN', async () => {
+    const { readaptCurves } = await import('../../src/viz/readapt-curves.js');
+    const rows = [{ epoch: 0, newAccuracy: 0.1, cleanAccuracy: 0.9 }, { epoch: 1, newAccuracy: 0.6, cleanAccuracy: 0.88 }];
+    const spec = readaptCurves([{ method: 'critical', rows }, { method: 'full', rows }]) as unknown as { data: { values: Array<{ accuracyPct: number; set: string }> } };
+    assert.equal(spec.data.values.length, 8);
+    assert.equal(spec.data.values[2]!.accuracyPct, 60);
+    const v = validateVegaLite(spec);
+    assert.ok(v.valid, v.errors);
+    compileSpec(spec as never);
+    assert.throws(() => readaptCurves([{ method: 'x', rows: [{ epoch: 0, newAccuracy: NaN, cleanAccuracy: 1 }] }]), { name: 'SemsliceError' });
+  });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { readapt } from '../../../src/engine/maintenance/index.js';
+import { readapt, readaptWorkload } from '../../../src/engine/maintenance/index.js';
 import { neuronTrainMasks, listTrainSets } from '../../../src/engine/masks/index.js';
 import '../../../src/engine/baselines/deeparc/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
@@ -105,5 +105,18 @@ describe('maintenance/readapt', () => {
     await assert.rejects(readapt(model, null, adv.data, { ...opts(), method: 'critical' }), { code: 'NO_SLICE' });
     await assert.rejects(readapt(model, s, adv.data, { ...opts(), epochs: 0 }), { code: 'BAD_READAPT_OPTIONS' });
     await assert.rejects(readapt(model, s, adv.data, { ...opts(), pairs: undefined, method: 'deeparc' }), { code: 'BAD_READAPT_OPTIONS' });
+  });
+
+  it('readaptWorkload: one call makes the workload, runs the methods and summarises them; held-out images are not the test images', async () => {
+    const start = tf.memory().numTensors;
+    const r = await readaptWorkload(model, { train: trainData, test: testData }, { workload: 'fgsm', eps: 0.5, count: 30, epochs: 1, methods: ['critical', 'full'], testCount: 40, seed: 1 }, s);
+    assert.deepEqual(r.summary.array('method'), ['critical', 'full']);
+    assert.equal(r.examples.clean.size, r.examples.fresh.size);
+    assert.equal(r.results[0]!.manifest.data.testSize, 40);
+    assert.ok(r.results.every((x) => x.frozenIdentical));
+    const m = await readaptWorkload(model, { train: trainData, test: testData }, { workload: 'mutant', drop: 0.3, count: 40, epochs: 1, methods: ['last-layer'], testCount: 40 }, s);
+    assert.equal(m.workload['workload'], 'mutant');
+    assert.equal(tf.memory().numTensors, start);
+    await assert.rejects(readaptWorkload(model, { train: trainData, test: testData }, { workload: 'fgsn' as 'fgsm' }, s), { code: 'BAD_READAPT_OPTIONS' });
   });
 });
