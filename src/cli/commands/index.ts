@@ -9,8 +9,9 @@ import { registerReport } from './report.js';
 import { registerStudy } from './study.js';
 import { registerRestructure } from './restructure.js';
 import { registerReadapt } from './readapt.js';
+import { registerExtend } from './extend.js';
 
 /** Every CLI command registers itself on the program; the list order is the --help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy, registerRestructure, registerReadapt];
+export const COMMANDS: RegisterCommand[] = [registerDemo, registerTrain, registerSlice, registerInfo, registerData, registerRun, registerReport, registerStudy, registerRestructure, registerReadapt, registerExtend];

@@ -8,11 +8,12 @@ import { progressCallback } from '../../notebook/progress.js';
 import { cliTerms } from '../../engine/output-target.js';
 import { BACKEND_FLAG, intArg, positiveNumberArg } from '../options.js';
 import { checkModelOut } from '../output.js';
+import { parseClassSet } from '../class-set.js';
 import { initCliBackend } from '../backend.js';
 
 interface TrainFlags {
   model: string; data: string; epochs: number; batchSize: number; lr: number; seed: number;
-  limit?: number; out: string; force?: boolean; backend?: string; batchNorm?: boolean;
+  limit?: number; out: string; force?: boolean; backend?: string; batchNorm?: boolean; classes?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -27,6 +28,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed for weights and shuffling', intArg('--seed', 0), 0)
     .option('--limit <n>', 'train on the first n training samples only', intArg('--limit'))
     .option('--batch-norm', 'insert BatchNormalization (vgg-small, resnet-small)')
+    .option('--classes <set>', 'train on these classes only (e.g. 0-4), keeping the full output head (task A of semslice extend)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--force', 'replace a model folder semslice wrote before (never other files)')
     .option(...BACKEND_FLAG)
@@ -35,19 +37,22 @@ export function registerTrain(program: Command): void {
       await checkModelOut(f.out, f.force); // an output problem must not surface after the training run
       await initCliBackend(f.backend);
       const data = await loadDataset(f.data);
-      const trainSet = f.limit ? data.train.take(f.limit) : data.train;
+      // --classes keeps every output unit (numClasses of the whole dataset): the other classes are learnt later by extend.
+      const classes = f.classes !== undefined ? parseClassSet(f.classes, '--classes', data.train.numClasses) : undefined;
+      const pool = classes ? data.train.subsetClasses(classes) : data.train;
+      const trainSet = f.limit ? pool.take(f.limit) : pool;
       const model = buildModel(f.model, {
-        inputShape: trainSet.sampleShape, numClasses: trainSet.numClasses, seed: f.seed, batchNorm: f.batchNorm ?? false,
+        inputShape: trainSet.sampleShape, numClasses: data.train.numClasses, seed: f.seed, batchNorm: f.batchNorm ?? false,
       });
       try {
-        await trainAndSave(model, f, data, trainSet);
+        await trainAndSave(model, f, data, trainSet, classes);
       } finally {
         model.dispose();
       }
     });
 }
 
-async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetSplits, trainSet: Dataset): Promise<void> {
+async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetSplits, trainSet: Dataset, classes?: number[]): Promise<void> {
   const params = modelSummary(model).params;
   console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
   const history = await train(model, trainSet, {
@@ -55,13 +60,14 @@ async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetS
     onProgress: progressCallback('semslice'),
     onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
   });
-  const result = evaluate(model, data.test, { batchSize: 512 });
-  console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${data.test.size} samples`);
+  const test = classes ? data.test.subsetClasses(classes) : data.test;
+  const result = evaluate(model, test, { batchSize: 512 });
+  console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${test.size} samples${classes ? ` of classes ${f.classes}` : ''}`);
   const saved = await saveModel(model, f.out, {
     force: f.force, terms: cliTerms('--out'),
     metadata: {
       model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
-      testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(),
+      testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(), ...(classes ? { classes } : {}),
     },
   });
   console.log(`saved to ${saved.dir} (weights ${saved.weightsFingerprint})`);

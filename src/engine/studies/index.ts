@@ -2,6 +2,7 @@
 import { fidelityStudy } from './fidelity.js';
 import { readaptStudy } from './readapt.js';
 import { restructureStudy } from './restructure.js';
+import { extendStudy } from './extend.js';
 import { registerStudy } from './registry.js';
 
 export { registerStudy, getStudy, listStudies } from './registry.js';
@@ -11,3 +12,4 @@ export type { StudyDefinition, CellParams, CellContext, ResultRow, PresetName, S
 registerStudy(fidelityStudy);
 registerStudy(readaptStudy);
 registerStudy(restructureStudy);
+registerStudy(extendStudy);

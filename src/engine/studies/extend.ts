@@ -1,0 +1,123 @@
+/**
+ * The RQ4 study: incremental development. Two kinds of cell, told apart by `kind`:
+ * - `pair` (model x dataset x seed): a model trained on task A (classes 0-4, full 10-way head), sliced on A, then
+ *   every method learns task B (5-9) from that same model with the same data, budget, optimiser and seed; one row
+ *   per method: task-IL old/new, class-IL old/new/all, bit-identity of A's logits, frozen entries, capacity left,
+ *   EWC's chosen lambda;
+ * - `sequence` (split-MNIST, seed): 5 tasks of 2 digits learnt in turn by each method; one row per method with the
+ *   task-IL and class-IL average accuracy over the 5 tasks (maintenance.md 5.3's anchors are for an MLP400 with 4
+ *   epochs per task on all of MNIST; ours is LeNet-5 on a subset, sized below).
+ * Training a cell's task A once and running every method from it keeps the comparison paired (same start).
+ */
+import { loadDataset } from '../data/index.js';
+import '../baselines/incremental/index.js';
+import { extend, extendSequence, sliceTask } from '../maintenance/index.js';
+import { buildModel } from '../models/index.js';
+import { train } from '../train/index.js';
+import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
+
+/** Every method of the comparison (the replay shares are a parameter of `replay`). */
+export const EXTEND_METHODS: ReadonlyArray<{ label: string; method: string; params: Record<string, number> }> = [
+  { label: 'naive', method: 'naive', params: {} },
+  { label: 'replay-5%', method: 'replay', params: { replay: 0.05 } },
+  { label: 'replay-10%', method: 'replay', params: { replay: 0.1 } },
+  { label: 'replay-100%', method: 'replay', params: { replay: 1 } },
+  { label: 'ewc', method: 'ewc', params: {} },
+  { label: 'deeparc', method: 'deeparc', params: {} },
+  { label: 'ours', method: 'ours', params: {} },
+  { label: 'ours+replay-10%', method: 'ours+replay', params: { replay: 0.1 } },
+];
+
+interface Sizes {
+  /** Training images per task (pair) / per 2-digit task (sequence). */
+  perTask: number; seqPerTask: number;
+  epochsA: number; epochsB: number; seqEpochs: number;
+  testCount: number; seeds: number[];
+  pairs: Array<{ model: string; dataset: string; batchNorm?: boolean }>;
+  seqMethods: string[];
+}
+
+/** Preset sizes (full: see presetNotes; measured to fit 90 minutes on 2 cores). */
+export const EXTEND_SIZES: Record<PresetName, Sizes> = {
+  small: { perTask: 1500, seqPerTask: 600, epochsA: 3, epochsB: 2, seqEpochs: 2, testCount: 1000, seeds: [0], pairs: [{ model: 'lenet5', dataset: 'mnist' }], seqMethods: ['naive', 'ours'] },
+  full: {
+    perTask: 5000, seqPerTask: 2000, epochsA: 3, epochsB: 3, seqEpochs: 3, testCount: 2000, seeds: [0, 1, 2],
+    pairs: [{ model: 'lenet5', dataset: 'mnist' }, { model: 'lenet5', dataset: 'fashion-mnist' }, { model: 'vgg-small', dataset: 'fashion-mnist', batchNorm: true }, { model: 'resnet-small', dataset: 'fashion-mnist' }],
+    seqMethods: ['naive', 'replay-10%', 'ewc', 'ours', 'ours+replay-10%'],
+  },
+};
+
+const A = [0, 1, 2, 3, 4];
+const B = [5, 6, 7, 8, 9];
+const SPLIT = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
+
+async function pairCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
+  const seed = Number(p['seed']);
+  const data = await loadDataset(String(p['dataset']));
+  const pool = data.train.shuffle(seed);
+  const taskA = pool.subsetClasses(A).take(s.perTask);
+  const taskB = pool.subsetClasses(B).take(s.perTask);
+  const test = data.test.take(s.testCount);
+  const model = buildModel(String(p['model']), { inputShape: data.train.sampleShape, numClasses: 10, seed, batchNorm: p['batchNorm'] === true });
+  const rows: ResultRow[] = [];
+  try {
+    await train(model, taskA, { epochs: s.epochsA, seed });
+    const sl = await sliceTask(model, taskA, A, { metric: 'avg', theta: 0.6, seed });
+    for (const m of EXTEND_METHODS) {
+      const t0 = performance.now();
+      const r = await extend(model, sl, taskB, { method: m.method, params: m.params, test, oldData: taskA, epochs: s.epochsB, seed });
+      rows.push({
+        kind: 'pair', method: m.label,
+        oldTaskIL: r.after.old, newTaskIL: r.after.new, oldBefore: r.before.old,
+        classILOld: r.after.classIL.old, classILNew: r.after.classIL.new, classILAll: r.after.classIL.all,
+        oldLogitsIdentical: r.oldLogits.identical, frozenEntries: r.frozen.frozenEntries, totalEntries: r.frozen.totalEntries,
+        minFreeFraction: r.capacity.sites.length ? Math.min(...r.capacity.sites.map((x) => x.freeFraction)) : null,
+        lambda: (r.chosen['lambda'] as number | undefined) ?? null, steps: r.budget.steps, batchSize: r.budget.batchSize,
+        seconds: (performance.now() - t0) / 1000,
+      });
+      r.model.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+  return rows;
+}
+
+async function sequenceCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
+  const seed = Number(p['seed']);
+  const data = await loadDataset('mnist');
+  const pool = data.train.shuffle(seed);
+  const trainSet = pool.perClassCap(Math.ceil(s.seqPerTask / 2));
+  const test = data.test.take(s.testCount);
+  const rows: ResultRow[] = [];
+  for (const label of s.seqMethods) {
+    const m = EXTEND_METHODS.find((x) => x.label === label)!;
+    const model = buildModel('lenet5', { inputShape: data.train.sampleShape, numClasses: 10, seed });
+    const t0 = performance.now();
+    const r = await extendSequence(model, SPLIT, { method: m.method, params: m.params, train: trainSet, test, epochs: s.seqEpochs, seed });
+    rows.push({
+      kind: 'sequence', method: label, taskILAverage: r.taskILAverage, classILAverage: r.classILAverage,
+      perTask: r.rows.at(-1)!.perTask, allIdentical: r.rows.every((x) => x.oldLogitsIdentical), seconds: (performance.now() - t0) / 1000,
+    });
+    r.model.dispose(); model.dispose();
+  }
+  return rows;
+}
+
+/** The `extend` study (RQ4). */
+export const extendStudy: StudyDefinition = {
+  name: 'extend',
+  description: 'RQ4: incremental development, 0-4 then 5-9 with every method, and split-MNIST as 5 tasks of 2 digits',
+  grid: (preset) => {
+    const s = EXTEND_SIZES[preset];
+    return [
+      ...s.pairs.flatMap((x) => s.seeds.map((seed) => ({ kind: 'pair', model: x.model, dataset: x.dataset, batchNorm: x.batchNorm ?? false, seed }))),
+      ...s.seeds.map((seed) => ({ kind: 'sequence', model: 'lenet5', dataset: 'mnist', batchNorm: false, seed })),
+    ];
+  },
+  run: (params, ctx) => (params['kind'] === 'sequence' ? sequenceCell(params, EXTEND_SIZES[ctx.preset]) : pairCell(params, EXTEND_SIZES[ctx.preset])),
+  presetNotes: {
+    small: 'LeNet-5 on MNIST, seed 0, 1,500 images per task, 3 epochs on A and 2 on B; split-MNIST with naive and ours on 600 images per task, 2 epochs; 1,000 test images',
+    full: 'LeNet-5 MNIST and Fashion-MNIST, vgg-small (BN) and resnet-small on Fashion-MNIST, seeds 0-2, 5,000 images per task, 3 epochs each, all 8 method rows; split-MNIST with naive, replay 10%, EWC, ours, ours+replay on 2,000 images per task, 3 epochs; 2,000 test images',
+  },
+};
