@@ -1,11 +1,16 @@
 /**
- * The RQ1 study as a definition: per cell (dataset x seed), a LeNet-5 trained with that seed, profiled on correctly
- * classified training images (a per-class cap), and every point of the fidelity sweep (semantic theta grid,
- * category-wise and global top-k) measured on test images. One row per sweep point.
+ * The RQ1 study as a definition: per cell (dataset x seed), a LeNet-5 trained with that seed, profiled once on
+ * correctly classified training images (a per-class cap). Rows, told apart by `row`:
+ * - `sweep`: every point of the fidelity sweep (semantic theta grid incl. beyond the paper, category-wise and global
+ *   top-k), CR and test accuracy;
+ * - `subset`: the slice at theta 0.95 (taylor) of every component and every single class, beside category-wise
+ *   top-k at the same CR;
+ * - `damage`: the damage matrix's summary (does switching off a class's own neurons hurt it most?);
+ * - `components`: the semantic components found per metric and theta (0.90, 0.95, 0.99).
  */
 import { loadDataset } from '../data/index.js';
 import { buildModel } from '../models/index.js';
-import { fidelitySweep, sweepRows } from '../slicing/index.js';
+import { damageMatrix, fidelitySweep, profile, sliceFromStats, subsetFidelity, sweepRows } from '../slicing/index.js';
 import { evaluate, train } from '../train/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
 
@@ -25,8 +30,21 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
   try {
     await train(model, trainSet, { epochs: s.epochs, seed });
     const base = evaluate(model, test, { confusion: false });
-    const sweep = await fidelitySweep(model, test, { profileData: trainSet.perClassCap(s.perClass), metrics: ['taylor', 'avg'], seed });
-    return sweepRows(sweep).map((r) => ({ ...r, unmaskedAccuracy: base.accuracy }));
+    const profileData = trainSet.perClassCap(s.perClass);
+    const stats = await profile(model, profileData, { metrics: ['taylor', 'avg'] });
+    const sweep = await fidelitySweep(model, test, { stats, metrics: ['taylor', 'avg'], seed });
+    const rows: ResultRow[] = sweepRows(sweep).map((r) => ({ row: 'sweep', ...r, unmaskedAccuracy: base.accuracy }));
+    for (const metric of ['taylor', 'avg']) {
+      for (const theta of [0.9, 0.95, 0.99]) {
+        const sl = sliceFromStats(stats, { metric, theta, model, data: profileData });
+        rows.push({ row: 'components', metric, theta, components: sl.components.map((c) => c.classes.map((k) => data.classNames[k]).join('+')).join(' | '), cut: sl.toJSON().merge?.cut ?? null });
+      }
+    }
+    const headline = sliceFromStats(stats, { metric: 'taylor', theta: 0.95, model, data: profileData });
+    for (const r of subsetFidelity(model, test, headline)) rows.push({ row: 'subset', metric: 'taylor', theta: 0.95, ...r });
+    const dm = damageMatrix(model, test, headline);
+    rows.push({ row: 'damage', metric: 'taylor', theta: 0.95, ...dm.summary });
+    return rows;
   } finally {
     model.dispose();
   }
