@@ -27,3 +27,5 @@ export { renderSvg, compileSpec, toChartBundle, chartText, loadVega, normaliseId
 export type { RenderOptions, CompiledSpec } from './render.js';
 export { registerChart, unregisterChart, buildChart, listCharts } from './registry.js';
 export type { ChartEntry, RegisterChartOptions } from './registry.js';
+export { imageGrid, type ImageGridInput, type ImageGridOptions, type GridImage } from './image-grid.js';
+export { readaptCurves, type ReadaptCurve } from './readapt-curves.js';

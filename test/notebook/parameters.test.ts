@@ -66,7 +66,7 @@ describe('notebook/parameters: declared ranges (issue 10, point 14)', () => {
     assert.match(cellSource(injectParameters(ranged(), { theta: '1', samples: 60000, lr: 5 }).cells[1]!), /theta = 1; \/\/ range/);
   });
   it('the shipped notebooks declare theta\'s range', () => {
-    for (const f of ['notebooks/00-quickstart.ipynb', 'notebooks/01-slicing-fidelity.ipynb']) {
+    for (const f of ['notebooks/00-quickstart.ipynb', 'notebooks/01-slicing-fidelity.ipynb', 'notebooks/03-readaptation.ipynb']) {
       const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
       assert.throws(() => injectParameters(book, { theta: 1.5 }), /outside its range \(0, 1\]/, f);
     }
