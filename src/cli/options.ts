@@ -53,3 +53,14 @@ export function tauArg(v: string): number | 'auto' {
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`--tau takes a similarity in [0, 1] or "auto", got "${v}".`);
   return n;
 }
+
+/** `--workers`: training replicas, a positive integer or "auto". */
+export function workersArg(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--workers takes a positive integer or "auto", got "${v}".`);
+  return n;
+}
+
+/** The training-replica flag shared by every command that trains (train, restructure, readapt, extend, study). */
+export const WORKERS_FLAG = ['--workers <n|auto>', 'training replicas: auto (2 on two or more cores where it pays), 1 = one thread, or a count; results are deterministic per count', workersArg, 'auto'] as const;

@@ -67,6 +67,7 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: 'unknown dataset', args: TRAIN('--data', 'mnsit'), problem: /Unknown dataset "mnsit"/, fix: /mnist/ }),
     () => ({ name: '--epochs not a number', args: TRAIN('--epochs', 'two'), problem: /--epochs/, fix: /integer >= 1/ }),
     () => ({ name: '--epochs 0', args: TRAIN('--epochs', '0'), problem: /--epochs/, fix: /integer >= 1/ }),
+    () => ({ name: '--workers 0', args: TRAIN('--workers', '0'), problem: /--workers/, fix: /positive integer or "auto"/ }),
     () => ({ name: '--lr negative', args: TRAIN('--lr', '-1'), problem: /--lr/, fix: /positive number/ }),
     () => ({ name: '--lr 0', args: TRAIN('--lr', '0'), problem: /--lr/, fix: /positive number/ }),
     () => ({ name: '--batch-size 0', args: TRAIN('--batch-size', '0'), problem: /--batch-size/, fix: /integer >= 1/ }),

@@ -6,14 +6,14 @@ import { buildModel, saveModel, modelSummary, listModels, getModelEntry } from '
 import { train, evaluate } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
 import { cliTerms } from '../../engine/output-target.js';
-import { BACKEND_FLAG, intArg, positiveNumberArg } from '../options.js';
+import { BACKEND_FLAG, intArg, positiveNumberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { parseClassSet } from '../class-set.js';
 import { initCliBackend } from '../backend.js';
 
 interface TrainFlags {
   model: string; data: string; epochs: number; batchSize: number; lr: number; seed: number;
-  limit?: number; out: string; force?: boolean; backend?: string; batchNorm?: boolean; classes?: string;
+  limit?: number; out: string; force?: boolean; backend?: string; batchNorm?: boolean; classes?: string; workers: number | 'auto';
 }
 
 export function registerTrain(program: Command): void {
@@ -31,6 +31,7 @@ export function registerTrain(program: Command): void {
     .option('--classes <set>', 'train on these classes only (e.g. 0-4), keeping the full output head (task A of semslice extend)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--force', 'replace a model folder semslice wrote before (never other files)')
+    .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: TrainFlags) => {
       getModelEntry(f.model); // unknown names fail before any data is read
@@ -56,7 +57,7 @@ async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetS
   const params = modelSummary(model).params;
   console.log(`training ${f.model} (${params.toLocaleString('en-US')} parameters) on ${f.data}: ${trainSet.size} samples, ${f.epochs} epoch(s)`);
   const history = await train(model, trainSet, {
-    epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed,
+    epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed, workers: f.workers,
     onProgress: progressCallback('semslice'),
     onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
   });
