@@ -33,3 +33,42 @@ export function siblingModule(base: string, name: string): URL {
   const isTs = fileURLToPath(base).endsWith('.ts');
   return new URL(`./${name}.${isTs ? 'ts' : 'js'}`, base);
 }
+
+/**
+ * Started workers of one kind kept between runs (start-up, mostly loading tfjs, costs 1-3 s). Idle workers are
+ * unref'd, so they never keep the process alive; a worker of a failed run is terminated, not reused.
+ *
+ * @example
+ * const pool = new WorkerPool(() => startModuleWorker(siblingModule(import.meta.url, 'train-worker')));
+ * const ws = pool.acquire(1); try { ... } finally { await pool.release(ws, ok); }
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private static readonly quiet = (): void => {};
+
+  constructor(private readonly start: () => Worker) {}
+
+  /** n workers: idle ones first, then new ones. */
+  acquire(n: number): Worker[] {
+    const ws = this.idle.splice(0, n);
+    while (ws.length < n) {
+      const w = this.start();
+      w.on('exit', () => { const i = this.idle.indexOf(w); if (i >= 0) this.idle.splice(i, 1); });
+      ws.push(w);
+    }
+    for (const w of ws) { w.off('error', WorkerPool.quiet); w.ref(); }
+    return ws;
+  }
+
+  /** Back to the pool after a clean run (message listeners removed), else terminated. */
+  release(ws: Worker[], reuse: boolean): Promise<unknown> {
+    if (!reuse) return Promise.all(ws.map((w) => w.terminate()));
+    for (const w of ws) { w.removeAllListeners('message'); w.on('error', WorkerPool.quiet); w.unref(); this.idle.push(w); }
+    return Promise.resolve();
+  }
+
+  /** Terminate the idle workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+}

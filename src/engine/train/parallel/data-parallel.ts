@@ -12,33 +12,15 @@ import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, type ErrorCode } from '../../errors.js';
 import type { LogitsModel } from '../../graph/index.js';
 import { modelToTransfer } from '../../models/artifacts.js';
-import { siblingModule, startModuleWorker } from '../../worker-thread.js';
+import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-thread.js';
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { TrainInitMessage, TrainStepMessage, TrainWorkerMessage } from './protocol.js';
 
 type GradsReply = Extract<TrainWorkerMessage, { type: 'grads' }>;
 
-/** Started replica workers kept for the next train() (start-up costs 1-3 s); unref'd while idle. */
-const idle: Worker[] = [];
-const quiet = (): void => {};
-
-function acquire(n: number): Worker[] {
-  const ws = idle.splice(0, n);
-  while (ws.length < n) {
-    const w = startModuleWorker(siblingModule(import.meta.url, 'train-worker'));
-    w.on('exit', () => { const i = idle.indexOf(w); if (i >= 0) idle.splice(i, 1); });
-    ws.push(w);
-  }
-  for (const w of ws) { w.off('error', quiet); w.ref(); }
-  return ws;
-}
-
-function release(ws: Worker[], reuse: boolean): Promise<unknown> {
-  if (!reuse) return Promise.all(ws.map((w) => w.terminate()));
-  for (const w of ws) { w.removeAllListeners('message'); w.on('error', quiet); w.unref(); idle.push(w); }
-  return Promise.resolve();
-}
+/** Replica workers kept for the next train() (start-up costs 1-3 s). */
+const pool = new WorkerPool(() => startModuleWorker(siblingModule(import.meta.url, 'train-worker')));
 
 /**
  * Terminate idle training workers (they are unref'd, so a process exits without this).
@@ -47,7 +29,7 @@ function release(ws: Worker[], reuse: boolean): Promise<unknown> {
  * await train(model, data, { workers: 2 }); await closeTrainWorkers();
  */
 export async function closeTrainWorkers(): Promise<void> {
-  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+  await pool.close();
 }
 
 function workerError(m: Extract<TrainWorkerMessage, { type: 'error' }>): Error {
@@ -105,12 +87,12 @@ export async function startDataParallel(
   const transfer = await modelToTransfer(model);
   const names = new Map(model.weights.map((w) => [(w.read() as tf.Variable).name, w.originalName]));
   const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!) };
-  const replicas = acquire(workers - 1).map((w) => new Replica(w));
+  const replicas = pool.acquire(workers - 1).map((w) => new Replica(w));
   let broken = false;
   try {
     await Promise.all(replicas.map((r) => r.request(init)));
   } catch (e) {
-    await release(replicas.map((r) => r.worker), false);
+    await pool.release(replicas.map((r) => r.worker), false);
     throw e;
   }
   const all = model.weights.map((w) => w.read() as tf.Variable);
@@ -191,6 +173,6 @@ export async function startDataParallel(
       }
     },
     // A worker whose step failed may hold a half-finished answer: it is not reused.
-    close: async () => { await release(replicas.map((r) => r.worker), !broken && replicas.every((r) => !r.failed)); },
+    close: async () => { await pool.release(replicas.map((r) => r.worker), !broken && replicas.every((r) => !r.failed)); },
   };
 }

@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../../errors.js';
 import type { ErrorCode } from '../../../errors.js';
-import { siblingModule, startModuleWorker } from '../../../worker-thread.js';
+import { siblingModule, startModuleWorker, WorkerPool } from '../../../worker-thread.js';
 import { modelToTransfer } from '../../../models/artifacts.js';
 import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
 import { batchStats, createBatchContext, disposeBatchContext } from '../batch.js';
@@ -35,25 +35,7 @@ const IN_FLIGHT = 2;
  * Started workers kept for the next profile (start-up, mostly loading tfjs, costs 1-3 s). Idle workers are unref'd,
  * so they never keep the process alive; one that fails is terminated, not reused.
  */
-const idle: Worker[] = [];
-const quiet = () => {};
-
-function acquire(n: number): Worker[] {
-  const ws = idle.splice(0, n);
-  while (ws.length < n) {
-    const w = startWorker();
-    w.on('exit', () => { const i = idle.indexOf(w); if (i >= 0) idle.splice(i, 1); });
-    ws.push(w);
-  }
-  for (const w of ws) { w.off('error', quiet); w.ref(); }
-  return ws;
-}
-
-function release(ws: Worker[], reuse: boolean): Promise<unknown> {
-  if (!reuse) return Promise.all(ws.map((w) => w.terminate()));
-  for (const w of ws) { w.on('error', quiet); w.unref(); idle.push(w); }
-  return Promise.resolve();
-}
+const pool = new WorkerPool(startWorker);
 
 /**
  * Terminate the idle profile workers (they are also unref'd, so a process exits without this).
@@ -62,7 +44,7 @@ function release(ws: Worker[], reuse: boolean): Promise<unknown> {
  * await profile(model, data, { workers: 2 }); await closeProfileWorkers();
  */
 export async function closeProfileWorkers(): Promise<void> {
-  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+  await pool.close();
 }
 
 export const runInWorkers: BlockRunner = async (job, onBlock) => {
@@ -100,7 +82,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
   };
   const listeners = new Map<Worker, (m: WorkerMessage) => void>();
   try {
-    for (const w of acquire(extra)) {
+    for (const w of pool.acquire(extra)) {
       workers.push(w);
       const onMessage = (m: WorkerMessage) => {
         try {
@@ -137,6 +119,6 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     disposeBatchContext(ctx);
     for (const w of workers) { w.off('message', listeners.get(w)!); w.off('error', fail); }
     // Every batch was answered (or the run failed): reuse the workers only after a clean run.
-    await release(workers, failed === undefined && next === nb);
+    await pool.release(workers, failed === undefined && next === nb);
   }
 };
