@@ -6,12 +6,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import type * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { restructure } from '../../engine/maintenance/index.js';
-import { listPruners } from '../../engine/pruning/index.js';
+import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
 import { listPreSteps } from '../../engine/surgery/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
@@ -76,6 +77,19 @@ export function registerRestructure(program: Command): void {
       await checkModelOut(f.out, f.force);
       await initCliBackend(f.backend);
       const model = await loadModel(f.model);
+      if (prunableKernels(model).length === 0) {
+        model.dispose();
+        throw new SemsliceError('NOTHING_TO_PRUNE', `Model ${f.model} has no Dense or Conv2D kernel to prune.`, 'Restructure a model with Dense or Conv2D layers (semslice info DIR lists them).');
+      }
+      try {
+        await restructureLoaded(model, f);
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void> {
       const data = await loadDataset(f.data);
       const protect = protectedClasses(f.protect, data.classNames.length);
       const slice = f.slice ? await Slice.load(f.slice) : null;
@@ -115,5 +129,4 @@ export function registerRestructure(program: Command): void {
           process.exitCode = 3;
         }
       }
-    });
 }
