@@ -10,10 +10,9 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
-import { Slice, slice as sliceModel } from '../../engine/slicing/index.js';
-import { readapt } from '../../engine/maintenance/index.js';
+import { Slice } from '../../engine/slicing/index.js';
+import { readaptWorkload } from '../../engine/maintenance/index.js';
 import { listTrainSets } from '../../engine/masks/index.js';
-import { fgsm, pgd, mutants } from '../../engine/workloads/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
@@ -25,7 +24,7 @@ const WORKLOADS = ['fgsm', 'pgd', 'mutant'] as const;
 
 interface Flags {
   model: string; data: string; workload: (typeof WORKLOADS)[number]; eps?: number; count: number; drop: number; method: string; epochs: number;
-  out: string; slice?: string; sliceClasses: 'all' | 'present'; batchSize: number; lr: number; target: number; seed: number; testLimit?: number;
+  out: string; slice?: string; sliceClasses: 'all' | 'present'; batchSize: number; lr: number; target?: number; seed: number; testLimit?: number;
   protect?: string; protectMaxDrop: number; force?: boolean; backend?: string;
 }
 
@@ -45,7 +44,7 @@ function checkFlags(f: Flags): void {
   const bad = (msg: string, hint: string) => new SemsliceError('BAD_READAPT_OPTIONS', msg, hint);
   if (f.eps !== undefined && !(f.eps > 0 && f.eps <= 1)) throw bad(`--eps must be in (0, 1], got ${f.eps}.`, 'Pass e.g. --eps 0.3 (pixels are in [0, 1]).');
   if (!(f.drop > 0 && f.drop < 1)) throw bad(`--drop must be in (0, 1), got ${f.drop}.`, 'Pass e.g. --drop 0.3 (30 points of accuracy).');
-  if (!(f.target >= 0 && f.target <= 1)) throw bad(`--target must be in [0, 1], got ${f.target}.`, 'Pass e.g. --target 0.8.');
+  if (f.target !== undefined && !(f.target >= 0 && f.target <= 1)) throw bad(`--target must be in [0, 1], got ${f.target}.`, 'Pass e.g. --target 0.8.');
   if (!(f.lr > 0)) throw bad(`--lr must be positive, got ${f.lr}.`, 'Pass e.g. --lr 0.001.');
   if (f.eps !== undefined && f.workload === 'mutant') throw bad('--eps applies to --workload fgsm or pgd, not mutant.', 'Drop --eps, or use --workload fgsm|pgd.');
 }
@@ -67,9 +66,9 @@ export function registerReadapt(program: Command): void {
     .option('--slice-classes <which>', 'all: the slice of every class; present: of the classes in the new data', choiceArg('--slice-classes', ['all', 'present']), 'all')
     .option('--batch-size <n>', 'batch size', intArg('--batch-size'), 64)
     .option('--lr <x>', 'Adam learning rate', numberArg('--lr'), 1e-3)
-    .option('--target <x>', 'held-out new-sample accuracy counted as re-adapted (epochs and time to it)', numberArg('--target'), 0.8)
+    .option('--target <x>', 'held-out new-sample accuracy counted as re-adapted (default: 0.8; mutant: the original\'s test accuracy - 0.02)', numberArg('--target'))
     .option('--seed <n>', 'seed', intArg('--seed', 0), 0)
-    .option('--test-limit <n>', 'measure clean accuracy on the first n test samples', intArg('--test-limit'))
+    .option('--test-limit <n>', 'clean accuracy on the first n test images (default 5000; held-out adversarial images come from the rest)', intArg('--test-limit'))
     .option('--protect <classes>', 'classes whose clean accuracy must not drop more than --protect-max-drop (e.g. 3,5); exit 3 otherwise')
     .option('--protect-max-drop <x>', 'largest per-class drop for --protect', numberArg('--protect-max-drop'), 0.01)
     .option('--force', 'replace an existing --out folder')
@@ -84,36 +83,17 @@ export function registerReadapt(program: Command): void {
       const data = await loadDataset(f.data);
       const protect = protectedClasses(f.protect, data.classNames.length);
       const given = f.slice ? await Slice.load(f.slice) : null;
-      const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
-      const pool = data.train.shuffle(f.seed);
       const note = (s: string) => process.stderr.write(`${s}\n`);
-      let target = model;
-      let newData, heldOut, pairs, workloadInfo: Record<string, unknown>;
-      if (f.workload === 'mutant') {
-        note(`mutating the model until its training accuracy drops by ${pct(f.drop)} ...`);
-        const [m] = await mutants(model, pool.take(Math.max(2000, f.count)), { drop: f.drop, count: 1, seed: f.seed });
-        target = m!.model;
-        newData = pool.take(f.count);
-        heldOut = test;
-        workloadInfo = { workload: 'mutant', drop: f.drop, achievedDrop: m!.achievedDrop, fractionReplaced: m!.fractionReplaced, seed: f.seed };
-      } else {
-        const attack = f.workload === 'fgsm' ? fgsm : pgd;
-        const o = { count: f.count, seed: f.seed, ...(f.eps !== undefined ? { eps: f.eps } : {}) };
-        note(`${f.workload}: ${f.count} images to learn from (training set), ${f.count} held out (test set) ...`);
-        const learn = await attack(model, pool, o);
-        const held = await attack(model, data.test, { ...o, seed: f.seed + 1 });
-        newData = learn.data; heldOut = held.data; pairs = learn.sources;
-        workloadInfo = { workload: f.workload, ...learn.params, learnSize: learn.data.size, heldOutSize: held.data.size };
-      }
-      const s = given ?? (f.method === 'critical' || f.method === 'random' ? await sliceModel(model, pool.take(2000)) : null);
-      if (!given && s) note('sliced the model on 2,000 training images (default options); pass --slice to use your own');
-      const clean = pool.take(Math.max(newData.size, Math.min(pool.size, 2 * newData.size + 2000)));
-      const r = await readapt(target, s, newData, {
-        method: f.method, clean, heldOut, test, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
-        sliceClasses: f.sliceClasses, epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed, target: f.target,
-        onEpoch: (row) => note(`epoch ${row.epoch}: new samples ${pct(row.newAccuracy, 2)}, clean ${pct(row.cleanAccuracy, 2)}`),
-      });
-      if (target !== model) target.dispose();
+      note(f.workload === 'mutant' ? `mutating the model until its training accuracy drops by ${pct(f.drop)} ...` : `${f.workload}: ${f.count} images to learn from (training set), ${f.count} held out (test set) ...`);
+      if (!given && (f.method === 'critical' || f.method === 'random')) note('slicing the model on 2,000 training images (default options); pass --slice to use your own');
+      const w = await readaptWorkload(model, data, {
+        workload: f.workload, methods: [f.method], count: f.count, drop: f.drop, epochs: f.epochs, seed: f.seed, ...(f.target !== undefined ? { target: f.target } : {}),
+        testCount: f.testLimit ?? Math.min(5000, data.test.size), sliceImages: 2000, sliceClasses: f.sliceClasses, batchSize: f.batchSize, learningRate: f.lr,
+        ...(f.eps !== undefined ? { eps: f.eps } : {}),
+        onEpoch: (_m, row) => note(`epoch ${row.epoch}: new samples ${pct(row.newAccuracy, 2)}, clean ${pct(row.cleanAccuracy, 2)}`),
+      }, given, true);
+      const r = w.results[0]!;
+      const workloadInfo = w.workload;
       // Outputs first, the contract after: a broken contract still leaves everything written.
       await fs.mkdir(f.out, { recursive: true });
       await saveModel(r.model, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, readapt: r.manifest.result } });

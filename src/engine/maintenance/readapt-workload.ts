@@ -10,7 +10,7 @@ import { SemsliceError } from '../errors.js';
 import { slice as sliceModel, type Slice } from '../slicing/index.js';
 import { evaluate } from '../train/index.js';
 import { fgsm, mutants, pgd } from '../workloads/index.js';
-import { readapt, type ReadaptResult } from './readapt.js';
+import { readapt, type ReadaptResult, type ReadaptRow } from './readapt.js';
 
 /** Options of {@link readaptWorkload}. */
 export interface ReadaptWorkloadOptions {
@@ -32,6 +32,11 @@ export interface ReadaptWorkloadOptions {
   target?: number;
   /** Images the default slice profiles. Default 1000. */
   sliceImages?: number;
+  /** Passed to readapt(): which slice, batch size, learning rate. */
+  sliceClasses?: 'all' | 'present';
+  batchSize?: number;
+  learningRate?: number;
+  onEpoch?: (method: string, row: ReadaptRow) => void;
 }
 
 /** What {@link readaptWorkload} returns. */
@@ -86,6 +91,8 @@ export async function readaptWorkload(model: tf.LayersModel, data: { train: Data
       const r = await readapt(target, s, fresh, {
         method, clean: pool, heldOut, test, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
         epochs: o.epochs ?? 3, seed, target: targetAcc,
+        ...(o.sliceClasses ? { sliceClasses: o.sliceClasses } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+        ...(o.learningRate ? { learningRate: o.learningRate } : {}), ...(o.onEpoch ? { onEpoch: (row: ReadaptRow) => o.onEpoch!(method, row) } : {}),
       });
       if (!keepModels) r.model.dispose();
       results.push(r);
