@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SemsliceError } from '../errors.js';
-import { bytesToUnit } from './from-arrays.js';
 import { ImageDataset } from './image-dataset.js';
 import type { DatasetSplits } from './types.js';
 
@@ -54,7 +53,7 @@ export async function cifar10(dir: string, opts: Cifar10Options = {}): Promise<D
   const train = readBatches(CIFAR10_TRAIN_FILES.map((f) => join(found, f)), limit);
   const test = readBatches([join(found, CIFAR10_TEST_FILE)], limit);
   const make = (split: string, d: { images: Uint8Array; labels: Uint8Array }): ImageDataset => new ImageDataset({
-    name: 'cifar10', split, classNames: CIFAR10_CLASS_NAMES, sampleShape: [SIDE, SIDE, 3], finite: true, pixels: bytesToUnit(d.images), labels: d.labels,
+    name: 'cifar10', split, classNames: CIFAR10_CLASS_NAMES, sampleShape: [SIDE, SIDE, 3], finite: true, pixels: d.images, labels: d.labels,
   });
   return { name: 'cifar10', train: make('train', train), test: make('test', test), classNames: CIFAR10_CLASS_NAMES, source: found };
 }

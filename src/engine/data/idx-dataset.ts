@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SemsliceError } from '../errors.js';
-import { bytesToUnit } from './from-arrays.js';
 import { ImageDataset } from './image-dataset.js';
 import { readIdx, readIdxHead, type IdxArray } from './idx.js';
 import type { DatasetSplits } from './types.js';
@@ -93,7 +92,7 @@ function idxPairToDataset(spec: IdxSplitsSpec, images: { path: string; idx: IdxA
     split,
     classNames: spec.classNames,
     sampleShape: [h!, w!, 1],
-    finite: true, pixels: bytesToUnit(images.idx.data),
+    finite: true, pixels: images.idx.data,
     labels: labels.idx.data,
   });
 }
