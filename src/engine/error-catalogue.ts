@@ -292,8 +292,8 @@ export const ERROR_CATALOGUE = {
     hint: "Keep at least one neuron per layer (a slice of more classes, or a higher theta).",
   },
   EXTEND_NO_CAPACITY: {
-    message: "extend: no free neurons left in site \"…\": every neuron there is read by an earlier task.",
-    hint: "Slice the earlier tasks more strictly (a lower theta), use a wider model, or pass { allowFull: true } to learn through the frozen features only.",
+    message: "extend: no free neurons left in any site (…): every neuron is read by an earlier task.",
+    hint: "Slice the earlier tasks more strictly (a lower theta or a larger tolerance for theta auto), use a wider model, or pass { allowFull: true } to learn the new output rows on the frozen features only.",
   },
   FILE_NOT_FOUND: {
     message: "…: no such file.",

@@ -12,9 +12,10 @@ import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
 import { logitsModel } from '../../engine/graph/index.js';
 import { Slice } from '../../engine/slicing/index.js';
-import { extend, sliceTask } from '../../engine/maintenance/index.js';
+import { extend, sliceTask, thetaChoiceOf, type TaskSliceOptions } from '../../engine/maintenance/index.js';
 import '../../engine/baselines/incremental/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
+import { InvalidArgumentError } from 'commander';
 import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
@@ -26,8 +27,15 @@ export const EXTEND_CLI_METHODS = ['ours', 'naive', 'replay', 'ewc', 'deeparc', 
 
 interface Flags {
   model: string; data: string; old: string; new: string; method: string; replay: number; lambda?: number; epochs: number;
-  out: string; slice?: string; theta: number; k?: number; batchSize: number; lr: number; seed: number; limit?: number; testLimit?: number;
+  out: string; slice?: string; theta: number | 'auto'; metric: string; tolerance: number; k?: number; batchSize: number; lr: number; seed: number; limit?: number; testLimit?: number;
   protect?: string; protectMaxDrop: number; force?: boolean; backend?: string;
+}
+
+function thetaArg(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n > 0 && n <= 1)) throw new InvalidArgumentError(`--theta takes a number in (0, 1] or auto, got "${v}".`);
+  return n;
 }
 
 export function registerExtend(program: Command): void {
@@ -44,7 +52,9 @@ export function registerExtend(program: Command): void {
     .option('--epochs <n>', 'passes over the new task\'s data (the same budget for every method)', intArg('--epochs'), 1)
     .requiredOption('--out <dir>', 'output folder: model/, slice-old.json, slice-new.json, result.json')
     .option('--slice <file>', 'slice JSON of the old task (default: slice it now on 2,000 of its training images)')
-    .option('--theta <x>', 'theta of the slices made here', numberArg('--theta'), 0.6)
+    .option('--theta <x|auto>', 'theta of the slices made here; auto: the smallest theta whose masked task accuracy on held-out task images stays within --tolerance of the unmasked', thetaArg, 'auto' as const)
+    .option('--metric <name>', 'contribution metric of the slices made here', 'taylor')
+    .option('--tolerance <x>', 'largest masked-accuracy drop --theta auto accepts (0.01 = one point)', numberArg('--tolerance'), 0.01)
     .option('--k <pct>', 'make the slices here with global top-k (percent of neurons kept) instead of theta', numberArg('--k'))
     .option('--batch-size <n>', 'batch size', intArg('--batch-size'), 64)
     .option('--lr <x>', 'Adam learning rate', numberArg('--lr'), 1e-3)
@@ -77,10 +87,17 @@ export function registerExtend(program: Command): void {
         const newData = cap(pool.subsetClasses(fresh));
         const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
         const note = (s: string) => process.stderr.write(`${s}\n`);
-        const so = f.k !== undefined ? { method: 'global-topk' as const, k: f.k, seed: f.seed } : { metric: 'avg' as const, theta: f.theta, seed: f.seed };
+        const so: TaskSliceOptions = f.k !== undefined ? { method: 'global-topk', metric: f.metric, k: f.k, seed: f.seed } : { metric: f.metric, theta: f.theta, tolerance: f.tolerance, seed: f.seed };
         let sliceOld: Slice;
         if (f.slice) sliceOld = (await Slice.load(f.slice)).forClasses(old);
-        else { note(`slicing the old task (${f.old}) on ${Math.min(2000, oldData.size)} training images (theta ${f.theta}) ...`); sliceOld = await sliceTask(model, oldData.take(2000), old, so); }
+        else {
+          note(`slicing the old task (${f.old}) on ${Math.min(2000, oldData.size)} training images (${f.metric}, theta ${f.theta}) ...`);
+          // theta auto measures on held-out old-task images the slice does not profile (the 500 after the 2,000).
+          const held = oldData.size > 2000 ? oldData.select(Int32Array.from({ length: Math.min(500, oldData.size - 2000) }, (_, i) => 2000 + i)) : undefined;
+          sliceOld = await sliceTask(model, oldData.take(2000), old, { ...so, ...(held ? { validation: held } : {}) });
+          const c = thetaChoiceOf(sliceOld);
+          if (c) note(`theta auto: ${c.theta} (masked ${pct(c.masked, 2)} vs unmasked ${pct(c.unmasked, 2)} on ${c.validationSamples} held-out images${c.withinTolerance ? '' : `; none of the grid within ${c.tolerance}`})`);
+        }
         const params: Record<string, number> = {};
         if (f.method === 'replay' || f.method === 'ours+replay') params['replay'] = f.replay;
         if (f.lambda !== undefined) params['lambda'] = f.lambda;
@@ -95,11 +112,12 @@ export function registerExtend(program: Command): void {
           await saveModel(r.model, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, extend: { method: r.method, tasks: r.manifest.tasks } } });
           await sliceOld.save(path.join(f.out, 'slice-old.json'));
           if (r.taskSlice) await r.taskSlice.save(path.join(f.out, 'slice-new.json'));
-          const result = { ...r.manifest, rows: r.rows, perClass: r.perClass.objects(), frozen: r.frozen, oldLogits: r.oldLogits, capacity: r.capacity, grid: r.grid, warnings: r.warnings };
+          const result = { ...r.manifest, sliceChoice: r.sliceChoice, rows: r.rows, perClass: r.perClass.objects(), frozen: r.frozen, oldLogits: r.oldLogits, capacity: r.capacity, grid: r.grid, warnings: r.warnings };
           await writeFileAtomic(path.join(f.out, 'result.json'), JSON.stringify(result, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2) + '\n');
           console.log(formatTable(['', 'before', 'after'], r.rows.map((x) => [`${x.scenario} ${x.part}`, pct(x.before, 2), pct(x.after, 2)])));
           console.log(`old task (${f.old}) logits on ${r.oldLogits.samples} test images: ${r.oldLogits.identical ? `bit-identical (checksum ${r.oldLogits.after})` : `CHANGED (largest difference ${r.oldLogits.maxAbsDiff.toExponential(2)})`}; ` +
             `frozen weights: ${r.frozen.frozenEntries} of ${r.frozen.totalEntries} entries, ${r.frozen.identical ? 'checksums equal' : 'CHANGED'}`);
+          if (r.manifest.slices.old) console.log(`slices (${r.manifest.slices.old.metric}): old task theta ${r.manifest.slices.old.theta ?? `k ${r.manifest.slices.old.k}`}${r.sliceChoice.old ? ' (auto)' : ''}${r.manifest.slices.new ? `, new task theta ${r.manifest.slices.new.theta ?? `k ${r.manifest.slices.new.k}`}${r.sliceChoice.new ? ' (auto)' : ''}` : ''}`);
           if (r.capacity.sites.length) console.log(`capacity left: ${r.capacity.sites.map((s) => `${s.site} ${s.free}/${s.neurons}`).join(', ')}`);
           for (const w of r.capacity.warnings) console.log(`warning: ${w}`);
           if (r.grid.length) console.log(`EWC lambda chosen on the grid: ${r.chosen['lambda']} (${r.grid.map((g) => `${g.value}: ${pct(g.score, 1)}`).join(', ')})`);

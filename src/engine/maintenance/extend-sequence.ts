@@ -9,13 +9,12 @@ import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import type { SliceOptions } from '../slicing/options.js';
 import type { Slice } from '../slicing/slice.js';
 import { train } from '../train/index.js';
 import { cloneModel } from '../workloads/clone.js';
 import type { CapacityReport } from './capacity.js';
 import { extend, type ExtendOptions } from './extend.js';
-import { sliceTask } from './slice-task.js';
+import { sliceTask, type TaskSliceOptions } from './slice-task.js';
 
 /** Options of {@link extendSequence}. */
 export interface ExtendSequenceOptions extends Omit<ExtendOptions, 'oldClasses' | 'newClasses' | 'tasks' | 'oldData'> {
@@ -23,8 +22,8 @@ export interface ExtendSequenceOptions extends Omit<ExtendOptions, 'oldClasses' 
   train: Dataset;
   /** Epochs on the first task (0 = the model already knows it). Default: `epochs`. */
   firstEpochs?: number;
-  /** How each task is sliced (ours). Default { metric: 'avg', theta: 0.6 }. */
-  sliceOptions?: SliceOptions;
+  /** How each task is sliced (ours). Default { metric: 'taylor', theta: 'auto' } (see sliceTask). */
+  sliceOptions?: TaskSliceOptions;
   /** Called after each task. */
   onTask?: (row: SequenceRow) => void;
 }
@@ -44,6 +43,8 @@ export interface SequenceRow {
   oldLogitsIdentical: boolean;
   /** Fewest free neurons in any site after this task (ours; NaN for methods without slices). */
   minFree: number;
+  /** Theta of this task's slice (ours; chosen by 'auto' by default), null without slices. */
+  theta: number | null;
 }
 
 /** What {@link extendSequence} returns. */
@@ -54,6 +55,8 @@ export interface SequenceResult {
   /** Union of all tasks' slices (ours). */
   slice: Slice | null;
   capacity: CapacityReport | null;
+  /** Theta of the first task's slice (ours), null without slices. */
+  firstTheta: number | null;
   /** The last row's averages: the split-MNIST numbers. */
   taskILAverage: number;
   classILAverage: number;
@@ -70,7 +73,7 @@ export interface SequenceResult {
 export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray<readonly number[]>, opts: ExtendSequenceOptions): Promise<SequenceResult> {
   if (tasks.length < 2) throw new SemsliceError('BAD_EXTEND_OPTIONS', `extendSequence: needs at least two tasks, got ${tasks.length}.`, 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).');
   const method = opts.method ?? 'ours';
-  const so = opts.sliceOptions ?? { metric: 'avg', theta: 0.6 };
+  const so: TaskSliceOptions = opts.sliceOptions ?? { metric: 'taylor', theta: 'auto' };
   let work = await cloneModel(model);
   const seed = opts.seed ?? 0;
   const first = [...tasks[0]!];
@@ -81,6 +84,8 @@ export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray
   const rows: SequenceRow[] = [];
   let slice: Slice | null = ['ours', 'ours+replay'].includes(method) ? await sliceTask(work, opts.train.subsetClasses(first), first, so) : null;
   let capacity: CapacityReport | null = null;
+  /** Theta of each task's slice (the first task's is reported with the second task's row). */
+  const firstTheta = slice ? slice.params.theta : null;
   const done: number[][] = [first];
   for (let t = 1; t < tasks.length; t++) {
     const classes = [...tasks[t]!];
@@ -96,10 +101,11 @@ export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray
     const row: SequenceRow = {
       task: t + 1, classes, method, perTask: r.after.perTask, taskILAverage: r.after.taskILAverage, classILAll: r.after.classIL.all, classILAverage: r.after.classIL.average,
       oldLogitsIdentical: r.oldLogits.identical, minFree: capacity ? Math.min(...capacity.sites.map((s) => s.free)) : NaN,
+      theta: r.taskSlice ? r.taskSlice.params.theta : null,
     };
     rows.push(row);
     opts.onTask?.(row);
   }
   const last = rows.at(-1)!;
-  return { model: work, rows, table: aq.from(rows.map((r) => ({ ...r, classes: r.classes.join(','), perTask: r.perTask.map((a) => a.toFixed(4)).join(' ') }))), slice, capacity, taskILAverage: last.taskILAverage, classILAverage: last.classILAverage };
+  return { model: work, rows, firstTheta, table: aq.from(rows.map((r) => ({ ...r, classes: r.classes.join(','), perTask: r.perTask.map((a) => a.toFixed(4)).join(' ') }))), slice, capacity, taskILAverage: last.taskILAverage, classILAverage: last.classILAverage };
 }

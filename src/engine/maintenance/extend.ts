@@ -25,13 +25,12 @@ import { getIncrementalMethod, type IncrementalMethodDef, type IncrementalPlan }
 import type { NeuronMask } from '../masks/neuron-mask.js';
 import { modelFingerprint } from '../models/fingerprint.js';
 import type { Slice } from '../slicing/slice.js';
-import type { SliceOptions } from '../slicing/options.js';
 import { evaluate, train, type TrainHistory } from '../train/index.js';
 import { cloneModel } from '../workloads/clone.js';
 import { capacityMeter, classLabel, type CapacityReport } from './capacity.js';
 import { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
 import { retentionMethod, type Retains } from './retention.js';
-import { sliceTask } from './slice-task.js';
+import { sliceTask, thetaChoiceOf, type TaskSliceOptions, type ThetaChoice } from './slice-task.js';
 
 /** Options of {@link extend}. */
 export interface ExtendOptions {
@@ -61,12 +60,18 @@ export interface ExtendOptions {
   params?: Record<string, number | string | boolean>;
   /** Capacity warning threshold, a fraction of each site's neurons. Default 0.1. */
   minFree?: number;
-  /** Learn even when a site has no free neuron (the new task then reads frozen features there). Default false. */
+  /**
+   * Learn even when every site is full (only the new output rows then train, on the frozen features). A site with no
+   * free neuron while others have some is always learnt through (a warning). Default false.
+   */
   allowFull?: boolean;
   /** Slice the new task after learning it (needed to extend again). Default true for methods that mask old tasks. */
   sliceNew?: boolean;
-  /** Options for slicing the new task. Default: the old slice's method, metric, theta and k. */
-  sliceOptions?: SliceOptions;
+  /**
+   * Options for slicing the new task. Default: the old slice's method, metric, theta and k; when the old slice was
+   * made with theta 'auto' (sliceTask), 'auto' again with the same grid and tolerance.
+   */
+  sliceOptions?: TaskSliceOptions;
   /** Test samples of the old classes whose logits are compared byte for byte. Default 512. */
   checkSamples?: number;
   workers?: number | 'auto';
@@ -142,6 +147,8 @@ export interface ExtendResult extends Retains {
   chosen: Record<string, unknown>;
   grid: Array<{ value: number; score: number; oldTaskIL: number; newTaskIL: number }>;
   history: TrainHistory;
+  /** How theta was chosen for the old task's slice and the new task's (sliceTask 'auto'); null = given. */
+  sliceChoice: { old: ThetaChoice | null; new: ThetaChoice | null };
   note?: string;
   manifest: ExtendManifest;
 }
@@ -158,6 +165,8 @@ export interface ExtendManifest {
   data: { new: string; old: string | null; test: string };
   oldLogitsIdentical: boolean;
   frozenIdentical: boolean;
+  /** The slices' parameters (metric, theta) and, when chosen with 'auto', how. */
+  slices: { old: { metric: string; theta: number | null; k: number | null; choice: ThetaChoice | null } | null; new: { metric: string; theta: number | null; k: number | null; choice: ThetaChoice | null } | null };
 }
 
 function fail(msg: string, hint: string): SemsliceError { return new SemsliceError('BAD_EXTEND_OPTIONS', `extend: ${msg}`, hint); }
@@ -310,12 +319,20 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
   // Capacity the new task finds (ours): refuse when a site has no free neuron left.
   const earlierSlices = slice ? earlier.map((t) => ({ classes: t, slice: slice.forClasses(t) })) : [];
   const capacityBefore = slice ? capacityMeter(earlierSlices, minFree) : null;
+  // A full site is learnt through: the new task reads the earlier tasks' frozen features there (and the weights from
+  // free neurons before it into them) and learns in the free neurons of the other sites. Only when every site is full
+  // is there nothing left to learn in but the new output rows: EXTEND_NO_CAPACITY unless allowFull.
   if (capacityBefore && def.masksOldTasks) {
-    if (capacityBefore.full.length && !opts.allowFull) {
-      throw new SemsliceError('EXTEND_NO_CAPACITY', `extend: no free neurons left in site${capacityBefore.full.length > 1 ? 's' : ''} ${capacityBefore.full.join(', ')}: every neuron there is read by an earlier task.`,
-        'Slice the earlier tasks more strictly (a lower --theta), use a wider model, or pass { allowFull: true } to learn through the frozen features only.');
+    const allFull = capacityBefore.sites.length > 0 && capacityBefore.full.length === capacityBefore.sites.length;
+    if (allFull && !opts.allowFull) {
+      throw new SemsliceError('EXTEND_NO_CAPACITY', `extend: no free neurons left in any site (${capacityBefore.full.join(', ')}): every neuron is read by an earlier task.`,
+        'Slice the earlier tasks more strictly (a lower theta or a larger tolerance for theta auto), use a wider model, or pass { allowFull: true } to learn the new output rows on the frozen features only.');
     }
     for (const w of capacityBefore.warnings) { warnings.push(w); logger().warn(`extend: ${w}`); }
+    if (capacityBefore.full.length && !allFull) {
+      const w = `site${capacityBefore.full.length > 1 ? 's' : ''} ${capacityBefore.full.join(', ')} ha${capacityBefore.full.length > 1 ? 've' : 's'} no free neuron: the new task reads the earlier tasks' frozen features there`;
+      warnings.push(w); logger().warn(`extend: ${w}`);
+    }
   }
 
   const work = await cloneModel(model);
@@ -368,7 +385,10 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
     let union: Slice | null = null;
     if ((opts.sliceNew ?? def.masksOldTasks) && slice) {
       const p = slice.params;
-      const so: SliceOptions = opts.sliceOptions ?? { method: p.method, metric: p.metric, ...(p.theta !== null ? { theta: p.theta } : {}), ...(p.k !== null ? { k: p.k } : {}), onlyCorrect: false, seed };
+      const oc = thetaChoiceOf(slice);
+      const so: TaskSliceOptions = opts.sliceOptions ?? (oc
+        ? { method: p.method, metric: p.metric, theta: 'auto', tolerance: oc.tolerance, thetaGrid: oc.thetaGrid, onlyCorrect: false, seed }
+        : { method: p.method, metric: p.metric, ...(p.theta !== null ? { theta: p.theta } : {}), ...(p.k !== null ? { k: p.k } : {}), onlyCorrect: false, seed });
       taskSlice = await sliceTask(work, newData, fresh, so);
       union = slice.forClasses(old).union(taskSlice);
     }
@@ -395,16 +415,19 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
       classILBefore: accBefore.perClass.classIL[c]!, classILAfter: accAfter.perClass.classIL[c]!,
     })));
     const chosen = { ...(plan.chosen ?? {}), ...params };
+    const sliceChoice = { old: thetaChoiceOf(slice), new: thetaChoiceOf(taskSlice) };
+    const sliceInfo = (s: Slice | null, c: ThetaChoice | null) => (s ? { metric: s.params.metric, theta: s.params.theta, k: s.params.k, choice: c } : null);
     const manifest: ExtendManifest = {
       kind: 'semslice-extend', version: 1, method: methodName,
       model: { name: model.name, before: modelFingerprint(model), after: modelFingerprint(work) },
       tasks: allTasks.map((t) => ({ classes: t.classes, label: t.label })), budget, chosen,
       data: { new: newData.fingerprint(), old: opts.oldData ? opts.oldData.fingerprint() : null, test: opts.test.fingerprint() },
       oldLogitsIdentical: oldLogits.identical, frozenIdentical: frozen.identical,
+      slices: { old: sliceInfo(slice, sliceChoice.old), new: sliceInfo(taskSlice, sliceChoice.new) },
     };
     return {
       model: work, method: methodName, tasks: allTasks, taskSlice, slice: union, before: accBefore, after: accAfter,
-      table: aq.from(rows), rows, perClass, frozen, oldLogits, capacity, capacityBefore, warnings, budget, chosen, grid, history,
+      table: aq.from(rows), rows, perClass, frozen, oldLogits, capacity, capacityBefore, warnings, budget, chosen, grid, history, sliceChoice,
       ...(plan.note ? { note: plan.note } : {}), manifest,
       assertRetention: retentionMethod(accBefore.perClass.taskIL, accAfter.perClass.taskIL),
     };

@@ -5,6 +5,6 @@ export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type
 export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type ExtendTask, type ExtendManifest, type FrozenChecksums, type LogitsCheck } from './extend.js';
 export { capacityMeter, classLabel, type CapacityReport, type CapacityRow } from './capacity.js';
 export { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
-export { sliceTask } from './slice-task.js';
+export { sliceTask, thetaChoiceOf, TASK_THETA_GRID, type TaskSliceOptions, type ThetaChoice } from './slice-task.js';
 export { extendSequence, type ExtendSequenceOptions, type SequenceResult, type SequenceRow } from './extend-sequence.js';
 export { readaptWorkload, type ReadaptWorkloadOptions, type ReadaptWorkloadResult } from './readapt-workload.js';

@@ -11,7 +11,7 @@
  */
 import { loadDataset } from '../data/index.js';
 import '../baselines/incremental/index.js';
-import { extend, extendSequence, sliceTask } from '../maintenance/index.js';
+import { extend, extendSequence, sliceTask, thetaChoiceOf } from '../maintenance/index.js';
 import { buildModel } from '../models/index.js';
 import { train } from '../train/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
@@ -55,14 +55,18 @@ async function pairCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
   const seed = Number(p['seed']);
   const data = await loadDataset(String(p['dataset']));
   const pool = data.train.shuffle(seed);
-  const taskA = pool.subsetClasses(A).take(s.perTask);
+  const poolA = pool.subsetClasses(A);
+  const taskA = poolA.take(s.perTask);
+  // Held-out task-A images (not trained on, not profiled) on which theta 'auto' measures the masked task.
+  const heldA = poolA.select(Int32Array.from({ length: Math.min(1000, poolA.size - s.perTask) }, (_, i) => s.perTask + i));
   const taskB = pool.subsetClasses(B).take(s.perTask);
   const test = data.test.take(s.testCount);
   const model = buildModel(String(p['model']), { inputShape: data.train.sampleShape, numClasses: 10, seed, batchNorm: p['batchNorm'] === true });
   const rows: ResultRow[] = [];
   try {
     await train(model, taskA, { epochs: s.epochsA, seed });
-    const sl = await sliceTask(model, taskA, A, { metric: 'avg', theta: 0.6, seed });
+    const sl = await sliceTask(model, taskA, A, { metric: 'taylor', theta: 'auto', validation: heldA, seed });
+    const choice = thetaChoiceOf(sl);
     for (const m of EXTEND_METHODS) {
       const t0 = performance.now();
       const r = await extend(model, sl, taskB, { method: m.method, params: m.params, test, oldData: taskA, epochs: s.epochsB, seed });
@@ -72,6 +76,7 @@ async function pairCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
         classILOld: r.after.classIL.old, classILNew: r.after.classIL.new, classILAll: r.after.classIL.all,
         oldLogitsIdentical: r.oldLogits.identical, frozenEntries: r.frozen.frozenEntries, totalEntries: r.frozen.totalEntries,
         minFreeFraction: r.capacity.sites.length ? Math.min(...r.capacity.sites.map((x) => x.freeFraction)) : null,
+        theta: choice?.theta ?? null, maskedHeldOut: choice?.masked ?? null, unmaskedHeldOut: choice?.unmasked ?? null, thetaNew: r.taskSlice?.params.theta ?? null,
         lambda: (r.chosen['lambda'] as number | undefined) ?? null, steps: r.budget.steps, batchSize: r.budget.batchSize,
         seconds: (performance.now() - t0) / 1000,
       });
