@@ -73,7 +73,7 @@ export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, 
 });
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export { restructure, assertRetention, type RestructureOptions, type RestructureResult, type RestructureRow, type RetentionContract } from './engine/maintenance/index.js';
-export { extend, extendSequence, sliceTask, capacityMeter, type ExtendOptions, type ExtendResult, type SequenceResult, type CapacityReport } from './engine/maintenance/index.js';
+export { extend, extendSequence, sliceTask, thetaChoiceOf, TASK_THETA_GRID, capacityMeter, type ExtendOptions, type ExtendResult, type SequenceResult, type CapacityReport, type TaskSliceOptions, type ThetaChoice } from './engine/maintenance/index.js';
 export { listIncrementalMethods, registerIncrementalMethod, oldTaskFreezeMasks, type IncrementalMethodDef } from './engine/masks/incremental-methods.js';
 import './engine/baselines/incremental/index.js';
 export { removeNeurons, removeNeuronsDetailed, registerPreStep, listPreSteps, type SurgeryResult } from './engine/surgery/index.js';
