@@ -28,6 +28,11 @@ describe('semslice demo (tiny parameters)', function () {
     assert.ok(outputs.filter((o) => o.data?.['text/html']).length >= 2, 'tables');
     assert.ok(outputs.some((o) => o.data?.['application/vnd.semslice.run+json']), 'run metadata');
     assert.ok(!outputs.some((o) => o.name === 'stderr'), 'no stderr');
+    // Issue 10, point 7: one profile serves the slice and the sweep.
+    const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === 'code').map((c: { source: string | string[] }) => [c.source].flat().join('')).join('\n');
+    assert.equal(code.match(/ss\.profile\(/g)?.length, 1, 'profiled once');
+    assert.doesNotMatch(code, /ss\.slice\(|profileData: profileData/, 'neither the slice nor the sweep profiles again');
+    assert.match(code, /ss\.fidelitySweep\([^)]*stats: stats/);
     const html = await readFile(first.report, 'utf8');
     assert.match(html, /<html/i);
     assert.match(html, /Slice fidelity/);
