@@ -13,6 +13,7 @@ import { damageHeatmap } from './damage-heatmap.js';
 import { subsetFidelityChart } from './subset-fidelity-chart.js';
 import { imageGrid } from './image-grid.js';
 import { readaptCurves } from './readapt-curves.js';
+import { classDamage, niBars, restructureCurves } from './restructure-charts.js';
 import type { ChartEntry } from './registry.js';
 
 export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -26,5 +27,8 @@ export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @
   { name: 'subset-fidelity', description: 'Class-subset slices: accuracy against category-wise top-k at the same CR. Input: SubsetFidelityRow[].', build: subsetFidelityChart },
   { name: 'image-grid', description: 'Small grid of grayscale images by row (e.g. clean vs adversarial). Input: { height, width, images: [{ pixels, title, row }] }.', build: imageGrid },
   { name: 'readapt-curves', description: 'RQ3: held-out new-sample and clean accuracy per epoch, a line per method. Input: [{ method, rows }].', build: readaptCurves },
+  { name: 'restructure-curves', description: 'RQ2: accuracy % against CR % along the pruning iterations, a line per method. Input: [{ method, rows }].', build: restructureCurves },
+  { name: 'ni-bars', description: 'RQ2: pruning iterations (NI) per method, CR and MA in the tooltip. Input: [{ method, ni, cr, ma, reached }].', build: niBars },
+  { name: 'class-damage', description: 'Accuracy points lost per class and method. Input: { classNames, before, methods: [{ method, perClass }] }.', build: classDamage },
   { name: 'per-class-accuracy', description: 'Grouped bars of accuracy per class. Input: { classNames, series: [{ name, perClass }] }.', build: perClassAccuracy },
 ];

@@ -29,3 +29,4 @@ export { registerChart, unregisterChart, buildChart, listCharts } from './regist
 export type { ChartEntry, RegisterChartOptions } from './registry.js';
 export { imageGrid, type ImageGridInput, type ImageGridOptions, type GridImage } from './image-grid.js';
 export { readaptCurves, type ReadaptCurve } from './readapt-curves.js';
+export { restructureCurves, niBars, classDamage, type RestructureRun, type RestructureCurvesOptions, type ClassDamageInput } from './restructure-charts.js';

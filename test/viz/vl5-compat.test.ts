@@ -26,6 +26,8 @@ const INPUTS: Record<string, unknown> = {
   'fidelity-curves': fidelityFixture(),
   'training-curves': historyFixture(),
   'per-class-accuracy': { classNames: CLASS_NAMES, series: [{ name: 'a', perClass: [0.9, 0.8, 0.7] }, { name: 'b', perClass: [0.7, 0.8, 0.9] }] },
+  'restructure-curves': [{ method: 'a', rows: [{ iteration: 0, cr: 0, accuracy: 0.9 }, { iteration: 1, cr: 0.2, accuracy: 0.89 }] }],
+  'class-damage': { classNames: CLASS_NAMES, before: [0.9, 0.8, 0.7], methods: [{ method: 'a', perClass: [0.8, 0.8, 0.7] }] },
 };
 
 describe('viz/vega-lite 5 compatibility', function () {

@@ -1,10 +1,11 @@
 /**
  * The RQ2 study as a definition: per cell (model x dataset x pre-step x pruner x seed), a base model trained with
  * that seed (cached in memory across the cells of one model/dataset/seed, so it is trained and sliced once per
- * process), then `restructure` with the cell's pre-step and pruner, run to the largest target CR of the preset.
- * One row per target CR: the stop rule applied to that run's per-iteration table (see {@link resultAtTarget}).
- * That gives exactly the NI, CR and MA of a run with that target (the iterations before the stop are the same ones:
- * every fine-tuning round is seeded by the seed and the round number), at the cost of one run.
+ * process), then `restructure` with the cell's pre-step and pruner, run to the largest target CR of the preset and
+ * to the loosest accuracy bound. One row per (bound, target CR): the stop rule applied to that run's per-iteration
+ * table (see {@link resultAtTarget}). That gives exactly the NI, CR and MA of a run with that bound and target (the
+ * iterations before its stop are the same ones: every fine-tuning round is seeded by the seed and the round
+ * number), at the cost of one run.
  *
  * Every method of a (model, dataset, seed) gets the same base model, slice, training subset, test subset,
  * fine-tuning budget (steps x batch size per round, Adam learning rate), pruning schedule and seed; each row
@@ -40,7 +41,8 @@ export interface RestructureStudySizes {
   /** Fine-tuning per round (after the pre-step and after every pruning iteration). */
   fineTune: { steps: number; batchSize: number; learningRate: number };
   amountPerIteration: number;
-  maxDrop: number;
+  /** Accuracy bounds (absolute drops) of the stop rule; the run uses the largest, the others are read off its table. */
+  maxDrops: number[];
   maxIterations: number;
 }
 
@@ -53,7 +55,7 @@ export const RESTRUCTURE_SIZES: Record<PresetName, RestructureStudySizes> = {
     configs: [{ model: 'lenet5', dataset: 'mnist', batchNorm: false, width: 1, pres: PRES }],
     pruners: ['lamp'], seeds: [0], targets: [0.9, 0.95],
     trainCount: 3000, epochs: { lenet5: 2 }, profilePerClass: 50, testCount: 500,
-    fineTune: { steps: 5, batchSize: 32, learningRate: 1e-3 }, amountPerIteration: 0.2, maxDrop: 0.01, maxIterations: 20,
+    fineTune: { steps: 5, batchSize: 32, learningRate: 1e-4 }, amountPerIteration: 0.2, maxDrops: [0.01, 0.03], maxIterations: 15,
   },
   full: {
     configs: [
@@ -65,7 +67,9 @@ export const RESTRUCTURE_SIZES: Record<PresetName, RestructureStudySizes> = {
     ],
     pruners: PRUNERS, seeds: [0, 1, 2], targets: [0.9, 0.95],
     trainCount: 10000, epochs: { lenet5: 3, 'vgg-small': 2, 'resnet-small': 4 }, profilePerClass: 100, testCount: 1000,
-    fineTune: { steps: 20, batchSize: 32, learningRate: 1e-3 }, amountPerIteration: 0.2, maxDrop: 0.01, maxIterations: 15,
+    // Adam 1e-3 for 20 steps knocked LeNet-5 (MNIST) below the 1-point bound at the first iteration (measured: a fresh
+    // optimiser's first steps are large); 1e-4 keeps it within the bound to CR 0.79.
+    fineTune: { steps: 20, batchSize: 32, learningRate: 1e-4 }, amountPerIteration: 0.2, maxDrops: [0.01, 0.03], maxIterations: 15,
   },
 };
 
@@ -111,21 +115,21 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
   const pre = String(params['pre']);
   const base = await baseFor(params, s, preset);
   const target = Math.max(...s.targets);
+  const loosest = Math.max(...s.maxDrops);
   const t0 = performance.now();
   const r = await restructure(base.model, pre === 'slice' || pre === 'random' ? base.slice : null, {
-    train: base.train, test: base.test, pre, pruner: String(params['pruner']), targetCR: target, maxDrop: s.maxDrop,
+    train: base.train, test: base.test, pre, pruner: String(params['pruner']), targetCR: target, maxDrop: loosest,
     amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: s.fineTune, seed,
   });
   const seconds = (performance.now() - t0) / 1000;
   try {
-    const bound = r.original.accuracy - s.maxDrop;
     const removed = Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0);
-    return s.targets.map((t) => {
-      const at = resultAtTarget(r.rows, bound, t);
+    return s.maxDrops.flatMap((maxDrop) => s.targets.map((t) => {
+      const at = resultAtTarget(r.rows, r.original.accuracy - maxDrop, t);
       const row = r.rows.find((x) => x.iteration === at.iteration)!;
       const classDrop = r.original.perClass.map((b, k) => b - row.perClass[k]!);
       return {
-        targetCR: t, ni: at.ni, cr: at.cr, ma: at.ma, reached: at.reached, stop: at.stop,
+        maxDrop, targetCR: t, ni: at.ni, cr: at.cr, ma: at.ma, reached: at.reached, stop: at.stop,
         originalAccuracy: r.original.accuracy, maxClassDrop: Math.max(...classDrop.filter((x) => !Number.isNaN(x))),
         preCR: r.rows[0]!.cr, preAccuracy: r.rows[0]!.accuracy, neuronsRemoved: removed, blocksRemoved: r.manifest.blocksRemoved.join(' '),
         note: r.manifest.note ?? '', params: r.original.params,
@@ -133,10 +137,10 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
         trainCount: s.trainCount, testCount: s.testCount, epochs: s.epochs[String(params['model'])] ?? 1, profilePerClass: s.profilePerClass,
         sliceMetric: String(base.slice.params.metric), sliceTheta: Number(base.slice.params.theta),
         ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam',
-        amountPerIteration: s.amountPerIteration, maxDrop: s.maxDrop, maxIterations: s.maxIterations, runTarget: target,
+        amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, runTarget: target, runMaxDrop: loosest,
         runSeconds: Number(seconds.toFixed(1)), baseTrainSeconds: Number(base.trainSeconds.toFixed(1)),
       };
-    });
+    }));
   } finally {
     r.model.dispose();
   }
@@ -163,7 +167,7 @@ export const restructureStudy: StudyDefinition = {
   grid: restructureGrid,
   run: (params, ctx) => runCell(params, ctx.preset),
   presetNotes: {
-    small: 'LeNet-5 on MNIST, seed 0, lamp x none/slice/random; base 2 epochs on 3,000 images; fine-tuning 5 x 32 per round; 500 test images',
-    full: 'LeNet-5 (MNIST, Fashion-MNIST), resnet-small and vgg-small+BN at width 0.5 (Fashion-MNIST); 4 pruners x none/slice/random (+deeparc on resnet-small); seeds 0-2; base 10,000 images (3/4/2 epochs); fine-tuning 20 x 32 per round (Adam 1e-3); up to 15 iterations; 1,000 test images',
+    small: 'LeNet-5 on MNIST, seed 0, lamp x none/slice/random; base 2 epochs on 3,000 images; fine-tuning 5 x 32 per round (Adam 1e-4); bounds 1 and 3 points; 500 test images',
+    full: 'LeNet-5 (MNIST, Fashion-MNIST), resnet-small and vgg-small+BN at width 0.5 (Fashion-MNIST); 4 pruners x none/slice/random (+deeparc on resnet-small); seeds 0-2; base 10,000 images (3/4/2 epochs); fine-tuning 20 x 32 per round (Adam 1e-4); bounds 1 and 3 points; up to 15 iterations; 1,000 test images',
   },
 };

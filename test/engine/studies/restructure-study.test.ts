@@ -31,13 +31,13 @@ describe('engine/studies/restructure', function () {
     const testData = prototypeData({ classes: 4, perClass: 15, seed: 3, split: 'test' });
     const model = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 2, width: 0.25 });
     await train(model, trainData, { epochs: 6, batchSize: 16, seed: 1, learningRate: 0.01 });
-    const o = { train: trainData, test: testData, pruner: 'lamp', maxDrop: 0.05, fineTune: { steps: 3, batchSize: 16 }, seed: 1 };
-    const long = await restructure(model, null, { ...o, targetCR: 0.9 });
+    const o = { train: trainData, test: testData, pruner: 'lamp', fineTune: { steps: 3, batchSize: 16 }, seed: 1 };
+    const long = await restructure(model, null, { ...o, maxDrop: 0.2, targetCR: 0.9 });
     let compared = 0;
-    for (const t of [0.3, 0.5, 0.7]) {
-      const short = await restructure(model, null, { ...o, targetCR: t });
-      const at = resultAtTarget(long.rows, long.original.accuracy - 0.05, t);
-      assert.deepEqual({ ni: at.ni, cr: at.cr, ma: at.ma, reached: at.reached, stop: at.stop }, { ni: short.ni, cr: short.cr, ma: short.ma, reached: short.reached, stop: short.stop }, `target ${t}`);
+    for (const [t, d] of [[0.3, 0.05], [0.5, 0.05], [0.7, 0.05], [0.7, 0.02], [0.8, 0.2]] as const) {
+      const short = await restructure(model, null, { ...o, maxDrop: d, targetCR: t });
+      const at = resultAtTarget(long.rows, long.original.accuracy - d, t);
+      assert.deepEqual({ ni: at.ni, cr: at.cr, ma: at.ma, reached: at.reached, stop: at.stop }, { ni: short.ni, cr: short.cr, ma: short.ma, reached: short.reached, stop: short.stop }, `target ${t}, bound ${d}`);
       if (short.reached) compared++;
       short.model.dispose();
     }
@@ -50,14 +50,14 @@ describe('engine/studies/restructure', function () {
     const def = getStudy('restructure');
     const cell = restructureGrid('small').find((c) => c.pre === 'slice')!;
     const rows = await def.run(cell, { preset: 'small' });
-    assert.equal(rows.length, 2);
-    assert.deepEqual(rows.map((r) => r['targetCR']), [0.9, 0.95]);
+    assert.equal(rows.length, 4);
+    assert.deepEqual(rows.map((r) => [r['maxDrop'], r['targetCR']]), [[0.01, 0.9], [0.01, 0.95], [0.03, 0.9], [0.03, 0.95]]);
     const s = RESTRUCTURE_SIZES.small;
     for (const r of rows) {
       assert.ok(Number.isInteger(r['ni']) && (r['ni'] as number) >= 0);
       assert.ok((r['cr'] as number) > 0 && (r['cr'] as number) < 1);
       assert.ok((r['preCR'] as number) > 0 && (r['neuronsRemoved'] as number) > 0, 'the slice removed neurons');
-      if (r['reached']) assert.ok((r['cr'] as number) >= (r['targetCR'] as number) && (r['ma'] as number) >= (r['originalAccuracy'] as number) - s.maxDrop);
+      if (r['reached']) assert.ok((r['cr'] as number) >= (r['targetCR'] as number) && (r['ma'] as number) >= (r['originalAccuracy'] as number) - (r['maxDrop'] as number));
       else assert.notEqual(r['stop'], 'target');
       assert.equal(r['ftSteps'], s.fineTune.steps);
       assert.equal(r['ftBatchSize'], s.fineTune.batchSize);
@@ -68,8 +68,10 @@ describe('engine/studies/restructure', function () {
       const traj = r['trajectory'] as Array<[number, number, number]>;
       assert.equal(traj.length, (r['ni'] as number) + 1);
     }
-    // The 0.90 result never uses more iterations than the 0.95 one (same run, earlier stop).
+    // The 0.90 result never uses more iterations than the 0.95 one, nor the 1-point bound more than the 3-point one
+    // (same run, earlier stop).
     assert.ok((rows[0]!['ni'] as number) <= (rows[1]!['ni'] as number));
+    assert.ok((rows[1]!['ni'] as number) <= (rows[3]!['ni'] as number));
     // The same cell again (base model from the cache): the same rows but wall times.
     const again = await def.run(cell, { preset: 'small' });
     const strip = (x: Record<string, unknown>) => { const { runSeconds: _a, baseTrainSeconds: _b, ...rest } = x; return rest; };
