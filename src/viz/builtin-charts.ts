@@ -14,6 +14,7 @@ import { subsetFidelityChart } from './subset-fidelity-chart.js';
 import { imageGrid } from './image-grid.js';
 import { readaptCurves } from './readapt-curves.js';
 import { classDamage, niBars, restructureCurves } from './restructure-charts.js';
+import { capacityChart, forgettingChart } from './incremental-charts.js';
 import type { ChartEntry } from './registry.js';
 
 export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,5 +31,7 @@ export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @
   { name: 'restructure-curves', description: 'RQ2: accuracy % against CR % along the pruning iterations, a line per method. Input: [{ method, rows }].', build: restructureCurves },
   { name: 'ni-bars', description: 'RQ2: pruning iterations (NI) per method, CR and MA in the tooltip. Input: [{ method, ni, cr, ma, reached }].', build: niBars },
   { name: 'class-damage', description: 'Accuracy points lost per class and method. Input: { classNames, before, methods: [{ method, perClass }] }.', build: classDamage },
+  { name: 'forgetting', description: 'RQ4: old-task accuracy before and after, new-task and all-class accuracy, grouped by method. Input: [{ method, oldBefore, oldAfter, newAfter, allAfter? }].', build: forgettingChart },
+  { name: 'capacity', description: 'RQ4 capacity meter: per site, neurons read by the tasks so far and neurons free, with the warning threshold. Input: CapacityReport.', build: capacityChart },
   { name: 'per-class-accuracy', description: 'Grouped bars of accuracy per class. Input: { classNames, series: [{ name, perClass }] }.', build: perClassAccuracy },
 ];

@@ -20,6 +20,8 @@ function findVl5(): string | undefined {
 }
 
 const INPUTS: Record<string, unknown> = {
+  forgetting: [{ method: 'naive', oldBefore: 0.97, oldAfter: 0.3, newAfter: 0.95, allAfter: 0.47 }, { method: 'ours', oldBefore: 0.96, oldAfter: 0.96, newAfter: 0.9 }],
+  capacity: { tasks: ['0-4'], sites: [{ site: 'fc1', neurons: 10, perTask: [7], used: 7, free: 3 }], minFree: 0.1 },
   'critical-neurons': sliceFixture(),
   'similarity-heatmap': sliceFixture(),
   components: sliceFixture(),
