@@ -12,12 +12,14 @@
  * const sweep = await ss.fidelitySweep(model, data.test.take(2000), { metrics: ['taylor', 'avg'] });
  * ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep)));
  */
-import { ColumnTable } from 'arquero';
+import { ColumnTable, from as aqFrom } from 'arquero';
 import { Slice, sweepRows } from './engine/slicing/index.js';
 import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
-import { registerBuiltinMagics, setSliceEngine, setReadaptEngine } from './magics/index.js';
-import { readaptWorkload } from './engine/maintenance/index.js';
+import { registerBuiltinMagics, setSliceEngine, setReadaptEngine, setRestructureEngine } from './magics/index.js';
+import { readaptWorkload, restructure as restructureImpl } from './engine/maintenance/index.js';
+import { listPruners as listPrunersImpl } from './engine/pruning/index.js';
+import { listPreSteps as listPreStepsImpl } from './engine/surgery/index.js';
 import { listTrainSets } from './engine/masks/index.js';
 import './engine/baselines/deeparc/index.js';
 import { loadDataset } from './engine/data/index.js';
@@ -125,6 +127,18 @@ setReadaptEngine({
   loadData: (name) => loadDataset(name),
   methods: () => listTrainSets(),
   run: (model, data, opts, s) => readaptWorkload(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as unknown as Parameters<typeof readaptWorkload>[2], s as Slice | null),
+});
+
+setRestructureEngine({
+  loadModel: (dir) => modelsApi.loadModel(dir),
+  loadData: (name) => loadDataset(name),
+  slice: (model, train, opts) => slice(model as tf.LayersModel, (train as Dataset).perClassCap(100), opts),
+  restructure: (model, s, opts) => restructureImpl(model as tf.LayersModel, (s ?? null) as Slice | null, opts as unknown as Parameters<typeof restructureImpl>[2]),
+  take: (d, n) => ((d as Dataset).size > n ? (d as Dataset).take(n) : d),
+  table: (rows) => aqFrom(rows),
+  pruners: () => listPrunersImpl(),
+  preSteps: () => listPreStepsImpl(),
+  dispose: (r) => (r as unknown as { model: tf.LayersModel }).model.dispose(),
 });
 
 function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {

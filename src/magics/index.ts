@@ -10,6 +10,7 @@ export { magic } from './tagged.js';
 export { setSliceEngine, sliceMagic } from './builtins/slice.js';
 export type { SliceEngine } from './builtins/slice.js';
 export { setReadaptEngine, readaptMagic, type ReadaptEngine } from './builtins/readapt.js';
+export { setRestructureEngine, restructureMagic, type RestructureEngine, type RestructureMagicResult } from './builtins/restructure.js';
 export { vegaliteMagic } from './builtins/vegalite.js';
 export { lsmagicMagic, magicRows } from './builtins/lsmagic.js';
 export { registerBuiltinMagics, BUILTIN_MAGICS } from './builtins/register-all.js';
