@@ -16,8 +16,8 @@ import { ColumnTable, from as aqFrom } from 'arquero';
 import { Slice, sweepRows } from './engine/slicing/index.js';
 import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
-import { registerBuiltinMagics, setSliceEngine, setReadaptEngine, setRestructureEngine } from './magics/index.js';
-import { readaptWorkload, restructure as restructureImpl } from './engine/maintenance/index.js';
+import { registerBuiltinMagics, setSliceEngine, setReadaptEngine, setRestructureEngine, setExtendEngine } from './magics/index.js';
+import { readaptWorkload, restructure as restructureImpl, extendCompare, INCREMENTAL_COMPARISON } from './engine/maintenance/index.js';
 import { listPruners as listPrunersImpl } from './engine/pruning/index.js';
 import { listPreSteps as listPreStepsImpl } from './engine/surgery/index.js';
 import { listTrainSets } from './engine/masks/index.js';
@@ -75,6 +75,7 @@ export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, 
 });
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export { restructure, assertRetention, type RestructureOptions, type RestructureResult, type RestructureRow, type RetentionContract } from './engine/maintenance/index.js';
+export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './engine/maintenance/index.js';
 export { extend, extendSequence, sliceTask, thetaChoiceOf, TASK_THETA_GRID, capacityMeter, type ExtendOptions, type ExtendResult, type SequenceResult, type CapacityReport, type TaskSliceOptions, type ThetaChoice } from './engine/maintenance/index.js';
 export { listIncrementalMethods, registerIncrementalMethod, oldTaskFreezeMasks, type IncrementalMethodDef } from './engine/masks/incremental-methods.js';
 import './engine/baselines/incremental/index.js';
@@ -127,6 +128,13 @@ setReadaptEngine({
   loadData: (name) => loadDataset(name),
   methods: () => listTrainSets(),
   run: (model, data, opts, s) => readaptWorkload(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as unknown as Parameters<typeof readaptWorkload>[2], s as Slice | null),
+});
+
+setExtendEngine({
+  loadModel: (dir) => modelsApi.loadModel(dir),
+  loadData: (name) => loadDataset(name),
+  methods: () => INCREMENTAL_COMPARISON.map((m) => m.label),
+  run: (model, data, opts, s) => extendCompare(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as Parameters<typeof extendCompare>[2], (s ?? null) as Slice | null),
 });
 
 setRestructureEngine({

@@ -14,3 +14,4 @@ export { setRestructureEngine, restructureMagic, type RestructureEngine, type Re
 export { vegaliteMagic } from './builtins/vegalite.js';
 export { lsmagicMagic, magicRows } from './builtins/lsmagic.js';
 export { registerBuiltinMagics, BUILTIN_MAGICS } from './builtins/register-all.js';
+export { setExtendEngine, extendMagic, forgettingRows, type ExtendEngine } from './builtins/extend.js';

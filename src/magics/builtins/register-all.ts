@@ -3,10 +3,11 @@ import { listMagics, registerMagic } from '../registry.js';
 import { lsmagicMagic } from './lsmagic.js';
 import { sliceMagic } from './slice.js';
 import { readaptMagic } from './readapt.js';
+import { extendMagic } from './extend.js';
 import { restructureMagic } from './restructure.js';
 import { vegaliteMagic } from './vegalite.js';
 
-export const BUILTIN_MAGICS = [sliceMagic, readaptMagic, restructureMagic, vegaliteMagic, lsmagicMagic];
+export const BUILTIN_MAGICS = [sliceMagic, readaptMagic, restructureMagic, extendMagic, vegaliteMagic, lsmagicMagic];
 
 export function registerBuiltinMagics(): void {
   const have = new Set(listMagics().map((m) => m.name));
