@@ -137,6 +137,21 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     await keep(r.out, '01-slicing-fidelity.ipynb');
   });
 
+  it('02-restructuring runs clean: every pruner x pre-step, curves per pruner, NI bars, class damage, the model reloaded, %%restructure', async () => {
+    const r = await executeNotebook('notebooks/02-restructuring.ipynb', {
+      params: { trainSamples: 2000, baseEpochs: 1, testCount: 300, steps: 5 }, out: join(dir, '02.ipynb'), timeoutS: 400, check: { expectMimes },
+    });
+    assert.deepEqual(r.problems, []);
+    assert.equal(outputsOf(r.notebook, 'curves').filter((o) => o.data?.[VL]).length, 4, 'one curve chart per pruner');
+    assert.equal(outputsOf(r.notebook, 'ni').filter((o) => o.data?.[VL]).length, 1);
+    assert.equal(outputsOf(r.notebook, 'damage').filter((o) => o.data?.[VL]).length, 1);
+    const runs = joinText(outputsOf(r.notebook, 'runs')[0]!.data!['text/plain']);
+    for (const p of ['lamp', 'global', 'uniform-plus', 'erk']) for (const pre of ['none', 'slice', 'random']) assert.match(runs, new RegExp(`${p}\\s+${pre}\\s+\\d+`), `${pre} + ${p} ran`);
+    assert.match(joinText(outputsOf(r.notebook, 'save').map((o) => joinText(o.text ?? o.data?.['text/plain'] ?? '')).join('')), /reloaded model accuracy equals MA: true/);
+    assert.equal(outputsOf(r.notebook, 'magic').filter((o) => o.data?.[VL]).length, 3, '%%restructure showed curves, NI bars and class damage');
+    await keep(r.out, '02-restructuring.ipynb');
+  });
+
   it('03-readaptation runs clean: workloads, image grids, curves per workload, checksum proof, %%readapt', async () => {
     const r = await executeNotebook('notebooks/03-readaptation.ipynb', {
       params: { trainSamples: 1500, count: 60, epochs: 1, testCount: 300 }, out: join(dir, '03.ipynb'), timeoutS: 400, check: { expectMimes },
