@@ -33,7 +33,8 @@ interface Sizes {
   perTask: number; seqPerTask: number;
   epochsA: number; epochsB: number; seqEpochs: number;
   testCount: number; seeds: number[];
-  pairs: Array<{ model: string; dataset: string; batchNorm?: boolean }>;
+  /** Pairs; perTask / epochsA / epochsB override the preset's sizes for that model (the wider models cost more). */
+  pairs: Array<{ model: string; dataset: string; batchNorm?: boolean; perTask?: number; epochsA?: number; epochsB?: number }>;
   seqMethods: string[];
 }
 
@@ -51,8 +52,15 @@ const A = [0, 1, 2, 3, 4];
 const B = [5, 6, 7, 8, 9];
 const SPLIT = [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]];
 
-async function pairCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
+/** The preset's sizes with a pair's overrides. */
+export function pairSizes(s: Sizes, model: string, dataset: string): Sizes {
+  const o = s.pairs.find((x) => x.model === model && x.dataset === dataset);
+  return { ...s, perTask: o?.perTask ?? s.perTask, epochsA: o?.epochsA ?? s.epochsA, epochsB: o?.epochsB ?? s.epochsB };
+}
+
+async function pairCell(p: CellParams, preset: Sizes): Promise<ResultRow[]> {
   const seed = Number(p['seed']);
+  const s = pairSizes(preset, String(p['model']), String(p['dataset']));
   const data = await loadDataset(String(p['dataset']));
   const pool = data.train.shuffle(seed);
   const poolA = pool.subsetClasses(A);

@@ -1,0 +1,65 @@
+/**
+ * notebooks/04-incremental.ipynb executed headless (Jupyter + tslab) with its small CI parameters; the executed
+ * notebook is kept in test-artifacts/executed, whose HTML report test/report/browser.test.ts renders in Chromium.
+ * Skips (with the reason) when Jupyter/tslab or dist/ are missing, like execute.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
+
+const VL = 'application/vnd.vegalite.v5+json';
+
+function outputsOf(nb: Ipynb, id: string) {
+  const c = nb.cells.find((x) => x.id === id);
+  assert.ok(c, `cell ${id} exists`);
+  return c.outputs ?? [];
+}
+
+function textOf(nb: Ipynb, id: string): string {
+  return outputsOf(nb, id).map((o) => joinText(o.text ?? o.data?.['text/plain'] ?? '')).join('');
+}
+
+describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', function () {
+  this.timeout(600_000);
+  let dir = '';
+  before(async function () {
+    if (!existsSync('dist/index.js')) {
+      console.log('    skipped: dist/index.js not built (npm run build)');
+      this.skip();
+    }
+    try {
+      await findJupyter();
+    } catch (e) {
+      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
+      this.skip();
+    }
+    dir = await mkdtemp(join(tmpdir(), 'semslice-nb04-test-'));
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs clean: theta choice, every method, forgetting and capacity charts, checksum proof, sequence, %%extend', async () => {
+    const r = await executeNotebook('notebooks/04-incremental.ipynb', {
+      params: { perTask: 1500, epochsA: 3, epochsB: 2, testCount: 500, seqPerTask: 400, seqEpochs: 2 },
+      out: join(dir, '04.ipynb'), timeoutS: 560, check: { expectMimes: [VL, 'image/svg+xml', 'text/html', 'application/vnd.semslice.run+json'] },
+    });
+    assert.deepEqual(r.problems, []);
+    const nb = r.notebook;
+    assert.match(textOf(nb, 'slice'), /theta 0\.\d+: task A masked [\d.]+% vs unmasked [\d.]+%/);
+    const summary = joinText(outputsOf(nb, 'extend')[0]!.data!['text/html']);
+    for (const m of ['naive', 'replay-5%', 'replay-10%', 'replay-100%', 'ewc', 'deeparc', 'ours', 'ours+replay-10%']) assert.ok(summary.includes(`>${m}<`), `summary row ${m}`);
+    assert.equal(outputsOf(nb, 'forgetting').filter((o) => o.data?.[VL]).length, 1, 'the forgetting chart');
+    assert.equal(outputsOf(nb, 'capacity').filter((o) => o.data?.[VL]).length, 1, 'the capacity chart');
+    assert.match(textOf(nb, 'checksums'), /bit-identical for ours and ours\+replay: true/);
+    assert.match(joinText(outputsOf(nb, 'sequence')[0]!.data!['text/html']), /classIL_avg/);
+    assert.match(textOf(nb, 'magic'), /%%extend ran 2 methods; ours kept task A bit-identical: true/);
+    assert.ok(outputsOf(nb, 'magic').some((o) => o.data?.[VL]), '%%extend showed its charts');
+    await mkdir('test-artifacts/executed', { recursive: true });
+    await copyFile(r.out, join('test-artifacts/executed', '04-incremental.ipynb'));
+  });
+});
