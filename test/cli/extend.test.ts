@@ -59,4 +59,20 @@ describe('cli: semslice extend', function () {
     assert.equal(res.oldLogitsIdentical, true);
     assert.ok(res.frozen.weights.length > 0);
   });
+
+  it('by default slices the old task with taylor and theta auto: the choice is printed and written to result.json', async () => {
+    const out = join(dir, 'run-auto');
+    const r = await runCli([...base(), '--old', '0-4', '--new', '5-9', '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /theta auto: 0\.\d+ \(masked [\d.]+% vs unmasked [\d.]+% on \d+ held-out images/);
+    assert.match(r.out, /slices \(taylor\): old task theta 0\.\d+ \(auto\), new task theta 0\.\d+ \(auto\)/);
+    const res = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
+    assert.equal(res.sliceChoice.old.rule, 'auto');
+    assert.equal(res.slices.old.metric, 'taylor');
+    assert.equal(res.slices.old.theta, res.sliceChoice.old.theta);
+    assert.ok(res.sliceChoice.old.masked >= res.sliceChoice.old.unmasked - 0.01 || res.sliceChoice.old.withinTolerance === false);
+    const bad = await runCli([...base(), '--old', '0-4', '--new', '5-9', '--theta', 'often', '--out', join(dir, 'bad-theta')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--theta takes a number in \(0, 1\] or auto/);
+  });
 });
