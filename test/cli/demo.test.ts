@@ -44,6 +44,13 @@ describe('semslice demo (tiny parameters)', function () {
     assert.match(text, /^slice \(taylor, theta 0\.95\): CR \d+\.\d\d%, accuracy of the masked model \d+\.\d\d%$/m);
     assert.match(text, /^ {2}taylor\b.*category-topk/m);
     assert.ok(first.slice.cr > 0 && first.slice.cr < 1 && first.slice.accuracy > 0);
+    // Issue 12: the restructuring section (pruner alone and after the slice's neuron removal, one budget).
+    assert.match(text, /^restructuring \(lamp, target CR 80\.00% within 1 point\):$/m);
+    assert.match(text, /^ {2}none \+ lamp: NI \d+, CR \d+\.\d\d%, accuracy \d+\.\d\d%/m);
+    assert.match(text, /^ {2}slice \+ lamp: NI \d+, CR \d+\.\d\d%, accuracy \d+\.\d\d%/m);
+    assert.deepEqual(first.restructure.map((x) => x.method), ['none + lamp', 'slice + lamp']);
+    assert.ok(first.restructure[1]!.cr >= first.slice.cr - 1e-9, 'the slice pre-step starts at the slice\'s CR');
+    assert.match(code, /ss\.restructure\(model/);
 
     await mkdir('test-artifacts/executed', { recursive: true });
     await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report

@@ -57,6 +57,14 @@ highest on, 10% of each layer) are switched off, and every digit's test accuracy
 diagonal means the slices carve the model by class.
 
 ${verdict}`,
+  restructure: (said: string) => `## Restructuring: a physically smaller model (the paper's RQ2)
+
+The slice also says which neurons the model can lose. Restructuring removes every neuron outside the slice (a new,
+smaller model of stock layers), then prunes 20% of the surviving weights per iteration with LAMP, each iteration
+followed by a short fine-tuning (10 batches of 32, Adam 1e-4), until the model is 80% smaller than the original
+with at most one point of accuracy lost (or an iteration breaks that bound). Compared with the pruner alone, on the
+same budget: ${said}. \`semslice restructure\`, notebook 02 and the \`restructure\` study go further (four
+pruners, random removal, DeepArc).`,
   metadata: `## Run metadata
 
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`,
@@ -94,5 +102,16 @@ ss.show(ss.viz.perClassAccuracy({ classNames: [...data.classNames], series: [
 ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep), { baseline: ev.accuracy }));
 sweep`,
   damage: `const damage = ss.damageMatrix(model, evalData, s);\nss.show(ss.viz.damageHeatmap(damage));`,
+  restructure: `const runs: Array<{ method: string; rows: ss.RestructureRow[]; ni: number; cr: number; ma: number; reached: boolean }> = [];
+let bound = 0;
+for (const pre of ["none", "slice"]) {
+  const r = await ss.restructure(model, pre === "slice" ? s : null, { train: data.train, test: evalData.take(2000), pre: pre, pruner: "lamp",
+    targetCR: 0.8, maxDrop: 0.01, seed: seed, fineTune: { steps: 10, batchSize: 32, learningRate: 1e-4 } });
+  runs.push({ method: pre + " + lamp", rows: r.rows, ni: r.ni, cr: r.cr, ma: r.ma, reached: r.reached });
+  bound = r.original.accuracy - 0.01;
+  r.model.dispose();
+}
+ss.show(ss.viz.restructureCurves(runs, { bound: bound, targetCR: 0.8 }));
+ss.show(ss.viz.niBars(runs));`,
   metadata: `ss.show(ss.runMetadata({ backend: info.name, seed: seed }))`,
 };

@@ -12,6 +12,7 @@ import { buildModel, loadModel, saveModel, modelFingerprint, modelSummary } from
 import { train, evaluate, type TrainHistory } from '../../engine/train/index.js';
 import { profile, sliceFromStats, fidelitySweep, sweepRows, compressionRate, compareSweep, describeComparison, damageMatrix, type Metric, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
+import { restructure, type RestructureResult } from '../../engine/maintenance/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import * as viz from '../../viz/index.js';
@@ -59,6 +60,8 @@ export interface DemoResult {
   slice: { metric: string; theta: number; cr: number; accuracy: number };
   /** The fidelity verdict, one line per metric and baseline (as in the notebook). */
   verdict: string;
+  /** Restructuring to the demo's target CR, the pruner alone and after the slice's neuron removal. */
+  restructure: Array<{ method: string; ni: number; cr: number; ma: number; reached: boolean }>;
 }
 
 /**
@@ -73,6 +76,8 @@ export function formatDemoResult(r: DemoResult): string {
     `slice (${r.slice.metric}, theta ${r.slice.theta}): CR ${pct(r.slice.cr)}, accuracy of the masked model ${pct(r.slice.accuracy)}`,
     'fidelity sweep:',
     ...r.verdict.split('\n').map((l) => `  ${l.replace(/^- /, '')}`),
+    `restructuring (lamp, target CR ${pct(DEMO_RESTRUCTURE.targetCR)} within ${DEMO_RESTRUCTURE.maxDrop * 100} point):`,
+    ...r.restructure.map((x) => `  ${x.method}: NI ${x.ni}, CR ${pct(x.cr)}, accuracy ${pct(x.ma)}${x.reached ? '' : ' (target not reached)'}`),
     `notebook: ${r.notebook}`,
     `report:   ${r.report}`,
     `(${r.seconds.toFixed(1)} s)`,
@@ -145,6 +150,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     nb.markdown(DEMO_TEXT.damage(damageVerdict(damage.summary)));
     nb.code(demoSource.damage, [displayOutput(await chartBundle(viz.damageHeatmap(damage)))]);
 
+    say('restructuring');
+    const rs = await restructureCells(nb, model, s, trainSet, evalData, o.seed);
+
     const meta = runMetadata({
       backend: info.name, seed: o.seed, params,
       datasets: [{ name: 'mnist', split: 'train', size: data.train.size, fingerprint: data.train.fingerprint() },
@@ -160,7 +168,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await writeReport(notebookPath, reportPath, { trusted: true });
     return {
       notebook: notebookPath, report: reportPath, trained, accuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000,
-      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText,
+      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText, restructure: rs,
     };
   } finally {
     model.dispose();
@@ -212,6 +220,35 @@ async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slic
     }))),
   ]);
   return { cr, accuracy: masked.accuracy };
+}
+
+/** The demo's restructuring budget: short, so the demo stays a few minutes on 2 cores. */
+export const DEMO_RESTRUCTURE = { targetCR: 0.8, maxDrop: 0.01, testSamples: 2000, steps: 10, batchSize: 32, learningRate: 1e-4 } as const;
+
+/** Restructure with lamp from the original and after the slice's neuron removal; curves and NI bars. */
+async function restructureCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, trainSet: Dataset, evalData: Dataset, seed: number): Promise<DemoResult['restructure']> {
+  const d = DEMO_RESTRUCTURE;
+  const test = evalData.take(d.testSamples);
+  const runs: Array<{ method: string; r: RestructureResult }> = [];
+  try {
+    for (const pre of ['none', 'slice'] as const) {
+      const r = await restructure(model, pre === 'slice' ? s : null, {
+        train: trainSet, test, pre, pruner: 'lamp', targetCR: d.targetCR, maxDrop: d.maxDrop, seed,
+        fineTune: { steps: d.steps, batchSize: d.batchSize, learningRate: d.learningRate },
+      });
+      runs.push({ method: `${pre} + lamp`, r });
+    }
+    const out = runs.map(({ method, r }) => ({ method, ni: r.ni, cr: r.cr, ma: r.ma, reached: r.reached }));
+    const said = out.map((x) => `**${x.method}**: ${x.ni} iterations, CR ${pct(x.cr)}, accuracy ${pct(x.ma)}${x.reached ? '' : ' (stopped before the target)'}`).join('; ');
+    nb.markdown(DEMO_TEXT.restructure(said));
+    nb.code(demoSource.restructure, [
+      displayOutput(await chartBundle(viz.restructureCurves(runs.map((x) => ({ method: x.method, rows: x.r.rows })), { bound: runs[0]!.r.original.accuracy - d.maxDrop, targetCR: d.targetCR }))),
+      displayOutput(await chartBundle(viz.niBars(runs.map((x) => ({ method: x.method, rows: x.r.rows, ni: x.r.ni, cr: x.r.cr, ma: x.r.ma, reached: x.r.reached }))))),
+    ]);
+    return out;
+  } finally {
+    for (const x of runs) x.r.model.dispose();
+  }
 }
 
 /** The sweep as a readable table: percentages rounded, per-class accuracy left out. */
