@@ -90,43 +90,43 @@ export function registerRestructure(program: Command): void {
 }
 
 async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void> {
-      const data = await loadDataset(f.data);
-      const protect = protectedClasses(f.protect, data.classNames.length);
-      const slice = f.slice ? await Slice.load(f.slice) : null;
-      if (!slice && (f.pre === 'slice' || f.pre === 'random')) {
-        throw new SemsliceError('NO_SLICE', `--pre ${f.pre} needs --slice.`, 'Pass --slice slice.json (semslice slice --out slice.json), or --pre none.');
-      }
-      const train = f.trainLimit ? data.train.take(f.trainLimit) : data.train;
-      const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
-      const r = await restructure(model, slice, {
-        train, test, pruner: f.pruner, targetCR: f.targetCr, maxDrop: f.maxDrop, amountPerIteration: f.amount, maxIterations: f.maxIterations,
-        fineTune: { steps: f.steps, batchSize: f.batchSize }, seed: f.seed, ...(f.pre ? { pre: f.pre } : {}),
-        onIteration: (row) => process.stderr.write(`iteration ${row.iteration}: CR ${pct(row.cr)}, accuracy ${pct(row.accuracy, 2)}\n`),
-      });
-      // Outputs first, the contract after: a broken contract still leaves everything written.
-      await fs.mkdir(f.out, { recursive: true });
-      await saveModel(r.model, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, restructure: r.manifest.result } });
-      await writeFileAtomic(path.join(f.out, 'manifest.json'), JSON.stringify(r.manifest, null, 2) + '\n');
-      const rows = r.rows.map((x) => ({ ...x }));
-      await writeFileAtomic(path.join(f.out, `iterations.${f.table}`), f.table === 'csv' ? csv(rows) : JSON.stringify(rows, null, 2) + '\n');
-      const nonZero = r.final.liveParams;
-      console.log(formatTable(['', 'original', 'restructured'], [
-        ['parameters', String(r.original.params), String(r.final.params)],
-        ['non-zero (live) weights', String(r.original.params), String(nonZero)],
-        ['accuracy', pct(r.original.accuracy, 2), pct(r.ma, 2)],
-      ]));
-      const drops = r.original.perClass.map((b, k) => `${data.classNames[k] ?? k} ${((b - r.final.perClass[k]!) * 100).toFixed(1)}`);
-      console.log(`per-class accuracy drop (points): ${drops.join(', ')}`);
-      console.log(`pre ${r.manifest.pre}, pruner ${f.pruner}: NI ${r.ni}, CR ${pct(r.cr)}, MA ${pct(r.ma, 2)} (${r.reached ? 'target reached' : `stopped: ${r.stop}`})${r.manifest.note ? `; ${r.manifest.note}` : ''}`);
-      console.log(`wrote ${path.join(f.out, 'model')}, manifest.json, iterations.${f.table}`);
-      r.model.dispose();
-      if (protect) {
-        try {
-          r.assertRetention({ classes: protect, maxDrop: f.protectMaxDrop });
-        } catch (e) {
-          if (!isSemsliceError(e) || e.code !== 'RETENTION_BROKEN') throw e;
-          console.error(`error: ${e.message}\n  the outputs above were written; exit code 3`);
-          process.exitCode = 3;
-        }
-      }
+  const data = await loadDataset(f.data);
+  const protect = protectedClasses(f.protect, data.classNames.length);
+  const slice = f.slice ? await Slice.load(f.slice) : null;
+  if (!slice && (f.pre === 'slice' || f.pre === 'random')) {
+    throw new SemsliceError('NO_SLICE', `--pre ${f.pre} needs --slice.`, 'Pass --slice slice.json (semslice slice --out slice.json), or --pre none.');
+  }
+  const train = f.trainLimit ? data.train.take(f.trainLimit) : data.train;
+  const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
+  const r = await restructure(model, slice, {
+    train, test, pruner: f.pruner, targetCR: f.targetCr, maxDrop: f.maxDrop, amountPerIteration: f.amount, maxIterations: f.maxIterations,
+    fineTune: { steps: f.steps, batchSize: f.batchSize }, seed: f.seed, ...(f.pre ? { pre: f.pre } : {}),
+    onIteration: (row) => process.stderr.write(`iteration ${row.iteration}: CR ${pct(row.cr)}, accuracy ${pct(row.accuracy, 2)}\n`),
+  });
+  // Outputs first, the contract after: a broken contract still leaves everything written.
+  await fs.mkdir(f.out, { recursive: true });
+  await saveModel(r.model, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, restructure: r.manifest.result } });
+  await writeFileAtomic(path.join(f.out, 'manifest.json'), JSON.stringify(r.manifest, null, 2) + '\n');
+  const rows = r.rows.map((x) => ({ ...x }));
+  await writeFileAtomic(path.join(f.out, `iterations.${f.table}`), f.table === 'csv' ? csv(rows) : JSON.stringify(rows, null, 2) + '\n');
+  const nonZero = r.final.liveParams;
+  console.log(formatTable(['', 'original', 'restructured'], [
+    ['parameters', String(r.original.params), String(r.final.params)],
+    ['non-zero (live) weights', String(r.original.params), String(nonZero)],
+    ['accuracy', pct(r.original.accuracy, 2), pct(r.ma, 2)],
+  ]));
+  const drops = r.original.perClass.map((b, k) => `${data.classNames[k] ?? k} ${((b - r.final.perClass[k]!) * 100).toFixed(1)}`);
+  console.log(`per-class accuracy drop (points): ${drops.join(', ')}`);
+  console.log(`pre ${r.manifest.pre}, pruner ${f.pruner}: NI ${r.ni}, CR ${pct(r.cr)}, MA ${pct(r.ma, 2)} (${r.reached ? 'target reached' : `stopped: ${r.stop}`})${r.manifest.note ? `; ${r.manifest.note}` : ''}`);
+  console.log(`wrote ${path.join(f.out, 'model')}, manifest.json, iterations.${f.table}`);
+  r.model.dispose();
+  if (protect) {
+    try {
+      r.assertRetention({ classes: protect, maxDrop: f.protectMaxDrop });
+    } catch (e) {
+      if (!isSemsliceError(e) || e.code !== 'RETENTION_BROKEN') throw e;
+      console.error(`error: ${e.message}\n  the outputs above were written; exit code 3`);
+      process.exitCode = 3;
+    }
+  }
 }
