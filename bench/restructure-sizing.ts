@@ -18,5 +18,5 @@ for (const c of picks) {
   const rows = await def.run(c, { preset: 'full' });
   const s = (performance.now() - t0) / 1000;
   const r = rows.at(-1)!;
-  console.log(JSON.stringify({ cell: c, seconds: Number(s.toFixed(1)), runSeconds: r['runSeconds'], base: r['baseTrainSeconds'], orig: r['originalAccuracy'], ni: rows.map((x) => x['ni']), cr: rows.map((x) => x['cr']), ma: rows.map((x) => x['ma']), stop: rows.map((x) => x['stop']) }));
+  console.log(JSON.stringify({ cell: c, seconds: Number(s.toFixed(1)), orig: r['originalAccuracy'], ni: rows.map((x) => x['ni']), cr: rows.map((x) => x['cr']), ma: rows.map((x) => x['ma']), stop: rows.map((x) => x['stop']) }));
 }

@@ -7,6 +7,8 @@
  * iterations before its stop are the same ones: every fine-tuning round is seeded by the seed and the round
  * number), at the cost of one run.
  *
+ * Rows hold no wall times (results.csv stays deterministic); the runner records each cell's seconds.
+ *
  * Every method of a (model, dataset, seed) gets the same base model, slice, training subset, test subset,
  * fine-tuning budget (steps x batch size per round, Adam learning rate), pruning schedule and seed; each row
  * records them.
@@ -88,7 +90,7 @@ export function resultAtTarget(rows: readonly RestructureRow[], bound: number, t
   return { ni: rows.length - 1, cr: good.cr, ma: good.accuracy, reached: false, stop: 'max-iterations', iteration: good.iteration };
 }
 
-interface Base { key: string; model: tf.LayersModel; slice: Slice; train: Dataset; test: Dataset; accuracy: number; trainSeconds: number }
+interface Base { key: string; model: tf.LayersModel; slice: Slice; train: Dataset; test: Dataset; accuracy: number }
 let cached: Base | undefined;
 
 async function baseFor(params: CellParams, s: RestructureStudySizes, preset: PresetName): Promise<Base> {
@@ -101,11 +103,9 @@ async function baseFor(params: CellParams, s: RestructureStudySizes, preset: Pre
   const trainSet = data.train.shuffle(seed).take(s.trainCount);
   const test = data.test.take(s.testCount);
   const model = buildModel(name, { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed, batchNorm: Boolean(params['batchNorm']), width: Number(params['width'] ?? 1) });
-  const t0 = performance.now();
   await train(model, trainSet, { epochs: s.epochs[name] ?? 1, seed });
-  const trainSeconds = (performance.now() - t0) / 1000;
   const sl = await slice(model, trainSet.perClassCap(s.profilePerClass), { seed });
-  cached = { key, model, slice: sl, train: trainSet, test, accuracy: evaluate(model, test, { confusion: false }).accuracy, trainSeconds };
+  cached = { key, model, slice: sl, train: trainSet, test, accuracy: evaluate(model, test, { confusion: false }).accuracy };
   return cached;
 }
 
@@ -116,12 +116,10 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
   const base = await baseFor(params, s, preset);
   const target = Math.max(...s.targets);
   const loosest = Math.max(...s.maxDrops);
-  const t0 = performance.now();
   const r = await restructure(base.model, pre === 'slice' || pre === 'random' ? base.slice : null, {
     train: base.train, test: base.test, pre, pruner: String(params['pruner']), targetCR: target, maxDrop: loosest,
     amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: s.fineTune, seed,
   });
-  const seconds = (performance.now() - t0) / 1000;
   try {
     const removed = Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0);
     return s.maxDrops.flatMap((maxDrop) => s.targets.map((t) => {
@@ -138,7 +136,6 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
         sliceMetric: String(base.slice.params.metric), sliceTheta: Number(base.slice.params.theta),
         ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam',
         amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, runTarget: target, runMaxDrop: loosest,
-        runSeconds: Number(seconds.toFixed(1)), baseTrainSeconds: Number(base.trainSeconds.toFixed(1)),
       };
     }));
   } finally {
