@@ -5,15 +5,15 @@
  * @example
  * throw new SemsliceError('UNKNOWN_MODEL', `Unknown model "lenet"`, 'Available: mlp, lenet5, vgg-small, resnet-small.');
  */
-import type { ErrorCode } from './error-catalogue.js';
-
+// Re-exported, not imported: this file stays free of dependencies (report code loads it without tfjs), and the
+// catalogue is plain data. test/architecture/errors.test.ts checks that every code thrown is in the catalogue.
 export { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
 
 export class SemsliceError extends Error {
-  readonly code: ErrorCode;
+  readonly code: string;
   readonly hint: string | undefined;
   /** `code` is one of the catalogue's (error-catalogue.ts); docs/errors.md lists them all. */
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: string, message: string, hint?: string) {
     super(message);
     this.name = 'SemsliceError';
     this.code = code;
@@ -56,7 +56,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Error for a name not in a closed vocabulary: names the argument, the bad value and the choices. */
-export function unknownNameError(code: ErrorCode, what: string, name: string, choices: readonly string[]): SemsliceError {
+export function unknownNameError(code: string, what: string, name: string, choices: readonly string[]): SemsliceError {
   const guess = didYouMean(name, choices);
   return new SemsliceError(
     code,

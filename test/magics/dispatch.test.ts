@@ -102,7 +102,13 @@ line ${n}`, 'ok');
       setSliceEngine(prev);
       delete (globalThis as Record<string, unknown>).myModel;
     }
-    await assert.rejects(dispatchMagic('slice', 'model=m', '', true), /no slicing engine is wired/);
+    // Unwired on purpose: src/index.ts, imported by earlier test files, wires the real engine.
+    const wired = setSliceEngine(undefined);
+    try {
+      await assert.rejects(dispatchMagic('slice', 'model=m', '', true), /no slicing engine is wired/);
+    } finally {
+      setSliceEngine(wired);
+    }
   });
 
   it('enableMagics() outside a kernel says so and returns false', () => {

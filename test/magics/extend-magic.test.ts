@@ -74,7 +74,13 @@ describe('magics: %%extend', () => {
     } finally {
       setExtendEngine(prev);
     }
-    await assert.rejects(dispatchMagic('extend', 'model=m', '', true), /no incremental engine is wired/);
+    // Unwired on purpose: src/index.ts, imported by earlier test files, wires the real engine.
+    const wired = setExtendEngine(undefined);
+    try {
+      await assert.rejects(dispatchMagic('extend', 'model=m', '', true), /no incremental engine is wired/);
+    } finally {
+      setExtendEngine(wired);
+    }
   });
 
   it('forgettingRows maps runs to chart rows', () => {

@@ -59,7 +59,13 @@ describe('magics: %%readapt', () => {
     } finally {
       setReadaptEngine(prev);
     }
-    await assert.rejects(dispatchMagic('readapt', 'model=m', '', true), /no re-adaptation engine is wired/);
+    // Unwired on purpose: src/index.ts, imported by earlier test files, wires the real engine.
+    const wired = setReadaptEngine(undefined);
+    try {
+      await assert.rejects(dispatchMagic('readapt', 'model=m', '', true), /no re-adaptation engine is wired/);
+    } finally {
+      setReadaptEngine(wired);
+    }
   });
 
   it('examplePairs: clean row then new row, at most n each', () => {

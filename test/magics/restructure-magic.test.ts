@@ -72,6 +72,12 @@ describe('magics: %%restructure', () => {
     } finally {
       setRestructureEngine(prev);
     }
-    await assert.rejects(dispatchMagic('restructure', 'model=m', '', true), /no restructuring engine is wired/);
+    // Unwired on purpose: src/index.ts, imported by earlier test files, wires the real engine.
+    const wired = setRestructureEngine(undefined);
+    try {
+      await assert.rejects(dispatchMagic('restructure', 'model=m', '', true), /no restructuring engine is wired/);
+    } finally {
+      setRestructureEngine(wired);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { listCharts } from '../../src/viz/index.js';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ describe('viz/no static vega import', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e',
       "const v = require('./src/viz/index.ts'); process.stdout.write(String(typeof v.renderSvg) + ' ' + v.listCharts().length)"],
     { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
-    assert.equal(out, 'function 6');
+    // Every built-in chart registers when the module is require()d (the count grows as charts are added).
+    assert.equal(out, `function ${listCharts().length}`);
+    assert.ok(listCharts().length >= 6);
   });
 });
