@@ -17,7 +17,8 @@ import { Slice, sweepRows } from './engine/slicing/index.js';
 import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
 import { registerBuiltinMagics, setSliceEngine, setReadaptEngine, setRestructureEngine, setExtendEngine } from './magics/index.js';
-import { readaptWorkload, restructure as restructureImpl, extendCompare, INCREMENTAL_COMPARISON } from './engine/maintenance/index.js';
+import { readaptWorkload, restructure as restructureImpl } from './engine/maintenance/index.js';
+import { extendCompare, INCREMENTAL_COMPARISON } from './engine/studies/index.js';
 import { listPruners as listPrunersImpl } from './engine/pruning/index.js';
 import { listPreSteps as listPreStepsImpl } from './engine/surgery/index.js';
 import { listTrainSets } from './engine/masks/index.js';
@@ -75,7 +76,7 @@ export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, 
 });
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export { restructure, assertRetention, type RestructureOptions, type RestructureResult, type RestructureRow, type RetentionContract } from './engine/maintenance/index.js';
-export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './engine/maintenance/index.js';
+export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './engine/studies/index.js';
 export { extend, extendSequence, sliceTask, thetaChoiceOf, TASK_THETA_GRID, capacityMeter, type ExtendOptions, type ExtendResult, type SequenceResult, type CapacityReport, type TaskSliceOptions, type ThetaChoice } from './engine/maintenance/index.js';
 export { listIncrementalMethods, registerIncrementalMethod, oldTaskFreezeMasks, type IncrementalMethodDef } from './engine/masks/incremental-methods.js';
 import './engine/baselines/incremental/index.js';

@@ -20,7 +20,7 @@ import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
-import { parseClassSet } from '../class-set.js';
+import { parseClassSet } from '../../engine/data/class-set.js';
 
 /** CLI method names: `replay` and `ours+replay` take --replay. */
 export const EXTEND_CLI_METHODS = ['ours', 'naive', 'replay', 'ewc', 'deeparc', 'ours+replay'] as const;

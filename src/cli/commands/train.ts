@@ -8,7 +8,7 @@ import { progressCallback } from '../../notebook/progress.js';
 import { cliTerms } from '../../engine/output-target.js';
 import { BACKEND_FLAG, intArg, positiveNumberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
-import { parseClassSet } from '../class-set.js';
+import { parseClassSet } from '../../engine/data/class-set.js';
 import { initCliBackend } from '../backend.js';
 
 interface TrainFlags {

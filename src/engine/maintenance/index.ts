@@ -8,4 +8,3 @@ export { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } fro
 export { sliceTask, thetaChoiceOf, TASK_THETA_GRID, type TaskSliceOptions, type ThetaChoice } from './slice-task.js';
 export { extendSequence, type ExtendSequenceOptions, type SequenceResult, type SequenceRow } from './extend-sequence.js';
 export { readaptWorkload, type ReadaptWorkloadOptions, type ReadaptWorkloadResult } from './readapt-workload.js';
-export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './extend-compare.js';

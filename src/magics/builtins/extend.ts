@@ -5,7 +5,7 @@
  * injected ExtendEngine (wired in src/index.ts with setExtendEngine), as %%slice and %%readapt reach theirs.
  */
 import { SemsliceError } from '../../engine/errors.js';
-import { parseClassSet } from '../../cli/class-set.js';
+import { parseClassSet } from '../../engine/data/class-set.js';
 import { show } from '../../notebook/show.js';
 import { capacityChart, forgettingChart, type CapacityInput, type ForgettingRow } from '../../viz/incremental-charts.js';
 import type { ArgValue } from '../args.js';

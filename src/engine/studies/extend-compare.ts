@@ -9,9 +9,9 @@ import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import type { Slice } from '../slicing/slice.js';
 import '../baselines/incremental/index.js';
-import type { CapacityReport } from './capacity.js';
-import { extend, type ExtendResult } from './extend.js';
-import { sliceTask, thetaChoiceOf, type ThetaChoice } from './slice-task.js';
+import type { CapacityReport } from '../maintenance/capacity.js';
+import { extend, type ExtendResult } from '../maintenance/extend.js';
+import { sliceTask, thetaChoiceOf, type ThetaChoice } from '../maintenance/slice-task.js';
 
 /** The methods of the comparison, by label (replay shares are a parameter of `replay`). */
 export const INCREMENTAL_COMPARISON: ReadonlyArray<{ label: string; method: string; params: Record<string, number> }> = [

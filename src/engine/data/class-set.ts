@@ -1,5 +1,5 @@
 /** Class sets on the command line: "0-4", "1,3,5", "0-2,7" (sorted, without duplicates). */
-import { SemsliceError } from '../engine/errors.js';
+import { SemsliceError } from '../errors.js';
 
 /**
  * Parse a class-set flag value; `max` (exclusive) bounds the classes when known.
