@@ -12,8 +12,8 @@ describe('studies/extend: grid and sizes', () => {
     assert.deepEqual([vgg.perTask, vgg.epochsA, vgg.epochsB], [2000, 2, 2]);
     const lenet = pairSizes(EXTEND_SIZES.full, 'lenet5', 'mnist');
     assert.deepEqual([lenet.perTask, lenet.epochsA, lenet.epochsB], [EXTEND_SIZES.full.perTask, EXTEND_SIZES.full.epochsA, EXTEND_SIZES.full.epochsB]);
-    assert.match(extendStudy.presetNotes.full, /2,000 images per task, 2 epochs each/);
-    assert.match(extendStudy.presetNotes.full, /taylor and theta auto/);
+    assert.match(extendStudy.presetNotes!.full ?? '', /2,000 images per task, 2 epochs each/);
+    assert.match(extendStudy.presetNotes!.full ?? '', /taylor and theta auto/);
   });
 
   it('small: one LeNet-5 pair cell and one sequence cell', () => {
