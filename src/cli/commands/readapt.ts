@@ -15,7 +15,7 @@ import { readaptWorkload } from '../../engine/maintenance/index.js';
 import { listTrainSets } from '../../engine/masks/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
-import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
+import { BACKEND_FLAG, choiceArg, intArg, numberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -25,7 +25,7 @@ const WORKLOADS = ['fgsm', 'pgd', 'mutant'] as const;
 interface Flags {
   model: string; data: string; workload: (typeof WORKLOADS)[number]; eps?: number; count: number; drop: number; method: string; epochs: number;
   out: string; slice?: string; sliceClasses: 'all' | 'present'; batchSize: number; lr: number; target?: number; seed: number; testLimit?: number;
-  protect?: string; protectMaxDrop: number; force?: boolean; backend?: string;
+  protect?: string; protectMaxDrop: number; force?: boolean; backend?: string; workers: number | 'auto';
 }
 
 function protectedClasses(s: string | undefined, numClasses: number): number[] | undefined {
@@ -72,6 +72,7 @@ export function registerReadapt(program: Command): void {
     .option('--protect <classes>', 'classes whose clean accuracy must not drop more than --protect-max-drop (e.g. 3,5); exit 3 otherwise')
     .option('--protect-max-drop <x>', 'largest per-class drop for --protect', numberArg('--protect-max-drop'), 0.01)
     .option('--force', 'replace an existing --out folder')
+    .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
       checkFlags(f);
@@ -87,7 +88,7 @@ export function registerReadapt(program: Command): void {
       note(f.workload === 'mutant' ? `mutating the model until its training accuracy drops by ${pct(f.drop)} ...` : `${f.workload}: ${f.count} images to learn from (training set), ${f.count} held out (test set) ...`);
       if (!given && (f.method === 'critical' || f.method === 'random')) note('slicing the model on 2,000 training images (default options); pass --slice to use your own');
       const w = await readaptWorkload(model, data, {
-        workload: f.workload, methods: [f.method], count: f.count, drop: f.drop, epochs: f.epochs, seed: f.seed, ...(f.target !== undefined ? { target: f.target } : {}),
+        workload: f.workload, methods: [f.method], count: f.count, drop: f.drop, epochs: f.epochs, seed: f.seed, workers: f.workers, ...(f.target !== undefined ? { target: f.target } : {}),
         testCount: f.testLimit ?? Math.min(5000, data.test.size), sliceImages: 2000, sliceClasses: f.sliceClasses, batchSize: f.batchSize, learningRate: f.lr,
         ...(f.eps !== undefined ? { eps: f.eps } : {}),
         onEpoch: (_m, row) => note(`epoch ${row.epoch}: new samples ${pct(row.newAccuracy, 2)}, clean ${pct(row.cleanAccuracy, 2)}`),

@@ -36,6 +36,8 @@ export interface ReadaptWorkloadOptions {
   sliceClasses?: 'all' | 'present';
   batchSize?: number;
   learningRate?: number;
+  /** Training replicas for every method (see TrainOptions.workers). Default 'auto'. */
+  workers?: number | 'auto';
   onEpoch?: (method: string, row: ReadaptRow) => void;
 }
 
@@ -90,7 +92,7 @@ export async function readaptWorkload(model: tf.LayersModel, data: { train: Data
     for (const method of methods) {
       const r = await readapt(target, s, fresh, {
         method, clean: pool, heldOut, test, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
-        epochs: o.epochs ?? 3, seed, target: targetAcc,
+        epochs: o.epochs ?? 3, seed, target: targetAcc, workers: o.workers ?? 'auto',
         ...(o.sliceClasses ? { sliceClasses: o.sliceClasses } : {}), ...(o.batchSize ? { batchSize: o.batchSize } : {}),
         ...(o.learningRate ? { learningRate: o.learningRate } : {}), ...(o.onEpoch ? { onEpoch: (row: ReadaptRow) => o.onEpoch!(method, row) } : {}),
       });

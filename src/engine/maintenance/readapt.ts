@@ -48,6 +48,8 @@ export interface ReadaptOptions {
   learningRate?: number;
   /** Seeds the clean sample, shuffling, dropout and the random subset. Default 0. */
   seed?: number;
+  /** Training replicas (train()'s `workers`): 'auto' (default) uses both cores where it pays, 1 forces one thread. */
+  workers?: number | 'auto';
   /** Held-out new-sample accuracy that counts as re-adapted (epochs and seconds to it). Default 0.8. */
   target?: number;
   /** Method knobs (DeepArc: topK, samples). */
@@ -248,7 +250,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
     let cumulative = 0;
     await train(work, trainData, {
       epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, seed,
-      gradientMasks, trainable: (name) => allowed.has(name), evalBatchSize: evalBs,
+      gradientMasks, trainable: (name) => allowed.has(name), evalBatchSize: evalBs, workers: opts.workers ?? 'auto',
       ...(opts.signal ? { signal: opts.signal } : {}),
       onEpochEnd: (m) => {
         cumulative += m.seconds;
