@@ -16,7 +16,7 @@ import { extend, sliceTask, thetaChoiceOf, type TaskSliceOptions } from '../../e
 import '../../engine/baselines/incremental/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { InvalidArgumentError } from 'commander';
-import { BACKEND_FLAG, choiceArg, intArg, numberArg } from '../options.js';
+import { BACKEND_FLAG, choiceArg, intArg, numberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -28,7 +28,7 @@ export const EXTEND_CLI_METHODS = ['ours', 'naive', 'replay', 'ewc', 'deeparc', 
 interface Flags {
   model: string; data: string; old: string; new: string; method: string; replay: number; lambda?: number; epochs: number;
   out: string; slice?: string; theta: number | 'auto'; metric: string; tolerance: number; k?: number; batchSize: number; lr: number; seed: number; limit?: number; testLimit?: number;
-  protect?: string; protectMaxDrop: number; force?: boolean; backend?: string;
+  protect?: string; protectMaxDrop: number; force?: boolean; backend?: string; workers: number | 'auto';
 }
 
 function thetaArg(v: string): number | 'auto' {
@@ -64,6 +64,7 @@ export function registerExtend(program: Command): void {
     .option('--protect <classes>', 'classes whose task accuracy must not drop more than --protect-max-drop; exit 3 otherwise')
     .option('--protect-max-drop <x>', 'largest per-class drop for --protect', numberArg('--protect-max-drop'), 0.01)
     .option('--force', 'replace an existing --out folder')
+    .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
       const bad = (msg: string, hint: string) => new SemsliceError('BAD_EXTEND_OPTIONS', msg, hint);
@@ -103,7 +104,7 @@ export function registerExtend(program: Command): void {
         if (f.lambda !== undefined) params['lambda'] = f.lambda;
         note(`learning ${f.new} with ${f.method}: ${newData.size} images, ${f.epochs} epoch(s) ...`);
         const r = await extend(model, sliceOld, newData, {
-          method: f.method, oldClasses: old, newClasses: fresh, oldData, test, epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed, params,
+          method: f.method, oldClasses: old, newClasses: fresh, oldData, test, epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed, workers: f.workers, params,
           sliceOptions: { ...so, onlyCorrect: false }, sliceNew: true,
         });
         try {
