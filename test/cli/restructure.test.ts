@@ -78,7 +78,7 @@ describe('cli restructure', function () {
     assert.equal(manifest.pre, 'slice');
     assert.equal(manifest.pruner, 'global');
     assert.equal(manifest.schedule.seed, 2);
-    assert.deepEqual(manifest.schedule.fineTune, { steps: 3, batchSize: 16, learningRate: 1e-3 });
+    assert.deepEqual(manifest.schedule.fineTune, { steps: 3, batchSize: 16, learningRate: 1e-3, workers: 'auto' });
     assert.ok(Object.values(manifest.neuronsRemoved as Record<string, number[]>).some((x) => x.length > 0), 'the slice removed neurons');
     const csv = (await readFile(join(out, 'iterations.csv'), 'utf8')).trim().split('\n');
     assert.equal(csv[0], 'iteration,cr,accuracy,perClass,liveParams,seconds');

@@ -16,7 +16,7 @@ import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
 import { listPreSteps } from '../../engine/surgery/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
-import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
+import { BACKEND_FLAG, intArg, numberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -24,7 +24,7 @@ import { formatTable, pct } from '../format.js';
 interface Flags {
   model: string; data: string; pruner: string; targetCr: number; maxDrop: number; pre?: string; slice?: string; out: string;
   amount: number; steps: number; batchSize: number; maxIterations: number; trainLimit?: number; testLimit?: number; seed: number;
-  table: 'csv' | 'json'; protect?: string; protectMaxDrop: number; force?: boolean; backend?: string;
+  table: 'csv' | 'json'; protect?: string; protectMaxDrop: number; force?: boolean; backend?: string; workers: number | 'auto';
 }
 
 function protectedClasses(s: string | undefined, numClasses: number): number[] | undefined {
@@ -68,6 +68,7 @@ export function registerRestructure(program: Command): void {
     .option('--protect <classes>', 'classes whose accuracy must not drop more than --protect-max-drop (e.g. 3,5); exit 3 otherwise')
     .option('--protect-max-drop <x>', 'largest per-class drop for --protect', numberArg('--protect-max-drop'), 0.01)
     .option('--force', 'replace an existing --out folder')
+    .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
       if (!(f.targetCr > 0 && f.targetCr < 1)) throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `--target-cr must be in (0, 1), got ${f.targetCr}.`, 'Pass e.g. --target-cr 0.9.');
@@ -100,7 +101,7 @@ async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void>
   const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
   const r = await restructure(model, slice, {
     train, test, pruner: f.pruner, targetCR: f.targetCr, maxDrop: f.maxDrop, amountPerIteration: f.amount, maxIterations: f.maxIterations,
-    fineTune: { steps: f.steps, batchSize: f.batchSize }, seed: f.seed, ...(f.pre ? { pre: f.pre } : {}),
+    fineTune: { steps: f.steps, batchSize: f.batchSize, workers: f.workers }, seed: f.seed, ...(f.pre ? { pre: f.pre } : {}),
     onIteration: (row) => process.stderr.write(`iteration ${row.iteration}: CR ${pct(row.cr)}, accuracy ${pct(row.accuracy, 2)}\n`),
   });
   // Outputs first, the contract after: a broken contract still leaves everything written.

@@ -30,6 +30,8 @@ export interface FineTuneOptions {
   batchSize?: number;
   /** Adam learning rate. Default 1e-3. */
   learningRate?: number;
+  /** Training replicas (train()'s `workers`): 'auto' (default; a short round stays on one thread), 1, 2, ... */
+  workers?: number | 'auto';
 }
 
 /** Options of {@link restructure}. */
@@ -179,7 +181,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
   const amount = opts.amountPerIteration ?? 0.2;
   const maxIterations = opts.maxIterations ?? 30;
   const seed = opts.seed ?? 0;
-  const ft: Required<FineTuneOptions> = { steps: opts.fineTune?.steps ?? 50, batchSize: opts.fineTune?.batchSize ?? 64, learningRate: opts.fineTune?.learningRate ?? 1e-3 };
+  const ft: Required<FineTuneOptions> = { steps: opts.fineTune?.steps ?? 50, batchSize: opts.fineTune?.batchSize ?? 64, learningRate: opts.fineTune?.learningRate ?? 1e-3, workers: opts.fineTune?.workers ?? 'auto' };
   const fineTuneAfterPre = opts.fineTuneAfterPre ?? true;
   const evalBs = opts.evalBatchSize ?? 256;
 
@@ -202,7 +204,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
       if (ft.steps === 0) return;
       const r = round++;
       const subset = opts.train.shuffle(seed * 7919 + r).take(ft.steps * ft.batchSize);
-      await train(work, subset, { epochs: 1, batchSize: ft.batchSize, learningRate: ft.learningRate, seed: seed + r, gradientMasks: state.gradientMasks() });
+      await train(work, subset, { epochs: 1, batchSize: ft.batchSize, learningRate: ft.learningRate, seed: seed + r, gradientMasks: state.gradientMasks(), workers: ft.workers });
     };
     const measure = (iteration: number, t0: number): RestructureRow => {
       const e = evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
