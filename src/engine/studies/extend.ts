@@ -45,10 +45,11 @@ export const EXTEND_SIZES: Record<PresetName, Sizes> = {
     perTask: 5000, seqPerTask: 2000, epochsA: 3, epochsB: 3, seqEpochs: 3, testCount: 2000, seeds: [0, 1, 2],
     pairs: [
       { model: 'lenet5', dataset: 'mnist' }, { model: 'lenet5', dataset: 'fashion-mnist' },
-      // The wider models cost about 15 times LeNet-5 per image (CPU seconds measured with bench/extend-methods.ts):
-      // 2,000 images per task and 2 epochs each keep the preset near 90 minutes on 2 unloaded cores.
+      // CPU seconds of one cell measured with bench/extend-methods.ts (BENCHMARKS.md): vgg-small costs about 20 times
+      // LeNet-5 per image, hence 2,000 images per task and 2 epochs each; resnet-small (14k parameters) is cheap but
+      // at 2,000 images and 2 epochs it stays near chance (task A 50%), hence 5,000 images, 4 epochs on A, 3 on B.
       { model: 'vgg-small', dataset: 'fashion-mnist', batchNorm: true, perTask: 2000, epochsA: 2, epochsB: 2 },
-      { model: 'resnet-small', dataset: 'fashion-mnist', perTask: 2000, epochsA: 2, epochsB: 2 },
+      { model: 'resnet-small', dataset: 'fashion-mnist', perTask: 5000, epochsA: 4, epochsB: 3 },
     ],
     seqMethods: ['naive', 'replay-10%', 'ewc', 'ours', 'ours+replay-10%'],
   },
@@ -139,6 +140,6 @@ export const extendStudy: StudyDefinition = {
   run: (params, ctx) => (params['kind'] === 'sequence' ? sequenceCell(params, EXTEND_SIZES[ctx.preset]) : pairCell(params, EXTEND_SIZES[ctx.preset])),
   presetNotes: {
     small: 'LeNet-5 on MNIST, seed 0, 1,500 images per task, 3 epochs on A and 2 on B, task A sliced with taylor and theta auto; split-MNIST with naive and ours on 600 images per task, 2 epochs; 1,000 test images',
-    full: 'LeNet-5 MNIST and Fashion-MNIST (5,000 images per task, 3 epochs on A and 3 on B), vgg-small (BN) and resnet-small on Fashion-MNIST (2,000 images per task, 2 epochs each), seeds 0-2, all 8 method rows, task A sliced with taylor and theta auto; split-MNIST with naive, replay 10%, EWC, ours, ours+replay on 2,000 images per task, 3 epochs; 2,000 test images',
+    full: 'LeNet-5 MNIST and Fashion-MNIST (5,000 images per task, 3 epochs on A and 3 on B), vgg-small (BN) on Fashion-MNIST (2,000 images per task, 2 epochs each), resnet-small on Fashion-MNIST (5,000 images per task, 4 epochs on A and 3 on B), seeds 0-2, all 8 method rows, task A sliced with taylor and theta auto; split-MNIST with naive, replay 10%, EWC, ours, ours+replay on 2,000 images per task, 3 epochs; 2,000 test images',
   },
 };

@@ -10,6 +10,8 @@ describe('studies/extend: grid and sizes', () => {
     assert.ok(grid.some((c) => c['model'] === 'vgg-small' && c['batchNorm'] === true));
     const vgg = pairSizes(EXTEND_SIZES.full, 'vgg-small', 'fashion-mnist');
     assert.deepEqual([vgg.perTask, vgg.epochsA, vgg.epochsB], [2000, 2, 2]);
+    const resnet = pairSizes(EXTEND_SIZES.full, 'resnet-small', 'fashion-mnist');
+    assert.deepEqual([resnet.perTask, resnet.epochsA, resnet.epochsB], [5000, 4, 3]);
     const lenet = pairSizes(EXTEND_SIZES.full, 'lenet5', 'mnist');
     assert.deepEqual([lenet.perTask, lenet.epochsA, lenet.epochsB], [EXTEND_SIZES.full.perTask, EXTEND_SIZES.full.epochsA, EXTEND_SIZES.full.epochsB]);
     assert.match(extendStudy.presetNotes!.full ?? '', /2,000 images per task, 2 epochs each/);
