@@ -51,12 +51,13 @@ describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', fu
     assert.deepEqual(r.problems, []);
     const nb = r.notebook;
     assert.match(textOf(nb, 'slice'), /theta 0\.\d+: task A masked [\d.]+% vs unmasked [\d.]+%/);
-    const summary = joinText(outputsOf(nb, 'extend')[0]!.data!['text/html']);
+    const html = (id: string): string => outputsOf(nb, id).filter((o) => o.data?.['text/html']).map((o) => joinText(o.data!['text/html'])).join('');
+    const summary = html('extend');
     for (const m of ['naive', 'replay-5%', 'replay-10%', 'replay-100%', 'ewc', 'deeparc', 'ours', 'ours+replay-10%']) assert.ok(summary.includes(`>${m}<`), `summary row ${m}`);
     assert.equal(outputsOf(nb, 'forgetting').filter((o) => o.data?.[VL]).length, 1, 'the forgetting chart');
     assert.equal(outputsOf(nb, 'capacity').filter((o) => o.data?.[VL]).length, 1, 'the capacity chart');
     assert.match(textOf(nb, 'checksums'), /bit-identical for ours and ours\+replay: true/);
-    assert.match(joinText(outputsOf(nb, 'sequence')[0]!.data!['text/html']), /classIL_avg/);
+    assert.match(html('sequence'), /classIL_avg/);
     assert.match(textOf(nb, 'magic'), /%%extend ran 2 methods; ours kept task A bit-identical: true/);
     assert.ok(outputsOf(nb, 'magic').some((o) => o.data?.[VL]), '%%extend showed its charts');
     await mkdir('test-artifacts/executed', { recursive: true });
