@@ -63,7 +63,7 @@ export class WorkerPool {
   /** Back to the pool after a clean run (message listeners removed), else terminated. */
   release(ws: Worker[], reuse: boolean): Promise<unknown> {
     if (!reuse) return Promise.all(ws.map((w) => w.terminate()));
-    for (const w of ws) { w.removeAllListeners('message'); w.on('error', WorkerPool.quiet); w.unref(); this.idle.push(w); }
+    for (const w of ws) { w.removeAllListeners('message'); w.removeAllListeners('error'); w.on('error', WorkerPool.quiet); w.unref(); this.idle.push(w); }
     return Promise.resolve();
   }
 

@@ -42,7 +42,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
   const reseed = reseedDropout(model, dropoutRng);
   const dropoutCount = layersOfKind(model, 'dropout').length;
-  const workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan) });
+  const workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan), convolutional: layersOfKind(model, 'conv2d').length > 0 });
   let parallel: DataParallelStepper | undefined;
   let step: (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
   if (workers > 1) {

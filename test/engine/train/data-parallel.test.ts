@@ -101,11 +101,12 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
   });
 
   it("'auto' uses 2 replicas only where it pays, and SEMSLICE_TRAIN_WORKERS overrides it", () => {
-    const big = { requested: 'auto' as const, batchSize: 64, samples: 60_000, parameters: 61_706 };
+    const big = { requested: 'auto' as const, batchSize: 64, samples: 60_000, parameters: 61_706, convolutional: true };
     assert.equal(resolveWorkers(big), 2);
     assert.equal(resolveWorkers({ ...big, samples: 500 }), 1);
     assert.equal(resolveWorkers({ ...big, batchSize: 16 }), 1);
     assert.equal(resolveWorkers({ ...big, parameters: 5_000 }), 1);
+    assert.equal(resolveWorkers({ ...big, convolutional: false }), 1, 'a dense-only model stays on one thread');
     assert.equal(resolveWorkers({ ...big, requested: 1 }), 1);
     process.env['SEMSLICE_TRAIN_WORKERS'] = '1';
     try {
