@@ -44,6 +44,12 @@ describe('semslice demo (tiny parameters)', function () {
     assert.match(text, /^slice \(taylor, theta 0\.95\): CR \d+\.\d\d%, accuracy of the masked model \d+\.\d\d%$/m);
     assert.match(text, /^ {2}taylor\b.*category-topk/m);
     assert.ok(first.slice.cr > 0 && first.slice.cr < 1 && first.slice.accuracy > 0);
+    // Issue 13: a re-adaptation section, critical neurons against every weight, on the same FGSM images.
+    assert.deepEqual(first.readapt.map((x) => x.method), ['critical', 'full']);
+    assert.ok(first.readapt[0]!.trainable < first.readapt[1]!.trainable && first.readapt[1]!.trainable === first.readapt[1]!.total);
+    assert.ok(first.readapt.every((x) => x.newAfter > x.newBefore), 'both learn the adversarial images');
+    assert.match(text, /^re-adaptation to FGSM images/m);
+    assert.match(code, /ss\.readaptWorkload\(/);
     // Issue 12: the restructuring section (pruner alone and after the slice's neuron removal, one budget).
     assert.match(text, /^restructuring \(lamp, target CR 80\.00% within 1 point\):$/m);
     assert.match(text, /^ {2}none \+ lamp: NI \d+, CR \d+\.\d\d%, accuracy \d+\.\d\d%/m);

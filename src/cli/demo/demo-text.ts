@@ -65,6 +65,13 @@ followed by a short fine-tuning (10 batches of 32, Adam 1e-4), until the model i
 with at most one point of accuracy lost (or an iteration breaks that bound). Compared with the pruner alone, on the
 same budget: ${said}. \`semslice restructure\`, notebook 02 and the \`restructure\` study go further (four
 pruners, random removal, DeepArc).`,
+  readapt: (said: string) => `## Re-adaptation: tuning only the critical neurons (the paper's RQ3)
+
+Adversarial images (FGSM, eps 0.3) made from 300 correctly classified training images are learnt, with as many
+clean images, for two epochs: once training only the weights of the slice's critical neurons (every other weight
+stays bit-identical), once training every weight; accuracy is measured on adversarial images made from held-out
+test images and on clean test images. ${said}. \`semslice readapt\`, notebook 03 and the \`readapt\` study go further
+(PGD, damaged models, DeepArc, random subsets, three seeds).`,
   metadata: `## Run metadata
 
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`,
@@ -113,5 +120,8 @@ for (const pre of ["none", "slice"]) {
 }
 ss.show(ss.viz.restructureCurves(runs, { bound: bound, targetCR: 0.8 }));
 ss.show(ss.viz.niBars(runs));`,
+  readapt: `const ra = await ss.readaptWorkload(model, { train: data.train, test: data.test }, { workload: "fgsm", count: 300, epochs: 2, seed: seed, testCount: 1000, methods: ["critical", "full"] }, s);
+ss.show(ss.viz.readaptCurves(ra.results.map((x) => ({ method: x.method, rows: x.rows }))));
+ss.show(ss.table(ra.summary));`,
   metadata: `ss.show(ss.runMetadata({ backend: info.name, seed: seed }))`,
 };

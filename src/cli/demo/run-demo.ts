@@ -12,7 +12,7 @@ import { buildModel, loadModel, saveModel, modelFingerprint, modelSummary } from
 import { train, evaluate, type TrainHistory } from '../../engine/train/index.js';
 import { profile, sliceFromStats, fidelitySweep, sweepRows, compressionRate, compareSweep, describeComparison, damageMatrix, type Metric, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
-import { restructure, type RestructureResult } from '../../engine/maintenance/index.js';
+import { readaptWorkload, restructure, type RestructureResult } from '../../engine/maintenance/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import * as viz from '../../viz/index.js';
@@ -62,6 +62,8 @@ export interface DemoResult {
   verdict: string;
   /** Restructuring to the demo's target CR, the pruner alone and after the slice's neuron removal. */
   restructure: Array<{ method: string; ni: number; cr: number; ma: number; reached: boolean }>;
+  /** Re-adaptation to FGSM images: per method, held-out adversarial and clean accuracy after, trainable parameters. */
+  readapt: Array<{ method: string; newBefore: number; newAfter: number; cleanAfter: number; trainable: number; total: number }>;
 }
 
 /**
@@ -78,6 +80,8 @@ export function formatDemoResult(r: DemoResult): string {
     ...r.verdict.split('\n').map((l) => `  ${l.replace(/^- /, '')}`),
     `restructuring (lamp, target CR ${pct(DEMO_RESTRUCTURE.targetCR)} within ${DEMO_RESTRUCTURE.maxDrop * 100} point):`,
     ...r.restructure.map((x) => `  ${x.method}: NI ${x.ni}, CR ${pct(x.cr)}, accuracy ${pct(x.ma)}${x.reached ? '' : ' (target not reached)'}`),
+    `re-adaptation to FGSM images (${DEMO_READAPT.count} to learn from, ${DEMO_READAPT.epochs} epochs):`,
+    ...r.readapt.map((x) => `  ${x.method}: held-out adversarial accuracy ${pct(x.newBefore)} -> ${pct(x.newAfter)}, clean ${pct(x.cleanAfter)}, ${x.trainable.toLocaleString('en-US')} of ${x.total.toLocaleString('en-US')} parameters trained`),
     `notebook: ${r.notebook}`,
     `report:   ${r.report}`,
     `(${r.seconds.toFixed(1)} s)`,
@@ -153,6 +157,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     say('restructuring');
     const rs = await restructureCells(nb, model, s, trainSet, evalData, o.seed);
 
+    say('re-adaptation');
+    const ra = await readaptCells(nb, model, s, { train: trainSet, test: data.test }, o.seed);
+
     const meta = runMetadata({
       backend: info.name, seed: o.seed, params,
       datasets: [{ name: 'mnist', split: 'train', size: data.train.size, fingerprint: data.train.fingerprint() },
@@ -168,7 +175,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await writeReport(notebookPath, reportPath, { trusted: true });
     return {
       notebook: notebookPath, report: reportPath, trained, accuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000,
-      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText, restructure: rs,
+      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText, restructure: rs, readapt: ra,
     };
   } finally {
     model.dispose();
@@ -249,6 +256,26 @@ async function restructureCells(nb: NotebookBuilder, model: tf.LayersModel, s: S
   } finally {
     for (const x of runs) x.r.model.dispose();
   }
+}
+
+/** The demo's re-adaptation budget: FGSM images from a few hundred training images, two epochs, two methods. */
+export const DEMO_READAPT = { count: 300, epochs: 2, testCount: 1000, methods: ['critical', 'full'] } as const;
+
+/** Re-adapt to FGSM images with the critical neurons only and with every weight; curves and a summary table. */
+async function readaptCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, splits: { train: Dataset; test: Dataset }, seed: number): Promise<DemoResult['readapt']> {
+  const d = DEMO_READAPT;
+  const r = await readaptWorkload(model, splits, { workload: 'fgsm', count: d.count, epochs: d.epochs, seed, testCount: d.testCount, methods: [...d.methods] }, s);
+  const out = r.results.map((x) => {
+    const last = x.rows[x.rows.length - 1]!;
+    return { method: x.method, newBefore: x.rows[0]!.newAccuracy, newAfter: last.newAccuracy, cleanAfter: last.cleanAccuracy, trainable: x.trainableParams, total: x.totalParams };
+  });
+  const said = out.map((x) => `**${x.method}**: held-out adversarial accuracy ${pct(x.newBefore)} -> ${pct(x.newAfter)}, clean ${pct(x.cleanAfter)}, ${x.trainable.toLocaleString('en-US')} of ${x.total.toLocaleString('en-US')} parameters trained`).join('; ');
+  nb.markdown(DEMO_TEXT.readapt(said));
+  nb.code(demoSource.readapt, [
+    displayOutput(await chartBundle(viz.readaptCurves(r.results.map((x) => ({ method: x.method, rows: x.rows }))))),
+    displayOutput(tableBundle(r.summary, { limit: 10, title: 'Re-adaptation to FGSM images' })),
+  ]);
+  return out;
 }
 
 /** The sweep as a readable table: percentages rounded, per-class accuracy left out. */
