@@ -43,7 +43,7 @@ for (const [key, g] of groups) {
 }
 if (seqs.size) {
   const anchors: Record<string, string> = { naive: '93.46 / 19.71 (Adam)', 'replay-10%': '99.40 / 90.78 (naive rehearsal)', ewc: '97.70 / 19.80', ours: '-', 'ours+replay-10%': '-' };
-  out.push('**Split-MNIST, 5 tasks of 2 digits** (average over the 5 tasks after the last; anchors: Hsu et al. 2018 Table 2, maintenance.md 5.3)');
+  out.push('**Split-MNIST, 5 tasks of 2 digits** (average over the 5 tasks after the last; anchors: Hsu et al. 2018 Table 2, docs/maintenance.md)');
   out.push('');
   out.push('| method | task-IL avg | class-IL avg | old logits bit-identical | n | anchor task-IL / class-IL |');
   out.push('|---|---|---|---|---|---|');

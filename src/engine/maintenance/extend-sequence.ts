@@ -3,7 +3,7 @@
  * tasks, or pass `firstEpochs: 0` when it already knows task 1), slice it, then extend() with each next task in
  * turn, the union of the earlier tasks' slices frozen. Split-MNIST is 5 tasks of 2 digits.
  * After every task the task-IL and class-IL accuracy over the tasks so far is recorded; the last row gives the
- * split-MNIST "average accuracy" (mean over tasks) of maintenance.md 5.3.
+ * split-MNIST "average accuracy" (mean over tasks) of docs/maintenance.md
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';

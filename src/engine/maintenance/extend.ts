@@ -1,5 +1,5 @@
 /**
- * Incremental development (RQ4, DESIGN.md section 4): learn a new task's classes in the neurons the old tasks do not
+ * Incremental development (RQ4, docs/maintenance.md): learn a new task's classes in the neurons the old tasks do not
  * read. With method `ours`, everything the old tasks' inference reads is frozen bit-identically (a weight whose two
  * ends are old-critical, biases / BatchNorm parameters / moving statistics of old-critical neurons, the old
  * classes' output rows restricted to old-critical inputs); old-task inference masks the non-critical neurons and

@@ -1,5 +1,5 @@
 /**
- * Task-incremental and class-incremental accuracy of a model that has learnt several tasks (maintenance.md 5.3).
+ * Task-incremental and class-incremental accuracy of a model that has learnt several tasks (docs/maintenance.md).
  *
  * - Task-incremental (task identity given): task t's samples, argmax over task t's classes; for a method that masks
  *   earlier tasks (ours), task t is inferred through its inference mask (the union of the slices of tasks 1..t,

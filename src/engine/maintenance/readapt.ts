@@ -1,5 +1,5 @@
 /**
- * Re-adaptation (RQ3, DESIGN.md section 4): retrain a model on new samples (adversarial images, or the training data
+ * Re-adaptation (RQ3, docs/maintenance.md): retrain a model on new samples (adversarial images, or the training data
  * of a damaged model) while changing only the weights a method chooses; ours changes only the weights of the slice's
  * critical neurons. Every method runs with the same budget (epochs, batch size, Adam learning rate, seed) on the same
  * training set: the new samples plus as many clean training samples (the first `newData.size` of `clean` shuffled by

@@ -1,5 +1,5 @@
 /**
- * Restructuring (RQ2, DESIGN.md section 4): a pre-step (our neuron removal by the slice, nothing, random neurons,
+ * Restructuring (RQ2, docs/maintenance.md): a pre-step (our neuron removal by the slice, nothing, random neurons,
  * or DeepArc's block skipping), optional fine-tuning, then iterative magnitude pruning with a registered pruner,
  * each iteration followed by the same fine-tuning, until the stop rule:
  * stop at the first iteration whose CR >= targetCR with accuracy >= original - maxDrop, or when an iteration leaves

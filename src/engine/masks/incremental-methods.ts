@@ -4,7 +4,7 @@
  * a baseline (naive, replay, EWC, DeepArc: registered from engine/baselines) without the two importing each other,
  * as the re-adaptation train sets (train-sets.ts) and surgery's pre-steps do.
  *
- * Also here: the rule that decides what task-A inference reads, `oldTaskFreezeMasks` (DESIGN.md section 4, HAT's
+ * Also here: the rule that decides what task-A inference reads, `oldTaskFreezeMasks` (docs/maintenance.md, HAT's
  * rule at neuron level). The built-in method `ours` is that rule alone.
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -66,7 +66,7 @@ export interface IncrementalMethodDef {
 }
 
 /**
- * 0/1 per weight entry, 1 = may change, 0 = read by the old tasks' inference and frozen (DESIGN.md section 4):
+ * 0/1 per weight entry, 1 = may change, 0 = read by the old tasks' inference and frozen (docs/maintenance.md):
  * a weight is frozen when both its ends are old-critical (model inputs count as critical), so are biases,
  * BatchNormalization parameters and moving statistics of old-critical neurons, and the classifier rows of the old
  * classes restricted to old-critical inputs (their bias entries too). The new classes' classifier rows train whole.

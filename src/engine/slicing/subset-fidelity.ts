@@ -1,5 +1,5 @@
 /**
- * Class-subset slices as models (DESIGN.md section 3, "Slices of class subsets are models"): for every semantic
+ * Class-subset slices as models (docs/algorithm.md, "Slices of class subsets are models"): for every semantic
  * component and every single class, the CR and accuracy of the model masked to that subset's slice, beside
  * category-wise top-k at the same CR (docs/algorithm.md, "Merging, stability, subset slices, damage").
  *

@@ -5,7 +5,7 @@
  *   per method: task-IL old/new, class-IL old/new/all, bit-identity of A's logits, frozen entries, capacity left,
  *   EWC's chosen lambda;
  * - `sequence` (split-MNIST, seed): 5 tasks of 2 digits learnt in turn by each method; one row per method with the
- *   task-IL and class-IL average accuracy over the 5 tasks (maintenance.md 5.3's anchors are for an MLP400 with 4
+ *   task-IL and class-IL average accuracy over the 5 tasks (docs/maintenance.md's anchors are for an MLP400 with 4
  *   epochs per task on all of MNIST; ours is LeNet-5 on a subset, sized below).
  * Training a cell's task A once and running every method from it keeps the comparison paired (same start).
  */

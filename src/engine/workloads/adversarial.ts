@@ -1,6 +1,6 @@
 /**
  * FGSM and PGD (L-infinity), batched and seeded, from correctly classified images (so every adversarial input is a
- * true error of the clean model when the attack succeeds): the step common to both (research/maintenance.md 4.1) is
+ * true error of the clean model when the attack succeeds): the step common to both (docs/maintenance.md) is
  *   x <- clip01( x0 + clip_{+-eps}( x + alpha * sign(grad_x CE(f(x), y)) - x0 ) ),
  * FGSM being the one-step case with alpha = eps and no random start; PGD starts from a uniform point of the eps-ball
  * (drawn from our Rng, so the same seed gives the same bytes). Gradients are of the logits' cross-entropy with the

@@ -1,5 +1,5 @@
 /**
- * Attack defaults per dataset (DESIGN.md section 4, research/maintenance.md 4.1): MNIST eps 0.3, PGD 40 steps of
+ * Attack defaults per dataset (docs/maintenance.md, docs/maintenance.md): MNIST eps 0.3, PGD 40 steps of
  * 0.01 with a random start (Madry's MNIST challenge); Fashion-MNIST eps 0.1 (D) with the step scaled alike
  * (eps / 30); CIFAR-10 8/255 (the common convention). Any other dataset gets MNIST's values.
  */

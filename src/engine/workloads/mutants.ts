@@ -1,5 +1,5 @@
 /**
- * Repair workloads (DESIGN.md section 4; research/maintenance.md 2.3 and 4.2, D): a mutant is a copy of the model
+ * Repair workloads (docs/maintenance.md, D): a mutant is a copy of the model
  * whose randomly chosen kernel and bias entries of its Dense/Conv2D layers (the classifier included) are
  * overwritten with N(0, std of that weight), in growing steps of `stepFraction` of all such entries (one seeded
  * order over all of them), until its

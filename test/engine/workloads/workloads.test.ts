@@ -35,7 +35,7 @@ describe('workloads: fgsm, pgd, mutants', () => {
   });
   after(() => model.dispose());
 
-  it('defaults follow DESIGN.md: MNIST eps 0.3, PGD 40 steps of 0.01 with random start; Fashion-MNIST eps 0.1', () => {
+  it('defaults follow docs/maintenance.md: MNIST eps 0.3, PGD 40 steps of 0.01 with random start; Fashion-MNIST eps 0.1', () => {
     assert.deepEqual(attackDefaults('fgsm', 'mnist'), { eps: 0.3, steps: 1, stepSize: 0.3, randomStart: false });
     const p = attackDefaults('pgd', 'mnist');
     assert.equal(p.steps, 40); assert.ok(Math.abs(p.stepSize - 0.01) < 1e-12); assert.equal(p.randomStart, true);

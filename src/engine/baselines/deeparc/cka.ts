@@ -1,5 +1,5 @@
 /**
- * Linear CKA (DeepArc's biased form, maintenance.md 2.0) in float64: Gram matrices K = X X^T and L = Y Y^T of the
+ * Linear CKA (DeepArc's biased form, docs/maintenance.md) in float64: Gram matrices K = X X^T and L = Y Y^T of the
  * same n samples, centred (H K H), CKA = <K~, L~> / (||K~||_F ||L~||_F). The Gram form costs n^2 (p + q) and never
  * builds p x p matrices, so wide conv activations are fine.
  */
@@ -40,7 +40,7 @@ export function ckaOfGrams(k: Float64Array, l: Float64Array): number {
 }
 
 /**
- * Modules by threshold (maintenance.md 2.1): consecutive units stay in one module while CKA(i-1, i) > threshold.
+ * Modules by threshold (docs/maintenance.md): consecutive units stay in one module while CKA(i-1, i) > threshold.
  * `neighbours[i]` is CKA(unit i, unit i+1). Returns index ranges [first, last].
  */
 export function modulesByThreshold(neighbours: readonly number[], threshold: number): Array<[number, number]> {

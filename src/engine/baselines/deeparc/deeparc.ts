@@ -1,5 +1,5 @@
 /**
- * DeepArc's compression baseline (maintenance.md 2.1-2.2): linear CKA between consecutive residual blocks' outputs
+ * DeepArc's compression baseline (docs/maintenance.md): linear CKA between consecutive residual blocks' outputs
  * on profiling data, modules by threshold (default 0.99), redundant blocks = every block of a multi-block module
  * but its first (D: the first converts, the rest add little), and the best of 5 random k-subsets of them, by
  * accuracy without retraining, is skipped. Chain models have no skippable blocks: their "modules" are layer ranges

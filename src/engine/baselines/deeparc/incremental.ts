@@ -1,5 +1,5 @@
 /**
- * DeepArc's incremental variant (DESIGN.md section 4): learn the new task only in the redundant layers. Redundancy
+ * DeepArc's incremental variant (docs/maintenance.md): learn the new task only in the redundant layers. Redundancy
  * comes from linear CKA between consecutive units on the old task's data (analyseDeepArc): residual blocks inside a
  * multi-block module but its first (resnet-small), or, in a chain model, sites inside a multi-site module but its
  * first (DeepArc's modules are then layer ranges). Decisions where DeepArc is silent (D):

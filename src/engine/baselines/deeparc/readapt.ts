@@ -1,5 +1,5 @@
 /**
- * DeepArc's re-adaptation (research/maintenance.md 2.3): rank units by how much the representation of the new samples
+ * DeepArc's re-adaptation (docs/maintenance.md): rank units by how much the representation of the new samples
  * departs from that of their clean counterparts across each unit, and train only the top ones.
  * Units are residual blocks (resnet-small) or, in a chain model, sites (DeepArc's modules are then layer ranges; we
  * rank single layers). For unit i, CKA(i) is the linear CKA between the unit's output on the clean counterparts

@@ -1,5 +1,5 @@
 /**
- * Elastic weight consolidation with the empirical Fisher as Avalanche computes it (maintenance.md 5.1): after the
+ * Elastic weight consolidation with the empirical Fisher as Avalanche computes it (docs/maintenance.md): after the
  * old task, in inference mode, over the old task's training data in minibatches, backpropagate the MEAN
  * cross-entropy with the true labels and add the squared gradient; divide by the number of minibatches. The penalty
  * is lambda * sum_i F_i (theta_i - theta*_i)^2, with no 1/2 factor (Avalanche, Hsu et al.).

@@ -1,5 +1,5 @@
 /**
- * Replay (maintenance.md 5.1): a seeded random share of the earlier tasks' training data is mixed into the new
+ * Replay (docs/maintenance.md): a seeded random share of the earlier tasks' training data is mixed into the new
  * task's data. Avalanche concatenates a data minibatch and a memory minibatch; extend() keeps the number of
  * optimiser steps equal for every method and enlarges the batches in proportion instead (see extend.ts), which is
  * the same mix.
