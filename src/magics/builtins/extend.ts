@@ -5,6 +5,7 @@
  * injected ExtendEngine (wired in src/index.ts with setExtendEngine), as %%slice and %%readapt reach theirs.
  */
 import { SemsliceError } from '../../engine/errors.js';
+import { MAGIC_DATASETS, resolveArg } from './resolve-arg.js';
 import { parseClassSet } from '../../engine/data/class-set.js';
 import { show } from '../../notebook/show.js';
 import { capacityChart, forgettingChart, type CapacityInput, type ForgettingRow } from '../../viz/incremental-charts.js';
@@ -35,16 +36,6 @@ export function setExtendEngine(e: ExtendEngine | undefined): ExtendEngine | und
   return prev;
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'synthetic'] as const;
-
-async function resolve(v: ArgValue, ctx: MagicContext, load: (s: string) => Promise<unknown>, names?: readonly string[]): Promise<unknown> {
-  if (typeof v !== 'string') return v;
-  if (names?.includes(v)) return load(v);
-  const variable = /^[A-Za-z_$][\w$]*$/.test(v) ? ctx.lookup(v) : undefined;
-  if (variable !== undefined && variable !== null) return variable;
-  if (names) throw new SemsliceError('MAGIC_ARGS', `%%extend: data="${v}" is neither a dataset name nor a notebook variable.`, `Use one of ${DATASETS.join(', ')}, or a variable holding { train, test }.`);
-  return load(v);
-}
 
 function classes(v: ArgValue | undefined, fallback: string, key: string): number[] {
   const text = v === undefined ? fallback : Array.isArray(v) ? v.join(',') : String(v);
@@ -66,7 +57,7 @@ export const extendMagic: MagicSpec = {
   description: 'Learn new classes in a model that knows old ones with each incremental method; show forgetting, capacity and a summary.',
   args: {
     model: { type: 'ref', required: true, description: 'a model folder or a variable holding a model trained on the old classes (full output head)' },
-    data: { type: 'ref', default: 'mnist', description: `${DATASETS.join(' | ')} or a variable holding { train, test }` },
+    data: { type: 'ref', default: 'mnist', description: `${MAGIC_DATASETS.join(' | ')} or a variable holding { train, test }` },
     old: { type: 'list', description: 'old classes, e.g. 0-4 or 0,1,2 (default 0-4)' },
     new: { type: 'list', description: 'new classes, e.g. 5-9 (default 5-9)' },
     methods: { type: 'list', description: 'methods to compare (default: all)' },
@@ -95,9 +86,9 @@ export const extendMagic: MagicSpec = {
     const list = Array.isArray(methods) ? methods.map(String) : known;
     const unknown = list.filter((x) => !known.includes(x));
     if (unknown.length > 0) throw new SemsliceError('MAGIC_ARGS', `%%extend: unknown method(s) ${unknown.join(', ')}.`, `Use some of ${known.join(', ')}.`);
-    const m = await resolve(model!, ctx, (s) => engine!.loadModel(s));
-    const d = await resolve(data!, ctx, (s) => engine!.loadData(s), DATASETS);
-    const sl = slice === undefined ? null : await resolve(slice, ctx, () => Promise.resolve(undefined));
+    const m = await resolveArg('%%extend', model!, ctx, (s) => engine!.loadModel(s));
+    const d = await resolveArg('%%extend', data!, ctx, (s) => engine!.loadData(s), MAGIC_DATASETS);
+    const sl = slice === undefined ? null : await resolveArg('%%extend', slice, ctx, () => Promise.resolve(undefined));
     const r = await engine.run(m, d, { ...opts, old: o, fresh: n, theta, methods: list }, sl);
     if (r.choice) {
       const c = r.choice;

@@ -4,6 +4,7 @@
  * injected ReadaptEngine (wired in src/index.ts with setReadaptEngine), as %%slice reaches its engine.
  */
 import { SemsliceError } from '../../engine/errors.js';
+import { MAGIC_DATASETS, resolveArg } from './resolve-arg.js';
 import { show } from '../../notebook/show.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { readaptCurves } from '../../viz/readapt-curves.js';
@@ -38,16 +39,6 @@ export function setReadaptEngine(e: ReadaptEngine | undefined): ReadaptEngine | 
   return prev;
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'synthetic'] as const;
-
-async function resolve(v: ArgValue, ctx: MagicContext, load: (s: string) => Promise<unknown>, names?: readonly string[]): Promise<unknown> {
-  if (typeof v !== 'string') return v;
-  if (names?.includes(v)) return load(v);
-  const variable = /^[A-Za-z_$][\w$]*$/.test(v) ? ctx.lookup(v) : undefined;
-  if (variable !== undefined && variable !== null) return variable;
-  if (names) throw new SemsliceError('MAGIC_ARGS', `%%readapt: data="${v}" is neither a dataset name nor a notebook variable.`, `Use one of ${DATASETS.join(', ')}, or a variable holding { train, test }.`);
-  return load(v);
-}
 
 /** Up to `n` clean/new pairs as an image grid input. */
 export function examplePairs(ex: { clean: SampleSource; fresh: SampleSource }, n: number, rows: [string, string]): Parameters<typeof imageGrid>[0] {
@@ -65,7 +56,7 @@ export const readaptMagic: MagicSpec = {
   description: 'Re-adapt a model to FGSM/PGD images or repair a mutant with each method; show examples, curves and a summary.',
   args: {
     model: { type: 'ref', required: true, description: 'a model folder or a variable holding a model' },
-    data: { type: 'ref', default: 'mnist', description: `${DATASETS.join(' | ')} or a variable holding { train, test }` },
+    data: { type: 'ref', default: 'mnist', description: `${MAGIC_DATASETS.join(' | ')} or a variable holding { train, test }` },
     workload: { type: 'string', default: 'fgsm', choices: () => ['fgsm', 'pgd', 'mutant'], description: 'fgsm | pgd | mutant' },
     methods: { type: 'list', description: 'methods to compare (default: all registered)' },
     slice: { type: 'ref', description: 'a variable holding a slice of this model (default: slice it on 1,000 training images)' },
@@ -81,9 +72,9 @@ export const readaptMagic: MagicSpec = {
       throw new SemsliceError('NO_SLICE_ENGINE', '%%readapt: no re-adaptation engine is wired.', 'Import the package entry (import * as ss from "../dist/index.js"), which wires it, or call setReadaptEngine().');
     }
     const { model, data, slice, methods, as: _as, ...opts } = ctx.args;
-    const m = await resolve(model!, ctx, (s) => engine!.loadModel(s));
-    const d = await resolve(data!, ctx, (s) => engine!.loadData(s), DATASETS);
-    const sl = slice === undefined ? null : await resolve(slice, ctx, () => Promise.resolve(undefined));
+    const m = await resolveArg('%%readapt', model!, ctx, (s) => engine!.loadModel(s));
+    const d = await resolveArg('%%readapt', data!, ctx, (s) => engine!.loadData(s), MAGIC_DATASETS);
+    const sl = slice === undefined ? null : await resolveArg('%%readapt', slice, ctx, () => Promise.resolve(undefined));
     const known = engine.methods();
     const list = Array.isArray(methods) ? methods.map(String) : known;
     const unknown = list.filter((x) => !known.includes(x));

@@ -5,6 +5,7 @@
  * src/index.ts with setRestructureEngine), as %%slice reaches its engine.
  */
 import { SemsliceError } from '../../engine/errors.js';
+import { MAGIC_DATASETS, resolveArg } from './resolve-arg.js';
 import { show } from '../../notebook/show.js';
 import { classDamage, niBars, restructureCurves } from '../../viz/restructure-charts.js';
 import type { ArgValue } from '../args.js';
@@ -50,16 +51,6 @@ export function setRestructureEngine(e: RestructureEngine | undefined): Restruct
   return prev;
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'synthetic'] as const;
-
-async function resolve(v: ArgValue, ctx: MagicContext, load: (s: string) => Promise<unknown>, names?: readonly string[]): Promise<unknown> {
-  if (typeof v !== 'string') return v;
-  if (names?.includes(v)) return load(v);
-  const variable = /^[A-Za-z_$][\w$]*$/.test(v) ? ctx.lookup(v) : undefined;
-  if (variable !== undefined && variable !== null) return variable;
-  if (names) throw new SemsliceError('MAGIC_ARGS', `%%restructure: data="${v}" is neither a dataset name nor a notebook variable.`, `Use one of ${DATASETS.join(', ')}, or a variable holding { train, test }.`);
-  return load(v);
-}
 
 /** What the magic returns: per method, its pre-step, pruner and result. */
 export interface RestructureMagicResult {
@@ -73,7 +64,7 @@ export const restructureMagic: MagicSpec = {
   description: 'Compress a model with a pruner after each pre-step (none, slice, random, deeparc) on one budget; show accuracy vs CR, NI and per-class damage.',
   args: {
     model: { type: 'ref', required: true, description: 'a model folder or a variable holding a model' },
-    data: { type: 'ref', default: 'mnist', description: `${DATASETS.join(' | ')} or a variable holding { train, test }` },
+    data: { type: 'ref', default: 'mnist', description: `${MAGIC_DATASETS.join(' | ')} or a variable holding { train, test }` },
     pre: { type: 'list', description: 'pre-steps to compare (default: none, slice, random)' },
     pruner: { type: 'string', default: 'lamp', choices: () => engine?.pruners() ?? ['lamp', 'global', 'uniform-plus', 'erk'], description: 'weight pruner' },
     slice: { type: 'ref', description: 'a variable holding a slice of this model (default: slice it on its training images)' },
@@ -99,13 +90,13 @@ export const restructureMagic: MagicSpec = {
     if (unknown.length > 0) throw new SemsliceError('MAGIC_ARGS', `%%restructure: unknown pre-step(s) ${unknown.join(', ')}.`, `Use some of ${known.join(', ')}.`);
     const target = a['target'] as number;
     if (!(target > 0 && target < 1)) throw new SemsliceError('MAGIC_ARGS', `%%restructure: target must be in (0, 1), got ${target}.`, 'Pass e.g. target=0.9.');
-    const m = await resolve(a['model']!, ctx, (s) => e.loadModel(s));
-    const d = await resolve(a['data']!, ctx, (s) => e.loadData(s), DATASETS) as { train?: unknown; test?: unknown };
+    const m = await resolveArg('%%restructure', a['model']!, ctx, (s) => e.loadModel(s));
+    const d = await resolveArg('%%restructure', a['data']!, ctx, (s) => e.loadData(s), MAGIC_DATASETS) as { train?: unknown; test?: unknown };
     if (!d || typeof d !== 'object' || !d.train || !d.test) throw new SemsliceError('MAGIC_ARGS', '%%restructure: data must have train and test splits.', 'Pass a dataset name or a variable holding { train, test }.');
     const seed = a['seed'] as number;
     const train = e.take(d.train, a['trainLimit'] as number);
     const test = e.take(d.test, a['testLimit'] as number);
-    let sl: unknown = a['slice'] === undefined ? undefined : await resolve(a['slice'], ctx, () => Promise.resolve(undefined));
+    let sl: unknown = a['slice'] === undefined ? undefined : await resolveArg('%%restructure', a['slice'], ctx, () => Promise.resolve(undefined));
     if (sl === undefined && pres.some((p) => p === 'slice' || p === 'random')) sl = await e.slice(m, train, { seed });
     const pruner = String(a['pruner']);
     const runs: RestructureMagicResult['runs'] = [];

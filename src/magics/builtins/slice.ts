@@ -3,6 +3,7 @@
  * real one is wired in src/index.ts with setSliceEngine), so magics never import engine internals.
  */
 import { SemsliceError } from '../../engine/errors.js';
+import { MAGIC_DATASETS } from './resolve-arg.js';
 import { listMetrics } from '../../engine/slicing/metrics.js';
 import { SLICE_DEFAULTS } from '../../engine/slicing/options.js';
 import { listSelectors } from '../../engine/slicing/selection.js';
@@ -33,7 +34,7 @@ export function setSliceEngine(e: SliceEngine | undefined): SliceEngine | undefi
   return prev;
 }
 
-const DATASETS = ['mnist', 'fashion-mnist', 'synthetic'] as const;
+const DATASETS = MAGIC_DATASETS;
 
 function isModelLike(x: unknown): boolean {
   return typeof x === 'object' && x !== null && typeof (x as { predict?: unknown }).predict === 'function';
