@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
-import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
+import { SemsliceError } from '../../engine/errors.js';
 import { logitsModel } from '../../engine/graph/index.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { extend, sliceTask, thetaChoiceOf, type TaskSliceOptions } from '../../engine/maintenance/index.js';
@@ -17,6 +17,7 @@ import '../../engine/baselines/incremental/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { InvalidArgumentError } from 'commander';
 import { BACKEND_FLAG, choiceArg, intArg, numberArg, WORKERS_FLAG } from '../options.js';
+import { reportRetention } from '../retention.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -123,15 +124,7 @@ export function registerExtend(program: Command): void {
           for (const w of r.capacity.warnings) console.log(`warning: ${w}`);
           if (r.grid.length) console.log(`EWC lambda chosen on the grid: ${r.chosen['lambda']} (${r.grid.map((g) => `${g.value}: ${pct(g.score, 1)}`).join(', ')})`);
           console.log(`wrote ${path.join(f.out, 'model')}, slice-old.json${r.taskSlice ? ', slice-new.json' : ''}, result.json`);
-          if (protect) {
-            try {
-              r.assertRetention({ classes: protect, maxDrop: f.protectMaxDrop });
-            } catch (e) {
-              if (!isSemsliceError(e) || e.code !== 'RETENTION_BROKEN') throw e;
-              console.error(`error: ${e.message}\n  the outputs above were written; exit code 3`);
-              process.exitCode = 3;
-            }
-          }
+          reportRetention(r, protect, f.protectMaxDrop);
         } finally {
           r.model.dispose();
         }

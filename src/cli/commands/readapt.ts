@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
-import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
+import { SemsliceError } from '../../engine/errors.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { readaptWorkload } from '../../engine/maintenance/index.js';
 import { listTrainSets } from '../../engine/masks/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, numberArg, WORKERS_FLAG } from '../options.js';
+import { protectedClasses, reportRetention } from '../retention.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -26,17 +27,6 @@ interface Flags {
   model: string; data: string; workload: (typeof WORKLOADS)[number]; eps?: number; count: number; drop: number; method: string; epochs: number;
   out: string; slice?: string; sliceClasses: 'all' | 'present'; batchSize: number; lr: number; target?: number; seed: number; testLimit?: number;
   protect?: string; protectMaxDrop: number; force?: boolean; backend?: string; workers: number | 'auto';
-}
-
-function protectedClasses(s: string | undefined, numClasses: number): number[] | undefined {
-  if (s === undefined) return undefined;
-  return s.split(',').map((x) => {
-    const k = Number(x.trim());
-    if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
-      throw new SemsliceError('BAD_RETENTION', `--protect: "${x.trim()}" is not a class of this model (0..${numClasses - 1}).`, 'Pass class numbers separated by commas, e.g. --protect 3,5.');
-    }
-    return k;
-  });
 }
 
 /** Flag checks that need nothing loaded: every one before any work or any write. */
@@ -113,14 +103,6 @@ export function registerReadapt(program: Command): void {
         `frozen weights ${r.frozenIdentical ? 'bit-identical (checksums in manifest.json)' : 'CHANGED'}${r.manifest.note ? `; ${r.manifest.note}` : ''}`);
       console.log(`wrote ${path.join(f.out, 'model')}, manifest.json, epochs.csv`);
       r.model.dispose();
-      if (protect) {
-        try {
-          r.assertRetention({ classes: protect, maxDrop: f.protectMaxDrop });
-        } catch (e) {
-          if (!isSemsliceError(e) || e.code !== 'RETENTION_BROKEN') throw e;
-          console.error(`error: ${e.message}\n  the outputs above were written; exit code 3`);
-          process.exitCode = 3;
-        }
-      }
+      reportRetention(r, protect, f.protectMaxDrop);
     });
 }

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
-import { SemsliceError, isSemsliceError } from '../../engine/errors.js';
+import { SemsliceError } from '../../engine/errors.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { restructure } from '../../engine/maintenance/index.js';
 import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
@@ -17,6 +17,7 @@ import { listPreSteps } from '../../engine/surgery/index.js';
 import '../../engine/baselines/deeparc/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, intArg, numberArg, WORKERS_FLAG } from '../options.js';
+import { protectedClasses, reportRetention } from '../retention.js';
 import { checkModelOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
@@ -25,18 +26,6 @@ interface Flags {
   model: string; data: string; pruner: string; targetCr: number; maxDrop: number; pre?: string; slice?: string; out: string;
   amount: number; steps: number; batchSize: number; maxIterations: number; trainLimit?: number; testLimit?: number; seed: number;
   table: 'csv' | 'json'; protect?: string; protectMaxDrop: number; force?: boolean; backend?: string; workers: number | 'auto';
-}
-
-function protectedClasses(s: string | undefined, numClasses: number): number[] | undefined {
-  if (s === undefined) return undefined;
-  const out = s.split(',').map((x) => x.trim());
-  return out.map((x) => {
-    const k = Number(x);
-    if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
-      throw new SemsliceError('BAD_RETENTION', `--protect: "${x}" is not a class of this model (0..${numClasses - 1}).`, 'Pass class numbers separated by commas, e.g. --protect 3,5.');
-    }
-    return k;
-  });
 }
 
 function csv(rows: Array<Record<string, unknown>>): string {
@@ -121,13 +110,5 @@ async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void>
   console.log(`pre ${r.manifest.pre}, pruner ${f.pruner}: NI ${r.ni}, CR ${pct(r.cr)}, MA ${pct(r.ma, 2)} (${r.reached ? 'target reached' : `stopped: ${r.stop}`})${r.manifest.note ? `; ${r.manifest.note}` : ''}`);
   console.log(`wrote ${path.join(f.out, 'model')}, manifest.json, iterations.${f.table}`);
   r.model.dispose();
-  if (protect) {
-    try {
-      r.assertRetention({ classes: protect, maxDrop: f.protectMaxDrop });
-    } catch (e) {
-      if (!isSemsliceError(e) || e.code !== 'RETENTION_BROKEN') throw e;
-      console.error(`error: ${e.message}\n  the outputs above were written; exit code 3`);
-      process.exitCode = 3;
-    }
-  }
+  reportRetention(r, protect, f.protectMaxDrop);
 }
