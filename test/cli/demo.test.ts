@@ -57,6 +57,16 @@ describe('semslice demo (tiny parameters)', function () {
     assert.deepEqual(first.restructure.map((x) => x.method), ['none + lamp', 'slice + lamp']);
     assert.ok(first.restructure[1]!.cr >= first.slice.cr - 1e-9, 'the slice pre-step starts at the slice\'s CR');
     assert.match(code, /ss\.restructure\(model/);
+    // Issue 14: the incremental section (digits 0-4, then 5-9; naive, replay 10%, ours on one budget).
+    assert.deepEqual(first.incremental.runs.map((x) => x.method), ['naive', 'replay-10%', 'ours']);
+    const oursInc = first.incremental.runs[2]!;
+    assert.ok(oursInc.identical && oursInc.oldAfter === oursInc.oldBefore, 'ours keeps task A bit-identical');
+    assert.ok(!first.incremental.runs[0]!.identical && first.incremental.runs[0]!.oldAfter < first.incremental.runs[0]!.oldBefore, 'naive forgets');
+    assert.ok(oursInc.newAfter > 0.5, `ours learns task B: ${oursInc.newAfter}`);
+    assert.match(text, /^incremental development \(LeNet-5 knows digits 0-4 and learns 5-9; .*theta [\d.]+\):$/m);
+    assert.match(text, /^ {2}ours: task A \d+\.\d\d% -> \d+\.\d\d% \(logits bit-identical\), task B \d+\.\d\d%, all ten classes \d+\.\d\d%$/m);
+    assert.match(code, /ss\.extendCompare\(modelA/);
+    console.log(text.split('\n').filter((l) => /incremental|task A/.test(l)).join('\n'));
 
     await mkdir('test-artifacts/executed', { recursive: true });
     await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report

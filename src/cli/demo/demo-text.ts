@@ -72,6 +72,16 @@ clean images, for two epochs: once training only the weights of the slice's crit
 stays bit-identical), once training every weight; accuracy is measured on adversarial images made from held-out
 test images and on clean test images. ${said}. \`semslice readapt\`, notebook 03 and the \`readapt\` study go further
 (PGD, damaged models, DeepArc, random subsets, three seeds).`,
+  incremental: (said: string, theta: number) => `## Incremental development: new digits in the free neurons (the paper's RQ4)
+
+A second LeNet-5 is trained on digits 0-4 only (task A, 3,000 images, full ten-way output head) and then learns
+digits 5-9 (task B, 3,000 images, three epochs, the same optimiser, steps and seed for every method). Naive fine-tuning
+trains every weight on B; replay 10% mixes in 10% of A's images; ours slices task A (taylor, theta chosen so that
+the masked task A keeps its accuracy: ${theta}), freezes every weight task A's inference reads and learns B in the
+rest. Task A is measured with the argmax over its own digits (task-incremental), ours through A's mask; "all ten
+digits" gives no task identity (class-incremental). ${said}. The capacity meter says how many neurons per layer each
+task reads and how many are still free for a next task. \`semslice extend\`, notebook 04 and the \`extend\` study go
+further (EWC, DeepArc, replay 5% and 100%, five tasks in sequence, vgg-small and resnet-small).`,
   metadata: `## Run metadata
 
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`,
@@ -123,5 +133,15 @@ ss.show(ss.viz.niBars(runs));`,
   readapt: `const ra = await ss.readaptWorkload(model, { train: data.train, test: data.test }, { workload: "fgsm", count: 300, epochs: 2, seed: seed, testCount: 1000, methods: ["critical", "full"] }, s);
 ss.show(ss.viz.readaptCurves(ra.results.map((x) => ({ method: x.method, rows: x.rows }))));
 ss.show(ss.table(ra.summary));`,
+  incremental: `const splitsA = data.train.shuffle(seed).subsetClasses([0, 1, 2, 3, 4]).take(3000);
+const modelA = ss.models.build("lenet5", { inputShape: [28, 28, 1], numClasses: 10, seed: seed });
+await ss.train(modelA, splitsA, { epochs: 3, seed: seed });
+const inc = await ss.extendCompare(modelA, { train: data.train, test: data.test }, { perTask: 3000, testCount: 1000, epochs: 3, seed: seed, methods: ["naive", "replay-10%", "ours"] });
+ss.show(ss.viz.forgettingChart(inc.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all }))));
+ss.show(ss.table(inc.summary));
+const oursRun = inc.runs.find((r) => r.label === "ours")!;
+ss.show(ss.viz.capacityChart(oursRun.capacity));
+console.log(oursRun.capacity.warnings.length ? oursRun.capacity.warnings.join("\\n") : "no capacity warning");
+modelA.dispose();`,
   metadata: `ss.show(ss.runMetadata({ backend: info.name, seed: seed }))`,
 };

@@ -13,6 +13,7 @@ import { train, evaluate, type TrainHistory } from '../../engine/train/index.js'
 import { profile, sliceFromStats, fidelitySweep, sweepRows, compressionRate, compareSweep, describeComparison, damageMatrix, type Metric, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { readaptWorkload, restructure, type RestructureResult } from '../../engine/maintenance/index.js';
+import { extendCompare } from '../../engine/studies/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import * as viz from '../../viz/index.js';
@@ -64,7 +65,12 @@ export interface DemoResult {
   restructure: Array<{ method: string; ni: number; cr: number; ma: number; reached: boolean }>;
   /** Re-adaptation to FGSM images: per method, held-out adversarial and clean accuracy after, trainable parameters. */
   readapt: Array<{ method: string; newBefore: number; newAfter: number; cleanAfter: number; trainable: number; total: number }>;
+  /** Incremental development (digits 0-4, then 5-9): per method, task A before/after, task B after, all ten classes after, task A bit-identical. */
+  incremental: { theta: number; runs: IncrementalRun[]; verdict: string };
 }
+
+/** One method of the demo's incremental section (accuracies as fractions). */
+export interface IncrementalRun { method: string; oldBefore: number; oldAfter: number; newAfter: number; allAfter: number; identical: boolean }
 
 /**
  * What the terminal shows at the end of the demo: the headline results, then where the notebook and report are.
@@ -82,6 +88,9 @@ export function formatDemoResult(r: DemoResult): string {
     ...r.restructure.map((x) => `  ${x.method}: NI ${x.ni}, CR ${pct(x.cr)}, accuracy ${pct(x.ma)}${x.reached ? '' : ' (target not reached)'}`),
     `re-adaptation to FGSM images (${DEMO_READAPT.count} to learn from, ${DEMO_READAPT.epochs} epochs):`,
     ...r.readapt.map((x) => `  ${x.method}: held-out adversarial accuracy ${pct(x.newBefore)} -> ${pct(x.newAfter)}, clean ${pct(x.cleanAfter)}, ${x.trainable.toLocaleString('en-US')} of ${x.total.toLocaleString('en-US')} parameters trained`),
+    `incremental development (LeNet-5 knows digits 0-4 and learns 5-9; ${DEMO_INCREMENTAL.perTask.toLocaleString('en-US')} images per task, ${DEMO_INCREMENTAL.epochsB} epochs; task A sliced at theta ${r.incremental.theta}):`,
+    ...r.incremental.runs.map((x) => `  ${x.method}: task A ${pct(x.oldBefore)} -> ${pct(x.oldAfter)}${x.identical ? ' (logits bit-identical)' : ''}, task B ${pct(x.newAfter)}, all ten classes ${pct(x.allAfter)}`),
+    `  ${r.incremental.verdict}`,
     `notebook: ${r.notebook}`,
     `report:   ${r.report}`,
     `(${r.seconds.toFixed(1)} s)`,
@@ -160,6 +169,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     say('re-adaptation');
     const ra = await readaptCells(nb, model, s, { train: trainSet, test: data.test }, o.seed);
 
+    say('incremental development');
+    // The whole training split: the section trains its own small model, whatever trainSamples says.
+    const inc = await incrementalCells(nb, { train: data.train, test: data.test }, o.seed);
+
     const meta = runMetadata({
       backend: info.name, seed: o.seed, params,
       datasets: [{ name: 'mnist', split: 'train', size: data.train.size, fingerprint: data.train.fingerprint() },
@@ -175,7 +188,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await writeReport(notebookPath, reportPath, { trusted: true });
     return {
       notebook: notebookPath, report: reportPath, trained, accuracy: ev.accuracy, seconds: (Date.now() - t0) / 1000,
-      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText, restructure: rs, readapt: ra,
+      slice: { metric: o.metric, theta: o.theta, ...headline }, verdict: verdictText, restructure: rs, readapt: ra, incremental: inc,
     };
   } finally {
     model.dispose();
@@ -276,6 +289,52 @@ async function readaptCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice
     displayOutput(tableBundle(r.summary, { limit: 10, title: 'Re-adaptation to FGSM images' })),
   ]);
   return out;
+}
+
+/** The demo's incremental budget: a small task A model and three methods on the same 3,000 images per task. */
+export const DEMO_INCREMENTAL = { perTask: 3000, epochsA: 3, epochsB: 3, testCount: 1000, methods: ['naive', 'replay-10%', 'ours'] } as const;
+
+/**
+ * Train LeNet-5 on digits 0-4 (full 10-way head), then learn 5-9 naively, with 10% replay, and in the free neurons;
+ * the forgetting chart, the capacity meter and the bit-identity verdict. Its own model: the demo's main model
+ * already knows every digit.
+ */
+async function incrementalCells(nb: NotebookBuilder, splits: { train: Dataset; test: Dataset }, seed: number): Promise<DemoResult['incremental']> {
+  const d = DEMO_INCREMENTAL;
+  const taskA = splits.train.shuffle(seed).subsetClasses([0, 1, 2, 3, 4]).take(d.perTask);
+  const model = buildModel('lenet5', { inputShape: taskA.sampleShape, numClasses: 10, seed });
+  try {
+    await train(model, taskA, { epochs: d.epochsA, seed });
+    const cmp = await extendCompare(model, splits, { perTask: d.perTask, testCount: d.testCount, epochs: d.epochsB, seed, methods: [...d.methods] });
+    const runs = cmp.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all, identical: r.oldLogits.identical }));
+    const theta = cmp.choice?.theta ?? cmp.slice.params.theta ?? NaN;
+    const said = runs.map((x) => `**${x.method}**: task A ${pct(x.oldBefore)} -> ${pct(x.oldAfter)}${x.identical ? ' (logits bit-identical)' : ''}, task B ${pct(x.newAfter)}, all ten digits ${pct(x.allAfter)}`).join('; ');
+    const ours = cmp.runs.find((r) => r.label === 'ours')!;
+    nb.markdown(DEMO_TEXT.incremental(`${said}. ${incrementalVerdict(runs)}`, theta));
+    nb.code(demoSource.incremental, [
+      displayOutput(await chartBundle(viz.forgettingChart(cmp.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all }))))),
+      displayOutput(tableBundle(cmp.summary.select(aq.not('seconds')), { limit: 10, title: 'Learning digits 5-9 after 0-4' })),
+      displayOutput(await chartBundle(viz.capacityChart(ours.capacity))),
+      streamOutput(`${ours.capacity.warnings.length ? ours.capacity.warnings.join('\n') : 'no capacity warning'}\n`),
+    ]);
+    return { theta, runs, verdict: incrementalVerdict(runs) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Ours against the best other method on task A, task B and all ten classes, whichever way it falls. */
+function incrementalVerdict(runs: IncrementalRun[]): string {
+  const ours = runs.find((x) => x.method === 'ours');
+  const others = runs.filter((x) => x !== ours);
+  if (!ours || others.length === 0) return '';
+  const pts = (x: number) => (100 * Math.abs(x)).toFixed(1);
+  const part = (name: string, get: (x: IncrementalRun) => number) => {
+    const best = others.reduce((a, b) => (get(b) > get(a) ? b : a));
+    const d = get(ours) - get(best);
+    return `${name} ${d >= 0 ? `${pts(d)} points above` : `${pts(d)} points below`} the best other method (${best.method})`;
+  };
+  return `Ours keeps task A ${ours.identical ? 'bit-identical' : 'NOT bit-identical'} and is on ${part('task A', (x) => x.oldAfter)}, on ${part('task B', (x) => x.newAfter)}, and on ${part('all ten classes', (x) => x.allAfter)}.`;
 }
 
 /** The sweep as a readable table: percentages rounded, per-class accuracy left out. */
