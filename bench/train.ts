@@ -20,6 +20,7 @@ import { train } from '../src/engine/train/index.js';
 import { logitsModel } from '../src/engine/graph/index.js';
 import { WeightPlan } from '../src/engine/train/weight-plan.js';
 import { makeStep } from '../src/engine/train/step.js';
+import { adam } from '../src/engine/train/adam.js';
 import { crossEntropy } from '../src/engine/train/loss.js';
 import { closeTrainWorkers } from '../src/engine/train/parallel/data-parallel.js';
 
@@ -89,7 +90,7 @@ async function breakdown(model: string, data: Dataset, k: number): Promise<{ fwd
   const m = buildNamed(model, 0);
   const head = logitsModel(m);
   const plan = new WeightPlan(m);
-  const opt = tf.train.adam(1e-3);
+  const opt = adam(1e-3);
   const step = makeStep(head, plan, opt);
   const batches = [...data.take(BATCH * k).batches(BATCH)];
   const med = (f: (i: number) => void): number => {

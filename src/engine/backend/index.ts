@@ -3,13 +3,15 @@
  *
  * @example
  * import { initBackend } from './engine/backend/index.js';
- * const info = await initBackend();   // logs "backend: wasm (SIMD, 1 thread)"
+ * const info = await initBackend();   // logs "backend: wasm (SIMD, 1 thread; native kernels)"
  */
 export {
   initBackend, backendInfo, BACKEND_CHOICES, AUTO_ORDER,
   type BackendInfo, type BackendName, type BackendRequest, type InitBackendOptions,
 } from './select.js';
 export { ensureBackend, onFirstUse, silenceCpuBanner } from './first-use.js';
-export { registerWasmPatches, unregisterWasmPatches, wasmPatchesRegistered } from './wasm-patches.js';
-export { withBackend, relativeError } from './testing.js';
+export { registerWasmPatches, unregisterWasmPatches, wasmPatchesRegistered, nativeKernelsActive } from './wasm-patches.js';
+export { nativeAddon, nativeStatus, NATIVE_ADDON_PATH, type NativeAddon } from './native-addon.js';
+export { ADAM_KERNEL } from './native-kernels.js';
+export { withBackend, relativeError, kernelSets, useKernelSet } from './testing.js';
 export { CPU_BRIDGED_KERNELS } from './cpu-bridge.js';

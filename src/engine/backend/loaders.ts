@@ -3,12 +3,13 @@
  * throw for an unavailable backend (initBackend decides whether that is an error or a fallback).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmPatches } from './wasm-patches.js';
+import { nativeKernelsActive, registerWasmPatches } from './wasm-patches.js';
+import { nativeStatus } from './native-addon.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export type LoadResult =
-  | { ok: true; detail: string; simd?: boolean; threads?: number }
+  | { ok: true; detail: string; simd?: boolean; threads?: number; native?: boolean }
   | { ok: false; why: string };
 
 /** Names of the optional native packages, GPU build first (module specifiers kept out of TS's resolution). */
@@ -65,7 +66,11 @@ export async function loadWasm(): Promise<LoadResult> {
     registerWasmPatches();
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const threads = wasm.getThreadsCount();
-    return { ok: true, detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`, simd, threads };
+    const native = nativeKernelsActive();
+    return {
+      ok: true, detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}; ${native ? 'native kernels' : `wasm kernels only: ${nativeStatus()}`}`,
+      simd, threads, native,
+    };
   } catch (e) {
     return { ok: false, why: firstLine(e) };
   }

@@ -27,6 +27,8 @@ export interface BackendInfo {
   simd?: boolean;
   /** wasm only: worker threads (1 in Node). */
   threads?: number;
+  /** wasm only: convolutions and matrix products run on the native addon (OpenBLAS). */
+  native?: boolean;
 }
 
 export interface InitBackendOptions {
@@ -123,6 +125,7 @@ function toInfo(name: BackendName, requested: string, reason: string, r: LoadRes
   const info: BackendInfo = { name, requested, reason };
   if (r.simd !== undefined) info.simd = r.simd;
   if (r.threads !== undefined) info.threads = r.threads;
+  if (r.native !== undefined) info.native = r.native;
   return { info, detail: r.detail };
 }
 

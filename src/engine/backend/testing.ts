@@ -8,6 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendState, initBackend, restoreBackendState, type BackendInfo, type BackendName } from './select.js';
+import { nativeAddon } from './native-addon.js';
+import { registerWasmPatches, unregisterWasmPatches } from './wasm-patches.js';
 
 /**
  * Switch tfjs to `name` (initialising it, with semslice's wasm kernels, if needed), run fn, then switch back to
@@ -24,6 +26,24 @@ export async function withBackend<T>(name: BackendName, fn: (info: BackendInfo) 
     if (prevName && prevName !== tf.engine().backendName) await tf.setBackend(prevName);
     restoreBackendState(prevState);
   }
+}
+
+/**
+ * The wasm kernel sets a test should cover: the wasm kernels alone (false), and, when the native addon is built,
+ * the addon's kernels over them (true). `useKernelSet(native)` registers one; `useKernelSet()` the default again.
+ *
+ * @example
+ * for (const native of kernelSets()) describe(`... (${native ? 'native' : 'wasm'})`, () => {
+ *   before(() => useKernelSet(native)); after(() => useKernelSet());
+ * });
+ */
+export function kernelSets(): boolean[] {
+  return [false, ...(nativeAddon() ? [true] : [])];
+}
+
+export function useKernelSet(native?: boolean): void {
+  unregisterWasmPatches();
+  registerWasmPatches(native === undefined ? {} : { native });
 }
 
 /** ||a - b|| / ||b|| (2-norms; 0 when both are all zero, Infinity on a length mismatch). */

@@ -5,7 +5,8 @@
  * their transposed and batch-times-matrix cases onto XNNPACK's fast path (mat-mul.ts); Sum and Mean over leading
  * axes become a product with a row of ones (reduce.ts); FusedBatchNorm's gradient skips its Tile
  * (batch-norm-grad.ts). Also bridges a few
- * kernels wasm lacks to the cpu backend (cpu-bridge.ts).
+ * kernels wasm lacks to the cpu backend (cpu-bridge.ts). Where the native addon is built (native-addon.ts),
+ * convolutions and matrix products go to it (native-kernels.ts), each falling back to the wasm kernel.
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
@@ -21,13 +22,24 @@ import { cpuBridgeConfigs } from './cpu-bridge.js';
 import { matMulConfig } from './mat-mul.js';
 import { reduceConfigs } from './reduce.js';
 import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-grad.js';
+import { nativeAddon } from './native-addon.js';
+import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
 /** Names of the kernels bridged to cpu by us (absent on wasm before). */
 const bridged: string[] = [];
+
+let nativeActive = false;
+/** Kernels only the addon provides (none stock): unregistered again by unregisterWasmPatches. */
+const addedNative: string[] = [];
+
+/** True when the native addon's kernels are registered (see native-addon.ts). */
+export function nativeKernelsActive(): boolean {
+  return wasmPatchesRegistered() && nativeActive;
+}
 
 /** True once our kernels are registered for 'wasm'. */
 export function wasmPatchesRegistered(): boolean {
@@ -35,10 +47,11 @@ export function wasmPatchesRegistered(): boolean {
 }
 
 /**
- * Register the patched kernels for 'wasm' (idempotent). Needs the wasm backend module loaded (it registers
+ * Register the patched kernels for 'wasm' (idempotent); `native: false` leaves the native addon's kernels out
+ * (tests of the wasm kernels; the addon is otherwise used whenever it loads). Needs the wasm backend module loaded (it registers
  * the stock kernels we replace); if that has not happened, throws a SemsliceError.
  */
-export function registerWasmPatches(): void {
+export function registerWasmPatches(opts: { native?: boolean } = {}): void {
   if (wasmPatchesRegistered()) return;
   const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (stockInput === undefined) {
@@ -48,6 +61,10 @@ export function registerWasmPatches(): void {
   for (const name of KERNELS) {
     stock.set(name, tf.getKernel(name, 'wasm'));
     if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
+  }
+  for (const name of ['Conv2D', 'FusedConv2D']) {
+    const k = stock.get(name);
+    if (k !== undefined) tf.registerKernel(k);
   }
   tf.registerKernel(conv2dBackpropFilterConfig);
   tf.registerKernel(conv2dBackpropInputConfig(stockInput));
@@ -62,6 +79,16 @@ export function registerWasmPatches(): void {
   for (const config of cpuBridgeConfigs()) {
     tf.registerKernel(config);
     bridged.push(config.kernelName);
+  }
+  // Last: the addon's kernels wrap whatever is registered now (ours or stock) and fall back to it.
+  const addon = opts.native === false ? null : nativeAddon();
+  nativeActive = addon !== null;
+  if (addon) {
+    for (const config of nativeKernelConfigs(addon, (name) => tf.getKernel(name, 'wasm'))) {
+      if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+      else addedNative.push(config.kernelName);
+      tf.registerKernel(config);
+    }
   }
 }
 
@@ -80,6 +107,7 @@ export function unregisterWasmPatches(): void {
     if (k !== undefined) tf.registerKernel(k);
   }
   for (const name of bridged.splice(0)) tf.unregisterKernel(name, 'wasm');
+  for (const name of addedNative.splice(0)) tf.unregisterKernel(name, 'wasm');
   restoreBatchNormGradient();
   stock.clear();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adam } from './adam.js';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import { Rng } from '../rng.js';
@@ -38,7 +39,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   checkDataFits(model, head.units, data, 'training data');
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
   const reseed = reseedDropout(model, dropoutRng);
   const dropoutCount = layersOfKind(model, 'dropout').length;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, withBackend } from '../../../src/engine/backend/index.js';
+import { initBackend, kernelSets, relativeError, useKernelSet, withBackend } from '../../../src/engine/backend/index.js';
 import { Rng } from '../../../src/engine/rng.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -39,12 +39,18 @@ const CASES: Case[] = [
   { kh: 3, kw: 3, ci: 2, co: 2, stride: 1, pad: 3 },
 ];
 
-describe('backend: wasm Conv2D gradients match the cpu backend', function () {
-  before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
+// Both kernel sets: the wasm kernels alone, and the native addon's (when it is built) over them.
+for (const native of kernelSets()) describe(`backend: wasm Conv2D gradients match the cpu backend (${native ? 'native addon' : 'wasm kernels'})`, function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    useKernelSet(native);
+  });
+  after(() => useKernelSet());
 
   it('registers semslice kernels for Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
-    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name, 'conv2dBackpropFilterWasm');
-    assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name, 'conv2dBackpropInputWasm');
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name, native ? 'nativeConv2DBackpropFilter' : 'conv2dBackpropFilterWasm');
+    assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name, native ? 'nativeConv2DBackpropInput' : 'conv2dBackpropInputWasm');
+    assert.equal(tf.getKernel('FusedConv2D', 'wasm')?.kernelFunc.name === 'nativeFusedConv2D', native);
   });
 
   it('releases every wasm intermediate (backend data ids return to baseline)', async () => {

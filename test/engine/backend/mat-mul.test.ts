@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, withBackend } from '../../../src/engine/backend/index.js';
+import { initBackend, kernelSets, relativeError, useKernelSet, withBackend } from '../../../src/engine/backend/index.js';
 import { Rng } from '../../../src/engine/rng.js';
 
 interface Case { a: number[]; b: number[]; tA: boolean; tB: boolean }
@@ -17,12 +17,17 @@ const CASES: Case[] = [
   { a: [1, 6, 5], b: [3, 5, 4], tA: false, tB: false },
 ];
 
-describe('backend: wasm BatchMatMul/_FusedMatMul fast paths match cpu', function () {
-  before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
+// Both kernel sets: the wasm kernels alone, and the native addon's (when it is built) over them.
+for (const native of kernelSets()) describe(`backend: wasm BatchMatMul/_FusedMatMul fast paths match cpu (${native ? 'native addon' : 'wasm kernels'})`, function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    useKernelSet(native);
+  });
+  after(() => useKernelSet());
 
   it('is semslice kernel on wasm', () => {
-    assert.equal(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc.name, 'matMulWasm');
-    assert.equal(tf.getKernel('_FusedMatMul', 'wasm')?.kernelFunc.name, 'matMulWasm');
+    assert.equal(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc.name, native ? 'nativeBatchMatMul' : 'matMulWasm');
+    assert.equal(tf.getKernel('_FusedMatMul', 'wasm')?.kernelFunc.name, native ? 'nativeFusedMatMul' : 'matMulWasm');
   });
 
   for (const c of CASES) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
+  nativeAddon, nativeStatus,
   AUTO_ORDER, backendInfo, initBackend, withBackend, wasmPatchesRegistered,
 } from '../../../src/engine/backend/index.js';
 import { isSemsliceError, type SemsliceError } from '../../../src/engine/errors.js';
@@ -61,7 +62,7 @@ describe('backend: initBackend selection', function () {
     const a = await withLogger(log, () => initBackend({ backend: 'wasm' }));
     const b = await withLogger(log, () => initBackend({ backend: 'wasm' }));
     assert.equal(a, b);
-    assert.deepEqual(lines, ['backend: wasm (SIMD, 1 thread)']);
+    assert.deepEqual(lines, [nativeAddon() ? 'backend: wasm (SIMD, 1 thread; native kernels)' : `backend: wasm (SIMD, 1 thread; wasm kernels only: ${nativeStatus()})`]);
     assert.equal(backendInfo(), a);
     await withLogger(log, () => initBackend({ backend: 'wasm', quiet: true }));
     assert.equal(lines.length, 1);

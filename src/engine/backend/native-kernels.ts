@@ -1,0 +1,188 @@
+/**
+ * Wasm kernels that hand convolutions and matrix products to the native addon (native-addon.ts) when it is loaded:
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul and _FusedMatMul, in NHWC float32.
+ * The addon computes in place on the wasm heap (im2col + OpenBLAS sgemm), so a kernel only allocates its output
+ * and passes byte offsets. Any case the addon does not cover (NCHW, another dtype, prelu/elu/sigmoid fusions,
+ * broadcast batch shapes, an empty tensor) goes to the kernel registered before, unchanged.
+ *
+ * @example
+ * const configs = nativeKernelConfigs(addon, (name) => tf.getKernel(name, 'wasm'));
+ * for (const c of configs) { tf.unregisterKernel(c.kernelName, 'wasm'); tf.registerKernel(c); }
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { NativeAddon } from './native-addon.js';
+import { pair, type Info } from './wasm-kernel-utils.js';
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+type Fallback = (args: KernelArgs) => Info | Info[];
+
+/** The kernels the addon serves. */
+export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'] as const;
+
+/** Smallest patch (kh*kw*ci) whose forward convolution goes to the addon. */
+const MIN_PATCH = 32;
+
+const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
+
+const size = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
+
+function offset(backend: BackendWasm, t: Info): number {
+  return (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+}
+
+function heap(backend: BackendWasm): ArrayBufferLike {
+  // Read after every allocation: growing the wasm memory replaces its buffer.
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+}
+
+function floatBits(x: number): number {
+  return new Int32Array(new Float32Array([x]).buffer)[0]!;
+}
+
+function allFloat(...ts: Array<Info | undefined>): boolean {
+  return ts.every((t) => t === undefined || (t.dtype === 'float32' && size(t.shape) > 0));
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+  leakyreluAlpha?: number;
+  inputShape?: [number, number, number, number];
+  filterShape?: [number, number, number, number];
+}
+
+/** The 15 geometry ints of the addon's convolutions, or null for a case it does not take. */
+function geometry(xShape: number[], filterShape: number[], a: ConvAttrs): number[] | null {
+  if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return null;
+  if (xShape.length !== 4 || filterShape.length !== 4) return null;
+  const [dh, dw] = pair(a.dilations as number | [number, number] | undefined);
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    a.strides, [dh, dw], a.pad, a.dimRoundingMode, false, 'channelsLast');
+  if (info.inChannels !== filterShape[2]) return null; // grouped/depthwise: not ours
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.filterHeight, info.filterWidth, info.outChannels,
+    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left, dh, dw];
+}
+
+function conv2dNative(addon: NativeAddon, fallback: Fallback, fused: boolean): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Info | undefined>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const act = fused ? ACTIVATIONS[a.activation ?? 'linear'] : 0;
+    const g = x && filter && act !== undefined && preluActivationWeights === undefined && allFloat(x, filter, bias)
+      ? geometry(x.shape, filter.shape, a) : null;
+    if (!g || (bias !== undefined && size(bias.shape) !== g[6])) return fallback(args);
+    // Patches shorter than 32 values (a first layer on one-channel images): XNNPACK's direct convolution is faster
+    // than im2col + sgemm there (LeNet-5's conv1 forward, batch 64: 2.0 ms against 3.6 ms).
+    if (g[3]! * g[4]! * g[5]! < MIN_PATCH) return fallback(args);
+    const y = backend.makeOutput([g[0]!, g[7]!, g[8]!, g[6]!], 'float32');
+    addon.conv2d(heap(backend), ...g, offset(backend, x!), offset(backend, filter!), offset(backend, y),
+      bias ? offset(backend, bias) : -1, act, floatBits(a.leakyreluAlpha ?? 0.2));
+    return y;
+  };
+}
+
+function backpropInputNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, filter } = args.inputs as Record<string, Info>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const g = a.inputShape && allFloat(dy, filter) ? geometry(a.inputShape, filter!.shape, a) : null;
+    if (!g || g[7] !== dy!.shape[1] || g[8] !== dy!.shape[2]) return fallback(args);
+    const dx = backend.makeOutput([...a.inputShape!], 'float32');
+    addon.conv2dBackpropInput(heap(backend), ...g, offset(backend, dy!), offset(backend, filter!), offset(backend, dx));
+    return dx;
+  };
+}
+
+function backpropFilterNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, dy } = args.inputs as Record<string, Info>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const g = a.filterShape && allFloat(x, dy) ? geometry(x!.shape, a.filterShape, a) : null;
+    if (!g || g[7] !== dy!.shape[1] || g[8] !== dy!.shape[2]) return fallback(args);
+    const dw = backend.makeOutput([...a.filterShape!], 'float32');
+    addon.conv2dBackpropFilter(heap(backend), ...g, offset(backend, x!), offset(backend, dy!), offset(backend, dw));
+    return dw;
+  };
+}
+
+function matMulNative(addon: NativeAddon, fallback: Fallback, fused: boolean): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, Info | undefined>;
+    const at = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number };
+    const act = fused ? ACTIVATIONS[at.activation ?? 'linear'] : 0;
+    if (!a || !b || act === undefined || preluActivationWeights !== undefined || !allFloat(a, b, bias) || a.shape.length < 2 || b.shape.length < 2) return fallback(args);
+    const tA = Boolean(at.transposeA), tB = Boolean(at.transposeB);
+    const ra = a.shape.length, rb = b.shape.length;
+    const m = tA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = tA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const kb = tB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+    const n = tB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+    const batchA = size(outerA), batchB = size(outerB);
+    const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+    const outer = sameOuter || batchB === 1 && outerB.length <= outerA.length ? outerA : batchA === 1 && outerA.length <= outerB.length ? outerB : null;
+    if (k !== kb || outer === null || (bias !== undefined && size(bias.shape) !== n)) return fallback(args);
+    const batch = size(outer);
+    const y = backend.makeOutput([...outer, m, n], 'float32');
+    addon.matmul(heap(backend), batch, m, k, n, tA ? 1 : 0, tB ? 1 : 0, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n,
+      offset(backend, a), offset(backend, b), offset(backend, y), bias ? offset(backend, bias) : -1, act, floatBits(at.leakyreluAlpha ?? 0.2));
+    return y;
+  };
+}
+
+/** Name of the one-call Adam update kernel (registered for wasm only with the addon; train/adam.ts uses it). */
+export const ADAM_KERNEL = 'SemsliceAdam';
+
+/**
+ * One Adam step of one variable: inputs {value, m, v, grad, accBeta1, accBeta2} (float32, the last two scalars),
+ * attrs {beta1, beta2, epsilon, learningRate}; outputs [value, m, v] in new buffers (never in place: a variable's
+ * buffer may be shared with a clone). Bit for bit tfjs' AdamOptimizer arithmetic, in one call instead of a dozen.
+ */
+function adamNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { value, m, v, grad, accBeta1, accBeta2 } = args.inputs as Record<string, Info>;
+    const at = args.attrs as unknown as { beta1: number; beta2: number; epsilon: number; learningRate: number };
+    if (!allFloat(value, m, v, grad, accBeta1, accBeta2) || size(grad!.shape) !== size(value!.shape)) {
+      throw new Error(`${ADAM_KERNEL}: float32 value, moments and gradient of one size expected`);
+    }
+    const outs = [value!, m!, v!].map((t) => backend.makeOutput([...t.shape], 'float32'));
+    const f = (x: number) => floatBits(x);
+    addon.adam(heap(backend), size(value!.shape), ...[value!, m!, v!, grad!, accBeta1!, accBeta2!, ...outs].map((t) => offset(backend, t)),
+      f(at.beta1), f(1 - at.beta1), f(at.beta2), f(1 - at.beta2), f(at.epsilon), f(-at.learningRate));
+    return outs;
+  };
+}
+
+/**
+ * Kernel configs for wasm that use the addon, each falling back to `previous(name)` (the kernel registered before
+ * it) for the cases the addon does not take. Names whose previous kernel is missing are left out.
+ */
+export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string) => tf.KernelConfig | undefined): tf.KernelConfig[] {
+  const out: tf.KernelConfig[] = [];
+  const wrap = (name: (typeof NATIVE_KERNELS)[number], make: (fb: Fallback) => Fallback) => {
+    const prev = previous(name);
+    if (prev === undefined) return;
+    const kernelFunc = make(prev.kernelFunc as unknown as Fallback);
+    Object.defineProperty(kernelFunc, 'name', { value: `native${name.replace(/^_/, '')}` });
+    out.push({ kernelName: name, backendName: 'wasm', ...(prev.setupFunc ? { setupFunc: prev.setupFunc } : {}), kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  };
+  wrap('Conv2D', (fb) => conv2dNative(addon, fb, false));
+  wrap('FusedConv2D', (fb) => conv2dNative(addon, fb, true));
+  wrap('Conv2DBackpropInput', (fb) => backpropInputNative(addon, fb));
+  wrap('Conv2DBackpropFilter', (fb) => backpropFilterNative(addon, fb));
+  wrap('BatchMatMul', (fb) => matMulNative(addon, fb, false));
+  wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
+  out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
+  return out;
+}
