@@ -99,6 +99,17 @@ static size_t chunk_samples(const Geom* g) {
   return s;
 }
 
+/* Short runs (one-channel images: 3-5 floats) are copied inline; a memcpy call per run costs more than the copy. */
+static inline void copy_run(float* d, const float* src, size_t n) {
+  if (n >= 16) { memcpy(d, src, n * sizeof(float)); return; }
+  for (size_t i = 0; i < n; i++) d[i] = src[i];
+}
+
+static inline void zero_run(float* d, size_t n) {
+  if (n >= 16) { memset(d, 0, n * sizeof(float)); return; }
+  for (size_t i = 0; i < n; i++) d[i] = 0.f;
+}
+
 /* cols[(s*OH + oh)*OW + ow, (kh*KW + kw)*Ci + c] = x[n0 + s, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, c] (0 outside). */
 static void im2col(const Geom* g, const float* x, int n0, int ns, float* cols) {
   const size_t K = (size_t)g->kh * g->kw * g->ci;
@@ -115,18 +126,18 @@ static void im2col(const Geom* g, const float* x, int n0, int ns, float* cols) {
           const int ih = oh * g->sh - g->pt + kh * g->dh;
           float* d = dst + (size_t)kh * g->kw * g->ci;
           if (ih < 0 || ih >= g->h) {
-            memset(d, 0, sizeof(float) * g->kw * g->ci);
+            zero_run(d, (size_t)g->kw * g->ci);
             continue;
           }
           const float* xr = xs + (size_t)ih * row_x;
           if (contiguous) {
-            memcpy(d, xr + (size_t)iw0 * g->ci, sizeof(float) * g->kw * g->ci);
+            copy_run(d, xr + (size_t)iw0 * g->ci, (size_t)g->kw * g->ci);
             continue;
           }
           for (int kw = 0; kw < g->kw; kw++) {
             const int iw = iw0 + kw * g->dw;
-            if (iw < 0 || iw >= g->w) memset(d + (size_t)kw * g->ci, 0, sizeof(float) * g->ci);
-            else memcpy(d + (size_t)kw * g->ci, xr + (size_t)iw * g->ci, sizeof(float) * g->ci);
+            if (iw < 0 || iw >= g->w) zero_run(d + (size_t)kw * g->ci, (size_t)g->ci);
+            else copy_run(d + (size_t)kw * g->ci, xr + (size_t)iw * g->ci, (size_t)g->ci);
           }
         }
       }
