@@ -4,7 +4,7 @@
  * tf.grad of conv2d, fused conv2d (layers), conv2dTranspose and maxPool alike. BatchMatMul/_FusedMatMul get
  * their transposed and batch-times-matrix cases onto XNNPACK's fast path (mat-mul.ts); Sum and Mean over leading
  * axes become a product with a row of ones (reduce.ts); FusedBatchNorm's gradient skips its Tile
- * (batch-norm-grad.ts). Also bridges a few
+ * (batch-norm-grad.ts); Identity shares its input's buffer instead of copying it (identity.ts). Also bridges a few
  * kernels wasm lacks to the cpu backend (cpu-bridge.ts). Where the native addon is built (native-addon.ts),
  * convolutions and matrix products go to it (native-kernels.ts), each falling back to the wasm kernel.
  *
@@ -23,9 +23,10 @@ import { matMulConfig } from './mat-mul.js';
 import { reduceConfigs } from './reduce.js';
 import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-grad.js';
 import { nativeAddon } from './native-addon.js';
+import { identityConfig } from './identity.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -66,6 +67,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }
+  tf.registerKernel(identityConfig);
   tf.registerKernel(conv2dBackpropFilterConfig);
   tf.registerKernel(conv2dBackpropInputConfig(stockInput));
   tf.registerKernel(maxPoolGradConfig);
