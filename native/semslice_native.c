@@ -349,6 +349,66 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * batchNormGrad(heap, rows, channels, dyOff, xOff, meanOff, varianceOff, scaleOff (-1: ones), dxOff (-1: skip),
+ *               statsOff (-1: skip), epsilon bits)
+ * The gradients of FusedBatchNorm (channels last) in one pass over dy (and x for the statistics), sums in double:
+ *   inv = 1/sqrt(var + eps), S1 = sum(dy), S2 = sum(dy * (x - mean)), dx = dy * inv * scale,
+ *   stats = [dmean, dvar, dscale, doffset] = [-inv*scale*S1, -0.5*inv^3*scale*S2, inv*S2, S1], each [C].
+ */
+static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[10];
+  if (!read_args(env, info, 10, &heap, &len, a) || a[0] <= 0 || a[1] <= 0) return throw_msg(env, "batchNormGrad: bad arguments");
+  const size_t rows = (size_t)a[0], C = (size_t)a[1], n = rows * C;
+  if (!in_heap(a[2], n, len) || !in_heap(a[3], n, len) || !in_heap(a[4], C, len) || !in_heap(a[5], C, len) ||
+      (a[6] >= 0 && !in_heap(a[6], C, len)) || (a[7] >= 0 && !in_heap(a[7], n, len)) || (a[8] >= 0 && !in_heap(a[8], 4 * C, len)))
+    return throw_msg(env, "batchNormGrad: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[2]);
+  const float* x = (const float*)(heap + a[3]);
+  const float* mean = (const float*)(heap + a[4]);
+  const float* var = (const float*)(heap + a[5]);
+  const float* scale = a[6] >= 0 ? (const float*)(heap + a[6]) : NULL;
+  const float eps = bits_float(a[9]);
+  double* s1 = (double*)calloc(2 * C, sizeof(double));
+  float* inv = (float*)malloc(2 * C * sizeof(float));
+  if (!s1 || !inv) { free(s1); free(inv); return throw_msg(env, "batchNormGrad: out of memory"); }
+  double* s2 = s1 + C;
+  float* dxScale = inv + C;
+  for (size_t c = 0; c < C; c++) {
+    inv[c] = 1.f / sqrtf(var[c] + eps);
+    dxScale[c] = inv[c] * (scale ? scale[c] : 1.f);
+  }
+  if (a[7] >= 0) {
+    float* dx = (float*)(heap + a[7]);
+    for (size_t r = 0; r < rows; r++) {
+      const float* g = dy + r * C;
+      float* d = dx + r * C;
+      for (size_t c = 0; c < C; c++) d[c] = g[c] * dxScale[c];
+    }
+  }
+  if (a[8] >= 0) {
+    for (size_t r = 0; r < rows; r++) {
+      const float* g = dy + r * C;
+      const float* xr = x + r * C;
+      for (size_t c = 0; c < C; c++) {
+        s1[c] += g[c];
+        s2[c] += (double)g[c] * (double)(xr[c] - mean[c]);
+      }
+    }
+    float* st = (float*)(heap + a[8]);
+    for (size_t c = 0; c < C; c++) {
+      const double iv = inv[c], sc = scale ? scale[c] : 1.0;
+      st[c] = (float)(-iv * sc * s1[c]);
+      st[C + c] = (float)(-0.5 * iv * iv * iv * sc * s2[c]);
+      st[2 * C + c] = (float)(iv * s2[c]);
+      st[3 * C + c] = (float)s1[c];
+    }
+  }
+  free(s1);
+  free(inv);
+  return NULL;
+}
+
 /* setThreads(n): OpenBLAS threads for this process (n >= 1); returns the count in effect. */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value argv[1]; int32_t t = 1;
@@ -377,6 +437,7 @@ NAPI_MODULE_INIT() {
     {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
     {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
     {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+    {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -3,9 +3,11 @@
  * shape with tile() before multiplying: on wasm that Tile was 21% of a vgg-small (BatchNormalization) training
  * step, slower than the convolutions it sits between. Multiplying by the [C] vector directly broadcasts over the
  * channel axis in the Multiply kernel itself. Same formulas otherwise; on other backends, and for shapes this
- * does not cover, the stock gradient runs.
+ * does not cover, the stock gradient runs. With the native addon, dx is one pass and the four per-channel
+ * gradients one more (BATCH_NORM_GRAD_KERNEL), instead of a dozen elementwise kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_GRAD_KERNEL } from './native-kernels.js';
 
 type Saved = tf.Tensor[];
 
@@ -30,6 +32,25 @@ export function registerBatchNormGradient(): void {
         return original!.gradFunc(g, saved, attrs) as Record<string, () => tf.Tensor>;
       }
       const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+      if (tf.getKernel(BATCH_NORM_GRAD_KERNEL, 'wasm') !== undefined && [g, x, mean, variance, scale].every((t) => t === undefined || t.dtype === 'float32')) {
+        // The tape runs each input's gradient in its own tidy: dx is one kernel call; the four [C] gradients come
+        // from one shared call, read once into a plain array (tiny) so that no tensor has to outlive its tidy.
+        const inputs = { dy: g, x, mean, variance, ...(scale ? { scale } : {}) };
+        let stats: Float32Array | undefined;
+        const stat = (i: number) => () => {
+          if (!stats) {
+            const t = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, inputs, { varianceEpsilon: eps, part: 'stats' }) as tf.Tensor;
+            stats = t.dataSync() as Float32Array;
+            t.dispose();
+          }
+          const c = mean.shape[0]!;
+          return tf.tensor(stats.subarray(i * c, (i + 1) * c), mean.shape);
+        };
+        return {
+          x: () => tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, inputs, { varianceEpsilon: eps, part: 'dx' }) as tf.Tensor,
+          mean: stat(0), variance: stat(1), scale: stat(2), offset: stat(3),
+        };
+      }
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
       const scaleV = scale ?? tf.onesLike(mean);
       const inv = tf.rsqrt(tf.add(variance, eps));

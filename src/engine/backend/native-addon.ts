@@ -20,6 +20,7 @@ export interface NativeAddon {
   conv2dBackpropFilter(heap: ArrayBufferLike, ...ints: number[]): void;
   matmul(heap: ArrayBufferLike, ...ints: number[]): void;
   adam(heap: ArrayBufferLike, ...ints: number[]): void;
+  batchNormGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   /** BLAS threads of this process (>= 1); returns the count in effect. */
   setThreads(n: number): number;
   /** OpenBLAS's build description. */

@@ -164,6 +164,30 @@ function adamNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
   };
 }
 
+/** Name of the one-pass FusedBatchNorm gradient kernel (wasm, with the addon; batch-norm-grad.ts uses it). */
+export const BATCH_NORM_GRAD_KERNEL = 'SemsliceBatchNormGrad';
+
+/**
+ * Inputs {dy, x, mean, variance, scale?} (channels last, float32), attrs {varianceEpsilon, part}: part 'dx' gives
+ * dx (x's shape), part 'stats' gives [dmean; dvariance; dscale; doffset] as one [4, C] tensor.
+ */
+function batchNormGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, x, mean, variance, scale } = args.inputs as Record<string, Info | undefined>;
+    const { varianceEpsilon, part } = args.attrs as unknown as { varianceEpsilon: number; part: 'dx' | 'stats' };
+    const c = mean!.shape[0]!;
+    if (!allFloat(dy, x, mean, variance, scale) || x!.shape[x!.shape.length - 1] !== c || size(dy!.shape) !== size(x!.shape)) {
+      throw new Error(`${BATCH_NORM_GRAD_KERNEL}: float32 channels-last dy and x with [C] statistics expected`);
+    }
+    const out = backend.makeOutput(part === 'dx' ? [...x!.shape] : [4, c], 'float32');
+    addon.batchNormGrad(heap(backend), size(x!.shape) / c, c, offset(backend, dy!), offset(backend, x!), offset(backend, mean!),
+      offset(backend, variance!), scale ? offset(backend, scale) : -1, part === 'dx' ? offset(backend, out) : -1,
+      part === 'dx' ? -1 : offset(backend, out), floatBits(varianceEpsilon));
+    return out;
+  };
+}
+
 /**
  * Kernel configs for wasm that use the addon, each falling back to `previous(name)` (the kernel registered before
  * it) for the cases the addon does not take. Names whose previous kernel is missing are left out.
@@ -184,5 +208,6 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('BatchMatMul', (fb) => matMulNative(addon, fb, false));
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, withBackend } from '../../../src/engine/backend/index.js';
+import { initBackend, kernelSets, relativeError, useKernelSet, withBackend } from '../../../src/engine/backend/index.js';
 import { leadingAxes } from '../../../src/engine/backend/reduce.js';
 import { Rng } from '../../../src/engine/rng.js';
 
@@ -9,8 +9,12 @@ const values = (shape: number[], seed: number): Float32Array => {
   return Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rng.normal());
 };
 
-describe('backend: wasm Sum/Mean over leading axes and the tile-free BatchNorm gradient match cpu', function () {
-  before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
+for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading axes and the tile-free BatchNorm gradient match cpu (${native ? 'native addon' : 'wasm kernels'})`, function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    useKernelSet(native);
+  });
+  after(() => useKernelSet());
 
   it('recognises leading-axis reductions only', () => {
     assert.equal(leadingAxes([0, 1, 2], 4), 3);
