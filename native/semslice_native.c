@@ -350,6 +350,38 @@ static napi_value adam(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * batchNorm(heap, rows, channels, xOff, meanOff, varianceOff, offsetOff (-1: 0), scaleOff (-1: 1), yOff, epsilon bits)
+ * y = offset + (x - mean) * scale / sqrt(var + eps), channels last, per element in the cpu backend's order.
+ */
+static napi_value batch_norm(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[9];
+  if (!read_args(env, info, 9, &heap, &len, a) || a[0] <= 0 || a[1] <= 0) return throw_msg(env, "batchNorm: bad arguments");
+  const size_t rows = (size_t)a[0], C = (size_t)a[1], n = rows * C;
+  if (!in_heap(a[2], n, len) || !in_heap(a[3], C, len) || !in_heap(a[4], C, len) || (a[5] >= 0 && !in_heap(a[5], C, len)) ||
+      (a[6] >= 0 && !in_heap(a[6], C, len)) || !in_heap(a[7], n, len)) return throw_msg(env, "batchNorm: tensor outside the heap");
+  const float* x = (const float*)(heap + a[2]);
+  const float* mean = (const float*)(heap + a[3]);
+  const float* var = (const float*)(heap + a[4]);
+  const float* off = a[5] >= 0 ? (const float*)(heap + a[5]) : NULL;
+  const float* scale = a[6] >= 0 ? (const float*)(heap + a[6]) : NULL;
+  float* y = (float*)(heap + a[7]);
+  const float eps = bits_float(a[8]);
+  float* sd = (float*)malloc(C * sizeof(float));
+  if (!sd) return throw_msg(env, "batchNorm: out of memory");
+  for (size_t c = 0; c < C; c++) sd[c] = sqrtf(var[c] + eps);
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * C;
+    float* yr = y + r * C;
+    for (size_t c = 0; c < C; c++) {
+      const float v = (xr[c] - mean[c]) * (scale ? scale[c] : 1.f) / sd[c];
+      yr[c] = (off ? off[c] : 0.f) + v;
+    }
+  }
+  free(sd);
+  return NULL;
+}
+
+/*
  * batchNormGrad(heap, rows, channels, dyOff, xOff, meanOff, varianceOff, scaleOff (-1: ones), dxOff (-1: skip),
  *               statsOff (-1: skip), epsilon bits)
  * The gradients of FusedBatchNorm (channels last) in one pass over dy (and x for the statistics), sums in double:
@@ -438,6 +470,7 @@ NAPI_MODULE_INIT() {
     {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
     {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -1,6 +1,7 @@
 /**
  * Wasm kernels that hand convolutions and matrix products to the native addon (native-addon.ts) when it is loaded:
- * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul and _FusedMatMul, in NHWC float32.
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul, _FusedMatMul and FusedBatchNorm
+ * (channels last), float32.
  * The addon computes in place on the wasm heap (im2col + OpenBLAS sgemm), so a kernel only allocates its output
  * and passes byte offsets. Any case the addon does not cover (NCHW, another dtype, prelu/elu/sigmoid fusions,
  * broadcast batch shapes, an empty tensor) goes to the kernel registered before, unchanged.
@@ -18,7 +19,7 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 type Fallback = (args: KernelArgs) => Info | Info[];
 
 /** The kernels the addon serves. */
-export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'] as const;
+export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm'] as const;
 
 /** Smallest patch (kh*kw*ci) whose forward convolution goes to the addon. */
 const MIN_PATCH = 32;
@@ -164,6 +165,22 @@ function adamNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
   };
 }
 
+/** FusedBatchNorm with [C] statistics over the last axis (every BatchNormalization layer here); others fall back. */
+function batchNormNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, mean, variance, offset: off, scale } = args.inputs as Record<string, Info | undefined>;
+    const c = x?.shape[x.shape.length - 1];
+    const perChannel = [mean, variance, off, scale].every((t) => t === undefined || (t.shape.length === 1 && t.shape[0] === c));
+    if (!x || !mean || !variance || !perChannel || !allFloat(x, mean, variance, off, scale)) return fallback(args);
+    const y = backend.makeOutput([...x.shape], 'float32');
+    addon.batchNorm(heap(backend), size(x.shape) / c!, c!, offset(backend, x), offset(backend, mean), offset(backend, variance),
+      off ? offset(backend, off) : -1, scale ? offset(backend, scale) : -1, offset(backend, y),
+      floatBits((args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon));
+    return y;
+  };
+}
+
 /** Name of the one-pass FusedBatchNorm gradient kernel (wasm, with the addon; batch-norm-grad.ts uses it). */
 export const BATCH_NORM_GRAD_KERNEL = 'SemsliceBatchNormGrad';
 
@@ -207,6 +224,7 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('Conv2DBackpropFilter', (fb) => backpropFilterNative(addon, fb));
   wrap('BatchMatMul', (fb) => matMulNative(addon, fb, false));
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
+  wrap('FusedBatchNorm', (fb) => batchNormNative(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;

@@ -26,7 +26,7 @@ import { nativeAddon } from './native-addon.js';
 import { identityConfig } from './identity.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -63,7 +63,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     stock.set(name, tf.getKernel(name, 'wasm'));
     if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
   }
-  for (const name of ['Conv2D', 'FusedConv2D']) {
+  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm']) {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }

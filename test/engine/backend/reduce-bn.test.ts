@@ -54,7 +54,7 @@ for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading
   }
 
   for (const shape of [[4, 5, 6, 3], [7, 4]]) {
-    it(`batch-norm gradients (x, mean, variance, scale, offset) of shape ${JSON.stringify(shape)}`, async () => {
+    it(`batch-norm output and gradients (x, mean, variance, scale, offset) of shape ${JSON.stringify(shape)}`, async () => {
       const c = shape[shape.length - 1]!;
       const xs = values(shape, 11);
       const run = () => tf.tidy(() => {
@@ -69,7 +69,8 @@ for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading
         const gs = tf.grads(f)([x, mean, variance, scale, offset]);
         // Through moments too, as BatchNormalization layers train.
         const gx = tf.grad((xx: tf.Tensor) => { const m = tf.moments(xx, axes); return tf.sum(f(xx, m.mean, m.variance, scale, offset)); })(x);
-        return [...gs, gx].map((g) => g.dataSync() as Float32Array);
+        const y = tf.batchNorm(x, tf.moments(x, axes).mean, tf.moments(x, axes).variance, offset as tf.Tensor1D, scale as tf.Tensor1D, 1e-3);
+        return [...gs, gx, y].map((g) => g.dataSync() as Float32Array);
       });
       const w = await withBackend('wasm', run);
       const cpu = await withBackend('cpu', run);
