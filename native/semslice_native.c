@@ -349,6 +349,22 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* reluGrad(heap, n, dyOff, xOff, dxOff): dx = dy * step(x), step as tfjs' (1 above 0, NaN for NaN, else 0). */
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[4];
+  if (!read_args(env, info, 4, &heap, &len, a) || a[0] <= 0) return throw_msg(env, "reluGrad: bad arguments");
+  const size_t n = (size_t)a[0];
+  if (!in_heap(a[1], n, len) || !in_heap(a[2], n, len) || !in_heap(a[3], n, len)) return throw_msg(env, "reluGrad: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[1]);
+  const float* x = (const float*)(heap + a[2]);
+  float* dx = (float*)(heap + a[3]);
+  for (size_t i = 0; i < n; i++) {
+    const float s = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f);
+    dx[i] = dy[i] * s;
+  }
+  return NULL;
+}
+
 /*
  * batchNorm(heap, rows, channels, xOff, meanOff, varianceOff, offsetOff (-1: 0), scaleOff (-1: 1), yOff, epsilon bits)
  * y = offset + (x - mean) * scale / sqrt(var + eps), channels last, per element in the cpu backend's order.
@@ -471,6 +487,7 @@ NAPI_MODULE_INIT() {
     {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
     {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
+    {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };

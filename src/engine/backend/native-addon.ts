@@ -22,6 +22,7 @@ export interface NativeAddon {
   adam(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNorm(heap: ArrayBufferLike, ...ints: number[]): void;
+  reluGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   /** BLAS threads of this process (>= 1); returns the count in effect. */
   setThreads(n: number): number;
   /** OpenBLAS's build description. */

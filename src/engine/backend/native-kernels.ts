@@ -181,6 +181,20 @@ function batchNormNative(addon: NativeAddon, fallback: Fallback): Fallback {
   };
 }
 
+/** Name of Relu's one-pass gradient kernel (relu-grad.ts uses it): inputs {dy, x}, output dy * step(x). */
+export const RELU_GRAD_KERNEL = 'SemsliceReluGrad';
+
+function reluGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, x } = args.inputs as Record<string, Info>;
+    if (!allFloat(dy, x) || size(dy!.shape) !== size(x!.shape)) throw new Error(`${RELU_GRAD_KERNEL}: float32 dy and x of one size expected`);
+    const dx = backend.makeOutput([...x!.shape], 'float32');
+    addon.reluGrad(heap(backend), size(x!.shape), offset(backend, dy!), offset(backend, x!), offset(backend, dx));
+    return dx;
+  };
+}
+
 /** Name of the one-pass FusedBatchNorm gradient kernel (wasm, with the addon; batch-norm-grad.ts uses it). */
 export const BATCH_NORM_GRAD_KERNEL = 'SemsliceBatchNormGrad';
 
@@ -226,6 +240,7 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
   wrap('FusedBatchNorm', (fb) => batchNormNative(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: RELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: reluGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;
 }

@@ -24,6 +24,7 @@ import { reduceConfigs } from './reduce.js';
 import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-grad.js';
 import { nativeAddon } from './native-addon.js';
 import { identityConfig } from './identity.js';
+import { registerReluGradient, restoreReluGradient } from './relu-grad.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
 const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm'] as const;
@@ -76,6 +77,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     if (k !== undefined) tf.registerKernel(matMulConfig(k));
   }
   registerBatchNormGradient();
+  registerReluGradient();
   const [sum, mean] = [stock.get('Sum'), stock.get('Mean')];
   if (sum !== undefined && mean !== undefined) for (const config of reduceConfigs(sum, mean)) tf.registerKernel(config);
   for (const config of cpuBridgeConfigs()) {
@@ -111,5 +113,6 @@ export function unregisterWasmPatches(): void {
   for (const name of bridged.splice(0)) tf.unregisterKernel(name, 'wasm');
   for (const name of addedNative.splice(0)) tf.unregisterKernel(name, 'wasm');
   restoreBatchNormGradient();
+  restoreReluGradient();
   stock.clear();
 }

@@ -9,7 +9,7 @@ const values = (shape: number[], seed: number): Float32Array => {
   return Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rng.normal());
 };
 
-for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading axes and the tile-free BatchNorm gradient match cpu (${native ? 'native addon' : 'wasm kernels'})`, function () {
+for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading axes and the tile-free BatchNorm and Relu gradients match cpu (${native ? 'native addon' : 'wasm kernels'})`, function () {
   before(async () => {
     await initBackend({ backend: 'wasm', quiet: true });
     useKernelSet(native);
@@ -77,4 +77,17 @@ for (const native of kernelSets()) describe(`backend: wasm Sum/Mean over leading
       w.forEach((g, i) => assert.ok(relativeError(g, cpu[i]!) < 1e-4, `gradient ${i}: relative error ${relativeError(g, cpu[i]!)}`));
     });
   }
+  it('relu gradient equals cpu\'s exactly, NaN, zeros and negatives included', async () => {
+    const xs = Float32Array.from([...values([5, 7, 3], 21), 0, -0, NaN, 1e-30, -1e-30]);
+    const dys = Float32Array.from(values([xs.length], 22));
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor1d(xs);
+      const dy = tf.tensor1d(dys);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), dy)))(x).dataSync() as Float32Array;
+    });
+    const w = await withBackend('wasm', run);
+    const cpu = await withBackend('cpu', run);
+    assert.deepEqual(Array.from(w), Array.from(cpu));
+    assert.ok(Number.isNaN(w[xs.length - 3]!), 'NaN in, NaN out');
+  });
 });
