@@ -145,6 +145,39 @@ static void im2col(const Geom* g, const float* x, int n0, int ns, float* cols) {
   }
 }
 
+/*
+ * One-channel inputs with unit column stride (a first layer on grey images): the transposed im2col matrix,
+ * colsT[k, (s*OH + oh)*OW + ow] for k = kh*KW + kw, is built from whole shifted image rows (runs of OW floats)
+ * instead of one short patch row per pixel, and sgemm reads it transposed.
+ */
+static int use_transposed_cols(const Geom* g) {
+  return g->ci == 1 && g->sw == 1 && g->dw == 1;
+}
+
+static void im2col_t(const Geom* g, const float* x, int n0, int ns, float* colsT) {
+  const size_t cols = (size_t)ns * g->oh * g->ow;
+  for (int kh = 0; kh < g->kh; kh++) {
+    for (int kw = 0; kw < g->kw; kw++) {
+      float* dst = colsT + ((size_t)kh * g->kw + kw) * cols;
+      /* iw = ow - pl + kw lies in [0, W) for ow in [lo, hi). */
+      int lo = g->pl - kw, hi = g->w + g->pl - kw;
+      if (lo < 0) lo = 0;
+      if (hi > g->ow) hi = g->ow;
+      for (int s = 0; s < ns; s++) {
+        const float* xs = x + (size_t)(n0 + s) * g->h * g->w;
+        for (int oh = 0; oh < g->oh; oh++) {
+          float* d = dst + ((size_t)s * g->oh + oh) * g->ow;
+          const int ih = oh * g->sh - g->pt + kh * g->dh;
+          if (ih < 0 || ih >= g->h || lo >= hi) { memset(d, 0, sizeof(float) * g->ow); continue; }
+          for (int ow = 0; ow < lo; ow++) d[ow] = 0.f;
+          memcpy(d + lo, xs + (size_t)ih * g->w + (lo - g->pl + kw), sizeof(float) * (size_t)(hi - lo));
+          for (int ow = hi; ow < g->ow; ow++) d[ow] = 0.f;
+        }
+      }
+    }
+  }
+}
+
 /* dx[n0 + s, ...] += cols rows, the adjoint of im2col. */
 static void col2im_add(const Geom* g, const float* cols, int n0, int ns, float* dx) {
   const size_t K = (size_t)g->kh * g->kw * g->ci;
@@ -209,6 +242,12 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
     if (!cols) return throw_msg(env, "conv2d: out of memory for the im2col buffer");
     for (int n0 = 0; n0 < g.n; n0 += (int)cs) {
       const int ns = (int)((size_t)(g.n - n0) < cs ? (size_t)(g.n - n0) : cs);
+      if (use_transposed_cols(&g)) {
+        im2col_t(&g, x, n0, ns, cols);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(ns * P), g.co, (int)K, 1.f, cols, (int)(ns * P), w, g.co, 0.f,
+                    y + (size_t)n0 * P * g.co, g.co);
+        continue;
+      }
       im2col(&g, x, n0, ns, cols);
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(ns * P), g.co, (int)K, 1.f, cols, (int)K, w, g.co, 0.f,
                   y + (size_t)n0 * P * g.co, g.co);
@@ -266,6 +305,12 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   if (!cols) return throw_msg(env, "conv2dBackpropFilter: out of memory for the im2col buffer");
   for (int n0 = 0; n0 < g.n; n0 += (int)cs) {
     const int ns = (int)((size_t)(g.n - n0) < cs ? (size_t)(g.n - n0) : cs);
+    if (use_transposed_cols(&g)) {
+      im2col_t(&g, x, n0, ns, cols);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)K, g.co, (int)(ns * P), 1.f, cols, (int)(ns * P),
+                  dy + (size_t)n0 * P * g.co, g.co, n0 == 0 ? 0.f : 1.f, dw, g.co);
+      continue;
+    }
     im2col(&g, x, n0, ns, cols);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, g.co, (int)(ns * P), 1.f, cols, (int)K,
                 dy + (size_t)n0 * P * g.co, g.co, n0 == 0 ? 0.f : 1.f, dw, g.co);
