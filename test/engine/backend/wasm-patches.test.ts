@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ADAM_KERNEL, initBackend, nativeAddon, nativeKernelsActive, registerWasmPatches, unregisterWasmPatches } from '../../../src/engine/backend/index.js';
+
+// Replaced by the wasm patches; and, where the addon is built, also these (stock otherwise).
+const WASM = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean'];
+const NATIVE_ONLY = ['Conv2D', 'FusedConv2D', 'FusedBatchNorm'];
+
+describe('backend: registering and unregistering the wasm patches', () => {
+  before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
+  after(() => { unregisterWasmPatches(); registerWasmPatches(); });
+
+  it('unregister puts every stock kernel and gradient back and removes the kernels only semslice adds; register undoes it', () => {
+    const TOUCHED = [...WASM, ...(nativeAddon() ? NATIVE_ONLY : [])];
+    const ours = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+    const reluGrad = tf.getGradient('Relu')?.gradFunc;
+    unregisterWasmPatches();
+    const stock = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+    TOUCHED.forEach((n, i) => assert.notEqual(stock[i], ours[i], `${n} is still ours`));
+    assert.equal(tf.getKernel(ADAM_KERNEL, 'wasm'), undefined);
+    assert.notEqual(tf.getGradient('Relu')?.gradFunc, reluGrad);
+    assert.equal(nativeKernelsActive(), false);
+    registerWasmPatches();
+    assert.equal(nativeKernelsActive(), nativeAddon() !== null);
+    assert.equal(tf.getKernel(ADAM_KERNEL, 'wasm') !== undefined, nativeAddon() !== null);
+    registerWasmPatches({ native: false });
+    assert.equal(nativeKernelsActive(), nativeAddon() !== null, 'idempotent: a second register changes nothing');
+  });
+
+  it('with { native: false } the wasm kernels alone are registered', () => {
+    unregisterWasmPatches();
+    registerWasmPatches({ native: false });
+    assert.equal(nativeKernelsActive(), false);
+    assert.equal(tf.getKernel(ADAM_KERNEL, 'wasm'), undefined);
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc.name, 'conv2dBackpropFilterWasm');
+  });
+});
