@@ -31,6 +31,7 @@ import { capacityMeter, classLabel, type CapacityReport } from './capacity.js';
 import { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
 import { retentionMethod, type Retains } from './retention.js';
 import { sliceTask, thetaChoiceOf, type TaskSliceOptions, type ThetaChoice } from './slice-task.js';
+import { readTidy } from '../read-tidy.js';
 
 /** Options of {@link extend}. */
 export interface ExtendOptions {
@@ -224,9 +225,9 @@ function oldTaskLogits(model: tf.LayersModel, test: Dataset, tasks: readonly Ext
     const view = test.subsetClasses(t.classes).take(n);
     for (const b of view.batches(256)) {
       try {
-        parts.push(tf.tidy(() => {
+        parts.push(readTidy(() => {
           const z = t.mask ? forward(model, b.xs, { masks: t.mask }).logits : logitsModel(model).apply(b.xs, false);
-          return tf.gather(z, tf.tensor1d(t.classes, 'int32'), 1).dataSync() as Float32Array;
+          return tf.gather(z, tf.tensor1d(t.classes, 'int32'), 1);
         }));
       } finally { b.xs.dispose(); b.ys.dispose(); }
     }

@@ -15,6 +15,7 @@ import type { Dataset } from '../data/types.js';
 import { forward, logitsModel } from '../graph/index.js';
 import type { NeuronMask } from '../masks/neuron-mask.js';
 import { evaluate } from '../train/index.js';
+import { readTidy } from '../read-tidy.js';
 
 /** One task as inference sees it. */
 export interface InferenceTask {
@@ -47,7 +48,7 @@ function confidencePredict(model: tf.LayersModel, data: Dataset, tasks: readonly
   let off = 0;
   for (const b of data.batches(bs)) {
     try {
-      const p = tf.tidy(() => {
+      const p = readTidy<Int32Array>(() => {
         let bestConf: tf.Tensor1D | undefined, bestLabel: tf.Tensor1D | undefined;
         for (const t of tasks) {
           const idx = tf.tensor1d(t.classes as number[], 'int32');
@@ -60,7 +61,7 @@ function confidencePredict(model: tf.LayersModel, data: Dataset, tasks: readonly
           bestLabel = tf.where(better, label, bestLabel) as tf.Tensor1D;
           bestConf = tf.maximum(conf, bestConf) as tf.Tensor1D;
         }
-        return bestLabel!.dataSync() as Int32Array;
+        return bestLabel!;
       });
       out.set(p, off);
       off += p.length;

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { modelMetadata } from './io-load.js';
+import { readTidy } from '../read-tidy.js';
 
 /** A sentence when the model's recorded training dataset differs from data's, else undefined. */
 export function dataMismatch(model: tf.LayersModel, data: Dataset): { trainedOn: string; given: string } | undefined {
@@ -28,10 +29,7 @@ export function degenerateModel(model: tf.LayersModel, data: Dataset, samples = 
   const seen = new Set<number>();
   for (const b of view.batches(256)) {
     try {
-      const labels = tf.tidy(() => {
-        const out = model.predict(b.xs) as tf.Tensor;
-        return tf.argMax(out, -1).dataSync();
-      });
+      const labels = readTidy<Int32Array>(() => tf.argMax(model.predict(b.xs) as tf.Tensor, -1));
       for (const l of labels) seen.add(l);
     } finally {
       b.xs.dispose(); b.ys.dispose();

@@ -10,6 +10,7 @@ import { forward, logitsModel } from '../graph/index.js';
 import type { NeuronMask } from '../masks/index.js';
 import { crossEntropy } from './loss.js';
 import { checkDataFits } from './validate.js';
+import { readTidy } from '../read-tidy.js';
 
 /** Options of {@link evaluate} and {@link predictLabels}. */
 export interface EvaluateOptions {
@@ -129,7 +130,7 @@ export function predictLabels(model: tf.LayersModel, data: Dataset, opts: Pick<E
   for (const b of data.batches(bs)) {
     let p: Int32Array;
     try {
-      p = tf.tidy(() => argmaxOver(batchLogits(model, b.xs, opts.mask), cols).dataSync() as Int32Array);
+      p = readTidy<Int32Array>(() => argmaxOver(batchLogits(model, b.xs, opts.mask), cols));
     } finally {
       b.xs.dispose(); b.ys.dispose();
     }

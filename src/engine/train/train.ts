@@ -13,6 +13,7 @@ import { startDataParallel, type DataParallelStepper } from './parallel/data-par
 import { resolveWorkers } from './workers.js';
 import { checkDataFits } from './validate.js';
 import type { EpochMetrics, StepMetrics, TrainHistory } from './types.js';
+import { readTidy } from '../read-tidy.js';
 
 /** Dropout layers draw a fresh seed per step from our Rng (a fixed tfjs seed would repeat one mask forever). */
 function reseedDropout(model: tf.LayersModel, rng: Rng): () => void {
@@ -126,7 +127,7 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
       after();
       await yieldToEventLoop();
     }
-    const flat = perStep.length ? tf.tidy(() => tf.stack(perStep).dataSync()) : new Float32Array(0);
+    const flat = perStep.length ? readTidy(() => tf.stack(perStep)) : new Float32Array(0);
     const steps = sizes.map((n, i) => ({ loss: flat[2 * i]!, accuracy: flat[2 * i + 1]! / n }));
     return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]!, steps };
   } finally {

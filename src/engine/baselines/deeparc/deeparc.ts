@@ -57,11 +57,18 @@ export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepA
   const units = chain ? siteReads(model).map((r) => r.site.readLayer) : blocks.map((b) => b.outputLayer);
   const sample = data.take(opts.samples ?? 256);
   const { images } = sample.gather(Int32Array.from({ length: sample.size }, (_, i) => i));
-  const reps = tf.tidy(() => {
+  // Tensors leave the tidy and are read outside it (tidy would walk the typed arrays element by element).
+  const outs = tf.tidy(() => {
     const probe = tf.model({ inputs: model.inputs, outputs: units.map((u) => model.getLayer(u).output as tf.SymbolicTensor) });
     const out = probe.predict(tf.tensor4d(images, [sample.size, ...sample.sampleShape]));
-    return (Array.isArray(out) ? out : [out]).map((t) => flatRows(t));
+    return Array.isArray(out) ? out : [out];
   });
+  let reps: ReturnType<typeof flatRows>[];
+  try {
+    reps = outs.map((t) => flatRows(t));
+  } finally {
+    tf.dispose(outs);
+  }
   const neighbours: number[] = [];
   for (let i = 0; i + 1 < reps.length; i++) neighbours.push(linearCka(reps[i]!.data, reps[i + 1]!.data, reps[i]!.n, reps[i]!.p, reps[i + 1]!.p));
   const modules = modulesByThreshold(neighbours, threshold);

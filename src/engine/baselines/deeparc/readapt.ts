@@ -23,11 +23,17 @@ export interface DeepArcUnitScore { unit: string; cka: number; score: number; ch
 
 function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<{ data: Float32Array; p: number }> {
   const { images } = data.gather(Int32Array.from({ length: data.size }, (_, i) => i));
-  return tf.tidy(() => {
+  // Tensors leave the tidy and are read outside it (tidy would walk the typed arrays element by element).
+  const outs = tf.tidy(() => {
     const probe = tf.model({ inputs: model.inputs, outputs: layers.map((u) => model.getLayer(u).output as tf.SymbolicTensor) });
     const out = probe.predict(tf.tensor4d(images, [data.size, ...data.sampleShape]));
-    return (Array.isArray(out) ? out : [out]).map((t) => ({ data: t.dataSync() as Float32Array, p: t.size / data.size }));
+    return Array.isArray(out) ? out : [out];
   });
+  try {
+    return outs.map((t) => ({ data: t.dataSync() as Float32Array, p: t.size / data.size }));
+  } finally {
+    tf.dispose(outs);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { forward, forwardPrefix } from '../../graph/executor.js';
 import { planChain, runChain, type ChainPlan } from '../../graph/chain-backward.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
 import type { SiteInfo } from '../types.js';
+import { readTidy } from '../../read-tidy.js';
 
 /** What a batch computation needs besides the batch (built once per profile and backend). */
 export interface BatchContext {
@@ -249,7 +250,7 @@ function pooledTerms(pf: NonNullable<BatchContext['pooledFirst']>, pooled: tf.Te
 export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Float32Array {
   const kept: tf.Tensor[] = [];
   try {
-    return tf.tidy(() => {
+    return readTidy(() => {
       const c = ctx.numClasses;
       let onehot = tf.oneHot(tf.cast(ys, 'int32'), c).asType('float32') as tf.Tensor2D;
       const { logits, a, g, pooled } = forwardBackward(ctx, xs, onehot, kept);
@@ -269,7 +270,7 @@ export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D):
       const blocks = [dev, ...(g ? [...terms.map((t) => t.t!), ...terms.map((t) => t.d!)] : [])];
       const r = tf.matMul(onehot, tf.concat(blocks, 1), true, false);
       const out = tf.concat([counts, tf.reshape(s1, [-1]), tf.reshape(r, [-1]), tf.reshape(tf.sum(xs), [1])]);
-      return out.dataSync() as Float32Array;
+      return out;
     });
   } finally {
     tf.dispose(kept);

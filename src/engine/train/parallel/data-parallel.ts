@@ -16,6 +16,7 @@ import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-threa
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { TrainInitMessage, TrainStepMessage, TrainWorkerMessage } from './protocol.js';
+import { readTidy } from '../../read-tidy.js';
 
 type GradsReply = Extract<TrainWorkerMessage, { type: 'grads' }>;
 
@@ -110,7 +111,8 @@ export async function startDataParallel(
       const size = sizes[k + 1]!;
       const seeds = dropoutSeeds();
       if (size === 0) { answers.push(Promise.resolve({ type: 'grads', grads: [], lossSum: 0, correct: 0, nonTrainable: [] })); return; }
-      const [images, labels] = tf.tidy(() => [xs.slice([off, 0, 0, 0], [size, -1, -1, -1]).dataSync() as Float32Array, ys.slice([off], [size]).dataSync() as Int32Array] as const);
+      const images = readTidy(() => xs.slice([off, 0, 0, 0], [size, -1, -1, -1]));
+      const labels = readTidy<Int32Array>(() => ys.slice([off], [size]));
       off += size;
       answers.push(r.request({ type: 'step', weights, images, labels, shape, dropoutSeeds: seeds }, [images.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]));
     });
