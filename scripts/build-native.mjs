@@ -42,7 +42,7 @@ if (!headers) note(`Node's headers (node_api.h) were not found in ${candidates.j
 const cc = process.env.CC || 'cc';
 const tmp = join(dirname(out), `.partial-${process.pid}.node`); // .node: require() loads it as an addon
 mkdirSync(dirname(out), { recursive: true });
-const args = ['-shared', '-fPIC', '-O3', '-std=c11', '-ffp-contract=off', '-fno-fast-math', '-Wall', `-I${headers}`, '-I/usr/include/openblas', source, '-lopenblas', '-lm', '-o', tmp];
+const args = ['-shared', '-fPIC', '-O3', '-std=c11', '-ffp-contract=off', '-fno-fast-math', '-fno-math-errno', '-Wall', `-I${headers}`, '-I/usr/include/openblas', source, '-lopenblas', '-lm', '-o', tmp];
 const r = spawnSync(cc, args, { encoding: 'utf8' });
 if (r.error || r.status !== 0) {
   rmSync(tmp, { force: true });
