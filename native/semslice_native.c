@@ -394,6 +394,106 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Per-channel sums over rows of a [rows, C] matrix, in float blocks of 64 rows added into double (fixed order). */
+static void channel_sums(const float* a, const float* b, const float* mean, size_t rows, size_t C, double* s1, double* s2, float* p) {
+  for (size_t r0 = 0; r0 < rows; r0 += 64) {
+    const size_t r1 = r0 + 64 < rows ? r0 + 64 : rows;
+    memset(p, 0, 2 * C * sizeof(float));
+    for (size_t r = r0; r < r1; r++) {
+      const float* ar = a + r * C;
+      const float* br = b ? b + r * C : NULL;
+      for (size_t c = 0; c < C; c++) {
+        const float d = (br ? br[c] : ar[c]) - mean[c];
+        p[c] += ar[c];
+        p[C + c] += b ? ar[c] * d : d * d;
+      }
+    }
+    for (size_t c = 0; c < C; c++) { s1[c] += p[c]; s2[c] += p[C + c]; }
+  }
+}
+
+/*
+ * batchNormTrain(heap, rows, C, xOff, gammaOff, betaOff, yOff, statsOff, epsilon bits)
+ * A BatchNormalization layer's training forward, channels last: the batch mean and (biased) variance per channel, then
+ * y = (x - mean) * gamma / sqrt(var + eps) + beta. stats = [mean; variance], [2, C].
+ */
+static napi_value batch_norm_train(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[8];
+  if (!read_args(env, info, 8, &heap, &len, a) || a[0] <= 0 || a[1] <= 0) return throw_msg(env, "batchNormTrain: bad arguments");
+  const size_t rows = (size_t)a[0], C = (size_t)a[1], n = rows * C;
+  if (!in_heap(a[2], n, len) || !in_heap(a[3], C, len) || !in_heap(a[4], C, len) || !in_heap(a[5], n, len) || !in_heap(a[6], 2 * C, len))
+    return throw_msg(env, "batchNormTrain: tensor outside the heap");
+  const float* x = (const float*)(heap + a[2]);
+  const float* gamma = (const float*)(heap + a[3]);
+  const float* beta = (const float*)(heap + a[4]);
+  float* y = (float*)(heap + a[5]);
+  float* st = (float*)(heap + a[6]);
+  const float eps = bits_float(a[7]);
+  double* s = (double*)calloc(2 * C, sizeof(double));
+  float* p = (float*)calloc(3 * C, sizeof(float));
+  if (!s || !p) { free(s); free(p); return throw_msg(env, "batchNormTrain: out of memory"); }
+  float* zero = p + 2 * C;
+  channel_sums(x, NULL, zero, rows, C, s, s + C, p); /* s[c] = sum x */
+  for (size_t c = 0; c < C; c++) st[c] = (float)(s[c] / (double)rows);
+  memset(s, 0, 2 * C * sizeof(double));
+  channel_sums(x, NULL, st, rows, C, s, s + C, p);   /* s[C + c] = sum (x - mean)^2 */
+  for (size_t c = 0; c < C; c++) st[C + c] = (float)(s[C + c] / (double)rows);
+  for (size_t c = 0; c < C; c++) p[c] = sqrtf(st[C + c] + eps);
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * C;
+    float* yr = y + r * C;
+    for (size_t c = 0; c < C; c++) yr[c] = (xr[c] - st[c]) * gamma[c] / p[c] + beta[c];
+  }
+  free(s);
+  free(p);
+  return NULL;
+}
+
+/*
+ * batchNormTrainGrad(heap, rows, C, dyOff, xOff, gammaOff, statsOff, dxOff, dGammaOff, dBetaOff, epsilon bits)
+ * The gradient of batchNormTrain through the batch statistics: with inv = 1/sqrt(var + eps), S1 = sum dy,
+ * S2 = sum dy (x - mean): dbeta = S1, dgamma = inv S2, dx = gamma inv (dy - S1/N - (x - mean) inv^2 S2/N).
+ */
+static napi_value batch_norm_train_grad(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[10];
+  if (!read_args(env, info, 10, &heap, &len, a) || a[0] <= 0 || a[1] <= 0) return throw_msg(env, "batchNormTrainGrad: bad arguments");
+  const size_t rows = (size_t)a[0], C = (size_t)a[1], n = rows * C;
+  if (!in_heap(a[2], n, len) || !in_heap(a[3], n, len) || !in_heap(a[4], C, len) || !in_heap(a[5], 2 * C, len) ||
+      !in_heap(a[6], n, len) || !in_heap(a[7], C, len) || !in_heap(a[8], C, len)) return throw_msg(env, "batchNormTrainGrad: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[2]);
+  const float* x = (const float*)(heap + a[3]);
+  const float* gamma = (const float*)(heap + a[4]);
+  const float* st = (const float*)(heap + a[5]);
+  float* dx = (float*)(heap + a[6]);
+  float* dGamma = (float*)(heap + a[7]);
+  float* dBeta = (float*)(heap + a[8]);
+  const float eps = bits_float(a[9]);
+  double* s = (double*)calloc(2 * C, sizeof(double));
+  float* p = (float*)calloc(5 * C, sizeof(float));
+  if (!s || !p) { free(s); free(p); return throw_msg(env, "batchNormTrainGrad: out of memory"); }
+  channel_sums(dy, x, st, rows, C, s, s + C, p);
+  float* ka = p + 2 * C;
+  float* kb = p + 3 * C;
+  float* kc = p + 4 * C;
+  for (size_t c = 0; c < C; c++) {
+    const double inv = 1.0 / sqrt((double)(st[C + c] + eps));
+    dBeta[c] = (float)s[c];
+    dGamma[c] = (float)(inv * s[C + c]);
+    ka[c] = (float)(gamma[c] * inv);
+    kb[c] = (float)(s[c] / (double)rows);
+    kc[c] = (float)(inv * inv * s[C + c] / (double)rows);
+  }
+  for (size_t r = 0; r < rows; r++) {
+    const float* g = dy + r * C;
+    const float* xr = x + r * C;
+    float* d = dx + r * C;
+    for (size_t c = 0; c < C; c++) d[c] = ka[c] * (g[c] - kb[c] - (xr[c] - st[c]) * kc[c]);
+  }
+  free(s);
+  free(p);
+  return NULL;
+}
+
 /* reluGrad(heap, n, dyOff, xOff, dxOff): dx = dy * step(x), step as tfjs' (1 above 0, NaN for NaN, else 0). */
 static napi_value relu_grad(napi_env env, napi_callback_info info) {
   uint8_t* heap; size_t len; int64_t a[4];
@@ -543,6 +643,8 @@ NAPI_MODULE_INIT() {
     {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
     {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
     {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"batchNormTrain", NULL, batch_norm_train, NULL, NULL, NULL, napi_default, NULL},
+    {"batchNormTrainGrad", NULL, batch_norm_train_grad, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -12,6 +12,6 @@ export {
 export { ensureBackend, onFirstUse, silenceCpuBanner } from './first-use.js';
 export { registerWasmPatches, unregisterWasmPatches, wasmPatchesRegistered, nativeKernelsActive } from './wasm-patches.js';
 export { nativeAddon, nativeStatus, NATIVE_ADDON_PATH, type NativeAddon } from './native-addon.js';
-export { ADAM_KERNEL, BATCH_NORM_GRAD_KERNEL } from './native-kernels.js';
+export { ADAM_KERNEL, BATCH_NORM_GRAD_KERNEL, BN_TRAIN_KERNEL, BN_TRAIN_GRAD_KERNEL } from './native-kernels.js';
 export { withBackend, relativeError, kernelSets, useKernelSet } from './testing.js';
 export { CPU_BRIDGED_KERNELS } from './cpu-bridge.js';

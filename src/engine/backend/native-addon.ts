@@ -23,6 +23,8 @@ export interface NativeAddon {
   batchNormGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNorm(heap: ArrayBufferLike, ...ints: number[]): void;
   reluGrad(heap: ArrayBufferLike, ...ints: number[]): void;
+  batchNormTrain(heap: ArrayBufferLike, ...ints: number[]): void;
+  batchNormTrainGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   /** BLAS threads of this process (>= 1); returns the count in effect. */
   setThreads(n: number): number;
   /** OpenBLAS's build description. */

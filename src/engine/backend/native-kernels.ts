@@ -195,6 +195,41 @@ function reluGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
   };
 }
 
+/** Names of a BatchNormalization layer's training forward and its gradient (batch-norm-train.ts uses them). */
+export const BN_TRAIN_KERNEL = 'SemsliceBatchNormTrain';
+export const BN_TRAIN_GRAD_KERNEL = 'SemsliceBatchNormTrainGrad';
+
+/** Inputs {x, gamma, beta} (channels last), attr {epsilon}; outputs [y, stats] with stats = [mean; variance], [2, C]. */
+function bnTrainNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, gamma, beta } = args.inputs as Record<string, Info>;
+    const c = x!.shape[x!.shape.length - 1]!;
+    if (!allFloat(x, gamma, beta) || size(gamma!.shape) !== c || size(beta!.shape) !== c) throw new Error(`${BN_TRAIN_KERNEL}: float32 channels-last x with [C] gamma and beta expected`);
+    const y = backend.makeOutput([...x!.shape], 'float32');
+    const stats = backend.makeOutput([2, c], 'float32');
+    addon.batchNormTrain(heap(backend), size(x!.shape) / c, c, offset(backend, x!), offset(backend, gamma!), offset(backend, beta!),
+      offset(backend, y), offset(backend, stats), floatBits((args.attrs as unknown as { epsilon: number }).epsilon));
+    return [y, stats];
+  };
+}
+
+/** Inputs {dy, x, gamma, stats}, attr {epsilon}; outputs [dx, dgamma, dbeta]. */
+function bnTrainGradNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, x, gamma, stats } = args.inputs as Record<string, Info>;
+    const c = x!.shape[x!.shape.length - 1]!;
+    if (!allFloat(dy, x, gamma, stats) || size(dy!.shape) !== size(x!.shape)) throw new Error(`${BN_TRAIN_GRAD_KERNEL}: float32 inputs of matching shapes expected`);
+    const dx = backend.makeOutput([...x!.shape], 'float32');
+    const dGamma = backend.makeOutput([c], 'float32');
+    const dBeta = backend.makeOutput([c], 'float32');
+    addon.batchNormTrainGrad(heap(backend), size(x!.shape) / c, c, offset(backend, dy!), offset(backend, x!), offset(backend, gamma!),
+      offset(backend, stats!), offset(backend, dx), offset(backend, dGamma), offset(backend, dBeta), floatBits((args.attrs as unknown as { epsilon: number }).epsilon));
+    return [dx, dGamma, dBeta];
+  };
+}
+
 /** Name of the one-pass FusedBatchNorm gradient kernel (wasm, with the addon; batch-norm-grad.ts uses it). */
 export const BATCH_NORM_GRAD_KERNEL = 'SemsliceBatchNormGrad';
 
@@ -240,6 +275,8 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
   wrap('FusedBatchNorm', (fb) => batchNormNative(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: BN_TRAIN_KERNEL, backendName: 'wasm', kernelFunc: bnTrainNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: bnTrainGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: RELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: reluGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;

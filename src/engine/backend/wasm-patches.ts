@@ -25,6 +25,7 @@ import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-nor
 import { nativeAddon } from './native-addon.js';
 import { identityConfig } from './identity.js';
 import { registerReluGradient, restoreReluGradient } from './relu-grad.js';
+import { registerBatchNormTraining, restoreBatchNormTraining } from './batch-norm-train.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
 const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm'] as const;
@@ -78,6 +79,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
   }
   registerBatchNormGradient();
   registerReluGradient();
+  registerBatchNormTraining();
   const [sum, mean] = [stock.get('Sum'), stock.get('Mean')];
   if (sum !== undefined && mean !== undefined) for (const config of reduceConfigs(sum, mean)) tf.registerKernel(config);
   for (const config of cpuBridgeConfigs()) {
@@ -114,5 +116,6 @@ export function unregisterWasmPatches(): void {
   for (const name of addedNative.splice(0)) tf.unregisterKernel(name, 'wasm');
   restoreBatchNormGradient();
   restoreReluGradient();
+  restoreBatchNormTraining();
   stock.clear();
 }
