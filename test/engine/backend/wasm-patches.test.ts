@@ -14,7 +14,10 @@ describe('backend: registering and unregistering the wasm patches', () => {
     const TOUCHED = [...WASM, ...(nativeAddon() ? NATIVE_ONLY : [])];
     const ours = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
     const reluGrad = tf.getGradient('Relu')?.gradFunc;
+    const bnProto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: unknown };
+    const bnCall = bnProto.call;
     unregisterWasmPatches();
+    assert.notEqual(bnProto.call, bnCall, 'BatchNormalization.call is tfjs-layers\' own again');
     const stock = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
     TOUCHED.forEach((n, i) => assert.notEqual(stock[i], ours[i], `${n} is still ours`));
     assert.equal(tf.getKernel(ADAM_KERNEL, 'wasm'), undefined);
