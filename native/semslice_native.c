@@ -581,22 +581,9 @@ static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
     }
   }
   if (a[8] >= 0) {
-    /* Float partial sums over blocks of 64 rows (vectorisable), added into double per block: fixed order. */
     float* p = (float*)calloc(2 * C, sizeof(float));
     if (!p) { free(s1); free(inv); return throw_msg(env, "batchNormGrad: out of memory"); }
-    for (size_t r0 = 0; r0 < rows; r0 += 64) {
-      const size_t r1 = r0 + 64 < rows ? r0 + 64 : rows;
-      memset(p, 0, 2 * C * sizeof(float));
-      for (size_t r = r0; r < r1; r++) {
-        const float* g = dy + r * C;
-        const float* xr = x + r * C;
-        for (size_t c = 0; c < C; c++) {
-          p[c] += g[c];
-          p[C + c] += g[c] * (xr[c] - mean[c]);
-        }
-      }
-      for (size_t c = 0; c < C; c++) { s1[c] += p[c]; s2[c] += p[C + c]; }
-    }
+    channel_sums(dy, x, mean, rows, C, s1, s2, p);
     free(p);
     float* st = (float*)(heap + a[8]);
     for (size_t c = 0; c < C; c++) {
