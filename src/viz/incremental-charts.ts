@@ -49,11 +49,12 @@ export function forgettingChart(rows: readonly ForgettingRow[], opts: SizeOption
   const values = forgettingPoints(rows);
   const methods = rows.map((r) => r.method);
   const measures = FORGETTING_MEASURES.filter((m) => values.some((v) => v.measure === m));
-  const band = (opts.width ?? Math.max(360, 90 * methods.length)) / methods.length;
+  const width = opts.width ?? Math.max(360, 90 * methods.length);
+  const band = width / methods.length;
   return {
     ...baseSpec(opts.title ?? 'Incremental development: old task before and after, new task, all classes',
       `Accuracy % per method: old task before and after learning the new task, new task after, all classes after (${methods.join(', ')}).`),
-    width: opts.width ?? Math.max(360, 90 * methods.length),
+    width,
     height: opts.height ?? 240,
     data: { values },
     mark: { type: 'bar' },

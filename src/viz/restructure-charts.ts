@@ -95,10 +95,11 @@ export function niBars(runs: readonly RestructureRun[], opts: SizeOptions = {}):
     for (const k of ['ni', 'cr', 'ma'] as const) assertFinite(r[k], 'niBars', `${r.method}.${k}`);
     return { method: r.method, ni: r.ni!, crPct: round(100 * r.cr!, 2), maPct: round(100 * r.ma!, 2), outcome: r.reached ? 'target reached' : 'stopped before the target' };
   });
-  const band = Math.max(24, Math.floor((opts.width ?? Math.max(240, 40 * methods.length)) / methods.length));
+  const width = opts.width ?? Math.max(240, 40 * methods.length);
+  const band = Math.max(24, Math.floor(width / methods.length));
   return {
     ...baseSpec(opts.title ?? 'Restructuring: pruning iterations per method', `Pruning iterations (NI) for ${methods.join(', ')}, with CR and MA in the tooltip.`, 'fewer is better at equal CR and accuracy'),
-    width: opts.width ?? Math.max(240, 40 * methods.length),
+    width,
     height: opts.height ?? 220,
     data: { values },
     mark: { type: 'bar' },

@@ -3,17 +3,13 @@ import * as aq from 'arquero';
 import { dispatchMagic } from '../../src/magics/registry.js';
 import { magic } from '../../src/magics/tagged.js';
 import { registerBuiltinMagics } from '../../src/magics/builtins/register-all.js';
+import { stdoutCapture } from './stdout-capture.js';
 import { setExtendEngine, forgettingRows, type ExtendEngine } from '../../src/magics/builtins/extend.js';
 
 describe('magics: %%extend', () => {
-  const realWrite = process.stdout.write.bind(process.stdout);
-  let stdout: string[] = [];
-  async function quiet<T>(fn: () => Promise<T>): Promise<T> {
-    process.stdout.write = ((s: string) => (stdout.push(String(s)), true)) as typeof process.stdout.write;
-    try { return await fn(); } finally { process.stdout.write = realWrite; }
-  }
+  const { stdout, quiet } = stdoutCapture();
   before(() => registerBuiltinMagics());
-  beforeEach(() => { stdout = []; });
+  beforeEach(() => { stdout.length = 0; });
 
   const LABELS = ['naive', 'replay-10%', 'ewc', 'ours'];
   function fake(calls: unknown[]): ExtendEngine {
@@ -57,7 +53,7 @@ describe('magics: %%extend', () => {
       assert.match(text, /old task before and after/);
       assert.match(text, /Capacity after tasks 0-4 \| 5-9/);
       calls.length = 0;
-      stdout = [];
+      stdout.length = 0;
       await quiet(() => magic`%%extend model=models/m data=synthetic methods=naive theta=${0.8}`);
       const o2 = (calls[2] as [string, Record<string, unknown>])[1];
       assert.equal(o2['theta'], 0.8);

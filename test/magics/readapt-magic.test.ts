@@ -3,17 +3,13 @@ import * as aq from 'arquero';
 import { dispatchMagic } from '../../src/magics/registry.js';
 import { magic } from '../../src/magics/tagged.js';
 import { registerBuiltinMagics } from '../../src/magics/builtins/register-all.js';
+import { stdoutCapture } from './stdout-capture.js';
 import { setReadaptEngine, examplePairs, type ReadaptEngine } from '../../src/magics/builtins/readapt.js';
 
 describe('magics: %%readapt', () => {
-  const realWrite = process.stdout.write.bind(process.stdout);
-  let stdout: string[] = [];
-  async function quiet<T>(fn: () => Promise<T>): Promise<T> {
-    process.stdout.write = ((s: string) => (stdout.push(String(s)), true)) as typeof process.stdout.write;
-    try { return await fn(); } finally { process.stdout.write = realWrite; }
-  }
+  const { stdout, quiet } = stdoutCapture();
   before(() => registerBuiltinMagics());
-  beforeEach(() => { stdout = []; });
+  beforeEach(() => { stdout.length = 0; });
 
   const ds = (v: number) => ({ size: 3, sampleShape: [2, 2, 1], label: (i: number) => i, sample: () => new Float32Array(4).fill(v) });
   function fake(calls: unknown[]): ReadaptEngine {
@@ -50,7 +46,7 @@ describe('magics: %%readapt', () => {
       assert.match(text, /Clean images and their adversarial versions/);
       assert.match(text, /Re-adaptation: accuracy per epoch/);
       calls.length = 0;
-      stdout = [];
+      stdout.length = 0;
       await quiet(() => magic`%%readapt model=models/m data=synthetic workload=mutant`);
       assert.deepEqual((calls[2] as [string, Record<string, unknown>])[1]['methods'], ['critical', 'full', 'last-layer', 'deeparc', 'random']);
       assert.doesNotMatch(stdout.join(''), /adversarial versions/, 'no image grid for mutants');

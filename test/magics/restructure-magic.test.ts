@@ -3,17 +3,13 @@ import * as aq from 'arquero';
 import { dispatchMagic } from '../../src/magics/registry.js';
 import { magic } from '../../src/magics/tagged.js';
 import { registerBuiltinMagics } from '../../src/magics/builtins/register-all.js';
+import { stdoutCapture } from './stdout-capture.js';
 import { setRestructureEngine, type RestructureEngine, type RestructureMagicResult, type RestructureOutcome } from '../../src/magics/builtins/restructure.js';
 
 describe('magics: %%restructure', () => {
-  const realWrite = process.stdout.write.bind(process.stdout);
-  let stdout: string[] = [];
-  async function quiet<T>(fn: () => Promise<T>): Promise<T> {
-    process.stdout.write = ((s: string) => (stdout.push(String(s)), true)) as typeof process.stdout.write;
-    try { return await fn(); } finally { process.stdout.write = realWrite; }
-  }
+  const { stdout, quiet } = stdoutCapture();
   before(() => registerBuiltinMagics());
-  beforeEach(() => { stdout = []; });
+  beforeEach(() => { stdout.length = 0; });
 
   const outcome = (pre: string): RestructureOutcome => ({
     rows: [{ iteration: 0, cr: pre === 'none' ? 0 : 0.3, accuracy: 0.9, perClass: [0.9, 0.9] }, { iteration: 1, cr: 0.5, accuracy: 0.89, perClass: [0.88, 0.9] }],

@@ -4,11 +4,11 @@
  * Skips (with the reason) when Jupyter/tslab or dist/ are missing, like execute.test.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { executeNotebook } from '../../src/notebook/execute.js';
+import { requireNotebookTools } from './needs-jupyter.js';
 import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
 
 const VL = 'application/vnd.vegalite.v5+json';
@@ -27,16 +27,7 @@ describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', fu
   this.timeout(600_000);
   let dir = '';
   before(async function () {
-    if (!existsSync('dist/index.js')) {
-      console.log('    skipped: dist/index.js not built (npm run build)');
-      this.skip();
-    }
-    try {
-      await findJupyter();
-    } catch (e) {
-      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
-      this.skip();
-    }
+    await requireNotebookTools(this);
     dir = await mkdtemp(join(tmpdir(), 'semslice-nb04-test-'));
   });
   after(async () => {

@@ -4,11 +4,11 @@
  * tfjs's cpu fallback) and tfjs's "install tfjs-node" banner never appears.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { executeNotebook } from '../../src/notebook/execute.js';
+import { requireNotebookTools } from './needs-jupyter.js';
 import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
 
 const VL = 'application/vnd.vegalite.v5+json';
@@ -28,16 +28,7 @@ describe('notebook: the first hour in tslab (issue 10, points 1-3)', function ()
   let dir = '';
   let nb: Ipynb;
   before(async function () {
-    if (!existsSync('dist/index.js')) {
-      console.log('    skipped: dist/index.js not built (npm run build)');
-      this.skip();
-    }
-    try {
-      await findJupyter();
-    } catch (e) {
-      console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
-      this.skip();
-    }
+    await requireNotebookTools(this);
     dir = await mkdtemp(join(tmpdir(), 'semslice-first-hour-'));
     const r = await executeNotebook('test/fixtures/notebooks/first-hour.ipynb', { out: join(dir, 'out.ipynb'), timeoutS: 180 });
     assert.deepEqual(r.problems, []);

@@ -310,14 +310,15 @@ async function incrementalCells(nb: NotebookBuilder, splits: { train: Dataset; t
     const theta = cmp.choice?.theta ?? cmp.slice.params.theta ?? NaN;
     const said = runs.map((x) => `**${x.method}**: task A ${pct(x.oldBefore)} -> ${pct(x.oldAfter)}${x.identical ? ' (logits bit-identical)' : ''}, task B ${pct(x.newAfter)}, all ten digits ${pct(x.allAfter)}`).join('; ');
     const ours = cmp.runs.find((r) => r.label === 'ours')!;
-    nb.markdown(DEMO_TEXT.incremental(`${said}. ${incrementalVerdict(runs)}`, theta));
+    const verdictText = incrementalVerdict(runs);
+    nb.markdown(DEMO_TEXT.incremental(`${said}. ${verdictText}`, theta));
     nb.code(demoSource.incremental, [
       displayOutput(await chartBundle(viz.forgettingChart(cmp.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all }))))),
       displayOutput(tableBundle(cmp.summary.select(aq.not('seconds')), { limit: 10, title: 'Learning digits 5-9 after 0-4' })),
       displayOutput(await chartBundle(viz.capacityChart(ours.capacity))),
       streamOutput(`${ours.capacity.warnings.length ? ours.capacity.warnings.join('\n') : 'no capacity warning'}\n`),
     ]);
-    return { theta, runs, verdict: incrementalVerdict(runs) };
+    return { theta, runs, verdict: verdictText };
   } finally {
     model.dispose();
   }

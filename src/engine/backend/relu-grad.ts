@@ -8,31 +8,19 @@
  * registerReluGradient(); // registerWasmPatches() does this
  */
 import * as tf from '@tensorflow/tfjs';
+import { gradientOverride } from './gradient-override.js';
 import { RELU_GRAD_KERNEL } from './native-kernels.js';
 
-let stock: tf.GradConfig | undefined;
+const relu = gradientOverride('Relu', ['x'], (original) => (dy, saved, attrs) => {
+  const g = Array.isArray(dy) ? dy[0]! : dy;
+  const x = saved[0]!;
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) === undefined || g.dtype !== 'float32' || x.dtype !== 'float32' || g.size !== x.size) {
+    return original.gradFunc(g, saved, attrs) as Record<string, () => tf.Tensor>;
+  }
+  return { x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }) as tf.Tensor };
+});
 
-export function registerReluGradient(): void {
-  if (stock !== undefined) return;
-  stock = tf.getGradient('Relu');
-  const original = stock;
-  tf.registerGradient({
-    kernelName: 'Relu',
-    inputsToSave: ['x'],
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-      const g = Array.isArray(dy) ? dy[0]! : dy;
-      const x = saved[0]!;
-      if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) === undefined || g.dtype !== 'float32' || x.dtype !== 'float32' || g.size !== x.size) {
-        return original!.gradFunc(g, saved, attrs) as Record<string, () => tf.Tensor>;
-      }
-      return { x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }) as tf.Tensor };
-    },
-  });
-}
+export const registerReluGradient = (): void => relu.register();
 
 /** Put tfjs' own Relu gradient back. */
-export function restoreReluGradient(): void {
-  if (stock === undefined) return;
-  tf.registerGradient(stock);
-  stock = undefined;
-}
+export const restoreReluGradient = (): void => relu.restore();

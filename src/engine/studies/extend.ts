@@ -15,18 +15,7 @@ import { extend, extendSequence, sliceTask, thetaChoiceOf } from '../maintenance
 import { buildModel } from '../models/index.js';
 import { train } from '../train/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
-
-/** Every method of the comparison (the replay shares are a parameter of `replay`). */
-export const EXTEND_METHODS: ReadonlyArray<{ label: string; method: string; params: Record<string, number> }> = [
-  { label: 'naive', method: 'naive', params: {} },
-  { label: 'replay-5%', method: 'replay', params: { replay: 0.05 } },
-  { label: 'replay-10%', method: 'replay', params: { replay: 0.1 } },
-  { label: 'replay-100%', method: 'replay', params: { replay: 1 } },
-  { label: 'ewc', method: 'ewc', params: {} },
-  { label: 'deeparc', method: 'deeparc', params: {} },
-  { label: 'ours', method: 'ours', params: {} },
-  { label: 'ours+replay-10%', method: 'ours+replay', params: { replay: 0.1 } },
-];
+import { INCREMENTAL_COMPARISON } from './extend-compare.js';
 
 interface Sizes {
   /** Training images per task (pair) / per 2-digit task (sequence). */
@@ -82,7 +71,7 @@ async function pairCell(p: CellParams, preset: Sizes): Promise<ResultRow[]> {
     await train(model, taskA, { epochs: s.epochsA, seed });
     const sl = await sliceTask(model, taskA, A, { metric: 'taylor', theta: 'auto', validation: heldA, seed });
     const choice = thetaChoiceOf(sl);
-    for (const m of EXTEND_METHODS) {
+    for (const m of INCREMENTAL_COMPARISON) {
       const t0 = performance.now();
       // allowFull: a study cell reports a model whose every site task A fills (the new rows then learn on frozen features) rather than failing.
       const r = await extend(model, sl, taskB, { method: m.method, params: m.params, test, oldData: taskA, epochs: s.epochsB, seed, allowFull: true });
@@ -113,7 +102,7 @@ async function sequenceCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
   const test = data.test.take(s.testCount);
   const rows: ResultRow[] = [];
   for (const label of s.seqMethods) {
-    const m = EXTEND_METHODS.find((x) => x.label === label)!;
+    const m = INCREMENTAL_COMPARISON.find((x) => x.label === label)!;
     const model = buildModel('lenet5', { inputShape: data.train.sampleShape, numClasses: 10, seed });
     const t0 = performance.now();
     const r = await extendSequence(model, SPLIT, { method: m.method, params: m.params, train: trainSet, test, epochs: s.seqEpochs, seed, allowFull: true });
