@@ -8,7 +8,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeNotebook } from '../../src/notebook/execute.js';
-import { requireNotebookTools } from './needs-jupyter.js';
+import { requireJupyter } from './needs-jupyter.js';
 import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
 
 const VL = 'application/vnd.vegalite.v5+json';
@@ -27,7 +27,7 @@ describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', fu
   this.timeout(600_000);
   let dir = '';
   before(async function () {
-    await requireNotebookTools(this);
+    await requireJupyter(this);
     dir = await mkdtemp(join(tmpdir(), 'semslice-nb04-test-'));
   });
   after(async () => {

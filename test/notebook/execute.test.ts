@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { executeNotebook } from '../../src/notebook/execute.js';
+import { requireJupyter } from './needs-jupyter.js';
 import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
 
 const FIXTURE = 'test/fixtures/notebooks/display.ipynb';
@@ -17,20 +18,6 @@ function outputsOf(nb: Ipynb, id: string) {
   const c = nb.cells.find((x) => x.id === id);
   assert.ok(c, `cell ${id} exists`);
   return c.outputs ?? [];
-}
-
-/** Skip the suite (with the reason) unless the built files and Jupyter with the tslab kernel are here. */
-async function requireJupyter(ctx: Mocha.Context, built: string[]): Promise<void> {
-  if (!built.every((f) => existsSync(f))) {
-    console.log(`    skipped: ${built.join(', ')} not built (npx tsc -p tsconfig.build.json)`);
-    ctx.skip();
-  }
-  try {
-    await findJupyter();
-  } catch (e) {
-    console.log(`    skipped: ${(e as Error).message} Install: bash scripts/setup-jupyter.sh`);
-    ctx.skip();
-  }
 }
 
 describe('notebook/executeNotebook (real Jupyter + tslab)', function () {

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeNotebook } from '../../src/notebook/execute.js';
-import { requireNotebookTools } from './needs-jupyter.js';
+import { requireJupyter } from './needs-jupyter.js';
 import { joinText, type Ipynb } from '../../src/notebook/ipynb.js';
 
 const VL = 'application/vnd.vegalite.v5+json';
@@ -28,7 +28,7 @@ describe('notebook: the first hour in tslab (issue 10, points 1-3)', function ()
   let dir = '';
   let nb: Ipynb;
   before(async function () {
-    await requireNotebookTools(this);
+    await requireJupyter(this);
     dir = await mkdtemp(join(tmpdir(), 'semslice-first-hour-'));
     const r = await executeNotebook('test/fixtures/notebooks/first-hour.ipynb', { out: join(dir, 'out.ipynb'), timeoutS: 180 });
     assert.deepEqual(r.problems, []);

@@ -1,16 +1,16 @@
 /**
- * Skip a notebook-execution suite, saying why and what to run, when dist/ is not built or Jupyter with the tslab
- * kernel is not installed.
+ * Skip a notebook-execution suite, saying why and what to run, unless the built files and Jupyter with the tslab
+ * kernel are here.
  *
  * @example
- * before(async function () { await requireNotebookTools(this); ... });
+ * before(async function () { await requireJupyter(this); ... });
  */
 import { existsSync } from 'node:fs';
 import { findJupyter } from '../../src/notebook/execute.js';
 
-export async function requireNotebookTools(ctx: Mocha.Context): Promise<void> {
-  if (!existsSync('dist/index.js')) {
-    console.log('    skipped: dist/index.js not built (npm run build)');
+export async function requireJupyter(ctx: Mocha.Context, built: string[] = ['dist/index.js']): Promise<void> {
+  if (!built.every((f) => existsSync(f))) {
+    console.log(`    skipped: ${built.join(', ')} not built (npm run build)`);
     ctx.skip();
   }
   try {
