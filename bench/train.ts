@@ -1,12 +1,15 @@
 /**
  * Training throughput benchmark: samples/s of semslice's training loop (train(), batch 64, Adam) on MNIST, per
  * backend, model (lenet5, mlp, vgg-small, vgg-small+bn, resnet-small) and replica count (--workers 1,2: one thread,
- * or data-parallel steps over a worker), after a warm-up batch; plus where the time of one step goes (forward,
- * backward, optimizer, top kernels from tf.profile). With --pytorch PATH it first runs the PyTorch reference script
- * at PATH (run.sh, same LeNet-5 and vgg-small steps, 2 threads) and prints our samples/s as a ratio of PyTorch's,
- * measured in the same run. Prints markdown tables; results are recorded in BENCHMARKS.md.
+ * or data-parallel steps over a worker); plus where the time of one step goes (forward, backward, optimizer, top
+ * kernels from tf.profile). The protocol is the PyTorch reference's: one training run of warm-up steps (20 for
+ * lenet5 and mlp, 5 for the VGG-style models) followed by --runs timed runs of --steps steps each (200, or 60 for the
+ * VGG-style models), median samples/s; the one-off start-up of train() (worker replicas, first step) is reported
+ * apart. With --pytorch PATH it first runs the reference script at PATH (run.sh, same LeNet-5 and vgg-small steps,
+ * 2 threads) and prints our samples/s as a ratio of PyTorch's, measured in the same run. Prints markdown tables;
+ * results are recorded in BENCHMARKS.md.
  *
- *   npx tsx bench/train.ts [--backend wasm|cpu|all] [--samples N] [--vgg-samples N] [--cpu-samples N] [--runs R]
+ *   npx tsx bench/train.ts [--backend wasm|cpu|all] [--steps N] [--vgg-steps N] [--cpu-steps N] [--warmup N] [--runs R]
  *     [--models lenet5,mlp,vgg-small,vgg-small+bn,resnet-small] [--workers 1,2] [--pytorch PATH] [--no-breakdown] [--cpu-breakdown]
  */
 import { execFileSync } from 'node:child_process';
@@ -31,16 +34,18 @@ function arg(name: string, def: string): string {
 
 const BATCH = 64;
 const backends = arg('backend', 'all') === 'all' ? ['wasm', 'cpu'] : [arg('backend', 'wasm')];
-const samples = Number(arg('samples', '6400'));
-// The VGG-style models are 10-20x slower per sample: a smaller default keeps a run in minutes.
-const vggSamples = Number(arg('vgg-samples', '1280'));
+// Steps per timed run and warm-up steps, as in the PyTorch reference (torch_train_bench.py, torch_vgg_train_bench.py).
+const steps = Number(arg('steps', '200'));
+const vggSteps = Number(arg('vgg-steps', '60'));
+// Warm-up steps before the timed runs: the reference's 20 (5 for the VGG-style models) unless given.
+const warmupArg = arg('warmup', '');
 const workerCounts = arg('workers', '1,2').split(',').map(Number);
 const pytorchScript = arg('pytorch', '');
 const withBreakdown = !process.argv.includes('--no-breakdown');
-const cpuSamples = Number(arg('cpu-samples', '128'));
+const cpuSteps = Number(arg('cpu-steps', '2'));
 // The stock cpu Conv2DBackpropFilter takes seconds to tens of seconds per batch: step breakdowns on cpu are opt-in.
 const cpuBreakdown = process.argv.includes('--cpu-breakdown');
-const runs = Number(arg('runs', '2'));
+const runs = Number(arg('runs', '3'));
 const models = arg('models', 'lenet5,mlp,vgg-small,vgg-small+bn,resnet-small').split(',');
 
 /** "vgg-small+bn" -> vgg-small with BatchNormalization. */
@@ -65,24 +70,34 @@ function pytorchReference(script: string): Map<string, number> {
   return out;
 }
 
-interface Row { backend: string; model: string; workers: number; samples: number; best: number; all: number[]; cpu: number }
+interface Row { backend: string; model: string; workers: number; steps: number; median: number; all: number[]; cpu: number; startup: number }
 
-/** Best-of-runs samples/s of train() over `data` (a fresh model each run; one warm-up batch first, which also
- * starts the worker replica). */
-async function throughput(model: string, data: Dataset, workers: number, cpuRates: number[]): Promise<number[]> {
-  const out: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const m = buildNamed(model, r);
-    await train(m, data.take(BATCH), { epochs: 1, batchSize: BATCH, seed: r, workers }); // warm-up: kernels, shapes
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await train(m, data, { epochs: 1, batchSize: BATCH, seed: r, workers });
-    const c = process.cpuUsage(c0);
-    out.push(data.size / ((performance.now() - t0) / 1000));
-    cpuRates.push(data.size / ((c.user + c.system) / 1e6));
-    m.dispose();
+const median = (xs: number[]): number => { const v = [...xs].sort((a, b) => a - b); const h = v.length >> 1; return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2; };
+
+/**
+ * One train() over warm-up + runs x steps batches of a fresh model; samples/s (wall and per CPU-second) of every
+ * timed run, read from the per-batch progress callback, and the start-up (call to end of the first batch, ms).
+ */
+async function throughput(model: string, full: Dataset, workers: number, warmup: number, perRun: number): Promise<Omit<Row, 'backend' | 'model' | 'workers' | 'steps'>> {
+  const m = buildNamed(model, 0);
+  const marks: Array<{ t: number; cpu: NodeJS.CpuUsage }> = [];
+  const t0 = performance.now();
+  let startup = 0;
+  await train(m, full.take(BATCH * (warmup + runs * perRun)), {
+    epochs: 1, batchSize: BATCH, seed: 0, workers, shuffle: false,
+    onProgress: ({ done }) => {
+      if (done === 1) startup = performance.now() - t0;
+      if (done >= warmup && (done - warmup) % perRun === 0) marks.push({ t: performance.now(), cpu: process.cpuUsage() });
+    },
+  });
+  m.dispose();
+  const all: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 1; r < marks.length; r++) {
+    all.push(BATCH * perRun / ((marks[r]!.t - marks[r - 1]!.t) / 1000));
+    cpu.push(BATCH * perRun / (((marks[r]!.cpu.user - marks[r - 1]!.cpu.user) + (marks[r]!.cpu.system - marks[r - 1]!.cpu.system)) / 1e6));
   }
-  return out;
+  return { median: median(all), all, cpu: median(cpu), startup };
 }
 
 /** Milliseconds per batch of forward (+loss), forward+backward, and the full step; median of k batches. */
@@ -122,14 +137,14 @@ async function main(): Promise<void> {
   for (const backend of backends) {
     await initBackend({ backend: backend as 'wasm' | 'cpu', quiet: true });
     for (const model of models) {
-      const base = model.startsWith('vgg') || model.startsWith('resnet') ? vggSamples : samples;
-      const n = backend === 'cpu' ? Math.min(base, cpuSamples) : base;
-      const data = full.take(n);
+      const big = model.startsWith('vgg') || model.startsWith('resnet');
+      const perRun = backend === 'cpu' ? Math.min(cpuSteps, steps) : big ? vggSteps : steps;
+      const warmup = warmupArg !== '' ? Number(warmupArg) : backend === 'cpu' ? 1 : big ? 5 : 20;
+      const data = full.take(BATCH * perRun);
       for (const workers of workerCounts) {
-        const cpu: number[] = [];
-        const all = await throughput(model, data, workers, cpu);
-        rows.push({ backend, model, workers, samples: n, best: Math.max(...all), all, cpu: Math.max(...cpu) });
-        console.error(`${backend} ${model} workers ${workers}: ${all.map((v) => v.toFixed(0)).join(', ')} samples/s`);
+        const r = await throughput(model, full, workers, warmup, perRun);
+        rows.push({ backend, model, workers, steps: perRun, ...r });
+        console.error(`${backend} ${model} workers ${workers}: ${r.all.map((v) => v.toFixed(0)).join(', ')} samples/s, start-up ${r.startup.toFixed(0)} ms`);
       }
       if (!withBreakdown || (backend === 'cpu' && !cpuBreakdown)) continue;
       const b = await breakdown(model, data, backend === 'cpu' ? 1 : 5);
@@ -138,11 +153,12 @@ async function main(): Promise<void> {
   }
   await closeTrainWorkers();
   console.log(`Training throughput, batch ${BATCH}, Adam, MNIST (${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString().slice(0, 16)}Z, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
-  console.log('| backend | model | replicas | samples | best samples/s (wall) | all runs (wall) | best samples per CPU-second | PyTorch 2 threads | ratio |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`Median of ${runs} timed runs after the warm-up steps; start-up = train() call to the end of its first batch.\n`);
+  console.log('| backend | model | replicas | steps per run | median samples/s (wall) | all runs (wall) | samples per CPU-second | start-up ms | PyTorch 2 threads | ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const t = torch.get(r.model);
-    console.log(`| ${r.backend} | ${r.model} | ${r.workers} | ${r.samples} | ${r.best.toFixed(0)} | ${r.all.map((v) => v.toFixed(0)).join(', ')} | ${r.cpu.toFixed(0)} | ${t ? t.toFixed(0) : '-'} | ${t ? (r.best / t).toFixed(2) : '-'} |`);
+    console.log(`| ${r.backend} | ${r.model} | ${r.workers} | ${r.steps} | ${r.median.toFixed(0)} | ${r.all.map((v) => v.toFixed(0)).join(', ')} | ${r.cpu.toFixed(0)} | ${r.startup.toFixed(0)} | ${t ? t.toFixed(0) : '-'} | ${t ? (r.median / t).toFixed(2) : '-'} |`);
   }
   if (parts.length) {
     console.log('\nWhere one step goes, one thread (median ms per batch of 64; backward = fwd+bwd - fwd; optimizer = step - fwd+bwd):\n');

@@ -25,6 +25,9 @@ export interface NativeAddon {
   reluGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrain(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrainGrad(heap: ArrayBufferLike, ...ints: number[]): void;
+  biasAdd(heap: ArrayBufferLike, ...ints: number[]): void;
+  maxPool(heap: ArrayBufferLike, ...ints: number[]): void;
+  maxPoolGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   /** BLAS threads of this process (>= 1); returns the count in effect. */
   setThreads(n: number): number;
   /** OpenBLAS's build description. */

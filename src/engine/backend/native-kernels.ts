@@ -19,10 +19,7 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 type Fallback = (args: KernelArgs) => Info | Info[];
 
 /** The kernels the addon serves. */
-export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm'] as const;
-
-/** Smallest patch (kh*kw*ci) whose forward convolution goes to the addon. */
-const MIN_PATCH = 32;
+export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm', 'MaxPool', 'MaxPoolGrad', 'Add'] as const;
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
 
@@ -79,9 +76,6 @@ function conv2dNative(addon: NativeAddon, fallback: Fallback, fused: boolean): F
     const g = x && filter && act !== undefined && preluActivationWeights === undefined && allFloat(x, filter, bias)
       ? geometry(x.shape, filter.shape, a) : null;
     if (!g || (bias !== undefined && size(bias.shape) !== g[6])) return fallback(args);
-    // Patches shorter than 32 values (a first layer on one-channel images): XNNPACK's direct convolution is faster
-    // than im2col + sgemm there (LeNet-5's conv1 forward, batch 64: 2.0 ms against 3.6 ms).
-    if (g[3]! * g[4]! * g[5]! < MIN_PATCH) return fallback(args);
     const y = backend.makeOutput([g[0]!, g[7]!, g[8]!, g[6]!], 'float32');
     addon.conv2d(heap(backend), ...g, offset(backend, x!), offset(backend, filter!), offset(backend, y),
       bias ? offset(backend, bias) : -1, act, floatBits(a.leakyreluAlpha ?? 0.2));
@@ -141,26 +135,94 @@ function matMulNative(addon: NativeAddon, fallback: Fallback, fused: boolean): F
   };
 }
 
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The geometry ints of a 2-D max pooling over an NHWC input (window as the filter, channels in and out). */
+function poolGeometry(xShape: number[], a: PoolAttrs): number[] | null {
+  if (xShape.length !== 4) return null;
+  const p = tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  return [p.batchSize, p.inHeight, p.inWidth, p.inChannels, p.filterHeight, p.filterWidth, p.inChannels,
+    p.outHeight, p.outWidth, p.strideHeight, p.strideWidth, p.padInfo.top, p.padInfo.left, 1, 1];
+}
+
+/** MaxPool (NHWC, float32, any window/stride/padding): the cpu backend's values, in one pass. */
+function maxPoolNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: Info };
+    const g = allFloat(x) ? poolGeometry(x.shape, args.attrs as unknown as PoolAttrs) : null;
+    if (!g || g[7]! <= 0 || g[8]! <= 0) return fallback(args);
+    const y = backend.makeOutput([g[0]!, g[7]!, g[8]!, g[3]!], 'float32');
+    addon.maxPool(heap(backend), ...g, offset(backend, x), offset(backend, y));
+    return y;
+  };
+}
+
+/** MaxPoolGrad with max-pool-grad.ts's rule (first maximal cell), as one native pass. */
+function maxPoolGradNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, input, output } = args.inputs as Record<string, Info | undefined>;
+    const g = dy && input && allFloat(dy, input, output) ? poolGeometry(input.shape, args.attrs as unknown as PoolAttrs) : null;
+    if (!g || dy!.shape[1] !== g[7] || dy!.shape[2] !== g[8]) return fallback(args);
+    const useY = output !== undefined && output.shape.every((d, i) => d === dy!.shape[i]);
+    const dx = backend.makeOutput([...input!.shape], 'float32');
+    addon.maxPoolGrad(heap(backend), ...g, offset(backend, input!), useY ? offset(backend, output!) : -1, offset(backend, dy!), offset(backend, dx));
+    return dx;
+  };
+}
+
+/**
+ * Add where one side is a per-channel vector (shape [C] or [1, ..., 1, C]) and the other a float32 tensor whose last
+ * axis is C: the layers' bias add, which tfjs runs as Conv2D/MatMul + Add under gradients. Other adds fall back.
+ */
+function addNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = args.inputs as Record<string, Info>;
+    if (!a || !b || !allFloat(a, b)) return fallback(args);
+    const isVector = (v: Info, full: Info) => v.shape.length <= full.shape.length && v.shape.length >= 1 &&
+      v.shape[v.shape.length - 1] === full.shape[full.shape.length - 1] && v.shape.slice(0, -1).every((d) => d === 1) && size(full.shape) > size(v.shape);
+    const [full, vec] = isVector(b, a) ? [a, b] : isVector(a, b) ? [b, a] : [undefined, undefined];
+    if (!full || !vec) return fallback(args);
+    const c = full.shape[full.shape.length - 1]!;
+    const y = backend.makeOutput([...full.shape], 'float32');
+    addon.biasAdd(heap(backend), size(full.shape) / c, c, offset(backend, full), offset(backend, vec), offset(backend, y));
+    return y;
+  };
+}
+
 /** Name of the one-call Adam update kernel (registered for wasm only with the addon; train/adam.ts uses it). */
 export const ADAM_KERNEL = 'SemsliceAdam';
 
 /**
- * One Adam step of one variable: inputs {value, m, v, grad, accBeta1, accBeta2} (float32, the last two scalars),
- * attrs {beta1, beta2, epsilon, learningRate}; outputs [value, m, v] in new buffers (never in place: a variable's
- * buffer may be shared with a clone). Bit for bit tfjs' AdamOptimizer arithmetic, in one call instead of a dozen.
+ * One Adam step of one variable: inputs {value, m, v, grad, accBeta1, accBeta2, extra?, mask?} (float32, accBeta1/2
+ * scalars), attrs {beta1, beta2, epsilon, learningRate, extraOffset?, extraDivisor?}; outputs [value, m, v] in new
+ * buffers (never in place: a variable's buffer may be shared with a clone). The gradient is grad, or
+ * (grad + extra[extraOffset ...] / extraDivisor) * mask where given (extra: a flat tensor holding other replicas'
+ * gradients). Bit for bit tfjs' AdamOptimizer arithmetic (after those tensor ops), in one call instead of a dozen.
  */
 function adamNative(addon: NativeAddon): (args: KernelArgs) => Info[] {
   return (args) => {
     const backend = args.backend as BackendWasm;
-    const { value, m, v, grad, accBeta1, accBeta2 } = args.inputs as Record<string, Info>;
-    const at = args.attrs as unknown as { beta1: number; beta2: number; epsilon: number; learningRate: number };
-    if (!allFloat(value, m, v, grad, accBeta1, accBeta2) || size(grad!.shape) !== size(value!.shape)) {
-      throw new Error(`${ADAM_KERNEL}: float32 value, moments and gradient of one size expected`);
+    const { value, m, v, grad, accBeta1, accBeta2, extra, mask } = args.inputs as Record<string, Info | undefined>;
+    const at = args.attrs as unknown as { beta1: number; beta2: number; epsilon: number; learningRate: number; extraOffset?: number; extraDivisor?: number };
+    const n = size(value!.shape);
+    const extraOffset = at.extraOffset ?? 0;
+    if (!allFloat(value, m, v, grad, accBeta1, accBeta2, extra, mask) || size(grad!.shape) !== n || (mask && size(mask.shape) !== n) ||
+      (extra && (extraOffset < 0 || extraOffset + n > size(extra.shape)))) {
+      throw new Error(`${ADAM_KERNEL}: float32 value, moments, gradient (and mask) of one size expected, and an extra tensor holding [extraOffset, extraOffset + size)`);
     }
     const outs = [value!, m!, v!].map((t) => backend.makeOutput([...t.shape], 'float32'));
     const f = (x: number) => floatBits(x);
-    addon.adam(heap(backend), size(value!.shape), ...[value!, m!, v!, grad!, accBeta1!, accBeta2!, ...outs].map((t) => offset(backend, t)),
-      f(at.beta1), f(1 - at.beta1), f(at.beta2), f(1 - at.beta2), f(at.epsilon), f(-at.learningRate));
+    addon.adam(heap(backend), n, ...[value!, m!, v!, grad!, accBeta1!, accBeta2!, ...outs].map((t) => offset(backend, t)),
+      f(at.beta1), f(1 - at.beta1), f(at.beta2), f(1 - at.beta2), f(at.epsilon), f(-at.learningRate),
+      extra ? offset(backend, extra) + 4 * extraOffset : -1, f(at.extraDivisor ?? 1), mask ? offset(backend, mask) : -1);
     return outs;
   };
 }
@@ -274,6 +336,9 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('BatchMatMul', (fb) => matMulNative(addon, fb, false));
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
   wrap('FusedBatchNorm', (fb) => batchNormNative(addon, fb));
+  wrap('MaxPool', (fb) => maxPoolNative(addon, fb));
+  wrap('MaxPoolGrad', (fb) => maxPoolGradNative(addon, fb));
+  wrap('Add', (fb) => addNative(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_KERNEL, backendName: 'wasm', kernelFunc: bnTrainNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: bnTrainGradNative(addon) as unknown as tf.KernelFunc });

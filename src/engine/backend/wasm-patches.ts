@@ -28,7 +28,7 @@ import { registerReluGradient, restoreReluGradient } from './relu-grad.js';
 import { registerBatchNormTraining, restoreBatchNormTraining } from './batch-norm-train.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm', 'MaxPool', 'Add'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -65,7 +65,8 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     stock.set(name, tf.getKernel(name, 'wasm'));
     if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
   }
-  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm']) {
+  // Stock kernels the addon may wrap: registered again as they were, so the wrapping below finds them.
+  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add']) {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }

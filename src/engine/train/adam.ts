@@ -13,6 +13,22 @@ import { ADAM_KERNEL } from '../backend/index.js';
 
 type NamedVars = Array<{ originalName: string; variable: tf.Variable }>;
 
+/**
+ * Gradients of other replicas, flattened in one tensor: variable `name` gets grad + values[offsets(name) ...] /
+ * divisor (then its mask, if any) before the update.
+ */
+export interface GradientAddend {
+  values: tf.Tensor1D;
+  offsets: ReadonlyMap<string, number>;
+  divisor: number;
+}
+
+/** What `FusedAdam.step` folds into the gradients: other replicas' sums, and per-variable masks (multiplied last). */
+export interface StepExtras {
+  addend?: GradientAddend;
+  masks?: ReadonlyMap<string, tf.Tensor>;
+}
+
 /** Adam with the one-call update where available. Defaults as tf.train.adam: beta1 0.9, beta2 0.999. */
 export class FusedAdam extends tf.AdamOptimizer {
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
@@ -20,8 +36,39 @@ export class FusedAdam extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    this.update(variableGradients, {});
+  }
+
+  /**
+   * One update with `extras` folded into the gradients: (grad + addend / divisor) * mask per variable, inside the
+   * one-call kernel where it exists, else as tensor ops before tfjs' own update (same values).
+   *
+   * @example
+   * opt.step(grads, { addend: { values: otherReplicas, offsets, divisor: 64 }, masks });
+   */
+  step(grads: tf.NamedTensorMap, extras: StepExtras): void {
+    this.update(grads as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0], extras);
+  }
+
+  private update(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0], extras: StepExtras): void {
+    const { addend, masks } = extras;
     if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined) {
-      super.applyGradients(variableGradients);
+      if (!addend && !masks) {
+        super.applyGradients(variableGradients);
+        return;
+      }
+      const grads = variableGradients as tf.NamedTensorMap;
+      tf.tidy(() => {
+        const folded: tf.NamedTensorMap = {};
+        for (const [name, g] of Object.entries(grads)) {
+          let x: tf.Tensor = g;
+          const off = addend?.offsets.get(name);
+          if (addend && off !== undefined) x = tf.add(x, tf.div(tf.reshape(tf.slice(addend.values, off, g.size), g.shape), addend.divisor));
+          const m = masks?.get(name);
+          folded[name] = m ? tf.mul(x, m) : x;
+        }
+        super.applyGradients(folded as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      });
       return;
     }
     // The base class's fields, used the same way so that its state handling stays valid.
@@ -39,9 +86,13 @@ export class FusedAdam extends tf.AdamOptimizer {
         if (grad == null) return;
         const m = self.accumulatedFirstMoment[i]!.variable;
         const v = self.accumulatedSecondMoment[i]!.variable;
+        const off = addend?.offsets.get(name);
+        const mask = masks?.get(name);
         const [nextValue, nextM, nextV] = tf.engine().runKernel(ADAM_KERNEL,
-          { value, m, v, grad, accBeta1: self.accBeta1, accBeta2: self.accBeta2 },
-          { beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, learningRate: self.learningRate }) as tf.Tensor[];
+          { value, m, v, grad, accBeta1: self.accBeta1, accBeta2: self.accBeta2,
+            ...(addend && off !== undefined ? { extra: addend.values } : {}), ...(mask ? { mask } : {}) },
+          { beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, learningRate: self.learningRate,
+            ...(addend && off !== undefined ? { extraOffset: off, extraDivisor: addend.divisor } : {}) }) as tf.Tensor[];
         m.assign(nextM!);
         v.assign(nextV!);
         value.assign(nextValue!);

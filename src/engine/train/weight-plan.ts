@@ -58,6 +58,11 @@ export class WeightPlan {
     m?.dispose();
   }
 
+  /** The gradient masks by variable name (for an optimizer that applies them itself). */
+  get gradientMasks(): ReadonlyMap<string, tf.Tensor> {
+    return this.masks;
+  }
+
   /** Gradients multiplied by their masks (new tensors; the inputs are left to the caller). */
   maskGradients(grads: tf.NamedTensorMap): tf.NamedTensorMap {
     const out: tf.NamedTensorMap = {};

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  initBackend, registerWasmPatches, relativeError, unregisterWasmPatches, withBackend,
+  initBackend, kernelSets, registerWasmPatches, relativeError, unregisterWasmPatches, useKernelSet, withBackend,
 } from '../../../src/engine/backend/index.js';
 import { Rng } from '../../../src/engine/rng.js';
 
@@ -35,12 +35,32 @@ const CASES: Case[] = [
   { shape: [2, 5, 7, 2], f: [2, 3], s: [1, 2], pad: 'same' },
 ];
 
-describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', function () {
-  before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
+/** maxPool(x) values on the current backend. */
+function pool(xs: Float32Array, c: Case): Float32Array {
+  return tf.tidy(() => tf.maxPool(tf.tensor4d(xs, c.shape), c.f, c.s, c.pad).dataSync() as Float32Array);
+}
+
+// Both kernel sets: the wasm kernels alone (MaxPoolGrad in JS, MaxPool stock), and the native addon's over them.
+for (const native of kernelSets()) describe(`backend: wasm MaxPool and MaxPoolGrad (${native ? 'native addon' : 'wasm kernels'})`, function () {
+  before(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    useKernelSet(native);
+  });
+  after(() => useKernelSet());
 
   it('is semslice kernel on wasm', () => {
-    assert.equal(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc.name, 'maxPoolGradWasm');
+    assert.equal(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc.name, native ? 'nativeMaxPoolGrad' : 'maxPoolGradWasm');
+    if (native) assert.equal(tf.getKernel('MaxPool', 'wasm')?.kernelFunc.name, 'nativeMaxPool');
   });
+
+  for (const c of [...CASES, { shape: [2, 28, 28, 6], f: 2, s: 2, pad: 'valid' } as Case]) {
+    it(`maxPool values equal cpu's exactly: ${JSON.stringify(c)}`, async () => {
+      const xs = tiedInput(new Rng(c.shape[1] * 7 + c.shape[3]), c.shape);
+      const w = await withBackend('wasm', () => pool(xs, c));
+      const cpu = await withBackend('cpu', () => pool(xs, c));
+      assert.deepEqual(Array.from(w), Array.from(cpu));
+    });
+  }
 
   it('hand-checked 4x4: ties go to the first element, windows with max <= 0 keep their gradient', async () => {
     const xs = Float32Array.from([
@@ -65,7 +85,7 @@ describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', fun
     // The stock wasm kernel gets this wrong (why the patch exists); proves the example can fail.
     const stock = await withBackend('wasm', () => {
       unregisterWasmPatches();
-      try { return run(); } finally { registerWasmPatches(); }
+      try { return run(); } finally { registerWasmPatches({ native }); }
     });
     assert.notDeepEqual(stock, expected);
   });
@@ -93,6 +113,19 @@ describe('backend: wasm MaxPoolGrad routes dy to the first maximal element', fun
     const cpu = await withBackend('cpu', () => poolGrad(xs, c));
     assert.deepEqual(Array.from(w), Array.from(cpu));
     assert.deepEqual(Array.from(w), [0, 0, 0, 0, 0, 3, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  // The native set only: the stock (XNNPACK) MaxPool forward of the wasm set does not follow cpu's rule when a window
+  // holds NaN (its max depends on where the NaN sits), so its gradient differs there too.
+  (native ? it : it.skip)('NaN, -Infinity and ties across many channels (vector lanes and their remainder) match cpu exactly', async () => {
+    const c: Case = { shape: [2, 6, 8, 7], f: 2, s: 2, pad: 'valid' };
+    const xs = tiedInput(new Rng(77), c.shape);
+    for (let i = 0; i < xs.length; i += 13) xs[i] = NaN;
+    for (let i = 5; i < xs.length; i += 17) xs[i] = -Infinity;
+    const w = await withBackend('wasm', () => poolGrad(xs, c));
+    const cpu = await withBackend('cpu', () => poolGrad(xs, c));
+    assert.deepEqual(Array.from(w), Array.from(cpu));
+    assert.deepEqual(Array.from(await withBackend('wasm', () => pool(xs, c))), Array.from(await withBackend('cpu', () => pool(xs, c))));
   });
 
   it('relu -> maxPool -> conv chain: input gradient equals cpu (the profiling path)', async () => {

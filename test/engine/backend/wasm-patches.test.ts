@@ -4,7 +4,7 @@ import { ADAM_KERNEL, initBackend, nativeAddon, nativeKernelsActive, registerWas
 
 // Replaced by the wasm patches; and, where the addon is built, also these (stock otherwise).
 const WASM = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean'];
-const NATIVE_ONLY = ['Conv2D', 'FusedConv2D', 'FusedBatchNorm'];
+const NATIVE_ONLY = ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add'];
 
 describe('backend: registering and unregistering the wasm patches', () => {
   before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });

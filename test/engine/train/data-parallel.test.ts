@@ -6,6 +6,9 @@ import { syntheticSync } from '../../../src/engine/data/index.js';
 import { evaluate, train } from '../../../src/engine/train/index.js';
 import { closeTrainWorkers, shardSizes } from '../../../src/engine/train/parallel/data-parallel.js';
 import { resolveWorkers } from '../../../src/engine/train/workers.js';
+import { CTL, type ReplicaBuffers, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
+import { siblingModule, startModuleWorker } from '../../../src/engine/worker-thread.js';
+import { modelToTransfer } from '../../../src/engine/models/artifacts.js';
 import type { ProgressEvent } from '../../../src/engine/log.js';
 
 const SHAPE: [number, number, number] = [12, 12, 1];
@@ -98,6 +101,58 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
     await assert.rejects(train(m, data.train, { epochs: 2, batchSize: 16, workers: 2, signal: ac.signal, onProgress: () => { if (++n === 3) ac.abort(); } }),
       (e: Error & { code?: string }) => e.code === 'ABORTED');
     m.dispose();
+  });
+
+  it('stops cleanly when training ends before the first step (the worker may not have entered its step loop yet)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const m = lenet();
+      await assert.rejects(train(m, data.train, { epochs: 1, batchSize: 16, workers: 2, signal: AbortSignal.abort() }),
+        (e: Error & { code?: string }) => e.code === 'ABORTED');
+      m.dispose();
+    }
+    const m = lenet();
+    const h = await train(m, data.train.take(32), { epochs: 1, batchSize: 16, workers: 2 });
+    assert.equal(h.workers, 2, 'the pooled worker serves the next run');
+    m.dispose();
+  });
+
+  it('a failing worker step comes back as an error message with STATUS 1, and the worker leaves its step loop', async () => {
+    const m = lenet();
+    const worker = startModuleWorker(siblingModule(new URL('../../../src/engine/train/parallel/data-parallel.ts', import.meta.url).href, 'train-worker'));
+    const messages: TrainWorkerMessage[] = [];
+    const next = () => new Promise<TrainWorkerMessage>((resolve) => worker.once('message', (msg: TrainWorkerMessage) => { messages.push(msg); resolve(msg); }));
+    try {
+      const shared = <T>(K: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number) => new K(new SharedArrayBuffer(n * K.BYTES_PER_ELEMENT));
+      const total = (ws: tf.LayerVariable[]) => ws.reduce((a, w) => a + w.read().size, 0);
+      const buffers: ReplicaBuffers = {
+        control: shared(Int32Array, CTL.LENGTH), weights: shared(Float32Array, total(m.weights)),
+        images: shared(Float32Array, 4 * 144), labels: shared(Int32Array, 4), seeds: shared(Float64Array, 1),
+        grads: shared(Float32Array, total(m.trainableWeights)), nonTrainable: shared(Float32Array, 1), scalars: shared(Float64Array, 2),
+      };
+      let off = 0;
+      for (const w of m.weights) { buffers.weights.set(w.read().dataSync() as Float32Array, off); off += w.read().size; }
+      const ready = next();
+      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers });
+      assert.equal((await ready).type, 'ready');
+      // A shard of 9 samples where the buffers hold 4: the worker cannot build its batch.
+      const failed = next();
+      Atomics.store(buffers.control, CTL.SIZE, 9);
+      Atomics.store(buffers.control, CTL.REQUEST, 1);
+      Atomics.notify(buffers.control, CTL.REQUEST);
+      const err = await failed;
+      assert.equal(err.type, 'error');
+      assert.equal(Atomics.load(buffers.control, CTL.DONE), 1);
+      assert.equal(Atomics.load(buffers.control, CTL.STATUS), 1);
+      // Out of the step loop: it answers messages again (a new init).
+      const again = next();
+      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers });
+      assert.equal((await again).type, 'ready');
+      Atomics.store(buffers.control, CTL.REQUEST, -1);
+      Atomics.notify(buffers.control, CTL.REQUEST);
+    } finally {
+      await worker.terminate();
+      m.dispose();
+    }
   });
 
   it("'auto' uses 2 replicas only where it pays, and SEMSLICE_TRAIN_WORKERS overrides it", () => {

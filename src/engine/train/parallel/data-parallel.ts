@@ -1,24 +1,26 @@
 /**
  * Data-parallel training steps: each batch is cut into one contiguous shard per replica (the main thread and
  * `workers - 1` worker threads, each with its own backend, since wasm has no threads in Node). Every replica computes
- * the gradient of its shard's summed cross-entropy on the same weights; the main thread adds them in replica order,
- * divides by the batch size, adds the gradient of the extra loss terms (computed once, on the main thread), masks,
- * takes one Adam step and restores frozen entries. BatchNorm moving statistics are the shard-size-weighted mean of
- * the replicas' updates (for the moving mean this equals the full-batch update). Fixed order everywhere: a given
- * worker count gives the same bytes run after run (a different count gives a different, equally valid run).
+ * the gradient of its shard's summed cross-entropy on the same weights; the main thread's gradient (of its shard's
+ * loss over the batch size, plus the extra loss terms, computed once there) gets the workers' sums divided by the
+ * batch size added in replica order, then its mask, inside the optimizer's update (FusedAdam.step), and frozen
+ * entries are restored. BatchNorm moving statistics are the shard-size-weighted mean of the replicas' updates (for
+ * the moving mean this equals the full-batch update). Weights, shards and gradients travel through shared memory
+ * (protocol.ts). Fixed order everywhere: a given worker count gives the same bytes run after run (a different count
+ * gives a different, equally valid run).
  */
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, type ErrorCode } from '../../errors.js';
-import type { LogitsModel } from '../../graph/index.js';
+import { layersOfKind, type LogitsModel } from '../../graph/index.js';
 import { modelToTransfer } from '../../models/artifacts.js';
 import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-thread.js';
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
-import type { TrainInitMessage, TrainStepMessage, TrainWorkerMessage } from './protocol.js';
+import type { FusedAdam, GradientAddend } from '../adam.js';
+import { CTL, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
+import { waitForValue } from './spin-wait.js';
 import { readTidy } from '../../read-tidy.js';
-
-type GradsReply = Extract<TrainWorkerMessage, { type: 'grads' }>;
 
 /** Replica workers kept for the next train() (start-up costs 1-3 s). */
 const pool = new WorkerPool(() => startModuleWorker(siblingModule(import.meta.url, 'train-worker')));
@@ -40,27 +42,41 @@ function workerError(m: Extract<TrainWorkerMessage, { type: 'error' }>): Error {
   return e;
 }
 
-/** One replica worker with a promise-based request/answer channel. */
+/** One replica worker: its shared buffers and the messages it sends (set-up answers, errors). */
 class Replica {
-  private pending: { resolve: (m: TrainWorkerMessage) => void; reject: (e: unknown) => void } | undefined;
+  private readonly inbox: TrainWorkerMessage[] = [];
+  private waiting: { resolve: (m: TrainWorkerMessage) => void; reject: (e: unknown) => void } | undefined;
   failed: unknown;
 
-  constructor(readonly worker: Worker) {
+  constructor(readonly worker: Worker, readonly buffers: ReplicaBuffers) {
     worker.on('message', (m: TrainWorkerMessage) => {
-      const p = this.pending;
-      this.pending = undefined;
-      if (m.type === 'error') p?.reject(workerError(m));
-      else p?.resolve(m);
+      const w = this.waiting;
+      this.waiting = undefined;
+      if (w) {
+        if (m.type === 'error') w.reject(workerError(m));
+        else w.resolve(m);
+      } else this.inbox.push(m);
     });
-    worker.on('error', (e) => { this.failed = e; this.pending?.reject(e); this.pending = undefined; });
+    const fail = (e: unknown) => { this.failed ??= e; this.waiting?.reject(this.failed); this.waiting = undefined; };
+    worker.on('error', fail);
+    // A worker that ends without an error (terminated, process.exit) must not leave a step waiting for it.
+    this.onExit = (code: number) => fail(new Error(`training worker exited (code ${code})`));
+    worker.on('exit', this.onExit);
   }
 
-  request(msg: TrainInitMessage | TrainStepMessage, transfer: ArrayBuffer[] = []): Promise<TrainWorkerMessage> {
+  private readonly onExit: (code: number) => void;
+
+  /** Stop listening for the worker's exit (before it goes back to the pool or is terminated). */
+  detach(): void {
+    this.worker.off('exit', this.onExit);
+  }
+
+  /** The next message (an error message rejects). */
+  next(): Promise<TrainWorkerMessage> {
+    const m = this.inbox.shift();
+    if (m) return m.type === 'error' ? Promise.reject(workerError(m)) : Promise.resolve(m);
     if (this.failed) return Promise.reject(this.failed);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(msg, transfer);
-    });
+    return new Promise((resolve, reject) => { this.waiting = { resolve, reject }; });
   }
 }
 
@@ -75,46 +91,76 @@ export interface DataParallelStepper {
   close(): Promise<void>;
 }
 
+const total = (vs: tf.Variable[]) => vs.reduce((a, v) => a + v.size, 0);
+const shared = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+  new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT));
+
 /**
- * Start `workers - 1` replica workers for a model and return its data-parallel step.
+ * Start `workers - 1` replica workers for a model and return its data-parallel step; `batchSize` bounds the shards.
  *
  * @example
- * const dp = await startDataParallel(model, head, plan, optimizer, 2, extraLoss);
+ * const dp = await startDataParallel(model, head, plan, optimizer, 2, 64, extraLoss);
  * const r = await dp.step(xs, ys, () => seeds); await dp.close();
  */
 export async function startDataParallel(
-  model: tf.LayersModel, head: LogitsModel, plan: WeightPlan, optimizer: tf.Optimizer, workers: number, extraLoss?: () => tf.Scalar,
+  model: tf.LayersModel, head: LogitsModel, plan: WeightPlan, optimizer: FusedAdam, workers: number, batchSize: number, extraLoss?: () => tf.Scalar,
 ): Promise<DataParallelStepper> {
   const transfer = await modelToTransfer(model);
   const names = new Map(model.weights.map((w) => [(w.read() as tf.Variable).name, w.originalName]));
-  const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!) };
-  const replicas = pool.acquire(workers - 1).map((w) => new Replica(w));
-  let broken = false;
-  try {
-    await Promise.all(replicas.map((r) => r.request(init)));
-  } catch (e) {
-    await pool.release(replicas.map((r) => r.worker), false);
-    throw e;
-  }
   const all = model.weights.map((w) => w.read() as tf.Variable);
   const nonTrainable = model.weights.filter((w) => !w.trainable).map((w) => w.read() as tf.Variable);
   const shape = model.inputs[0]!.shape.slice(1) as [number, number, number];
+  const perSample = shape[0] * shape[1] * shape[2];
+  const maxShard = Math.ceil(batchSize / workers);
+  const dropoutCount = layersOfKind(model, 'dropout').length;
+  const weights = shared(Float32Array, total(all));
+  const buffers = (): ReplicaBuffers => ({
+    control: shared(Int32Array, CTL.LENGTH), weights,
+    images: shared(Float32Array, maxShard * perSample), labels: shared(Int32Array, maxShard),
+    seeds: shared(Float64Array, dropoutCount), grads: shared(Float32Array, total(plan.varList)),
+    nonTrainable: shared(Float32Array, total(nonTrainable)), scalars: shared(Float64Array, 2),
+  });
+  const replicas = pool.acquire(workers - 1).map((w) => new Replica(w, buffers()));
+  let broken = false;
+  try {
+    await Promise.all(replicas.map((r) => {
+      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers };
+      r.worker.postMessage(init);
+      return r.next();
+    }));
+  } catch (e) {
+    for (const r of replicas) r.detach();
+    await pool.release(replicas.map((r) => r.worker), false);
+    throw e;
+  }
+  let request = 0;
+  const gradOffsets = new Map<string, number>();
+  plan.varList.reduce((off, v) => { gradOffsets.set(v.name, off); return off + v.size; }, 0);
 
   async function step(xs: tf.Tensor4D, ys: tf.Tensor1D, dropoutSeeds: () => number[]): Promise<StepResult> {
     const n = ys.shape[0];
     const sizes = shardSizes(n, replicas.length + 1);
-    const weights = all.map((v) => v.dataSync() as Float32Array);
+    if (sizes[0]! > maxShard) throw new Error(`data-parallel step: batch of ${n} is larger than the ${batchSize} it was started for`);
+    let off = 0;
+    for (const v of all) {
+      weights.set(v.dataSync() as Float32Array, off);
+      off += v.size;
+    }
     // Shards 1.. go to the workers first, so they compute while the main thread does shard 0.
-    const answers: Array<Promise<TrainWorkerMessage>> = [];
-    let off = sizes[0]!;
+    request++;
+    let at = sizes[0]!;
     replicas.forEach((r, k) => {
       const size = sizes[k + 1]!;
-      const seeds = dropoutSeeds();
-      if (size === 0) { answers.push(Promise.resolve({ type: 'grads', grads: [], lossSum: 0, correct: 0, nonTrainable: [] })); return; }
-      const images = readTidy(() => xs.slice([off, 0, 0, 0], [size, -1, -1, -1]));
-      const labels = readTidy<Int32Array>(() => ys.slice([off], [size]));
-      off += size;
-      answers.push(r.request({ type: 'step', weights, images, labels, shape, dropoutSeeds: seeds }, [images.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]));
+      const b = r.buffers;
+      b.seeds.set(dropoutSeeds());
+      Atomics.store(b.control, CTL.SIZE, size);
+      if (size > 0) {
+        b.images.set(readTidy(() => xs.slice([at, 0, 0, 0], [size, -1, -1, -1])));
+        b.labels.set(readTidy<Int32Array>(() => ys.slice([at], [size])));
+        at += size;
+        Atomics.store(b.control, CTL.REQUEST, request);
+        Atomics.notify(b.control, CTL.REQUEST);
+      }
     });
     let correct0: tf.Scalar | undefined;
     const n0 = sizes[0]!;
@@ -126,39 +172,47 @@ export async function startDataParallel(
       const ce = tf.div(tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(y0, head.units), z, undefined, undefined, tf.Reduction.NONE)), n) as tf.Scalar;
       return extraLoss ? tf.add(ce, extraLoss()) as tf.Scalar : ce;
     }, plan.varList);
-    let replies: GradsReply[];
+    const live = replicas.filter((_, k) => sizes[k + 1]! > 0);
     try {
-      replies = (await Promise.all(answers)) as GradsReply[];
+      for (const r of live) {
+        await waitForValue(r.buffers.control, CTL.DONE, request, () => r.failed);
+        if (Atomics.load(r.buffers.control, CTL.STATUS) !== 0) await r.next(); // rejects with the worker's error
+      }
     } catch (e) {
       tf.dispose([value, grads, correct0!]);
       throw e;
     }
-    const live = replies.map((r, k) => ({ r, size: sizes[k + 1]! })).filter((x) => x.size > 0);
-    const combined: tf.NamedTensorMap = tf.tidy(() => {
-      const out: tf.NamedTensorMap = {};
-      plan.varList.forEach((v, i) => {
-        let g = grads[v.name]!;
-        for (const { r } of live) g = tf.add(g, tf.div(tf.tensor(r.grads[i]!, v.shape, 'float32'), n));
-        out[v.name] = g;
-      });
-      return out;
-    });
+    // The optimizer adds the replicas' gradients: g0 + g_1 / n (one replica), or g0 + sum of fround(g_r / n).
+    let addend: GradientAddend | undefined;
+    if (live.length === 1) addend = { values: tf.tensor1d(live[0]!.buffers.grads.slice()), offsets: gradOffsets, divisor: n };
+    else if (live.length > 1) {
+      const sum = new Float32Array(live[0]!.buffers.grads.length);
+      for (const r of live) { const gr = r.buffers.grads; for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + Math.fround(gr[i]! / n); }
+      addend = { values: tf.tensor1d(sum), offsets: gradOffsets, divisor: 1 };
+    }
     // BatchNorm moving statistics: the shard-size-weighted mean of every replica's update.
     if (nonTrainable.length && live.length) {
-      tf.tidy(() => nonTrainable.forEach((v, j) => {
-        let acc = tf.mul(v, n0 / n);
-        for (const { r, size } of live) acc = tf.add(acc, tf.mul(tf.tensor(r.nonTrainable[j]!, v.shape, 'float32'), size / n));
-        v.assign(acc);
-      }));
+      let nOff = 0;
+      const w0 = Math.fround(n0 / n);
+      for (const v of nonTrainable) {
+        const acc = Float32Array.from(v.dataSync() as Float32Array, (x) => x * w0);
+        live.forEach((r) => {
+          const wr = Math.fround(sizes[replicas.indexOf(r) + 1]! / n);
+          const nt = r.buffers.nonTrainable;
+          for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + Math.fround(nt[nOff + i]! * wr);
+        });
+        tf.tidy(() => v.assign(tf.tensor(acc, v.shape, 'float32')));
+        nOff += v.size;
+      }
     }
     try {
-      tf.tidy(() => optimizer.applyGradients(plan.maskGradients(combined)));
+      optimizer.step(grads, { ...(addend ? { addend } : {}), masks: plan.gradientMasks });
     } finally {
-      tf.dispose([grads, combined]);
+      tf.dispose([grads, addend?.values]);
     }
     plan.restore();
-    const lossSum = live.reduce((a, { r }) => a + r.lossSum, 0);
-    const correct = live.reduce((a, { r }) => a + r.correct, 0);
+    const lossSum = live.reduce((a, r) => a + r.buffers.scalars[0]!, 0);
+    const correct = live.reduce((a, r) => a + r.buffers.scalars[1]!, 0);
     const loss = tf.tidy(() => tf.add(value, lossSum / n) as tf.Scalar);
     const hits = tf.tidy(() => tf.add(correct0!, correct) as tf.Scalar);
     tf.dispose([value, correct0!]);
@@ -175,6 +229,21 @@ export async function startDataParallel(
       }
     },
     // A worker whose step failed may hold a half-finished answer: it is not reused.
-    close: async () => { await pool.release(replicas.map((r) => r.worker), !broken && replicas.every((r) => !r.failed)); },
+    close: async () => {
+      let reuse = !broken && replicas.every((r) => !r.failed);
+      if (reuse) {
+        try {
+          await Promise.all(replicas.map((r) => {
+            Atomics.store(r.buffers.control, CTL.REQUEST, -1);
+            Atomics.notify(r.buffers.control, CTL.REQUEST);
+            return r.next();
+          }));
+        } catch {
+          reuse = false;
+        }
+      }
+      for (const r of replicas) r.detach();
+      await pool.release(replicas.map((r) => r.worker), reuse);
+    },
   };
 }
