@@ -24,8 +24,9 @@ export const AUTO_MIN_PARAMETERS = 20_000;
  * Replicas for a run: a number is taken as given; 'auto' reads SEMSLICE_TRAIN_WORKERS, else uses 2 when the
  * backend is wasm (single-threaded in Node; tfjs-node has its own threads), the machine has 2 or more cores, and the
  * run is large enough for the second replica to pay (a convolutional model, batch >= 32, >= 4,096 samples stepped,
- * >= 20,000 parameters), else 1. Measured on 2 cores: LeNet-5 1.2x, resnet-small 1.55x, vgg-small 1.9x faster with
- * 2 replicas; the dense-only MLP 0.6x (its steps are too small for the per-step exchange to pay).
+ * >= 20,000 parameters), else 1. Measured on 2 cores with the native kernels: LeNet-5 1.15-1.3x, vgg-small 1.45x,
+ * vgg-small+BN 1.5x, resnet-small 1.7x faster with 2 replicas; the dense-only MLP 0.6x (its steps are too small for
+ * the per-step exchange to pay).
  *
  * @example
  * resolveWorkers({ requested: 'auto', batchSize: 64, samples: 60000, parameters: 61706, convolutional: true }); // 2 on wasm
