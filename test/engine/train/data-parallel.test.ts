@@ -6,7 +6,7 @@ import { syntheticSync } from '../../../src/engine/data/index.js';
 import { evaluate, train } from '../../../src/engine/train/index.js';
 import { closeTrainWorkers, shardSizes } from '../../../src/engine/train/parallel/data-parallel.js';
 import { resolveWorkers } from '../../../src/engine/train/workers.js';
-import { CTL, type ReplicaBuffers, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
+import { CTL, replicaBuffers, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
 import { siblingModule, startModuleWorker } from '../../../src/engine/worker-thread.js';
 import { modelToTransfer } from '../../../src/engine/models/artifacts.js';
 import type { ProgressEvent } from '../../../src/engine/log.js';
@@ -122,13 +122,9 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
     const messages: TrainWorkerMessage[] = [];
     const next = () => new Promise<TrainWorkerMessage>((resolve) => worker.once('message', (msg: TrainWorkerMessage) => { messages.push(msg); resolve(msg); }));
     try {
-      const shared = <T>(K: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number) => new K(new SharedArrayBuffer(n * K.BYTES_PER_ELEMENT));
       const total = (ws: tf.LayerVariable[]) => ws.reduce((a, w) => a + w.read().size, 0);
-      const buffers: ReplicaBuffers = {
-        control: shared(Int32Array, CTL.LENGTH), weights: shared(Float32Array, total(m.weights)),
-        images: shared(Float32Array, 4 * 144), labels: shared(Int32Array, 4), seeds: shared(Float64Array, 1),
-        grads: shared(Float32Array, total(m.trainableWeights)), nonTrainable: shared(Float32Array, 1), scalars: shared(Float64Array, 2),
-      };
+      const buffers = replicaBuffers(new Float32Array(new SharedArrayBuffer(4 * total(m.weights))),
+        { shardSamples: 4, sampleSize: 144, dropoutLayers: 0, trainable: total(m.trainableWeights), nonTrainable: 0 });
       let off = 0;
       for (const w of m.weights) { buffers.weights.set(w.read().dataSync() as Float32Array, off); off += w.read().size; }
       const ready = next();

@@ -18,7 +18,7 @@ import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-threa
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { FusedAdam, GradientAddend } from '../adam.js';
-import { CTL, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
+import { CTL, replicaBuffers, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
 import { waitForValue } from './spin-wait.js';
 import { readTidy } from '../../read-tidy.js';
 
@@ -92,8 +92,6 @@ export interface DataParallelStepper {
 }
 
 const total = (vs: tf.Variable[]) => vs.reduce((a, v) => a + v.size, 0);
-const shared = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
-  new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT));
 
 /**
  * Start `workers - 1` replica workers for a model and return its data-parallel step; `batchSize` bounds the shards.
@@ -113,13 +111,9 @@ export async function startDataParallel(
   const perSample = shape[0] * shape[1] * shape[2];
   const maxShard = Math.ceil(batchSize / workers);
   const dropoutCount = layersOfKind(model, 'dropout').length;
-  const weights = shared(Float32Array, total(all));
-  const buffers = (): ReplicaBuffers => ({
-    control: shared(Int32Array, CTL.LENGTH), weights,
-    images: shared(Float32Array, maxShard * perSample), labels: shared(Int32Array, maxShard),
-    seeds: shared(Float64Array, dropoutCount), grads: shared(Float32Array, total(plan.varList)),
-    nonTrainable: shared(Float32Array, total(nonTrainable)), scalars: shared(Float64Array, 2),
-  });
+  const weights = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, total(all))));
+  const sizes = { shardSamples: maxShard, sampleSize: perSample, dropoutLayers: dropoutCount, trainable: total(plan.varList), nonTrainable: total(nonTrainable) };
+  const buffers = (): ReplicaBuffers => replicaBuffers(weights, sizes);
   const replicas = pool.acquire(workers - 1).map((w) => new Replica(w, buffers()));
   let broken = false;
   try {

@@ -28,6 +28,35 @@ export interface ReplicaBuffers {
   scalars: Float64Array;
 }
 
+/** Sizes, in elements, of one replica's buffers. */
+export interface BufferSizes {
+  shardSamples: number;
+  sampleSize: number;
+  dropoutLayers: number;
+  trainable: number;
+  nonTrainable: number;
+}
+
+const sharedArray = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+  new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT));
+
+/**
+ * Fresh shared buffers for one replica (control words all 0: no step asked, none done), around a weights buffer that
+ * all replicas share.
+ *
+ * @example
+ * const weights = new Float32Array(new SharedArrayBuffer(4 * 61706));
+ * const b = replicaBuffers(weights, { shardSamples: 32, sampleSize: 784, dropoutLayers: 0, trainable: 61706, nonTrainable: 0 });
+ */
+export function replicaBuffers(weights: Float32Array, n: BufferSizes): ReplicaBuffers {
+  return {
+    control: sharedArray(Int32Array, CTL.LENGTH), weights,
+    images: sharedArray(Float32Array, n.shardSamples * n.sampleSize), labels: sharedArray(Int32Array, n.shardSamples),
+    seeds: sharedArray(Float64Array, n.dropoutLayers), grads: sharedArray(Float32Array, n.trainable),
+    nonTrainable: sharedArray(Float32Array, n.nonTrainable), scalars: sharedArray(Float64Array, 2),
+  };
+}
+
 /** Main -> worker, once per train(): the model, the backend, which weights get gradients, the shared buffers.
  * Answered by `ready`, after which the worker serves steps until REQUEST is -1 (then it answers `stopped`). */
 export interface TrainInitMessage extends ModelTransfer {
