@@ -9,6 +9,8 @@ import { resolveWorkers } from '../../../src/engine/train/workers.js';
 import { CTL, replicaBuffers, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
 import { siblingModule, startModuleWorker } from '../../../src/engine/worker-thread.js';
 import { modelToTransfer } from '../../../src/engine/models/artifacts.js';
+import { SPIN_MS, spinFor } from '../../../src/engine/train/parallel/spin-wait.js';
+import { availableParallelism } from 'node:os';
 import type { ProgressEvent } from '../../../src/engine/log.js';
 
 const SHAPE: [number, number, number] = [12, 12, 1];
@@ -19,6 +21,12 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
   this.timeout(120_000);
   before(async () => { await initBackend({ backend: 'wasm', quiet: true }); });
   after(async () => { await closeTrainWorkers(); });
+
+  it('spins only while every replica has a core of its own', () => {
+    assert.equal(spinFor(1), SPIN_MS);
+    assert.equal(spinFor(availableParallelism()), SPIN_MS);
+    assert.equal(spinFor(availableParallelism() + 1), 0);
+  });
 
   it('shards a batch contiguously, the first replicas taking the remainder', () => {
     assert.deepEqual(shardSizes(64, 2), [32, 32]);
@@ -128,7 +136,7 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
       let off = 0;
       for (const w of m.weights) { buffers.weights.set(w.read().dataSync() as Float32Array, off); off += w.read().size; }
       const ready = next();
-      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers });
+      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers, spinMs: 4 });
       assert.equal((await ready).type, 'ready');
       // A shard of 9 samples where the buffers hold 4: the worker cannot build its batch.
       const failed = next();
@@ -141,7 +149,7 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
       assert.equal(Atomics.load(buffers.control, CTL.STATUS), 1);
       // Out of the step loop: it answers messages again (a new init).
       const again = next();
-      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers });
+      worker.postMessage({ type: 'init', backend: 'wasm', ...(await modelToTransfer(m)), trainable: m.trainableWeights.map((w) => w.originalName), shape: SHAPE, buffers, spinMs: 4 });
       assert.equal((await again).type, 'ready');
       Atomics.store(buffers.control, CTL.REQUEST, -1);
       Atomics.notify(buffers.control, CTL.REQUEST);

@@ -19,7 +19,7 @@ import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { FusedAdam, GradientAddend } from '../adam.js';
 import { CTL, replicaBuffers, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
-import { waitForValue } from './spin-wait.js';
+import { spinFor, waitForValue } from './spin-wait.js';
 import { readTidy } from '../../read-tidy.js';
 
 /** Replica workers kept for the next train() (start-up costs 1-3 s). */
@@ -118,7 +118,7 @@ export async function startDataParallel(
   let broken = false;
   try {
     await Promise.all(replicas.map((r) => {
-      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers };
+      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers, spinMs: spinFor(workers) };
       r.worker.postMessage(init);
       return r.next();
     }));
@@ -128,6 +128,7 @@ export async function startDataParallel(
     throw e;
   }
   let request = 0;
+  const spinMs = spinFor(workers);
   const gradOffsets = new Map<string, number>();
   plan.varList.reduce((off, v) => { gradOffsets.set(v.name, off); return off + v.size; }, 0);
 
@@ -169,7 +170,7 @@ export async function startDataParallel(
     const live = replicas.filter((_, k) => sizes[k + 1]! > 0);
     try {
       for (const r of live) {
-        await waitForValue(r.buffers.control, CTL.DONE, request, () => r.failed);
+        await waitForValue(r.buffers.control, CTL.DONE, request, spinMs, () => r.failed);
         if (Atomics.load(r.buffers.control, CTL.STATUS) !== 0) await r.next(); // rejects with the worker's error
       }
     } catch (e) {

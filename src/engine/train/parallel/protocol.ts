@@ -67,6 +67,8 @@ export interface TrainInitMessage extends ModelTransfer {
   /** [height, width, channels] of one sample. */
   shape: [number, number, number];
   buffers: ReplicaBuffers;
+  /** How long the worker spins for the next step before it blocks (0 when replicas outnumber cores). */
+  spinMs: number;
 }
 
 /** Worker -> main. */

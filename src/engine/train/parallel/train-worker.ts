@@ -21,7 +21,7 @@ function post(msg: TrainWorkerMessage): void {
 
 interface Replica {
   model: tf.LayersModel; vars: tf.Variable[]; all: tf.Variable[]; nonTrainable: tf.Variable[];
-  dropout: Array<{ seed?: number }>; shape: [number, number, number]; buffers: ReplicaBuffers;
+  dropout: Array<{ seed?: number }>; shape: [number, number, number]; buffers: ReplicaBuffers; spinMs: number;
 }
 
 async function init(m: TrainInitMessage): Promise<Replica> {
@@ -34,7 +34,7 @@ async function init(m: TrainInitMessage): Promise<Replica> {
     return v;
   });
   return {
-    model, vars, shape: m.shape, buffers: m.buffers,
+    model, vars, shape: m.shape, buffers: m.buffers, spinMs: m.spinMs,
     all: model.weights.map((w) => w.read() as tf.Variable),
     nonTrainable: model.weights.filter((w) => !w.trainable).map((w) => w.read() as tf.Variable),
     dropout: layersOfKind(model, 'dropout') as unknown as Array<{ seed?: number }>,
@@ -90,7 +90,7 @@ function serve(r: Replica): void {
   // Steps are numbered from 1 in fresh buffers; a stop (-1) may already be there if train() ended before any step.
   let last = 0;
   for (;;) {
-    const request = waitForChange(c, CTL.REQUEST, last);
+    const request = waitForChange(c, CTL.REQUEST, last, r.spinMs);
     if (request < 0) break;
     last = request;
     try {
