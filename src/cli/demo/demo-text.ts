@@ -1,4 +1,14 @@
-/** The demo notebook's prose and the code shown in its cells (what a user runs in tslab to reproduce each step). */
+/**
+ * The demo notebook's prose and the code shown in its cells (what a user runs in tslab to reproduce each step); the
+ * maintenance sections' numbers come from demo-settings.ts, which the demo runs with.
+ */
+import { DEMO_INCREMENTAL as INC, DEMO_READAPT as RA, DEMO_RESTRUCTURE as RS } from './demo-settings.js';
+
+const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const word = (n: number): string => WORDS[n] ?? String(n);
+const count = (n: number): string => n.toLocaleString('en-US');
+const list = (xs: readonly string[]): string => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+
 export const DEMO_TEXT = {
   title: 'semslice demo: semantic slicing of LeNet-5 on MNIST',
   intro: `# semslice demo: semantic slicing of LeNet-5 on MNIST
@@ -61,21 +71,21 @@ ${verdict}`,
 
 The slice also says which neurons the model can lose. Restructuring removes every neuron outside the slice (a new,
 smaller model of stock layers), then prunes 20% of the surviving weights per iteration with LAMP, each iteration
-followed by a short fine-tuning (10 batches of 32, Adam 1e-4), until the model is 80% smaller than the original
-with at most one point of accuracy lost (or an iteration breaks that bound). Compared with the pruner alone, on the
+followed by a short fine-tuning (${RS.steps} batches of ${RS.batchSize}, Adam ${RS.learningRate.toExponential()}), until the model is ${Math.round(RS.targetCR * 100)}% smaller than the original
+with at most ${word(Math.round(RS.maxDrop * 100))} point of accuracy lost (or an iteration breaks that bound). Compared with the pruner alone, on the
 same budget: ${said}. \`semslice restructure\`, notebook 02 and the \`restructure\` study go further (four
 pruners, random removal, DeepArc).`,
   readapt: (said: string) => `## Re-adaptation: tuning only the critical neurons (the paper's RQ3)
 
-Adversarial images (FGSM, eps 0.3) made from 300 correctly classified training images are learnt, with as many
-clean images, for two epochs: once training only the weights of the slice's critical neurons (every other weight
+Adversarial images (FGSM, eps 0.3) made from ${RA.count} correctly classified training images are learnt, with as many
+clean images, for ${word(RA.epochs)} epochs: once training only the weights of the slice's critical neurons (every other weight
 stays bit-identical), once training every weight; accuracy is measured on adversarial images made from held-out
 test images and on clean test images. ${said}. \`semslice readapt\`, notebook 03 and the \`readapt\` study go further
 (PGD, damaged models, DeepArc, random subsets, three seeds).`,
   incremental: (said: string, theta: number) => `## Incremental development: new digits in the free neurons (the paper's RQ4)
 
-A second LeNet-5 is trained on digits 0-4 only (task A, 3,000 images, full ten-way output head) and then learns
-digits 5-9 (task B, 3,000 images, three epochs, the same optimiser, steps and seed for every method). Naive fine-tuning
+A second LeNet-5 is trained on digits 0-4 only (task A, ${count(INC.perTask)} images, full ten-way output head) and then learns
+digits 5-9 (task B, ${count(INC.perTask)} images, ${word(INC.epochsB)} epochs, the same optimiser, steps and seed for every method). Naive fine-tuning
 trains every weight on B; replay 10% mixes in 10% of A's images; ours slices task A (taylor, theta chosen so that
 the masked task A keeps its accuracy: ${theta}), freezes every weight task A's inference reads and learns B in the
 rest. Task A is measured with the argmax over its own digits (task-incremental), ours through A's mask; "all ten
@@ -122,21 +132,21 @@ sweep`,
   restructure: `const runs: Array<{ method: string; rows: ss.RestructureRow[]; ni: number; cr: number; ma: number; reached: boolean }> = [];
 let bound = 0;
 for (const pre of ["none", "slice"]) {
-  const r = await ss.restructure(model, pre === "slice" ? s : null, { train: data.train, test: evalData.take(2000), pre: pre, pruner: "lamp",
-    targetCR: 0.8, maxDrop: 0.01, seed: seed, fineTune: { steps: 10, batchSize: 32, learningRate: 1e-4 } });
+  const r = await ss.restructure(model, pre === "slice" ? s : null, { train: data.train, test: evalData.take(${RS.testSamples}), pre: pre, pruner: "lamp",
+    targetCR: ${RS.targetCR}, maxDrop: ${RS.maxDrop}, seed: seed, fineTune: { steps: ${RS.steps}, batchSize: ${RS.batchSize}, learningRate: ${RS.learningRate.toExponential()} } });
   runs.push({ method: pre + " + lamp", rows: r.rows, ni: r.ni, cr: r.cr, ma: r.ma, reached: r.reached });
-  bound = r.original.accuracy - 0.01;
+  bound = r.original.accuracy - ${RS.maxDrop};
   r.model.dispose();
 }
-ss.show(ss.viz.restructureCurves(runs, { bound: bound, targetCR: 0.8 }));
+ss.show(ss.viz.restructureCurves(runs, { bound: bound, targetCR: ${RS.targetCR} }));
 ss.show(ss.viz.niBars(runs));`,
-  readapt: `const ra = await ss.readaptWorkload(model, { train: data.train, test: data.test }, { workload: "fgsm", count: 300, epochs: 2, seed: seed, testCount: 1000, methods: ["critical", "full"] }, s);
+  readapt: `const ra = await ss.readaptWorkload(model, { train: data.train, test: data.test }, { workload: "fgsm", count: ${RA.count}, epochs: ${RA.epochs}, seed: seed, testCount: ${RA.testCount}, methods: ${list(RA.methods)} }, s);
 ss.show(ss.viz.readaptCurves(ra.results.map((x) => ({ method: x.method, rows: x.rows }))));
 ss.show(ss.table(ra.summary));`,
-  incremental: `const splitsA = data.train.shuffle(seed).subsetClasses([0, 1, 2, 3, 4]).take(3000);
+  incremental: `const splitsA = data.train.shuffle(seed).subsetClasses([0, 1, 2, 3, 4]).take(${INC.perTask});
 const modelA = ss.models.build("lenet5", { inputShape: [28, 28, 1], numClasses: 10, seed: seed });
-await ss.train(modelA, splitsA, { epochs: 3, seed: seed });
-const inc = await ss.extendCompare(modelA, { train: data.train, test: data.test }, { perTask: 3000, testCount: 1000, epochs: 3, seed: seed, methods: ["naive", "replay-10%", "ours"] });
+await ss.train(modelA, splitsA, { epochs: ${INC.epochsA}, seed: seed });
+const inc = await ss.extendCompare(modelA, { train: data.train, test: data.test }, { perTask: ${INC.perTask}, testCount: ${INC.testCount}, epochs: ${INC.epochsB}, seed: seed, methods: ${list(INC.methods)} });
 ss.show(ss.viz.forgettingChart(inc.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all }))));
 ss.show(ss.table(inc.summary));
 const oursRun = inc.runs.find((r) => r.label === "ours")!;

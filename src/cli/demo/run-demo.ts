@@ -24,6 +24,9 @@ import { NotebookBuilder, displayOutput, streamOutput, type NotebookOutput } fro
 import { writeReport } from '../../report/index.js';
 import * as aq from 'arquero';
 import { DEMO_TEXT, demoSource } from './demo-text.js';
+import { DEMO_INCREMENTAL, DEMO_READAPT, DEMO_RESTRUCTURE } from './demo-settings.js';
+
+export { DEMO_INCREMENTAL, DEMO_READAPT, DEMO_RESTRUCTURE };
 
 /** Options of {@link runDemo}; the defaults are the documented demo (first run about 2-4 minutes on 2 cores). */
 export interface DemoOptions {
@@ -242,9 +245,6 @@ async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slic
   return { cr, accuracy: masked.accuracy };
 }
 
-/** The demo's restructuring budget: short, so the demo stays a few minutes on 2 cores. */
-export const DEMO_RESTRUCTURE = { targetCR: 0.8, maxDrop: 0.01, testSamples: 2000, steps: 10, batchSize: 32, learningRate: 1e-4 } as const;
-
 /** Restructure with lamp from the original and after the slice's neuron removal; curves and NI bars. */
 async function restructureCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, trainSet: Dataset, evalData: Dataset, seed: number): Promise<DemoResult['restructure']> {
   const d = DEMO_RESTRUCTURE;
@@ -271,9 +271,6 @@ async function restructureCells(nb: NotebookBuilder, model: tf.LayersModel, s: S
   }
 }
 
-/** The demo's re-adaptation budget: FGSM images from a few hundred training images, two epochs, two methods. */
-export const DEMO_READAPT = { count: 300, epochs: 2, testCount: 1000, methods: ['critical', 'full'] } as const;
-
 /** Re-adapt to FGSM images with the critical neurons only and with every weight; curves and a summary table. */
 async function readaptCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice, splits: { train: Dataset; test: Dataset }, seed: number): Promise<DemoResult['readapt']> {
   const d = DEMO_READAPT;
@@ -290,9 +287,6 @@ async function readaptCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slice
   ]);
   return out;
 }
-
-/** The demo's incremental budget: a small task A model and three methods on the same 3,000 images per task. */
-export const DEMO_INCREMENTAL = { perTask: 3000, epochsA: 3, epochsB: 3, testCount: 1000, methods: ['naive', 'replay-10%', 'ours'] } as const;
 
 /**
  * Train LeNet-5 on digits 0-4 (full 10-way head), then learn 5-9 naively, with 10% replay, and in the free neurons;
