@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LogitsModel } from '../graph/index.js';
 import { crossEntropy } from './loss.js';
 import type { WeightPlan } from './weight-plan.js';
+import type { FusedAdam } from './adam.js';
 
 /** One optimizer step's outputs, still on the device (read them rarely: a read is a sync point). */
 export interface StepResult {
@@ -13,9 +14,10 @@ export interface StepResult {
 
 /**
  * Build the training step: forward in training mode on the logits, fused softmax cross-entropy (plus the extra loss
- * terms, if any), gradients of the planned variables only, masked, one Adam update, then frozen entries restored. The caller owns the batch.
+ * terms, if any), gradients of the planned variables only, one Adam update with the gradient masks applied inside
+ * it, then frozen entries restored. The caller owns the batch.
  */
-export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: tf.Optimizer, extraLoss?: () => tf.Scalar): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
+export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: FusedAdam, extraLoss?: () => tf.Scalar): (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult {
   return (xs, ys) => {
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -25,7 +27,7 @@ export function makeStep(head: LogitsModel, plan: WeightPlan, optimizer: tf.Opti
       return extraLoss ? tf.add(ce, extraLoss()) as tf.Scalar : ce;
     }, plan.varList);
     try {
-      tf.tidy(() => optimizer.applyGradients(plan.maskGradients(grads)));
+      optimizer.step(grads, { masks: plan.gradientMasks });
     } finally {
       tf.dispose(grads);
     }

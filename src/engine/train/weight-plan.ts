@@ -58,19 +58,9 @@ export class WeightPlan {
     m?.dispose();
   }
 
-  /** The gradient masks by variable name (for an optimizer that applies them itself). */
+  /** The gradient masks by variable name; the optimizer multiplies each gradient by its mask (FusedAdam.step). */
   get gradientMasks(): ReadonlyMap<string, tf.Tensor> {
     return this.masks;
-  }
-
-  /** Gradients multiplied by their masks (new tensors; the inputs are left to the caller). */
-  maskGradients(grads: tf.NamedTensorMap): tf.NamedTensorMap {
-    const out: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) {
-      const m = this.masks.get(name);
-      out[name] = m ? tf.mul(g, m) : g;
-    }
-    return out;
   }
 
   /** Put frozen entries back after an optimizer step (Adam moves a weight even on a zero gradient). */

@@ -6,7 +6,7 @@ import { syntheticSync } from '../../../src/engine/data/index.js';
 import { evaluate, train } from '../../../src/engine/train/index.js';
 import { closeTrainWorkers, shardSizes } from '../../../src/engine/train/parallel/data-parallel.js';
 import { resolveWorkers } from '../../../src/engine/train/workers.js';
-import { CTL, replicaBuffers, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
+import { CTL, replicaBuffers, sharedArray, type TrainWorkerMessage } from '../../../src/engine/train/parallel/protocol.js';
 import { siblingModule, startModuleWorker } from '../../../src/engine/worker-thread.js';
 import { modelToTransfer } from '../../../src/engine/models/artifacts.js';
 import { SPIN_MS, spinFor } from '../../../src/engine/train/parallel/spin-wait.js';
@@ -131,7 +131,7 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
     const next = () => new Promise<TrainWorkerMessage>((resolve) => worker.once('message', (msg: TrainWorkerMessage) => { messages.push(msg); resolve(msg); }));
     try {
       const total = (ws: tf.LayerVariable[]) => ws.reduce((a, w) => a + w.read().size, 0);
-      const buffers = replicaBuffers(new Float32Array(new SharedArrayBuffer(4 * total(m.weights))),
+      const buffers = replicaBuffers(sharedArray(Float32Array, total(m.weights)),
         { shardSamples: 4, sampleSize: 144, dropoutLayers: 0, trainable: total(m.trainableWeights), nonTrainable: 0 });
       let off = 0;
       for (const w of m.weights) { buffers.weights.set(w.read().dataSync() as Float32Array, off); off += w.read().size; }

@@ -2,8 +2,8 @@
  * Data-parallel training steps: each batch is cut into one contiguous shard per replica (the main thread and
  * `workers - 1` worker threads, each with its own backend, since wasm has no threads in Node). Every replica computes
  * the gradient of its shard's summed cross-entropy on the same weights; the main thread's gradient (of its shard's
- * loss over the batch size, plus the extra loss terms, computed once there) gets the workers' sums divided by the
- * batch size added in replica order, then its mask, inside the optimizer's update (FusedAdam.step), and frozen
+ * loss over the batch size, plus the extra loss terms, computed once there) gets the workers' sums (added in replica
+ * order) divided by the batch size, then its mask, inside the optimizer's update (FusedAdam.step), and frozen
  * entries are restored. BatchNorm moving statistics are the shard-size-weighted mean of the replicas' updates (for
  * the moving mean this equals the full-batch update). Weights, shards and gradients travel through shared memory
  * (protocol.ts). Fixed order everywhere: a given worker count gives the same bytes run after run (a different count
@@ -18,7 +18,7 @@ import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-threa
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { FusedAdam, GradientAddend } from '../adam.js';
-import { CTL, replicaBuffers, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
+import { CTL, replicaBuffers, sharedArray, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
 import { spinFor, waitForValue } from './spin-wait.js';
 import { readTidy } from '../../read-tidy.js';
 
@@ -111,14 +111,14 @@ export async function startDataParallel(
   const perSample = shape[0] * shape[1] * shape[2];
   const maxShard = Math.ceil(batchSize / workers);
   const dropoutCount = layersOfKind(model, 'dropout').length;
-  const weights = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, total(all))));
-  const sizes = { shardSamples: maxShard, sampleSize: perSample, dropoutLayers: dropoutCount, trainable: total(plan.varList), nonTrainable: total(nonTrainable) };
-  const buffers = (): ReplicaBuffers => replicaBuffers(weights, sizes);
-  const replicas = pool.acquire(workers - 1).map((w) => new Replica(w, buffers()));
+  const weights = sharedArray(Float32Array, total(all));
+  const bufferSizes = { shardSamples: maxShard, sampleSize: perSample, dropoutLayers: dropoutCount, trainable: total(plan.varList), nonTrainable: total(nonTrainable) };
+  const spinMs = spinFor(workers);
+  const replicas = pool.acquire(workers - 1).map((w) => new Replica(w, replicaBuffers(weights, bufferSizes)));
   let broken = false;
   try {
     await Promise.all(replicas.map((r) => {
-      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers, spinMs: spinFor(workers) };
+      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers, spinMs };
       r.worker.postMessage(init);
       return r.next();
     }));
@@ -128,7 +128,6 @@ export async function startDataParallel(
     throw e;
   }
   let request = 0;
-  const spinMs = spinFor(workers);
   const gradOffsets = new Map<string, number>();
   plan.varList.reduce((off, v) => { gradOffsets.set(v.name, off); return off + v.size; }, 0);
 
@@ -167,9 +166,9 @@ export async function startDataParallel(
       const ce = tf.div(tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(y0, head.units), z, undefined, undefined, tf.Reduction.NONE)), n) as tf.Scalar;
       return extraLoss ? tf.add(ce, extraLoss()) as tf.Scalar : ce;
     }, plan.varList);
-    const live = replicas.filter((_, k) => sizes[k + 1]! > 0);
+    const live = replicas.map((r, k) => ({ r, size: sizes[k + 1]! })).filter((x) => x.size > 0);
     try {
-      for (const r of live) {
+      for (const { r } of live) {
         await waitForValue(r.buffers.control, CTL.DONE, request, spinMs, () => r.failed);
         if (Atomics.load(r.buffers.control, CTL.STATUS) !== 0) await r.next(); // rejects with the worker's error
       }
@@ -177,13 +176,12 @@ export async function startDataParallel(
       tf.dispose([value, grads, correct0!]);
       throw e;
     }
-    // The optimizer adds the replicas' gradients: g0 + g_1 / n (one replica), or g0 + sum of fround(g_r / n).
+    // The optimizer adds the workers' gradient sums (in replica order) over the batch size: g0 + (g_1 + ...) / n.
     let addend: GradientAddend | undefined;
-    if (live.length === 1) addend = { values: tf.tensor1d(live[0]!.buffers.grads.slice()), offsets: gradOffsets, divisor: n };
-    else if (live.length > 1) {
-      const sum = new Float32Array(live[0]!.buffers.grads.length);
-      for (const r of live) { const gr = r.buffers.grads; for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + Math.fround(gr[i]! / n); }
-      addend = { values: tf.tensor1d(sum), offsets: gradOffsets, divisor: 1 };
+    if (live.length) {
+      const sum = live[0]!.r.buffers.grads.slice();
+      for (const { r } of live.slice(1)) { const gr = r.buffers.grads; for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + gr[i]!; }
+      addend = { values: tf.tensor1d(sum), offsets: gradOffsets, divisor: n };
     }
     // BatchNorm moving statistics: the shard-size-weighted mean of every replica's update.
     if (nonTrainable.length && live.length) {
@@ -191,8 +189,8 @@ export async function startDataParallel(
       const w0 = Math.fround(n0 / n);
       for (const v of nonTrainable) {
         const acc = Float32Array.from(v.dataSync() as Float32Array, (x) => x * w0);
-        live.forEach((r) => {
-          const wr = Math.fround(sizes[replicas.indexOf(r) + 1]! / n);
+        live.forEach(({ r, size }) => {
+          const wr = Math.fround(size / n);
           const nt = r.buffers.nonTrainable;
           for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + Math.fround(nt[nOff + i]! * wr);
         });
@@ -206,8 +204,8 @@ export async function startDataParallel(
       tf.dispose([grads, addend?.values]);
     }
     plan.restore();
-    const lossSum = live.reduce((a, r) => a + r.buffers.scalars[0]!, 0);
-    const correct = live.reduce((a, r) => a + r.buffers.scalars[1]!, 0);
+    const lossSum = live.reduce((a, { r }) => a + r.buffers.scalars[0]!, 0);
+    const correct = live.reduce((a, { r }) => a + r.buffers.scalars[1]!, 0);
     const loss = tf.tidy(() => tf.add(value, lossSum / n) as tf.Scalar);
     const hits = tf.tidy(() => tf.add(correct0!, correct) as tf.Scalar);
     tf.dispose([value, correct0!]);

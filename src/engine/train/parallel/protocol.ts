@@ -37,7 +37,13 @@ export interface BufferSizes {
   nonTrainable: number;
 }
 
-const sharedArray = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+/**
+ * A typed array of n elements (at least 1) over a new SharedArrayBuffer.
+ *
+ * @example
+ * const weights = sharedArray(Float32Array, 61706);
+ */
+export const sharedArray = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T =>
   new Kind(new SharedArrayBuffer(Math.max(1, n) * Kind.BYTES_PER_ELEMENT));
 
 /**
@@ -45,7 +51,7 @@ const sharedArray = <T>(Kind: { new(b: SharedArrayBuffer): T; BYTES_PER_ELEMENT:
  * all replicas share.
  *
  * @example
- * const weights = new Float32Array(new SharedArrayBuffer(4 * 61706));
+ * const weights = sharedArray(Float32Array, 61706);
  * const b = replicaBuffers(weights, { shardSamples: 32, sampleSize: 784, dropoutLayers: 0, trainable: 61706, nonTrainable: 0 });
  */
 export function replicaBuffers(weights: Float32Array, n: BufferSizes): ReplicaBuffers {
