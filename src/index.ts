@@ -12,24 +12,15 @@
  * const sweep = await ss.fidelitySweep(model, data.test.take(2000), { metrics: ['taylor', 'avg'] });
  * ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep)));
  */
-import { ColumnTable, from as aqFrom } from 'arquero';
+import { ColumnTable } from 'arquero';
 import { Slice, sweepRows } from './engine/slicing/index.js';
 import * as modelsApi from './engine/models/index.js';
 import { installRichDisplay, sliceDisplay, sliceText, sweepDisplay, sweepText } from './notebook/rich.js';
-import { registerBuiltinMagics, setSliceEngine, setReadaptEngine, setRestructureEngine, setExtendEngine } from './magics/index.js';
-import { readaptWorkload, restructure as restructureImpl } from './engine/maintenance/index.js';
-import { extendCompare, INCREMENTAL_COMPARISON } from './engine/studies/index.js';
-import { listPruners as listPrunersImpl } from './engine/pruning/index.js';
-import { listPreSteps as listPreStepsImpl } from './engine/surgery/index.js';
-import { listTrainSets } from './engine/masks/index.js';
-import './engine/baselines/deeparc/index.js';
-import { loadDataset } from './engine/data/index.js';
+import { registerBuiltinMagics } from './magics/index.js';
 import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySweepImpl } from './engine/slicing/index.js';
 import { train as trainImpl } from './engine/train/index.js';
 import { onFirstUse } from './engine/backend/index.js';
 import { assertEveryClass } from './engine/data/checks.js';
-import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from './engine/data/index.js';
 import { criticalNeuronsChart, fidelityCurves } from './viz/index.js';
 import * as vizModule from './viz/index.js';
 import { selfDisplayingFunctions } from './notebook/last-value.js';
@@ -46,7 +37,7 @@ export {
   SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';
-export { compareAtEqualCR, compareSweep, describeComparison, subsetFidelity, damageMatrix, mergeClasses, type CurveComparison, type SubsetFidelityRow, type DamageMatrix } from './engine/slicing/index.js';
+export { compareAtEqualCR, compareSweep, describeComparison, describeDamage, subsetFidelity, damageMatrix, mergeClasses, type CurveComparison, type SubsetFidelityRow, type DamageMatrix } from './engine/slicing/index.js';
 export * as slicing from './engine/slicing/index.js';
 export * as studies from './engine/studies/index.js';
 export * as graph from './engine/graph/index.js';
@@ -75,17 +66,22 @@ export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, 
   return fidelitySweepImpl(model, data, opts);
 });
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
-export { restructure, assertRetention, type RestructureOptions, type RestructureResult, type RestructureRow, type RetentionContract } from './engine/maintenance/index.js';
-export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './engine/studies/index.js';
-export { extend, extendSequence, sliceTask, thetaChoiceOf, TASK_THETA_GRID, capacityMeter, type ExtendOptions, type ExtendResult, type SequenceResult, type CapacityReport, type TaskSliceOptions, type ThetaChoice } from './engine/maintenance/index.js';
-export { listIncrementalMethods, registerIncrementalMethod, oldTaskFreezeMasks, type IncrementalMethodDef } from './engine/masks/incremental-methods.js';
-import './engine/baselines/incremental/index.js';
-export { removeNeurons, removeNeuronsDetailed, registerPreStep, listPreSteps, type SurgeryResult } from './engine/surgery/index.js';
+// Maintenance: the slice policy, the three strategies, their method lists and comparison drivers, the defaults table.
+export {
+  taskSlice, givenSliceChoice, THETA_GRID, SLICE_POLICY_DEFAULTS, MAINTENANCE_DEFAULTS, checkSliceFits, maintenanceSplits, applyStopRule, assertRetention,
+  restructure, compareRestructure, describeRestructure, registerRestructureMethod, listRestructureMethods,
+  readapt, compareReadapt, describeReadapt, registerReadaptMethod, listReadaptMethods, READAPT_WORKLOADS,
+  extend, compareExtend, describeExtend, extendSequence, registerExtendMethod, listExtendMethods, INCREMENTAL_COMPARISON, capacityMeter,
+  type SlicePolicyOptions, type SliceChoice, type TaskSlice, type MaintenanceData, type MaintenanceDefaults, type FrozenCheck, type RetentionContract,
+  type RestructureOptions, type RestructureResult, type RestructureRow, type RestructureComparison, type RestructureComparisonOptions, type RestructureMethodDef,
+  type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptComparison, type ReadaptComparisonOptions, type ReadaptMethodDef,
+  type ExtendOptions, type ExtendResult, type ExtendComparison, type ExtendComparisonOptions, type ExtendRun, type ExtendMethodDef, type SequenceResult, type CapacityReport,
+} from './engine/maintenance/index.js';
+export { oldTaskFreezeMasks, neuronTrainMasks, randomNeuronsLike, mostActiveLike } from './engine/masks/index.js';
+export { removeNeurons, removeNeuronsDetailed, type SurgeryResult } from './engine/surgery/index.js';
 export { registerPruner, listPruners, PruningState, type PrunerDef } from './engine/pruning/index.js';
-export * as deeparc from './engine/baselines/deeparc/index.js';
-export { readapt, readaptWorkload, type ReadaptWorkloadOptions, type ReadaptWorkloadResult, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type FrozenChecksum } from './engine/maintenance/index.js';
+export * as baselines from './engine/baselines/index.js';
 export { fgsm, pgd, mutants, attackDefaults, type AttackOptions, type AdversarialSet, type MutantOptions, type Mutant } from './engine/workloads/index.js';
-export { registerTrainSet, listTrainSets, type TrainSetDef } from './engine/masks/index.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 
 /** Models: the zoo (build), save and load, summaries and fingerprints. `models.load(dir)` = loadModel. */
@@ -119,37 +115,6 @@ installRichDisplay(ColumnTable as unknown as new (...a: any[]) => InstanceType<t
     : [{ kind: 'table', table: t }],
 { name: 'arquero-table', text: (t) => (isSweepTable(t) ? sweepText(sweepRows(t)) : t.toString()) });
 registerBuiltinMagics();
-setSliceEngine({
-  loadModel: (dir) => modelsApi.loadModel(dir),
-  loadData: (name) => loadDataset(name),
-  slice: (model, data, opts) => slice(model as tf.LayersModel, data as Dataset, opts),
-});
-setReadaptEngine({
-  loadModel: (dir) => modelsApi.loadModel(dir),
-  loadData: (name) => loadDataset(name),
-  methods: () => listTrainSets(),
-  run: (model, data, opts, s) => readaptWorkload(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as unknown as Parameters<typeof readaptWorkload>[2], s as Slice | null),
-});
-
-setExtendEngine({
-  loadModel: (dir) => modelsApi.loadModel(dir),
-  loadData: (name) => loadDataset(name),
-  methods: () => INCREMENTAL_COMPARISON.map((m) => m.label),
-  run: (model, data, opts, s) => extendCompare(model as tf.LayersModel, data as { train: Dataset; test: Dataset }, opts as Parameters<typeof extendCompare>[2], (s ?? null) as Slice | null),
-});
-
-setRestructureEngine({
-  loadModel: (dir) => modelsApi.loadModel(dir),
-  loadData: (name) => loadDataset(name),
-  slice: (model, train, opts) => slice(model as tf.LayersModel, (train as Dataset).perClassCap(100), opts),
-  restructure: (model, s, opts) => restructureImpl(model as tf.LayersModel, (s ?? null) as Slice | null, opts as unknown as Parameters<typeof restructureImpl>[2]),
-  take: (d, n) => ((d as Dataset).size > n ? (d as Dataset).take(n) : d),
-  table: (rows) => aqFrom(rows),
-  pruners: () => listPrunersImpl(),
-  preSteps: () => listPreStepsImpl(),
-  dispose: (r) => (r as unknown as { model: tf.LayersModel }).model.dispose(),
-});
-
 function isSweepTable(t: InstanceType<typeof ColumnTable>): boolean {
   const cols = t.columnNames();
   return ['method', 'metric', 'cr', 'accuracy', 'perClass'].every((c) => cols.includes(c));

@@ -64,3 +64,21 @@ export function workersArg(v: string): number | 'auto' {
 
 /** The training-replica flag shared by every command that trains (train, restructure, readapt, extend, study). */
 export const WORKERS_FLAG = ['--workers <n|auto>', 'training replicas: auto (2 on two or more cores where it pays), 1 = one thread, or a count; results are deterministic per count', workersArg, 'auto'] as const;
+
+/** A number within [min, max] (either end open with `open`); the error names the flag and the range. */
+export function rangeArg(flag: string, min: number, max: number, open: { min?: boolean; max?: boolean } = {}) {
+  return (v: string): number => {
+    const n = Number(v);
+    const ok = Number.isFinite(n) && (open.min ? n > min : n >= min) && (open.max ? n < max : n <= max);
+    if (!ok) throw new InvalidArgumentError(`${flag} takes a number in ${open.min ? '(' : '['}${min}, ${max}${open.max ? ')' : ']'}, got "${v}".`);
+    return n;
+  };
+}
+
+/** `--theta`: a number in (0, 1] or "auto". */
+export function thetaArg(v: string): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n > 0 && n <= 1)) throw new InvalidArgumentError(`--theta takes a number in (0, 1] or auto, got "${v}".`);
+  return n;
+}

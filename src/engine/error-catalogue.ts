@@ -59,6 +59,10 @@ export const ERROR_CATALOGUE = {
     message: "\"\u2026\" is not a valid magic name.",
     hint: "Use lower-case letters, digits and dashes, starting with a letter.",
   },
+  BAD_MAINTENANCE_DATA: {
+    message: "maintenance: the … data has samples of …, the training data … (or: train and test data are required).",
+    hint: "Pass splits of the same dataset: { train: data.train, test: data.test } (and optionally validation).",
+  },
   BAD_MASK: {
     message: "Mask for site \"…\" has … entries; the site has … neurons.",
     hint: "Give one 0/1 value per neuron of the site.",
@@ -90,6 +94,10 @@ export const ERROR_CATALOGUE = {
   BAD_NAME: {
     message: "\"\u2026\" is not a valid dataset name.",
     hint: "Use lower-case letters, digits and dashes, starting with a letter.",
+  },
+  BAD_NOTEBOOK: {
+    message: "cell …: only namespace imports (import * as NAME from …) can run in-process (or: the cells are not plain JavaScript).",
+    hint: "Write cells without type annotations and with namespace imports.",
   },
   BAD_OPTION: {
     message: "tolerance must be >= 0, got ….",
@@ -146,6 +154,10 @@ export const ERROR_CATALOGUE = {
   BAD_SHARD: {
     message: "shard \u2026/\u2026 is not a shard: the index must be an integer in [0, count) and count a positive integer.",
     hint: "Use e.g. { index: 0, count: 4 } (at the CLI: --shard 0/4) and run indices 0 to count-1.",
+  },
+  BAD_SLICE_POLICY: {
+    message: "taskSlice: … (a class outside the model, a tolerance or minFree out of range, no samples of a class).",
+    hint: "Pass the task's classes and training data, e.g. taskSlice(model, data.train, [0, 1, 2, 3, 4], { tolerance: 0.01 }).",
   },
   BAD_STUDY_NAME: {
     message: "Invalid study name \"\u2026\".",
@@ -478,10 +490,6 @@ export const ERROR_CATALOGUE = {
   NO_SLICE: {
     message: "The pre-step \"…\" needs a slice.",
     hint: "Pass a slice (restructure(model, slice, ...)), or use pre \"none\".",
-  },
-  NO_SLICE_ENGINE: {
-    message: "%%slice: no slicing engine is wired.",
-    hint: "Import the package entry (import * as ss from \"../dist/index.js\"), which wires it, or call setSliceEngine().",
   },
   OUTPUT_EXISTS: {
     message: "… already holds a saved model.",

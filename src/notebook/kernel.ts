@@ -38,6 +38,33 @@ function tslabGlobal(): TslabGlobal | undefined {
   return g && typeof g.require === 'function' ? g : undefined;
 }
 
+/** Where displays go while cells run in-process (runCells): a sink instead of the kernel. */
+export type DisplaySink = (bundle: MimeBundle, opts: { displayId?: string; update?: boolean }) => void;
+let capture: DisplaySink | undefined;
+
+/**
+ * Run `fn` with every display (show, progress, writeBundle) sent to `sink` instead of a kernel or stdout: how
+ * notebooks run in-process keep their outputs (see run-cells.ts).
+ *
+ * @example
+ * const outs: MimeBundle[] = [];
+ * await withDisplaySink((b) => outs.push(b), () => show(chart));
+ */
+export async function withDisplaySink<T>(sink: DisplaySink, fn: () => Promise<T>): Promise<T> {
+  const prev = capture;
+  capture = sink;
+  try {
+    return await fn();
+  } finally {
+    capture = prev;
+  }
+}
+
+/** True while displays go to a sink (withDisplaySink). */
+export function capturingDisplays(): boolean {
+  return capture !== undefined;
+}
+
 /**
  * True when running inside a tslab kernel (a cell's code or a library it loaded).
  *
@@ -88,6 +115,10 @@ export function kernelJupyterModule(): TslabJupyterModule | undefined {
  * `internalOnly`, when the internal writer is missing, so the caller can use its own fallback).
  */
 export function writeBundle(bundle: MimeBundle, opts: { displayId?: string; update?: boolean; internalOnly?: boolean } = {}): boolean {
+  if (capture) {
+    capture(bundle, { ...(opts.displayId ? { displayId: opts.displayId } : {}), ...(opts.update ? { update: true } : {}) });
+    return true;
+  }
   const jm = kernelJupyterModule();
   if (jm && typeof jm.lastWriteDisplayData === 'function') {
     const transient = opts.displayId ? { display_id: opts.displayId } : {};

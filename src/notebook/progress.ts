@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ProgressCallback, ProgressEvent } from '../engine/log.js';
-import { inKernel, kernelTslab, writeBundle } from './kernel.js';
+import { capturingDisplays, inKernel, kernelTslab, writeBundle } from './kernel.js';
 
 /** Where progress goes: `show(text, final)` is called at most once per interval and always for the final state. */
 export interface ProgressSink {
@@ -90,7 +90,7 @@ export function streamSink(write: (s: string) => void = (s) => process.stderr.wr
 export function progress(opts: ProgressOptions): ProgressHandle {
   const now = opts.now ?? Date.now;
   const minInterval = opts.minIntervalMs ?? 250;
-  const sink = opts.sink ?? (inKernel() ? kernelSink() : streamSink());
+  const sink = opts.sink ?? (inKernel() || capturingDisplays() ? kernelSink() : streamSink());
   const state: ProgressState = { label: opts.label ?? 'progress', done: 0, total: opts.total };
   let last = -Infinity;
   let finished = false;

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { partBundleSync } from './bundle.js';
 import { findDisplay } from './display-registry.js';
-import { inKernel, writeBundle } from './kernel.js';
+import { capturingDisplays, inKernel, writeBundle } from './kernel.js';
 import { markDisplayPromise, trackDisplay } from './last-value.js';
 import { toParts, type Displayable, type Part } from './parts.js';
 import { partText } from './text.js';
@@ -41,7 +41,7 @@ export async function displayParts(x: unknown, limit?: number): Promise<Part[]> 
  * await ss.show(table, { limit: 5 });        // HTML table of 5 rows + "… N more rows"
  */
 export function show(x: unknown, opts: ShowOptions = {}): Promise<void> {
-  const kernel = opts.kernel ?? inKernel();
+  const kernel = opts.kernel ?? (inKernel() || capturingDisplays());
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const emit = (d: Displayable): void => {
     for (const p of withLimit(toParts(d), opts.limit)) {

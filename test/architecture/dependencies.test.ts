@@ -2,8 +2,9 @@
  * The dependency directions of the layout: cli -> {magics, notebook, report} -> {viz, engine}; notebook and report
  * read notebooks through ipynb (which needs only the error class); viz uses only result
  * types of the engine (plus its error and registry classes); report reads notebooks and never the engine's
- * computation; inside the engine, graph <- masks <- train <- slicing <- {surgery, pruning, workloads} <-
- * {baselines, maintenance} <- studies, over the base modules (errors, registry, rng, log, backend, data, models).
+ * computation; inside the engine, graph <- masks <- train <- slicing <- {surgery, pruning, workloads} <- baselines
+ * <- maintenance/common <- maintenance/{restructure, readapt, extend} (siblings never import each other) <-
+ * maintenance (its index) <- studies, over the base modules (errors, registry, rng, log, backend, data, models).
  */
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
@@ -15,8 +16,11 @@ const ENGINE_LEVEL: Record<string, number> = {
   backend: 1, data: 1, models: 2,
   graph: 3, masks: 4, train: 5, slicing: 6,
   surgery: 7, pruning: 7, workloads: 7,
-  baselines: 8, maintenance: 8,
-  studies: 9,
+  baselines: 8,
+  'maintenance/common': 9,
+  'maintenance/restructure': 10, 'maintenance/readapt': 10, 'maintenance/extend': 10,
+  maintenance: 11,
+  studies: 12,
 };
 /** Engine modules anything may use for its errors and registries. */
 const ENGINE_BASE = new Set(['src/engine/errors.ts', 'src/engine/error-catalogue.ts', 'src/engine/registry.ts']);
@@ -27,9 +31,11 @@ function area(file: string): string {
   return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
 }
 
+/** The engine folder a file belongs to for the levels: its top folder, or maintenance/SUB inside maintenance. */
 function engineFolder(file: string): string {
   const parts = file.split('/');
-  return parts.length === 3 ? '' : parts[2]!;
+  if (parts.length === 3) return '';
+  return parts[2] === 'maintenance' && parts.length > 4 ? `maintenance/${parts[3]}` : parts[2]!;
 }
 
 /** Why an edge breaks the layout, or undefined when it is allowed. */
@@ -88,8 +94,13 @@ describe('architecture: dependency directions', () => {
     assert.ok(violation(edge('src/viz/render.ts', 'src/engine/slicing/slice.ts')));
     assert.ok(violation(edge('src/report/reader.ts', 'src/engine/models/io-load.ts')));
     assert.ok(violation(edge('src/notebook/show.ts', 'src/magics/registry.ts')));
+    assert.ok(violation(edge('src/engine/maintenance/readapt/readapt.ts', 'src/engine/maintenance/extend/extend.ts')));
+    assert.ok(violation(edge('src/engine/maintenance/common/data.ts', 'src/engine/maintenance/restructure/methods.ts')));
+    assert.ok(violation(edge('src/engine/maintenance/extend/extend.ts', 'src/engine/maintenance/index.ts')));
+    assert.ok(violation(edge('src/engine/baselines/deeparc/deeparc.ts', 'src/engine/maintenance/common/params.ts')));
+    assert.equal(violation(edge('src/engine/maintenance/extend/extend.ts', 'src/engine/maintenance/common/task-slice.ts')), undefined);
     assert.equal(violation(edge('src/viz/render.ts', 'src/engine/slicing/types.ts', true)), undefined);
-    assert.equal(violation(edge('src/engine/maintenance/restructure.ts', 'src/engine/graph/index.ts')), undefined);
+    assert.equal(violation(edge('src/engine/maintenance/restructure/restructure.ts', 'src/engine/graph/index.ts')), undefined);
   });
 
   it('every engine folder has a level', () => {

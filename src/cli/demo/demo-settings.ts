@@ -1,13 +1,14 @@
 /**
- * The demo's budgets for its maintenance sections: the one place their numbers live. run-demo.ts runs them, and
- * demo-text.ts writes them into the notebook's prose and code cells, so what the notebook says is what it ran.
+ * What the demo chooses itself: which methods each maintenance section compares and how its small task-A model is
+ * trained. Every budget (fine-tuning steps, epochs, learning rates, sample counts) is the strategies' default
+ * (MAINTENANCE_DEFAULTS), so the demo shows what the API, the CLI and the magics do when nothing is set.
  */
 
-/** Restructuring: short, so the demo stays a few minutes on 2 cores. */
-export const DEMO_RESTRUCTURE = { targetCR: 0.8, maxDrop: 0.01, testSamples: 2000, steps: 10, batchSize: 32, learningRate: 1e-4 } as const;
+/** Restructuring: the pruner alone against the slice's neuron removal first. */
+export const DEMO_RESTRUCTURE = { methods: ['none', 'slice'] } as const;
 
-/** Re-adaptation: FGSM images from a few hundred training images, two epochs, two methods. */
-export const DEMO_READAPT = { count: 300, epochs: 2, testCount: 1000, methods: ['critical', 'full'] } as const;
+/** Re-adaptation: FGSM images; the critical neurons against every weight. */
+export const DEMO_READAPT = { workload: 'fgsm', methods: ['critical', 'full'] } as const;
 
-/** Incremental development: a small task A model and three methods on the same images per task. */
-export const DEMO_INCREMENTAL = { perTask: 3000, epochsA: 3, epochsB: 3, testCount: 1000, methods: ['naive', 'replay-10%', 'ours'] } as const;
+/** Incremental development: a LeNet-5 trained on digits 0-4 learns 5-9 with three methods. */
+export const DEMO_INCREMENTAL = { taskA: [0, 1, 2, 3, 4], taskB: [5, 6, 7, 8, 9], epochsA: 3, methods: ['naive', 'replay-10%', 'ours'] } as const;

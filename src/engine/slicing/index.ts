@@ -21,7 +21,7 @@ export { averageLinkage, components, componentsOf, checkTau, dendrogram, mergeCl
 export { bootstrapStability, resamplePositions, warnSmallSample, STABLE_JACCARD, MIN_STABLE_SAMPLES } from './stability.js';
 export { compareAtEqualCR, compareSweep, describeComparison, curveOf, interpolateAt, COMPARE_TOLERANCE, type CurvePoint, type ComparedPoint, type CurveComparison, type SweepComparison } from './compare.js';
 export { subsetFidelity, bracketK, type SubsetFidelityRow, type SubsetFidelityOptions } from './subset-fidelity.js';
-export { damageMatrix, knockoutSets, summarise as summariseDamage, type DamageMatrix, type DamageOptions, type DamageSummary } from './damage.js';
+export { damageMatrix, describeDamage, knockoutSets, summarise as summariseDamage, type DamageMatrix, type DamageOptions, type DamageSummary } from './damage.js';
 export { Slice, type SliceLoadOptions } from './slice.js';
 export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
 export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';

@@ -10,12 +10,10 @@
  * Training a cell's task A once and running every method from it keeps the comparison paired (same start).
  */
 import { loadDataset } from '../data/index.js';
-import '../baselines/incremental/index.js';
-import { extend, extendSequence, sliceTask, thetaChoiceOf } from '../maintenance/index.js';
+import { compareExtend, extendArm, extendSequence, maintenanceSplits } from '../maintenance/index.js';
 import { buildModel } from '../models/index.js';
 import { train } from '../train/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
-import { INCREMENTAL_COMPARISON } from './extend-compare.js';
 
 interface Sizes {
   /** Training images per task (pair) / per 2-digit task (sequence). */
@@ -58,40 +56,28 @@ async function pairCell(p: CellParams, preset: Sizes): Promise<ResultRow[]> {
   const seed = Number(p['seed']);
   const s = pairSizes(preset, String(p['model']), String(p['dataset']));
   const data = await loadDataset(String(p['dataset']));
-  const pool = data.train.shuffle(seed);
-  const poolA = pool.subsetClasses(A);
-  const taskA = poolA.take(s.perTask);
-  // Held-out task-A images (not trained on, not profiled) on which theta 'auto' measures the masked task.
-  const heldA = poolA.select(Int32Array.from({ length: Math.min(1000, poolA.size - s.perTask) }, (_, i) => s.perTask + i));
-  const taskB = pool.subsetClasses(B).take(s.perTask);
-  const test = data.test.take(s.testCount);
+  const splits = maintenanceSplits({ train: data.train, test: data.test.take(s.testCount) }, seed);
+  const taskA = splits.train.shuffle(seed).subsetClasses(A).take(s.perTask);
   const model = buildModel(String(p['model']), { inputShape: data.train.sampleShape, numClasses: 10, seed, batchNorm: p['batchNorm'] === true });
-  const rows: ResultRow[] = [];
   try {
     await train(model, taskA, { epochs: s.epochsA, seed });
-    const sl = await sliceTask(model, taskA, A, { metric: 'taylor', theta: 'auto', validation: heldA, seed });
-    const choice = thetaChoiceOf(sl);
-    for (const m of INCREMENTAL_COMPARISON) {
-      const t0 = performance.now();
-      // allowFull: a study cell reports a model whose every site task A fills (the new rows then learn on frozen features) rather than failing.
-      const r = await extend(model, sl, taskB, { method: m.method, params: m.params, test, oldData: taskA, epochs: s.epochsB, seed, allowFull: true });
-      rows.push({
-        kind: 'pair', method: m.label,
-        oldTaskIL: r.after.old, newTaskIL: r.after.new, oldBefore: r.before.old,
-        classILOld: r.after.classIL.old, classILNew: r.after.classIL.new, classILAll: r.after.classIL.all,
-        oldLogitsIdentical: r.oldLogits.identical, frozenEntries: r.frozen.frozenEntries, totalEntries: r.frozen.totalEntries,
-        minFreeFraction: r.capacity.sites.length ? Math.min(...r.capacity.sites.map((x) => x.freeFraction)) : null,
-        fullSitesBefore: r.capacityBefore ? r.capacityBefore.full.join(',') : null,
-        theta: choice?.theta ?? null, maskedHeldOut: choice?.masked ?? null, unmaskedHeldOut: choice?.unmasked ?? null, thetaNew: r.taskSlice?.params.theta ?? null,
-        lambda: (r.chosen['lambda'] as number | undefined) ?? null, steps: r.budget.steps, batchSize: r.budget.batchSize,
-        seconds: (performance.now() - t0) / 1000,
-      });
-      r.model.dispose();
-    }
+    // allowFull: a study cell reports a model whose every site task A fills (the new rows then learn on frozen features) rather than failing.
+    const cmp = await compareExtend(model, splits, { old: A, fresh: B, perTask: s.perTask, epochs: s.epochsB, seed, allowFull: true });
+    const choice = cmp.choice;
+    return cmp.runs.map((r) => ({
+      kind: 'pair', method: r.label,
+      oldTaskIL: r.after.old, newTaskIL: r.after.new, oldBefore: r.before.old,
+      classILOld: r.after.classIL.old, classILNew: r.after.classIL.new, classILAll: r.after.classIL.all,
+      oldLogitsIdentical: r.oldLogits.identical, frozenEntries: r.frozen.frozenEntries, totalEntries: r.frozen.totalEntries,
+      minFreeFraction: r.capacity.sites.length ? Math.min(...r.capacity.sites.map((x) => x.freeFraction)) : null,
+      fullSitesBefore: r.capacityBefore ? r.capacityBefore.full.join(',') : null,
+      freeBefore: r.capacityBefore ? Object.fromEntries(r.capacityBefore.sites.map((x) => [x.site, x.free])) : null,
+      theta: choice?.theta ?? null, maskedHeldOut: choice?.masked ?? null, unmaskedHeldOut: choice?.unmasked ?? null, thetaNew: r.sliceChoice.new?.theta ?? null,
+      lambda: (r.chosen['lambda'] as number | undefined) ?? null, steps: r.budget.steps, batchSize: r.budget.batchSize,
+    }));
   } finally {
     model.dispose();
   }
-  return rows;
 }
 
 async function sequenceCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
@@ -102,13 +88,12 @@ async function sequenceCell(p: CellParams, s: Sizes): Promise<ResultRow[]> {
   const test = data.test.take(s.testCount);
   const rows: ResultRow[] = [];
   for (const label of s.seqMethods) {
-    const m = INCREMENTAL_COMPARISON.find((x) => x.label === label)!;
+    const m = extendArm(label);
     const model = buildModel('lenet5', { inputShape: data.train.sampleShape, numClasses: 10, seed });
-    const t0 = performance.now();
     const r = await extendSequence(model, SPLIT, { method: m.method, params: m.params, train: trainSet, test, epochs: s.seqEpochs, seed, allowFull: true });
     rows.push({
       kind: 'sequence', method: label, taskILAverage: r.taskILAverage, classILAverage: r.classILAverage,
-      perTask: r.rows.at(-1)!.perTask, thetas: [r.firstTheta, ...r.rows.map((x) => x.theta)], allIdentical: r.rows.every((x) => x.oldLogitsIdentical), seconds: (performance.now() - t0) / 1000,
+      perTask: r.rows.at(-1)!.perTask, thetas: [r.firstTheta, ...r.rows.map((x) => x.theta)], allIdentical: r.rows.every((x) => x.oldLogitsIdentical),
     });
     r.model.dispose(); model.dispose();
   }

@@ -7,7 +7,6 @@ import { registerStudy } from './registry.js';
 
 export { registerStudy, getStudy, listStudies } from './registry.js';
 export { runStudy, mergeStudies, recordsTable, readRecords, cellId, type RunStudyOptions, type StudyRunResult, type StudyManifest, type CellRecord } from './runner.js';
-export { extendCompare, INCREMENTAL_COMPARISON, type ExtendCompareOptions, type ExtendComparison, type ExtendRun } from './extend-compare.js';
 export type { StudyDefinition, CellParams, CellContext, ResultRow, PresetName, Shard, Scalar } from './types.js';
 
 registerStudy(fidelityStudy);

@@ -8,15 +8,12 @@
  * time to target is given in epochs and as a cost (trainable parameters x samples x epochs); the wall time of a whole
  * cell is in timings.csv, and `semslice readapt` / bench/readapt-methods.ts print per-method wall times.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/index.js';
 import { buildModel } from '../models/index.js';
-import { slice } from '../slicing/index.js';
-import { evaluate, train } from '../train/index.js';
-import { readapt } from '../maintenance/index.js';
-import { fgsm, mutants, pgd } from '../workloads/index.js';
-import '../baselines/deeparc/index.js';
+import { train as trainModel } from '../train/index.js';
+import { compareReadapt } from '../maintenance/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
 
 /** Model configurations: zoo name, dataset, build options. */
@@ -61,14 +58,14 @@ const SIZES: Record<PresetName, Sizes> = {
 
 /** The trained base model of (config, seed), kept while consecutive cells share it (cells are grouped by it). */
 let cached: { key: string; model: tf.LayersModel } | undefined;
-async function baseModel(config: ConfigName, seed: number, s: Sizes, data: { train: Dataset }): Promise<tf.LayersModel> {
+async function baseModel(config: ConfigName, seed: number, s: Sizes, train: Dataset): Promise<tf.LayersModel> {
   const key = `${config}/${seed}/${s.baseTrain}/${s.baseEpochs}`;
   if (cached?.key === key) return cached.model;
   cached?.model.dispose();
   cached = undefined;
   const c = CONFIGS[config];
-  const m = buildModel(c.model, { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed, ...c.build });
-  await train(m, data.train.shuffle(seed).take(s.baseTrain), { epochs: s.baseEpochs, seed });
+  const m = buildModel(c.model, { inputShape: train.sampleShape, numClasses: train.numClasses, seed, ...c.build });
+  await trainModel(m, train.shuffle(seed).take(s.baseTrain), { epochs: s.baseEpochs, seed });
   cached = { key, model: m };
   return m;
 }
@@ -76,67 +73,34 @@ async function baseModel(config: ConfigName, seed: number, s: Sizes, data: { tra
 async function runCell(params: CellParams, preset: PresetName): Promise<ResultRow[]> {
   const config = String(params['config']) as ConfigName;
   const s: Sizes = preset === 'full' ? { ...SIZES.full, ...HEAVY[config] } : SIZES[preset];
-  const workload = String(params['workload']);
   const seed = Number(params['seed']);
+  const workload = String(params['workload']);
   const data = await loadDataset(CONFIGS[config].dataset);
-  const model = await baseModel(config, seed, s, data);
-  // The workload's images come from outside the base model's training images (pool = the rest of the shuffle).
-  const pool = data.train.shuffle(seed).select(Int32Array.from({ length: data.train.size - s.baseTrain }, (_, i) => s.baseTrain + i));
-  const test = data.test.take(s.testCount);
-  // Profile correctly classified images (the paper's choice); a class the base model never gets right falls back to
-  // all images, recorded in the rows.
-  let onlyCorrect = true;
-  let sl;
-  try {
-    sl = await slice(model, pool.take(s.sliceImages));
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'NO_SAMPLES') throw e;
-    onlyCorrect = false;
-    sl = await slice(model, pool.take(s.sliceImages), { onlyCorrect: false });
-  }
-  let target = model, newData: Dataset, heldOut: Dataset, pairs: Dataset | undefined, targetAcc: number;
-  let workloadCols: Record<string, unknown>;
-  if (workload.startsWith('mutant-')) {
-    const drop = Number(workload.slice('mutant-'.length)) / 100;
-    const [m] = await mutants(model, pool.take(s.mutantImages), { drop, count: 1, seed });
-    target = m!.model;
-    newData = pool.take(s.count);
-    heldOut = test;
-    // Repaired = back within 2 points of the original's test accuracy.
-    targetAcc = evaluate(model, test, { confusion: false }).accuracy - 0.02;
-    workloadCols = { drop, achievedDrop: m!.achievedDrop, fractionReplaced: m!.fractionReplaced };
-  } else {
-    const attack = workload === 'pgd' ? pgd : fgsm;
-    const learn = await attack(model, pool.select(Int32Array.from({ length: Math.min(pool.size - s.mutantImages, 5 * s.count) }, (_, i) => s.mutantImages + i)), { count: s.count, seed });
-    const held = await attack(model, data.test.select(Int32Array.from({ length: data.test.size - s.testCount }, (_, i) => s.testCount + i)), { count: s.count, seed: seed + 1 });
-    newData = learn.data; heldOut = held.data; pairs = learn.sources;
-    targetAcc = 0.8;
-    workloadCols = { eps: learn.params.eps, steps: learn.params.steps, stepSize: learn.params.stepSize, attackAccuracy: held.accuracy };
-  }
-  const rows: ResultRow[] = [];
-  try {
-    for (const method of READAPT_METHODS) {
-      const r = await readapt(target, sl, newData, {
-        method, clean: pool, heldOut, test, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
-        epochs: s.epochs, batchSize: s.batchSize, learningRate: 1e-3, seed, target: targetAcc,
-      });
-      const samples = 2 * newData.size;
-      rows.push({
-        method, ...workloadCols,
-        newBefore: r.before.newAccuracy, newAfter: r.after.newAccuracy, cleanBefore: r.before.cleanAccuracy, cleanAfter: r.after.cleanAccuracy,
-        worstClassDrop: Math.max(...r.before.cleanPerClass.map((b, k) => b - r.after.cleanPerClass[k]!)),
-        trainableParams: r.trainableParams, totalParams: r.totalParams, target: targetAcc, epochsToTarget: r.epochsToTarget,
-        costToTarget: r.epochsToTarget === null ? null : r.epochsToTarget * samples * r.trainableParams,
-        frozenIdentical: r.frozenIdentical, sliceOnlyCorrect: onlyCorrect, epochs: s.epochs, batchSize: s.batchSize, learningRate: 1e-3, trainSamples: samples,
-        newPerEpoch: r.rows.map((x) => x.newAccuracy), cleanPerEpoch: r.rows.map((x) => x.cleanAccuracy),
-        ...(r.manifest.note ? { note: r.manifest.note } : {}),
-      });
-      r.model.dispose();
-    }
-  } finally {
-    if (target !== model) target.dispose();
-  }
-  return rows;
+  const model = await baseModel(config, seed, s, data.train);
+  const mutant = workload.startsWith('mutant-');
+  const cmp = await compareReadapt(model, { train: data.train, test: data.test.take(s.testCount) }, {
+    workload: mutant ? 'mutant' : (workload as 'fgsm' | 'pgd'), methods: [...READAPT_METHODS], count: s.count, seed,
+    epochs: s.epochs, batchSize: s.batchSize, learningRate: 1e-3, ...(mutant ? { drop: Number(workload.slice('mutant-'.length)) / 100 } : {}),
+    slicePolicy: { profilePerClass: Math.ceil(s.sliceImages / 10) },
+  });
+  const w = cmp.workload;
+  const workloadCols = mutant
+    ? { drop: w['drop'], achievedDrop: w['achievedDrop'], fractionReplaced: w['fractionReplaced'] }
+    : { eps: w['eps'], steps: w['steps'], stepSize: w['stepSize'], attackAccuracy: w['accuracyOnHeldOut'] };
+  return cmp.runs.map((r) => {
+    const samples = r.manifest.data['train']?.size ?? 0;
+    return {
+      method: r.method, ...workloadCols,
+      newBefore: r.before.newAccuracy, newAfter: r.after.newAccuracy, cleanBefore: r.before.cleanAccuracy, cleanAfter: r.after.cleanAccuracy,
+      worstClassDrop: Math.max(...r.before.cleanPerClass.map((b, k) => b - r.after.cleanPerClass[k]!).filter((x) => !Number.isNaN(x))),
+      trainableParams: r.trainableParams, totalParams: r.totalParams, target: r.target, epochsToTarget: r.epochsToTarget,
+      costToTarget: r.epochsToTarget === null ? null : r.epochsToTarget * samples * r.trainableParams,
+      frozenIdentical: r.frozen.identical, sliceTheta: cmp.choice?.theta ?? null, sliceKept: cmp.choice?.kept ?? null,
+      epochs: s.epochs, batchSize: s.batchSize, learningRate: 1e-3, trainSamples: samples,
+      newPerEpoch: r.rows.map((x) => x.newAccuracy), cleanPerEpoch: r.rows.map((x) => x.cleanAccuracy),
+      ...(r.manifest.note ? { note: r.manifest.note } : {}),
+    };
+  });
 }
 
 /** The `readapt` study (RQ3). */

@@ -3,7 +3,7 @@
  * that seed (cached in memory across the cells of one model/dataset/seed, so it is trained and sliced once per
  * process), then `restructure` with the cell's pre-step and pruner, run to the largest target CR of the preset and
  * to the loosest accuracy bound. One row per (bound, target CR): the stop rule applied to that run's per-iteration
- * table (see {@link resultAtTarget}). That gives exactly the NI, CR and MA of a run with that bound and target (the
+ * table (applyStopRule, the strategy's own stop rule). That gives exactly the NI, CR and MA of a run with that bound and target (the
  * iterations before its stop are the same ones: every fine-tuning round is seeded by the seed and the round
  * number), at the cost of one run.
  *
@@ -14,14 +14,11 @@
  * records them.
  */
 import type * as tf from '@tensorflow/tfjs';
-import '../baselines/deeparc/index.js';
 import type { Dataset } from '../data/types.js';
 import { loadDataset } from '../data/index.js';
-import { restructure, type RestructureRow } from '../maintenance/index.js';
+import { applyStopRule, compareRestructure, maintenanceSplits, taskSlice, type TaskSlice } from '../maintenance/index.js';
 import { buildModel } from '../models/index.js';
-import { slice } from '../slicing/index.js';
-import type { Slice } from '../slicing/index.js';
-import { evaluate, train } from '../train/index.js';
+import { train } from '../train/index.js';
 import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
 
 /** A model/dataset pair of the grid and the pre-steps that apply to it. */
@@ -75,22 +72,7 @@ export const RESTRUCTURE_SIZES: Record<PresetName, RestructureStudySizes> = {
   },
 };
 
-/** What a run with `target` would return, from the table of a run with a target >= it (same stop rule D). */
-export function resultAtTarget(rows: readonly RestructureRow[], bound: number, target: number): { ni: number; cr: number; ma: number; reached: boolean; stop: string; iteration: number } {
-  const r0 = rows[0]!;
-  if (r0.accuracy < bound) return { ni: 0, cr: r0.cr, ma: r0.accuracy, reached: false, stop: 'pre-step-accuracy', iteration: 0 };
-  if (r0.cr >= target) return { ni: 0, cr: r0.cr, ma: r0.accuracy, reached: true, stop: 'target', iteration: 0 };
-  let good = r0;
-  for (let i = 1; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (r.accuracy < bound) return { ni: i, cr: good.cr, ma: good.accuracy, reached: false, stop: 'accuracy', iteration: good.iteration };
-    good = r;
-    if (r.cr >= target) return { ni: i, cr: r.cr, ma: r.accuracy, reached: true, stop: 'target', iteration: i };
-  }
-  return { ni: rows.length - 1, cr: good.cr, ma: good.accuracy, reached: false, stop: 'max-iterations', iteration: good.iteration };
-}
-
-interface Base { key: string; model: tf.LayersModel; slice: Slice; train: Dataset; test: Dataset; accuracy: number }
+interface Base { key: string; model: tf.LayersModel; slice: TaskSlice; train: Dataset; validation: Dataset; test: Dataset }
 let cached: Base | undefined;
 
 async function baseFor(params: CellParams, s: RestructureStudySizes, preset: PresetName): Promise<Base> {
@@ -100,12 +82,12 @@ async function baseFor(params: CellParams, s: RestructureStudySizes, preset: Pre
   const seed = Number(params['seed']);
   const name = String(params['model']);
   const data = await loadDataset(String(params['dataset']));
-  const trainSet = data.train.shuffle(seed).take(s.trainCount);
-  const test = data.test.take(s.testCount);
+  const splits = maintenanceSplits({ train: data.train.shuffle(seed).take(s.trainCount), test: data.test.take(s.testCount) }, seed);
   const model = buildModel(name, { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed, batchNorm: Boolean(params['batchNorm']), width: Number(params['width'] ?? 1) });
-  await train(model, trainSet, { epochs: s.epochs[name] ?? 1, seed });
-  const sl = await slice(model, trainSet.perClassCap(s.profilePerClass), { seed });
-  cached = { key, model, slice: sl, train: trainSet, test, accuracy: evaluate(model, test, { confusion: false }).accuracy };
+  await train(model, splits.train, { epochs: s.epochs[name] ?? 1, seed });
+  const units = data.train.numClasses;
+  const sl = await taskSlice(model, splits.train, Array.from({ length: units }, (_, c) => c), { seed, validation: splits.validation, profilePerClass: s.profilePerClass });
+  cached = { key, model, slice: sl, train: splits.train, validation: splits.validation, test: splits.test };
   return cached;
 }
 
@@ -116,31 +98,28 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
   const base = await baseFor(params, s, preset);
   const target = Math.max(...s.targets);
   const loosest = Math.max(...s.maxDrops);
-  const r = await restructure(base.model, pre === 'slice' || pre === 'random' ? base.slice : null, {
-    train: base.train, test: base.test, pre, pruner: String(params['pruner']), targetCR: target, maxDrop: loosest,
+  const cmp = await compareRestructure(base.model, { train: base.train, validation: base.validation, test: base.test }, {
+    methods: [pre], pruners: [String(params['pruner'])], targetCR: target, maxDrop: loosest,
     amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: s.fineTune, seed,
-  });
-  try {
-    const removed = Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0);
-    return s.maxDrops.flatMap((maxDrop) => s.targets.map((t) => {
-      const at = resultAtTarget(r.rows, r.original.accuracy - maxDrop, t);
-      const row = r.rows.find((x) => x.iteration === at.iteration)!;
-      const classDrop = r.original.perClass.map((b, k) => b - row.perClass[k]!);
-      return {
-        maxDrop, targetCR: t, ni: at.ni, cr: at.cr, ma: at.ma, reached: at.reached, stop: at.stop,
-        originalAccuracy: r.original.accuracy, maxClassDrop: Math.max(...classDrop.filter((x) => !Number.isNaN(x))),
-        preCR: r.rows[0]!.cr, preAccuracy: r.rows[0]!.accuracy, neuronsRemoved: removed, blocksRemoved: r.manifest.blocksRemoved.join(' '),
-        note: r.manifest.note ?? '', params: r.original.params,
-        trajectory: r.rows.slice(0, at.ni + 1).map((x) => [x.iteration, Number(x.cr.toFixed(6)), Number(x.accuracy.toFixed(6))]),
-        trainCount: s.trainCount, testCount: s.testCount, epochs: s.epochs[String(params['model'])] ?? 1, profilePerClass: s.profilePerClass,
-        sliceMetric: String(base.slice.params.metric), sliceTheta: Number(base.slice.params.theta),
-        ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam',
-        amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, runTarget: target, runMaxDrop: loosest,
-      };
-    }));
-  } finally {
-    r.model.dispose();
-  }
+  }, base.slice);
+  const r = cmp.runs[0]!;
+  const removed = Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0);
+  return s.maxDrops.flatMap((maxDrop) => s.targets.map((t) => {
+    const at = applyStopRule(r.rows, r.original.accuracy - maxDrop, t);
+    const row = r.rows.find((x) => x.iteration === at.iteration)!;
+    const classDrop = r.original.perClass.map((b, k) => b - row.perClass[k]!);
+    return {
+      maxDrop, targetCR: t, ni: at.ni, cr: at.cr, ma: row.testAccuracy, valAccuracy: at.accuracy, reached: at.reached, stop: at.stop,
+      originalAccuracy: r.original.testAccuracy, originalValAccuracy: r.original.accuracy, maxClassDrop: Math.max(...classDrop.filter((x) => !Number.isNaN(x))),
+      preCR: r.rows[0]!.cr, preAccuracy: r.rows[0]!.testAccuracy, neuronsRemoved: removed, blocksRemoved: r.manifest.blocksRemoved.join(' '),
+      note: r.manifest.note ?? '', params: r.original.params,
+      trajectory: r.rows.slice(0, at.ni + 1).map((x) => [x.iteration, Number(x.cr.toFixed(6)), Number(x.accuracy.toFixed(6)), Number((x.testAccuracy ?? NaN).toFixed(6))]),
+      trainCount: s.trainCount, testCount: s.testCount, epochs: s.epochs[String(params['model'])] ?? 1, profilePerClass: s.profilePerClass,
+      sliceMetric: base.slice.choice.metric, sliceTheta: base.slice.choice.theta,
+      ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam',
+      amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, runTarget: target, runMaxDrop: loosest,
+    };
+  }));
 }
 
 /** Release the cached base model (tests; the runner's process ends anyway). */

@@ -43,8 +43,8 @@ export interface TrainOptions {
   earlyStop?: EarlyStopOptions;
   /** Called after every batch (phase "train", done/total batches over the whole run). */
   onProgress?: ProgressCallback;
-  /** Called after every epoch. */
-  onEpochEnd?: (m: EpochMetrics) => void;
+  /** Called after every epoch, outside the epoch's timing; training waits for a returned promise. */
+  onEpochEnd?: (m: EpochMetrics) => unknown;
   /** Aborts between batches (throws SemsliceError ABORTED; the weights keep the last completed step). */
   signal?: AbortSignal;
   /** See {@link GradientMasks}. */

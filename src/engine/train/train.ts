@@ -90,7 +90,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
         m.valAccuracy = v.accuracy;
       }
       epochs.push(m);
-      opts.onEpochEnd?.(m);
+      await opts.onEpochEnd?.(m);
       if (tracker.update(m, model) && epoch < o.epochs) { stoppedEarly = true; break; }
     }
     if (o.earlyStop?.restoreBestWeights) tracker.restoreBest(model);

@@ -1,44 +1,20 @@
 /**
  * `%%readapt`: make a workload (FGSM, PGD or a mutant), re-adapt the model with each method on one budget, and show
- * examples of the new images, the accuracy curves and the summary table. The engine is reached only through an
- * injected ReadaptEngine (wired in src/index.ts with setReadaptEngine), as %%slice reaches its engine.
+ * examples of the new images, the accuracy curves and the summary table (compareReadapt).
  */
-import { SemsliceError } from '../../engine/errors.js';
-import { MAGIC_DATASETS, resolveArg } from './resolve-arg.js';
+import { MAINTENANCE_DEFAULTS, READAPT_WORKLOADS, type ReadaptComparison, type ReadaptWorkload } from '../../engine/maintenance/index.js';
 import { show } from '../../notebook/show.js';
 import { imageGrid } from '../../viz/image-grid.js';
 import { readaptCurves } from '../../viz/readapt-curves.js';
-import type { ArgValue } from '../args.js';
-import type { MagicContext, MagicSpec } from '../registry.js';
+import { magicEngine } from '../engine.js';
+import type { MagicSpec } from '../registry.js';
+import { MAGIC_DATASETS } from './resolve-arg.js';
+import { limited, modelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
 
-/** A dataset as the magic reads it (for the image grid). */
+/** A dataset as the image grid reads it. */
 interface SampleSource { size: number; sampleShape: readonly number[]; label(i: number): number; sample(i: number): ArrayLike<number> }
 
-/** What %%readapt needs from the engine. */
-export interface ReadaptEngine {
-  loadModel(dir: string): Promise<unknown>;
-  /** A named dataset's splits ({ train, test }). */
-  loadData(name: string): Promise<unknown>;
-  /** readaptWorkload(model, data, opts, slice): examples, per-method results (method, rows), summary table. */
-  run(model: unknown, data: unknown, opts: Record<string, ArgValue | string[]>, slice: unknown): Promise<{
-    examples: { clean: SampleSource; fresh: SampleSource };
-    results: Array<{ method: string; rows: Array<{ epoch: number; newAccuracy: number; cleanAccuracy: number }> }>;
-    summary: unknown;
-    workload: Record<string, unknown>;
-  }>;
-  /** Registered method names. */
-  methods(): string[];
-}
-
-let engine: ReadaptEngine | undefined;
-
-/** Wire the engine %%readapt calls (src/index.ts does this once). Returns the previous one. */
-export function setReadaptEngine(e: ReadaptEngine | undefined): ReadaptEngine | undefined {
-  const prev = engine;
-  engine = e;
-  return prev;
-}
-
+const D = MAINTENANCE_DEFAULTS.readapt;
 
 /** Up to `n` clean/new pairs as an image grid input. */
 export function examplePairs(ex: { clean: SampleSource; fresh: SampleSource }, n: number, rows: [string, string]): Parameters<typeof imageGrid>[0] {
@@ -57,31 +33,38 @@ export const readaptMagic: MagicSpec = {
   args: {
     model: { type: 'ref', required: true, description: 'a model folder or a variable holding a model' },
     data: { type: 'ref', default: 'mnist', description: `${MAGIC_DATASETS.join(' | ')} or a variable holding { train, test }` },
-    workload: { type: 'string', default: 'fgsm', choices: () => ['fgsm', 'pgd', 'mutant'], description: 'fgsm | pgd | mutant' },
+    workload: { type: 'string', default: 'fgsm', choices: READAPT_WORKLOADS, description: READAPT_WORKLOADS.join(' | ') },
     methods: { type: 'list', description: 'methods to compare (default: all registered)' },
-    slice: { type: 'ref', description: 'a variable holding a slice of this model (default: slice it on 1,000 training images)' },
+    slice: { type: 'ref', description: 'a variable holding a slice of this model (default: slice it by the slice policy)' },
+    ...POLICY_ARGS,
+    sliceClasses: { type: 'string', default: D.sliceClasses, choices: ['all', 'present'], description: 'the slice of every class, or of the classes present in the new samples' },
     eps: { type: 'number', description: 'attack radius (default per dataset: MNIST 0.3, Fashion-MNIST 0.1)' },
-    count: { type: 'integer', default: 300, description: 'new samples to learn from, and held out (each)' },
-    drop: { type: 'number', default: 0.3, description: 'mutant: accuracy drop to cause' },
-    epochs: { type: 'integer', default: 2, description: 'training epochs, the same for every method' },
+    count: { type: 'integer', default: D.count, description: 'new samples to learn from, and held out (each)' },
+    drop: { type: 'number', default: D.drop, description: 'mutant: accuracy drop to cause' },
+    epochs: { type: 'integer', default: D.epochs, description: 'training epochs, the same for every method' },
+    batchSize: { type: 'integer', default: D.batchSize, description: 'batch size' },
+    lr: { type: 'number', default: D.learningRate, description: 'Adam learning rate' },
+    trainLimit: { type: 'integer', description: 'use the first n training images (the attack source, the clean mix, validation)' },
+    testLimit: { type: 'integer', description: 'measure clean accuracy on the first n test images' },
     seed: { type: 'integer', default: 0, description: 'seed' },
-    as: { type: 'identifier', description: 'bind the result to this global variable' },
+    as: { type: 'identifier', description: 'bind the result to this global variable (its runs keep their models)' },
   },
   async run(ctx) {
-    if (!engine) {
-      throw new SemsliceError('NO_SLICE_ENGINE', '%%readapt: no re-adaptation engine is wired.', 'Import the package entry (import * as ss from "../dist/index.js"), which wires it, or call setReadaptEngine().');
-    }
-    const { model, data, slice, methods, as: _as, ...opts } = ctx.args;
-    const m = await resolveArg('%%readapt', model!, ctx, (s) => engine!.loadModel(s));
-    const d = await resolveArg('%%readapt', data!, ctx, (s) => engine!.loadData(s), MAGIC_DATASETS);
-    const sl = slice === undefined ? null : await resolveArg('%%readapt', slice, ctx, () => Promise.resolve(undefined));
-    const known = engine.methods();
-    const list = Array.isArray(methods) ? methods.map(String) : known;
-    const unknown = list.filter((x) => !known.includes(x));
-    if (unknown.length > 0) throw new SemsliceError('MAGIC_ARGS', `%%readapt: unknown method(s) ${unknown.join(', ')}.`, `Use some of ${known.join(', ')}.`);
-    const r = await engine.run(m, d, { ...opts, methods: list }, sl);
-    if (r.workload['workload'] !== 'mutant') await show(imageGrid(examplePairs(r.examples, 8, ['clean', String(r.workload['workload'])]), { title: 'Clean images and their adversarial versions' }));
-    await show(readaptCurves(r.results));
+    const a = ctx.args;
+    const methods = namesArg('%%readapt', 'method(s)', a['methods'], magicEngine.readaptMethods(), magicEngine.readaptMethods());
+    const slicePolicy = policyArgs('%%readapt', a);
+    const model = await modelArg('%%readapt', a['model']!, ctx);
+    const splits = await splitsArg('%%readapt', a['data']!, ctx);
+    const s = await sliceArg('%%readapt', a['slice'], ctx);
+    const workload = String(a['workload']) as ReadaptWorkload;
+    const r: ReadaptComparison = await magicEngine.compareReadapt(model, limited(splits, a['trainLimit'] as number | undefined, a['testLimit'] as number | undefined), {
+      workload, methods, count: a['count'] as number, drop: a['drop'] as number, epochs: a['epochs'] as number, batchSize: a['batchSize'] as number,
+      learningRate: a['lr'] as number, seed: a['seed'] as number, sliceClasses: a['sliceClasses'] as 'all' | 'present', slicePolicy,
+      ...(a['eps'] !== undefined ? { eps: a['eps'] as number } : {}), keepModels: a['as'] !== undefined,
+    }, s);
+    if (workload !== 'mutant') await show(imageGrid(examplePairs(r.examples, 8, ['clean', workload]), { title: 'Clean images and their adversarial versions' }));
+    if (r.choice) await show(`slice: theta ${r.choice.theta} (${r.choice.rule}) of classes ${r.choice.classes.join(',')}, ${(100 * r.choice.kept).toFixed(1)}% of the neurons kept`);
+    await show(readaptCurves(r.runs.map((x) => ({ method: x.method, rows: x.rows }))));
     await show(r.summary);
     return r;
   },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { restructure } from '../../../src/engine/maintenance/index.js';
-import { assertRetention, checkRetention } from '../../../src/engine/maintenance/retention.js';
+import { assertRetention, checkRetention } from '../../../src/engine/maintenance/common/retention.js';
 import { compressionReport } from '../../../src/engine/masks/compression.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 import { modelFingerprint } from '../../../src/engine/models/fingerprint.js';
@@ -48,8 +48,12 @@ describe('maintenance/restructure', () => {
     const zeros = r.model.getLayer('fc1').getWeights()[0]!.dataSync().filter((v) => v === 0).length;
     assert.ok(r.ni === 0 || zeros > 0);
     assert.equal(r.table.numRows(), r.rows.length);
-    assert.deepEqual(r.table.columnNames(), ['iteration', 'cr', 'accuracy', 'perClass', 'liveParams', 'seconds']);
-    assert.equal(r.manifest.pre, 'slice');
+    assert.deepEqual(r.table.columnNames(), ['iteration', 'cr', 'accuracy', 'testAccuracy', 'perClass', 'liveParams', 'seconds']);
+    assert.equal(r.manifest.method, 'slice');
+    assert.equal(r.manifest.result.fineTuneRounds, r.ni + 1, 'one round after the pre-step and one per iteration');
+    assert.equal(r.ma, r.rows.find((x) => x.iteration === r.manifest.result.iteration)!.testAccuracy, 'MA is the test accuracy of the result');
+    assert.equal(r.manifest.slice!.origin, 'this-model');
+    assert.equal(r.manifest.slice!.choice.rule, 'given');
     assert.equal(r.manifest.pruner, 'lamp');
     assert.ok(Object.values(r.manifest.neuronsRemoved).some((x) => x.length > 0));
     r.model.dispose();
@@ -65,8 +69,9 @@ describe('maintenance/restructure', () => {
     for (const site of Object.keys(sl.manifest.neuronsRemoved)) {
       assert.equal(a.manifest.neuronsRemoved[site]!.length, sl.manifest.neuronsRemoved[site]!.length);
     }
-    const none = await restructure(model, null, { ...o });
-    assert.equal(none.manifest.pre, 'none');
+    const none = await restructure(model, null, { ...o, pre: 'none' });
+    assert.equal(none.manifest.method, 'none');
+    assert.equal(none.manifest.slice, null);
     assert.equal(none.rows[0]!.cr, 0);
     assert.ok(none.ni >= sl.ni, 'pruning alone needs at least as many iterations as after neuron removal at this generous bound');
     for (const r of [a, b, sl, none]) r.model.dispose();
@@ -77,11 +82,44 @@ describe('maintenance/restructure', () => {
     await assert.rejects(restructure(model, s, { ...o, targetCR: 1.2 }), { code: 'BAD_RESTRUCTURE_OPTIONS' });
     await assert.rejects(restructure(model, s, { ...o, targetCR: 0 }), { code: 'BAD_RESTRUCTURE_OPTIONS' });
     await assert.rejects(restructure(model, s, { ...o, pruner: 'lmap' }), { code: 'UNKNOWN_PRUNER' });
-    await assert.rejects(restructure(model, null, { ...o, pre: 'slice' }), { code: 'NO_SLICE' });
     await assert.rejects(restructure(model, s, { ...o, pre: 'nope' }), { code: 'UNKNOWN_PRE_STEP' });
     const other = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 2, width: 0.5 });
     await assert.rejects(restructure(other, s, o), { code: 'SLICE_MODEL_MISMATCH' });
     other.dispose();
+    // Same layers, other weights: refused with both fingerprints, unless the reuse is declared.
+    const twin = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 9, width: 0.25 });
+    await assert.rejects(restructure(twin, s, { ...o, fineTune: ft, maxIterations: 1 }),
+      (e: Error & { code?: string }) => e.code === 'SLICE_MODEL_MISMATCH' && e.message.includes(modelFingerprint(model)) && e.message.includes(modelFingerprint(twin)));
+    const reused = await restructure(twin, s, { ...o, fineTune: ft, maxIterations: 1, targetCR: 0.99, allowForeignSlice: true });
+    assert.equal(reused.manifest.slice!.origin, 'foreign');
+    reused.model.dispose();
+    twin.dispose();
+  });
+
+  it('without a slice, the slice policy slices the model on a validation split of the training data (never the test set) and records its choice', async () => {
+    const r = await restructure(model, null, { train: trainData, test: testData, pre: 'slice', targetCR: 0.99, maxIterations: 1, fineTune: ft, seed: 2 });
+    const c = r.sliceChoice!;
+    assert.equal(c.rule, 'auto');
+    assert.equal(c.validationSamples, r.manifest.data['validation']!.size);
+    assert.ok(c.masked! >= c.unmasked! - c.tolerance! - 1e-12 || !c.withinTolerance);
+    assert.deepEqual(r.manifest.slice!.choice, c);
+    assert.notEqual(r.manifest.data['validation']!.fingerprint, testData.fingerprint());
+    assert.equal(r.manifest.data['train']!.size + r.manifest.data['validation']!.size, trainData.size, 'the validation split is held out of the training data');
+    r.model.dispose();
+  });
+
+  it('every method gets its fine-tuning round after the pre-step, also when nothing is removed physically (a residual model)', async () => {
+    const rdata = prototypeData({ classes: 4, perClass: 30, seed: 5 });
+    const rtest = prototypeData({ classes: 4, perClass: 10, seed: 5, split: 'test' });
+    const res = buildModel('resnet-small', { inputShape: [6, 6, 1], numClasses: 4, seed: 3 });
+    await train(res, rdata, { epochs: 2, batchSize: 16, seed: 1, learningRate: 0.01 });
+    const rs = await slice(res, rdata, { metric: 'avg', theta: 0.9, onlyCorrect: false });
+    for (const pre of ['none', 'slice', 'random']) {
+      const r = await restructure(res, rs, { train: rdata, test: rtest, pre, targetCR: 0.99, maxIterations: 1, fineTune: { steps: 2, batchSize: 16 }, seed: 1 });
+      assert.equal(r.manifest.result.fineTuneRounds, r.ni + 1, `${pre}: ${r.manifest.result.fineTuneRounds} rounds for ${r.ni} iterations`);
+      r.model.dispose();
+    }
+    res.dispose();
   });
 });
 

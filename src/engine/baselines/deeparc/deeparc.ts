@@ -10,7 +10,6 @@ import type { Dataset } from '../../data/types.js';
 import { evaluate } from '../../train/index.js';
 import { Rng } from '../../rng.js';
 import { siteReads } from '../../graph/index.js';
-import { registerPreStep, removeNeuronsDetailed, type PreStepOutcome } from '../../surgery/index.js';
 import { linearCka, modulesByThreshold } from './cka.js';
 import { residualBlocks, skipBlocks, type ResidualBlock } from './blocks.js';
 
@@ -80,10 +79,10 @@ export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepA
 }
 
 /**
- * DeepArc's block removal: skip the best (by accuracy on `test`, no retraining) of `tries` random k-subsets of the
+ * DeepArc's block removal: skip the best (by accuracy on `validation`, no retraining) of `tries` random k-subsets of the
  * redundant blocks. Returns the new model (a copy when nothing applies) and what was removed.
  */
-export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, test: Dataset, opts: DeepArcOptions = {}): Promise<{ model: tf.LayersModel; removed: string[]; analysis: DeepArcAnalysis; accuracy?: number }> {
+export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, validation: Dataset, opts: DeepArcOptions = {}): Promise<{ model: tf.LayersModel; removed: string[]; analysis: DeepArcAnalysis; accuracy?: number }> {
   const analysis = analyseDeepArc(model, data, opts);
   const blocks = residualBlocks(model);
   const cands = blocks.filter((b) => analysis.redundant.includes(b.name));
@@ -95,27 +94,9 @@ export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, 
     const order = rng.shuffle(Int32Array.from(cands.map((_, i) => i)));
     const subset = Array.from(order.slice(0, k)).sort((a, b) => a - b).map((i) => cands[i]!);
     const m = await skipBlocks(model, subset);
-    const acc = evaluate(m, test, { confusion: false }).accuracy;
+    const acc = (await evaluate(m, validation, { confusion: false })).accuracy;
     m.dispose();
     if (!best || acc > best.acc) best = { subset, acc };
   }
   return { model: await skipBlocks(model, best!.subset), removed: best!.subset.map((b) => b.name), analysis, accuracy: best!.acc };
-}
-
-/** The `deeparc` pre-step of restructure(). */
-export function registerDeepArcPreStep(): void {
-  registerPreStep({
-    name: 'deeparc', description: "DeepArc: skip redundant residual blocks (CKA modules), best of 5 random k-subsets", needsSlice: false,
-    run: async (model, ctx): Promise<PreStepOutcome> => {
-      const chain = residualBlocks(model).length === 0;
-      if (chain) {
-        const copy = await removeNeuronsDetailed(model, {});
-        return { model: copy.model, neuronsRemoved: {}, blocksRemoved: [], retainedDead: 0, liveKernels: copy.liveKernels, note: 'chain model: DeepArc block removal does not apply (nothing removed)' };
-      }
-      const r = await deeparcRemoveBlocks(model, ctx.train, ctx.test, { seed: ctx.seed });
-      const live: Record<string, Float32Array> = {};
-      return { model: r.model, neuronsRemoved: {}, blocksRemoved: r.removed, retainedDead: 0, liveKernels: live,
-        ...(r.removed.length === 0 ? { note: 'no redundant blocks at CKA threshold 0.99' } : {}) };
-    },
-  }, { override: true });
 }

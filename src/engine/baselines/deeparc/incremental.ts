@@ -11,7 +11,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { siteReads } from '../../graph/index.js';
-import { constantMasks } from '../../masks/train-sets.js';
+import { constantMasks } from '../../masks/train-masks.js';
 import { weightMasksFor, type EndInfo } from '../../masks/weight-masks.js';
 import { analyseDeepArc } from './deeparc.js';
 import { residualBlocks } from './blocks.js';

@@ -14,7 +14,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { SemsliceError } from '../../errors.js';
 import { siteReads } from '../../graph/index.js';
-import { constantMasks, registerTrainSet, type TrainSet, type TrainSetContext } from '../../masks/index.js';
 import { linearCka } from './cka.js';
 import { residualBlocks } from './blocks.js';
 
@@ -69,26 +68,4 @@ export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fre
   const k = Math.max(1, Math.min(unitNames.length, opts.topK ?? Math.ceil(unitNames.length / 2)));
   const top = new Set([...scores.keys()].sort((i, j) => scores[j]! - scores[i]! || i - j).slice(0, k));
   return { level: chain ? 'layers' : 'blocks', units: unitNames.map((unit, i) => ({ unit, cka: cka[i]!, score: scores[i]!, chosen: top.has(i) })), layers };
-}
-
-/** The `deeparc` re-adaptation method of readapt(). */
-export function registerDeepArcReadapt(): void {
-  registerTrainSet({
-    name: 'deeparc', description: 'DeepArc: train only the top blocks/layers by CKA drop between clean and new samples', needsSlice: false,
-    select: (model, ctx: TrainSetContext): TrainSet => {
-      const samples = Number(ctx.params?.['samples'] ?? 256);
-      const fresh = ctx.fresh.take(samples);
-      const clean = ctx.pairs ? ctx.pairs.take(samples) : fresh;
-      if (!ctx.pairs && !ctx.reference) {
-        throw new SemsliceError('BAD_READAPT_OPTIONS', 'readapt: method "deeparc" needs clean counterparts of the new samples or the undamaged model.',
-          'Pass { pairs: adv.sources } for adversarial samples, or { reference: originalModel } for a mutant.');
-      }
-      const topK = ctx.params?.['topK'] !== undefined ? Number(ctx.params['topK']) : undefined;
-      const r = deeparcReadaptRanking(model, clean, fresh, { ...(ctx.reference ? { reference: ctx.reference } : {}), ...(topK !== undefined ? { topK } : {}) });
-      const masks = constantMasks(model, 0);
-      const train = new Set(r.units.filter((u) => u.chosen).flatMap((u) => r.layers[u.unit]!));
-      for (const l of model.layers) if (train.has(l.name)) for (const w of l.weights) masks[w.originalName]!.fill(1);
-      return { masks, chosen: { level: r.level, units: r.units }, ...(r.level === 'layers' ? { note: 'chain model: DeepArc units are single layers (sites)' } : {}) };
-    },
-  }, { override: true });
 }

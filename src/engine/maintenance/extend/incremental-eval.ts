@@ -11,11 +11,11 @@
  *     argmax over the unmasked model's seen logits is reported beside it (`plainArgmax`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/types.js';
-import { forward, logitsModel } from '../graph/index.js';
-import type { NeuronMask } from '../masks/neuron-mask.js';
-import { evaluate } from '../train/index.js';
-import { readTidy } from '../read-tidy.js';
+import type { Dataset } from '../../data/types.js';
+import { forward, logitsModel } from '../../graph/index.js';
+import type { NeuronMask } from '../../masks/neuron-mask.js';
+import { evaluate } from '../../train/index.js';
+import { readTidy } from '../../read-tidy.js';
 
 /** One task as inference sees it. */
 export interface InferenceTask {

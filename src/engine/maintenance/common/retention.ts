@@ -3,7 +3,7 @@
  * each class's accuracy before and after, and `assertRetention({ classes, maxDrop })` throws a SemsliceError naming
  * every protected class that lost more than allowed, and by how much, so a notebook cell or a CI job fails.
  */
-import { SemsliceError } from '../errors.js';
+import { SemsliceError } from '../../errors.js';
 
 /** A retention contract: these classes may lose at most maxDrop accuracy (absolute, 0.01 = one point). */
 export interface RetentionContract {

@@ -7,14 +7,16 @@
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
-import type { Slice } from '../slicing/slice.js';
-import { train } from '../train/index.js';
-import { cloneModel } from '../workloads/clone.js';
+import type { Dataset } from '../../data/types.js';
+import { SemsliceError } from '../../errors.js';
+import type { Slice } from '../../slicing/slice.js';
+import { train } from '../../train/index.js';
+import { cloneModel } from '../../workloads/clone.js';
+import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
+import { taskSlice, type SliceChoice, type TaskSlice } from '../common/task-slice.js';
 import type { CapacityReport } from './capacity.js';
 import { extend, type ExtendOptions } from './extend.js';
-import { sliceTask, type TaskSliceOptions } from './slice-task.js';
+import { getExtendMethod } from './methods.js';
 
 /** Options of {@link extendSequence}. */
 export interface ExtendSequenceOptions extends Omit<ExtendOptions, 'oldClasses' | 'newClasses' | 'tasks' | 'oldData'> {
@@ -22,8 +24,6 @@ export interface ExtendSequenceOptions extends Omit<ExtendOptions, 'oldClasses' 
   train: Dataset;
   /** Epochs on the first task (0 = the model already knows it). Default: `epochs`. */
   firstEpochs?: number;
-  /** How each task is sliced (ours). Default { metric: 'taylor', theta: 'auto' } (see sliceTask). */
-  sliceOptions?: TaskSliceOptions;
   /** Called after each task. */
   onTask?: (row: SequenceRow) => void;
 }
@@ -43,8 +43,10 @@ export interface SequenceRow {
   oldLogitsIdentical: boolean;
   /** Fewest free neurons in any site after this task (ours; NaN for methods without slices). */
   minFree: number;
-  /** Theta of this task's slice (ours; chosen by 'auto' by default), null without slices. */
+  /** Theta of this task's slice (ours; chosen by the slice policy), null without slices. */
   theta: number | null;
+  /** How this task's slice was made (null without slices). */
+  choice: SliceChoice | null;
 }
 
 /** What {@link extendSequence} returns. */
@@ -72,36 +74,42 @@ export interface SequenceResult {
  */
 export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray<readonly number[]>, opts: ExtendSequenceOptions): Promise<SequenceResult> {
   if (tasks.length < 2) throw new SemsliceError('BAD_EXTEND_OPTIONS', `extendSequence: needs at least two tasks, got ${tasks.length}.`, 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).');
-  const method = opts.method ?? 'ours';
-  const so: TaskSliceOptions = opts.sliceOptions ?? { metric: 'taylor', theta: 'auto' };
+  const method = opts.method ?? MAINTENANCE_DEFAULTS.extend.method;
+  const def = getExtendMethod(method);
   let work = await cloneModel(model);
   const seed = opts.seed ?? 0;
   const first = [...tasks[0]!];
   const firstEpochs = opts.firstEpochs ?? opts.epochs ?? 1;
   if (firstEpochs > 0) {
-    await train(work, opts.train.subsetClasses(first), { epochs: firstEpochs, batchSize: opts.batchSize ?? 64, learningRate: opts.learningRate ?? 1e-3, seed, workers: opts.workers ?? 'auto' });
+    await train(work, opts.train.subsetClasses(first), {
+      epochs: firstEpochs, batchSize: opts.batchSize ?? MAINTENANCE_DEFAULTS.extend.batchSize, learningRate: opts.learningRate ?? MAINTENANCE_DEFAULTS.extend.learningRate, seed, workers: opts.workers ?? 'auto',
+    });
   }
   const rows: SequenceRow[] = [];
-  let slice: Slice | null = ['ours', 'ours+replay'].includes(method) ? await sliceTask(work, opts.train.subsetClasses(first), first, so) : null;
+  const minFree = opts.minFree ?? MAINTENANCE_DEFAULTS.extend.minFree;
+  const firstSlice: TaskSlice | null = def.needsSlice ? await taskSlice(work, opts.train.subsetClasses(first), first, { seed, minFree, ...opts.slicePolicy }) : null;
+  let current: Slice | TaskSlice | null = firstSlice;
+  let slice: Slice | null = null;
   let capacity: CapacityReport | null = null;
-  /** Theta of each task's slice (the first task's is reported with the second task's row). */
-  const firstTheta = slice ? slice.params.theta : null;
+  /** Theta of the first task's slice (the others are in their rows). */
+  const firstTheta = firstSlice ? firstSlice.choice.theta : null;
   const done: number[][] = [first];
   for (let t = 1; t < tasks.length; t++) {
     const classes = [...tasks[t]!];
     const old = done.flat();
-    const r = await extend(work, slice, opts.train.subsetClasses(classes), {
-      ...opts, method, tasks: done, oldClasses: old, newClasses: classes, oldData: opts.train.subsetClasses(old), sliceOptions: so, seed: seed + t,
+    const r = await extend(work, current, opts.train.subsetClasses(classes), {
+      ...opts, method, tasks: done, oldClasses: old, newClasses: classes, oldData: opts.train.subsetClasses(old), seed: seed + t,
     });
     work.dispose();
     work = r.model;
     slice = r.slice;
+    current = slice;
     capacity = slice ? r.capacity : null;
     done.push(classes);
     const row: SequenceRow = {
       task: t + 1, classes, method, perTask: r.after.perTask, taskILAverage: r.after.taskILAverage, classILAll: r.after.classIL.all, classILAverage: r.after.classIL.average,
       oldLogitsIdentical: r.oldLogits.identical, minFree: capacity ? Math.min(...capacity.sites.map((s) => s.free)) : NaN,
-      theta: r.taskSlice ? r.taskSlice.params.theta : null,
+      theta: r.sliceChoice.new?.theta ?? null, choice: r.sliceChoice.new,
     };
     rows.push(row);
     opts.onTask?.(row);

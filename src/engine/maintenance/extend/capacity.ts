@@ -3,7 +3,7 @@
  * critical neurons), how many any task reads, and how many are still free for the next task. A site with fewer free
  * neurons than `minFree` (a fraction of the site) gets a warning: a new task would have little room to learn there.
  */
-import type { Slice } from '../slicing/slice.js';
+import type { Slice } from '../../slicing/slice.js';
 
 /** One site's row. */
 export interface CapacityRow {
