@@ -31,8 +31,8 @@ describe('cli: semslice extend', function () {
     ['a class the model cannot output', ['--old', '0-4', '--new', '5-12'], /classes 10, 11, 12 are not outputs of the model/],
     ['a malformed class set', ['--old', '0-4', '--new', 'five'], /"five" is not a class number or range/],
     ['an unknown method', ['--old', '0-4', '--new', '5-9', '--method', 'ourz'], /--method takes one of .*Did you mean "ours"/],
-    ['a replay share outside (0, 1]', ['--old', '0-4', '--new', '5-9', '--method', 'replay', '--replay', '2'], /--replay must be in \(0, 1\]/],
-    ['no free neurons left', ['--old', '0-4', '--new', '5-9', '--k', '100'], /no free neurons left/],
+    ['a replay share outside (0, 1]', ['--old', '0-4', '--new', '5-9', '--method', 'replay', '--replay', '2'], /--replay takes a number in \(0, 1\], got "2"/],
+    ['a --min-free of 1', ['--old', '0-4', '--new', '5-9', '--min-free', '1'], /--min-free takes a number in \[0, 1\), got "1"/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`${what}: exit 2, a clear error, nothing written`, async () => {
@@ -64,12 +64,13 @@ describe('cli: semslice extend', function () {
     const out = join(dir, 'run-auto');
     const r = await runCli([...base(), '--old', '0-4', '--new', '5-9', '--out', out]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /theta auto: 0\.\d+ \(masked [\d.]+% vs unmasked [\d.]+% on \d+ held-out images/);
+    assert.match(r.err, /old task's slice: theta 0\.\d+ \(auto: masked [\d.]+% vs unmasked [\d.]+% on \d+ held-out images/);
     assert.match(r.out, /slices \(taylor\): old task theta 0\.\d+ \(auto\), new task theta 0\.\d+ \(auto\)/);
     const res = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
     assert.equal(res.sliceChoice.old.rule, 'auto');
-    assert.equal(res.slices.old.metric, 'taylor');
-    assert.equal(res.slices.old.theta, res.sliceChoice.old.theta);
+    assert.equal(res.slice.choice.metric, 'taylor');
+    assert.equal(res.slice.params.theta, res.sliceChoice.old.theta);
+    assert.equal(res.sliceChoice.old.minFree, 0.25, 'the capacity condition of the defaults');
     assert.ok(res.sliceChoice.old.masked >= res.sliceChoice.old.unmasked - 0.01 || res.sliceChoice.old.withinTolerance === false);
     const bad = await runCli([...base(), '--old', '0-4', '--new', '5-9', '--theta', 'often', '--out', join(dir, 'bad-theta')]);
     assert.equal(bad.code, 2);

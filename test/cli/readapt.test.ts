@@ -24,9 +24,11 @@ describe('cli: semslice readapt', function () {
 
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown workload', ['--workload', 'fgsn', '--method', 'critical'], /--workload takes one of fgsm, pgd, mutant.*Did you mean "fgsm"/],
-    ['an unknown method', ['--workload', 'fgsm', '--method', 'critcal'], /Unknown --method "critcal"[\s\S]*hint: Available: .*critical/],
-    ['an eps outside (0, 1]', ['--workload', 'fgsm', '--eps', '3'], /--eps must be in \(0, 1\], got 3/],
-    ['a drop outside (0, 1)', ['--workload', 'mutant', '--drop', '1.5'], /--drop must be in \(0, 1\), got 1.5/],
+    ['an unknown method', ['--workload', 'fgsm', '--method', 'critcal'], /--method takes one of critical, full, last-layer, deeparc, random, got "critcal". Did you mean "critical"/],
+    ['an eps outside (0, 1]', ['--workload', 'fgsm', '--eps', '3'], /--eps takes a number in \(0, 1\], got "3"/],
+    ['a drop outside (0, 1)', ['--workload', 'mutant', '--drop', '1.5'], /--drop takes a number in \(0, 1\), got "1.5"/],
+    ['a bad --protect-max-drop', ['--workload', 'fgsm', '--protect', '1', '--protect-max-drop', '-1'], /--protect-max-drop takes a number in \[0, 1\], got "-1"/],
+    ['a bad --theta', ['--workload', 'fgsm', '--theta', '1.5'], /--theta takes a number in \(0, 1\] or auto, got "1.5"/],
     ['--eps with a mutant', ['--workload', 'mutant', '--eps', '0.3'], /--eps applies to --workload fgsm or pgd/],
     ['zero epochs', ['--workload', 'fgsm', '--epochs', '0'], /--epochs takes an integer >= 1/],
     ['a bad --slice-classes', ['--workload', 'fgsm', '--slice-classes', 'some'], /--slice-classes takes one of all, present/],
@@ -61,7 +63,9 @@ describe('cli: semslice readapt', function () {
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.method, 'critical');
     assert.equal(manifest.result.frozenIdentical, true);
-    assert.ok(manifest.checksums.length > 0);
+    assert.ok(manifest.frozen.weights.length > 0);
+    assert.equal(manifest.slice.choice.rule, 'auto', 'no --slice: sliced by the policy');
+    assert.match(r.err, /slicing the model by the slice policy/);
     const csv = (await readFile(join(out, 'epochs.csv'), 'utf8')).trim().split('\n');
     assert.equal(csv.length, 1 + 2, 'header, epoch 0, epoch 1');
     assert.ok(existsSync(join(out, 'model', 'model.json')));

@@ -7,6 +7,7 @@ import { initBackend } from '../../src/engine/backend/index.js';
 import { synthetic } from '../../src/engine/data/index.js';
 import { buildModel, loadModel, saveModel } from '../../src/engine/models/index.js';
 import { evaluate, train } from '../../src/engine/train/index.js';
+import { MAINTENANCE_DEFAULTS } from '../../src/engine/maintenance/index.js';
 import { runCli } from './run-cli.js';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -46,13 +47,15 @@ describe('cli restructure', function () {
   it('bad input exits 2 with one clear line and writes nothing', async () => {
     const out = join(dir, 'bad');
     const base = ['restructure', '--model', modelDir, ...common, '--out', out];
-    assertCleanError(await runCli([...base, '--target-cr', '1.5']), /--target-cr must be in \(0, 1\), got 1\.5/);
-    assertCleanError(await runCli([...base, '--target-cr', '0']), /--target-cr must be in \(0, 1\), got 0/);
-    assertCleanError(await runCli([...base, '--pruner', 'lmap']), /Unknown --pruner "lmap"[\s\S]*lamp, global, uniform-plus, erk/);
-    assertCleanError(await runCli([...base, '--pre', 'slice']), /--pre slice needs --slice/);
+    assertCleanError(await runCli([...base, '--target-cr', '1.5']), /--target-cr takes a number in \(0, 1\), got "1\.5"/);
+    assertCleanError(await runCli([...base, '--target-cr', '0']), /--target-cr takes a number in \(0, 1\), got "0"/);
+    assertCleanError(await runCli([...base, '--pruner', 'lmap']), /--pruner takes one of lamp, global, uniform-plus, erk, got "lmap"/);
+    assertCleanError(await runCli([...base, '--pre', 'slcie']), /--pre takes one of .*slice.*Did you mean "slice"/);
+    assertCleanError(await runCli([...base, '--lr', '-1']), /--lr takes a positive number, got "-1"/);
+    assertCleanError(await runCli([...base, '--protect-max-drop', '-1']), /--protect-max-drop takes a number in \[0, 1\], got "-1"/);
     // A slice of another model (same sites, other widths).
     assertCleanError(await runCli(['restructure', '--model', otherDir, ...common, '--slice', sliceFile, '--out', out]),
-      /slice was made for another model: its sites are fc1\(32\), fc2\(16\), the model's fc1\(64\), fc2\(32\)/);
+      /slice was made for another model: its sites are fc1\(32\), fc2\(16\), model "[^"]+" has fc1\(64\), fc2\(32\)/);
     // A model without a Dense or Conv2D kernel.
     const empty = tf.sequential({ name: 'no-kernels', layers: [tf.layers.flatten({ inputShape: [8, 8, 1], name: 'flatten' }), tf.layers.activation({ activation: 'softmax', name: 'softmax' })] });
     const emptyDir = join(dir, 'no-kernels');
@@ -75,13 +78,15 @@ describe('cli restructure', function () {
     assert.match(r.err, /iteration 0: CR/);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.kind, 'semslice-restructure');
-    assert.equal(manifest.pre, 'slice');
+    assert.equal(manifest.method, 'slice');
+    assert.equal(manifest.slice.origin, 'this-model');
+    assert.equal(manifest.slice.choice.rule, 'given');
     assert.equal(manifest.pruner, 'global');
-    assert.equal(manifest.schedule.seed, 2);
-    assert.deepEqual(manifest.schedule.fineTune, { steps: 3, batchSize: 16, learningRate: 1e-3, workers: 'auto' });
+    assert.equal(manifest.seed, 2);
+    assert.deepEqual(manifest.schedule.fineTune, { steps: 3, batchSize: 16, learningRate: MAINTENANCE_DEFAULTS.restructure.fineTune.learningRate, workers: 'auto' });
     assert.ok(Object.values(manifest.neuronsRemoved as Record<string, number[]>).some((x) => x.length > 0), 'the slice removed neurons');
     const csv = (await readFile(join(out, 'iterations.csv'), 'utf8')).trim().split('\n');
-    assert.equal(csv[0], 'iteration,cr,accuracy,perClass,liveParams,seconds');
+    assert.equal(csv[0], 'iteration,cr,accuracy,testAccuracy,perClass,liveParams,seconds');
     assert.equal(csv.length - 1, manifest.iterations.length);
     assert.equal(csv.length - 1, manifest.result.ni + 1, csv.join('\n') + JSON.stringify(manifest.result));
     // The model folder loads, is smaller than the original, and its accuracy is the reported MA.
@@ -93,17 +98,28 @@ describe('cli restructure', function () {
     assert.equal(Number(printed[2]), loaded.countParams(), 'the summary prints the saved model\'s parameter count');
     assert.equal(manifest.model.params, original.countParams());
     const { test } = await synthetic();
-    assert.equal(evaluate(loaded, test, { confusion: false }).accuracy, manifest.result.ma);
+    assert.equal((await evaluate(loaded, test, { confusion: false })).accuracy, manifest.result.ma);
     if (manifest.result.reached) assert.ok(manifest.result.cr >= 0.6);
     loaded.dispose();
     original.dispose();
     assert.equal(tf.memory().numTensors, before);
     // JSON table; an existing --out is refused without --force.
-    const j = await runCli(['restructure', '--model', modelDir, ...common, '--pruner', 'erk', '--target-cr', '0.3', '--max-drop', '0.5', '--steps', '0', '--table', 'json', '--out', join(dir, 'ok-json')]);
+    const j = await runCli(['restructure', '--model', modelDir, ...common, '--pre', 'none', '--pruner', 'erk', '--target-cr', '0.3', '--max-drop', '0.5', '--steps', '0', '--table', 'json', '--out', join(dir, 'ok-json')]);
     assert.equal(j.code, 0, j.err);
     const rows = JSON.parse(await readFile(join(dir, 'ok-json', 'iterations.json'), 'utf8'));
     assert.ok(rows.length >= 2 && rows[0].iteration === 0 && rows[0].cr === 0, 'pre none starts at CR 0');
     assertCleanError(await runCli(['restructure', '--model', modelDir, ...common, '--out', out]), /already/);
+  });
+
+  it('without --slice, --pre slice slices the model by the slice policy and records the choice', async () => {
+    const out = join(dir, 'policy');
+    const r = await runCli(['restructure', '--model', modelDir, ...common, '--target-cr', '0.5', '--max-drop', '0.5', '--steps', '1', '--theta', 'auto', '--out', out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /slicing the model by the slice policy \(theta auto\)/);
+    assert.match(r.out, /slice: theta [\d.]+ \(auto\)/);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    assert.equal(manifest.slice.choice.rule, 'auto');
+    assert.ok(manifest.data.validation.size > 0, 'theta chosen on a validation split of the training data');
   });
 
   it('a broken --protect contract exits 3 after writing the outputs and saying so', async () => {

@@ -1,12 +1,18 @@
 import { SLICE_DEFAULTS } from '../../src/engine/slicing/options.js';
 import assert from 'node:assert/strict';
-import * as aq from 'arquero';
 import { dispatchMagic, listMagics, registerMagic } from '../../src/magics/registry.js';
 import { magic } from '../../src/magics/tagged.js';
 import { enableMagics } from '../../src/magics/enable.js';
 import { registerBuiltinMagics } from '../../src/magics/builtins/register-all.js';
 import { magicRows } from '../../src/magics/builtins/lsmagic.js';
-import { setSliceEngine, type SliceEngine } from '../../src/magics/builtins/slice.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/engine/backend/index.js';
+import { synthetic } from '../../src/engine/data/index.js';
+import { buildModel, saveModel } from '../../src/engine/models/index.js';
+import { Slice } from '../../src/engine/slicing/index.js';
+import { train } from '../../src/engine/train/index.js';
 
 describe('magics/dispatch, tagged template, built-ins', () => {
   let stdout: string[] = [];
@@ -75,39 +81,31 @@ line ${n}`, 'ok');
     assert.match(slice.args, /model\*:ref .*metric:avg\|var\|taylor\|deeplift\|ens=taylor .*theta:number=0\.95/);
   });
 
-  it('%%slice resolves model and data through the injected engine', async () => {
-    const calls: Array<[string, unknown]> = [];
-    const train = { name: 'train', take: (n: number) => ({ name: `train[:${n}]` }) };
-    const engine: SliceEngine = {
-      loadModel: async (dir) => (calls.push(['loadModel', dir]), { predict: () => 0, dir }),
-      loadData: async (name) => (calls.push(['loadData', name]), { train, test: {} }),
-      slice: async (model, data, opts) => (calls.push(['slice', { model, data, opts }]), aq.table({ ok: [1] })),
-    };
-    const prev = setSliceEngine(engine);
+  it('%%slice loads a model folder or takes a variable, profiles the training split of a dataset or a dataset variable', async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+    const d = await synthetic({ classes: 3, perClass: 20, seed: 2 });
+    const model = buildModel('mlp', { inputShape: [8, 8, 1], numClasses: 3, seed: 1, width: 0.25 });
+    await train(model, d.train, { epochs: 3, batchSize: 16, seed: 0, learningRate: 0.01 });
+    const dir = await mkdtemp(join(tmpdir(), 'semslice-slice-magic-'));
     try {
-      await quiet(() => dispatchMagic('slice', 'model=models/m data=mnist metric=avg theta=0.9 limit=50 as=sl', '', true));
-      assert.deepEqual(calls[0], ['loadModel', 'models/m']);
-      assert.deepEqual(calls[1], ['loadData', 'mnist']);
-      const s = calls[2]![1] as { data: unknown; opts: Record<string, unknown> };
-      assert.deepEqual(s.data, { name: 'train[:50]' });
-      assert.deepEqual(s.opts, { metric: 'avg', theta: 0.9, method: 'semantic', tau: SLICE_DEFAULTS.tau });
-      assert.deepEqual(stdout, ['ok\n--\n1\n'], 'the result is shown');
-      const myModel = { predict: () => 1 };
-      (globalThis as Record<string, unknown>).myModel = myModel;
-      calls.length = 0;
-      await quiet(() => dispatchMagic('slice', 'model=myModel data=synthetic', '', true));
-      assert.equal((calls[1]![1] as { model: unknown }).model, myModel, 'a variable holding a model is used, not loaded');
-      await assert.rejects(dispatchMagic('slice', 'model=m data=nosuch', '', true), /data="nosuch" is neither a dataset name nor a notebook variable/);
+      await saveModel(model, join(dir, 'm'));
+      (globalThis as Record<string, unknown>).sliceData = d;
+      const s = await quiet(() => dispatchMagic('slice', `model=${join(dir, 'm')} data=sliceData metric=avg theta=0.9 limit=45 as=sl`, '', true)) as Slice;
+      assert.ok(s instanceof Slice);
+      assert.equal(s.params.metric, 'avg');
+      assert.equal(s.params.theta, 0.9);
+      assert.equal(s.params.tau, SLICE_DEFAULTS.tau);
+      assert.equal(s.counts.reduce((a, b) => a + b, 0) <= 45, true, 'limit=45 profiles the first 45 training samples');
+      assert.equal((globalThis as Record<string, unknown>).sl, s);
+      assert.match(stdout.join(''), /Slice|critical/i, 'the result is shown');
+      (globalThis as Record<string, unknown>).myModel = model;
+      const again = await quiet(() => dispatchMagic('slice', 'model=myModel data=sliceData metric=avg theta=0.9 limit=45', '', true)) as Slice;
+      assert.deepEqual(again.toJSON(), s.toJSON(), 'a variable holding a model is used, not loaded');
+      await assert.rejects(dispatchMagic('slice', 'model=myModel data=nosuch', '', true), /data="nosuch" is neither a dataset name nor a notebook variable/);
     } finally {
-      setSliceEngine(prev);
-      delete (globalThis as Record<string, unknown>).myModel;
-    }
-    // Unwired on purpose: src/index.ts, imported by earlier test files, wires the real engine.
-    const wired = setSliceEngine(undefined);
-    try {
-      await assert.rejects(dispatchMagic('slice', 'model=m', '', true), /no slicing engine is wired/);
-    } finally {
-      setSliceEngine(wired);
+      for (const k of ['myModel', 'sliceData', 'sl']) delete (globalThis as Record<string, unknown>)[k];
+      model.dispose();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -84,6 +84,10 @@ export function registerExtend(program: Command): void {
           seed: f.seed, workers: f.workers, minFree: f.minFree, slicePolicy: policyFromFlags(f), allowForeignSlice: f.allowForeignSlice ?? false, keepModels: true,
         }, given);
         const r = cmp.runs[0]!;
+        const c = cmp.choice;
+        if (c && c.rule !== 'given') {
+          note(`old task's slice: theta ${c.theta} (${c.rule}: masked ${pct(c.masked ?? NaN, 2)} vs unmasked ${pct(c.unmasked ?? NaN, 2)} on ${c.validationSamples} held-out images${c.withinTolerance ? '' : `, not within ${c.tolerance}`}; smallest free share of a layer ${pct(Math.min(...Object.values(c.freeShare)))})`);
+        }
         try {
           // Outputs first, the contract after: a broken contract still leaves everything written.
           await fs.mkdir(f.out, { recursive: true });

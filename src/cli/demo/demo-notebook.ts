@@ -47,7 +47,7 @@ maintenance tasks. Open it in JupyterLab with the tslab kernel to run it again.`
     code(Object.entries(p).map(([k, v]) => `const ${k} = ${JSON.stringify(v)};`).join('\n'), ['parameters']),
     code(`import * as ss from "${DEMO_IMPORTS.semslice}"; // from reports/out in the semslice folder; elsewhere: "semslice"
 import * as aq from "${DEMO_IMPORTS.arquero}";
-const info = backend === "auto" ? await ss.initBackend() : await ss.initBackend({ backend: backend });
+const info = await ss.initBackend({ backend: backend });
 console.log(\`backend: \${info.name}\${info.simd ? " (SIMD)" : ""}\`);`),
     md(`## Data
 

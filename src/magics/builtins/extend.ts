@@ -12,7 +12,7 @@ import type { ArgValue } from '../args.js';
 import { magicEngine } from '../engine.js';
 import type { MagicSpec } from '../registry.js';
 import { MAGIC_DATASETS } from './resolve-arg.js';
-import { limited, modelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
+import { limited, withModelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
 
 const D = MAINTENANCE_DEFAULTS.extend;
 
@@ -61,21 +61,22 @@ export const extendMagic: MagicSpec = {
     if (!(minFree >= 0 && minFree < 1)) throw new SemsliceError('MAGIC_ARGS', `%%extend: minFree must be in [0, 1), got ${minFree}.`, 'Use e.g. minFree=0.25.');
     const methods = namesArg('%%extend', 'method(s)', a['methods'], magicEngine.extendMethods(), magicEngine.extendArms());
     const slicePolicy = policyArgs('%%extend', a);
-    const model = await modelArg('%%extend', a['model']!, ctx);
-    const splits = await splitsArg('%%extend', a['data']!, ctx);
-    const s = await sliceArg('%%extend', a['slice'], ctx);
-    const r: ExtendComparison = await magicEngine.compareExtend(model, limited(splits, undefined, a['testLimit'] as number | undefined), {
-      old: o, fresh: n, methods, perTask: a['perTask'] as number, epochs: a['epochs'] as number, batchSize: a['batchSize'] as number, learningRate: a['lr'] as number,
-      minFree, slicePolicy, seed: a['seed'] as number, keepModels: a['as'] !== undefined,
-    }, s);
-    if (r.choice) {
-      const c = r.choice;
-      const measured = c.masked !== null && c.unmasked !== null ? `: masked ${(100 * c.masked).toFixed(1)}% vs unmasked ${(100 * c.unmasked).toFixed(1)}% on ${c.validationSamples} held-out images, tolerance ${(100 * (c.tolerance ?? 0)).toFixed(1)} points${c.withinTolerance ? '' : ' (not met)'}` : '';
-      await show(`old task's slice: theta ${c.theta} (${c.rule}${measured}); smallest free share of a site ${(100 * Math.min(...Object.values(c.freeShare))).toFixed(1)}%`);
-    }
-    await show(forgettingChart(forgettingRows(r.runs)));
-    if (r.capacity) await show(capacityChart(r.capacity));
-    await show(r.summary);
-    return r;
+    return withModelArg('%%extend', a['model']!, ctx, async (model) => {
+      const splits = await splitsArg('%%extend', a['data']!, ctx);
+      const s = await sliceArg('%%extend', a['slice'], ctx);
+      const r: ExtendComparison = await magicEngine.compareExtend(model, limited(splits, undefined, a['testLimit'] as number | undefined), {
+        old: o, fresh: n, methods, perTask: a['perTask'] as number, epochs: a['epochs'] as number, batchSize: a['batchSize'] as number, learningRate: a['lr'] as number,
+        minFree, slicePolicy, seed: a['seed'] as number, keepModels: a['as'] !== undefined,
+      }, s);
+      if (r.choice) {
+        const c = r.choice;
+        const measured = c.masked !== null && c.unmasked !== null ? `: masked ${(100 * c.masked).toFixed(1)}% vs unmasked ${(100 * c.unmasked).toFixed(1)}% on ${c.validationSamples} held-out images, tolerance ${(100 * (c.tolerance ?? 0)).toFixed(1)} points${c.withinTolerance ? '' : ' (not met)'}` : '';
+        await show(`old task's slice: theta ${c.theta} (${c.rule}${measured}); smallest free share of a site ${(100 * Math.min(...Object.values(c.freeShare))).toFixed(1)}%`);
+      }
+      await show(forgettingChart(forgettingRows(r.runs)));
+      if (r.capacity) await show(capacityChart(r.capacity));
+      await show(r.summary);
+      return r;
+    });
   },
 };

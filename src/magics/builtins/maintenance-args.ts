@@ -29,13 +29,21 @@ export function policyArgs(magic: string, a: Record<string, ArgValue | undefined
   return { theta, tolerance };
 }
 
-/** A model argument: a variable holding a model, or a model folder. */
-export async function modelArg(magic: string, v: ArgValue, ctx: MagicContext): Promise<tf.LayersModel> {
-  const m = await resolveArg(magic, v, ctx, (s) => magicEngine.loadModel(s));
+/**
+ * Run `fn` with the model argument: a variable holding a model (used as it is), or a model folder (loaded here and
+ * disposed when `fn` is done: the magic owns what it loaded).
+ */
+export async function withModelArg<T>(magic: string, v: ArgValue, ctx: MagicContext, fn: (model: tf.LayersModel) => Promise<T>): Promise<T> {
+  let loaded: tf.LayersModel | undefined;
+  const m = await resolveArg(magic, v, ctx, async (s) => (loaded = await magicEngine.loadModel(s)));
   if (typeof m !== 'object' || m === null || typeof (m as tf.LayersModel).predict !== 'function') {
     throw new SemsliceError('MAGIC_ARGS', `${magic}: model is not a model.`, 'Pass a model folder (model=models/lenet5-mnist) or a variable holding a model.');
   }
-  return m as tf.LayersModel;
+  try {
+    return await fn(m as tf.LayersModel);
+  } finally {
+    loaded?.dispose();
+  }
 }
 
 /** A data argument: a dataset name, or a variable holding { train, test }. */

@@ -9,7 +9,7 @@ import { readaptCurves } from '../../viz/readapt-curves.js';
 import { magicEngine } from '../engine.js';
 import type { MagicSpec } from '../registry.js';
 import { MAGIC_DATASETS } from './resolve-arg.js';
-import { limited, modelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
+import { limited, withModelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
 
 /** A dataset as the image grid reads it. */
 interface SampleSource { size: number; sampleShape: readonly number[]; label(i: number): number; sample(i: number): ArrayLike<number> }
@@ -53,19 +53,20 @@ export const readaptMagic: MagicSpec = {
     const a = ctx.args;
     const methods = namesArg('%%readapt', 'method(s)', a['methods'], magicEngine.readaptMethods(), magicEngine.readaptMethods());
     const slicePolicy = policyArgs('%%readapt', a);
-    const model = await modelArg('%%readapt', a['model']!, ctx);
-    const splits = await splitsArg('%%readapt', a['data']!, ctx);
-    const s = await sliceArg('%%readapt', a['slice'], ctx);
-    const workload = String(a['workload']) as ReadaptWorkload;
-    const r: ReadaptComparison = await magicEngine.compareReadapt(model, limited(splits, a['trainLimit'] as number | undefined, a['testLimit'] as number | undefined), {
-      workload, methods, count: a['count'] as number, drop: a['drop'] as number, epochs: a['epochs'] as number, batchSize: a['batchSize'] as number,
-      learningRate: a['lr'] as number, seed: a['seed'] as number, sliceClasses: a['sliceClasses'] as 'all' | 'present', slicePolicy,
-      ...(a['eps'] !== undefined ? { eps: a['eps'] as number } : {}), keepModels: a['as'] !== undefined,
-    }, s);
-    if (workload !== 'mutant') await show(imageGrid(examplePairs(r.examples, 8, ['clean', workload]), { title: 'Clean images and their adversarial versions' }));
-    if (r.choice) await show(`slice: theta ${r.choice.theta} (${r.choice.rule}) of classes ${r.choice.classes.join(',')}, ${(100 * r.choice.kept).toFixed(1)}% of the neurons kept`);
-    await show(readaptCurves(r.runs.map((x) => ({ method: x.method, rows: x.rows }))));
-    await show(r.summary);
-    return r;
+    return withModelArg('%%readapt', a['model']!, ctx, async (model) => {
+      const splits = await splitsArg('%%readapt', a['data']!, ctx);
+      const s = await sliceArg('%%readapt', a['slice'], ctx);
+      const workload = String(a['workload']) as ReadaptWorkload;
+      const r: ReadaptComparison = await magicEngine.compareReadapt(model, limited(splits, a['trainLimit'] as number | undefined, a['testLimit'] as number | undefined), {
+        workload, methods, count: a['count'] as number, drop: a['drop'] as number, epochs: a['epochs'] as number, batchSize: a['batchSize'] as number,
+        learningRate: a['lr'] as number, seed: a['seed'] as number, sliceClasses: a['sliceClasses'] as 'all' | 'present', slicePolicy,
+        ...(a['eps'] !== undefined ? { eps: a['eps'] as number } : {}), keepModels: a['as'] !== undefined,
+      }, s);
+      if (workload !== 'mutant') await show(imageGrid(examplePairs(r.examples, 8, ['clean', workload]), { title: 'Clean images and their adversarial versions' }));
+      if (r.choice) await show(`slice: theta ${r.choice.theta} (${r.choice.rule}) of classes ${r.choice.classes.join(',')}, ${(100 * r.choice.kept).toFixed(1)}% of the neurons kept`);
+      await show(readaptCurves(r.runs.map((x) => ({ method: x.method, rows: x.rows }))));
+      await show(r.summary);
+      return r;
+    });
   },
 };

@@ -10,7 +10,7 @@ import { classDamage, niBars, restructureCurves } from '../../viz/restructure-ch
 import { magicEngine } from '../engine.js';
 import type { MagicSpec } from '../registry.js';
 import { MAGIC_DATASETS } from './resolve-arg.js';
-import { limited, modelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
+import { limited, withModelArg, namesArg, POLICY_ARGS, policyArgs, sliceArg, splitsArg } from './maintenance-args.js';
 
 const D = MAINTENANCE_DEFAULTS.restructure;
 
@@ -41,20 +41,21 @@ export const restructureMagic: MagicSpec = {
     const target = a['target'] as number;
     if (!(target > 0 && target < 1)) throw new SemsliceError('MAGIC_ARGS', `%%restructure: target must be in (0, 1), got ${target}.`, 'Pass e.g. target=0.9.');
     const slicePolicy = policyArgs('%%restructure', a);
-    const model = await modelArg('%%restructure', a['model']!, ctx);
-    const splits = await splitsArg('%%restructure', a['data']!, ctx);
-    const s = await sliceArg('%%restructure', a['slice'], ctx);
-    const pruner = String(a['pruner']);
-    const r: RestructureComparison = await magicEngine.compareRestructure(model, limited(splits, a['trainLimit'] as number | undefined, a['testLimit'] as number | undefined), {
-      methods, pruners: [pruner], targetCR: target, maxDrop: a['maxDrop'] as number, seed: a['seed'] as number, slicePolicy,
-      fineTune: { steps: a['steps'] as number, batchSize: a['batchSize'] as number, learningRate: a['lr'] as number }, keepModels: a['as'] !== undefined,
-    }, s);
-    const first = r.runs[0]!;
-    if (r.choice) await show(`slice: theta ${r.choice.theta} (${r.choice.rule}), ${(100 * r.choice.kept).toFixed(1)}% of the neurons kept, CR ${(100 * r.choice.cr).toFixed(1)}%`);
-    await show(restructureCurves(r.runs.map((x) => ({ method: x.label, rows: x.rows })), { bound: first.original.accuracy - (a['maxDrop'] as number), targetCR: target, title: 'Restructuring: validation accuracy against compression' }));
-    await show(niBars(r.runs.map((x) => ({ method: x.label, rows: x.rows, ni: x.ni, cr: x.cr, ma: x.ma, reached: x.reached }))));
-    await show(classDamage({ classNames: [...splits.classNames], before: first.original.perClass, methods: r.runs.map((x) => ({ method: x.label, perClass: [...x.final.perClass] })) }));
-    await show(r.summary);
-    return r;
+    return withModelArg('%%restructure', a['model']!, ctx, async (model) => {
+      const splits = await splitsArg('%%restructure', a['data']!, ctx);
+      const s = await sliceArg('%%restructure', a['slice'], ctx);
+      const pruner = String(a['pruner']);
+      const r: RestructureComparison = await magicEngine.compareRestructure(model, limited(splits, a['trainLimit'] as number | undefined, a['testLimit'] as number | undefined), {
+        methods, pruners: [pruner], targetCR: target, maxDrop: a['maxDrop'] as number, seed: a['seed'] as number, slicePolicy,
+        fineTune: { steps: a['steps'] as number, batchSize: a['batchSize'] as number, learningRate: a['lr'] as number }, keepModels: a['as'] !== undefined,
+      }, s);
+      const first = r.runs[0]!;
+      if (r.choice) await show(`slice: theta ${r.choice.theta} (${r.choice.rule}), ${(100 * r.choice.kept).toFixed(1)}% of the neurons kept, CR ${(100 * r.choice.cr).toFixed(1)}%`);
+      await show(restructureCurves(r.runs.map((x) => ({ method: x.label, rows: x.rows })), { bound: first.original.accuracy - (a['maxDrop'] as number), targetCR: target, title: 'Restructuring: validation accuracy against compression' }));
+      await show(niBars(r.runs.map((x) => ({ method: x.label, rows: x.rows, ni: x.ni, cr: x.cr, ma: x.ma, reached: x.reached }))));
+      await show(classDamage({ classNames: [...splits.classNames], before: first.original.perClass, methods: r.runs.map((x) => ({ method: x.label, perClass: [...x.final.perClass] })) }));
+      await show(r.summary);
+      return r;
+    });
   },
 };

@@ -7,7 +7,7 @@ import { listSelectors } from '../../engine/slicing/selection.js';
 import { show } from '../../notebook/show.js';
 import { isDataset, isSplits, magicEngine } from '../engine.js';
 import type { MagicSpec } from '../registry.js';
-import { modelArg } from './maintenance-args.js';
+import { withModelArg } from './maintenance-args.js';
 import { MAGIC_DATASETS, resolveArg } from './resolve-arg.js';
 
 /** The data to profile: a dataset name's training split, a variable's train split, or a variable holding a dataset. */
@@ -35,11 +35,12 @@ export const sliceMagic: MagicSpec = {
   },
   async run(ctx) {
     const { model, data, limit, as: _as, ...opts } = ctx.args;
-    const m = await modelArg('%%slice', model!, ctx);
-    let d = await profilingData(data, ctx);
-    if (typeof limit === 'number') d = d.take(limit);
-    const result = await magicEngine.slice(m, d, opts as SliceOptions);
-    await show(result);
-    return result;
+    return withModelArg('%%slice', model!, ctx, async (m) => {
+      let d = await profilingData(data, ctx);
+      if (typeof limit === 'number') d = d.take(limit);
+      const result = await magicEngine.slice(m, d, opts as SliceOptions);
+      await show(result);
+      return result;
+    });
   },
 };

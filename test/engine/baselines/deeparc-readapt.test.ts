@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { deeparcReadaptRanking, residualBlocks } from '../../../src/engine/baselines/deeparc/index.js';
-import { getTrainSet } from '../../../src/engine/masks/index.js';
+import { getReadaptMethod } from '../../../src/engine/maintenance/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 import { prototypeData } from '../slicing/fixtures.js';
 
@@ -21,7 +21,7 @@ describe('baselines/deeparc: re-adaptation ranking', () => {
     assert.equal(r.units.filter((u) => u.chosen).length, 1);
     const best = r.units.reduce((a, b) => (b.score > a.score ? b : a));
     assert.ok(best.chosen, 'the largest drop is chosen');
-    const set = await getTrainSet('deeparc').select(model, { fresh, pairs: clean, seed: 0, params: { topK: 1 } });
+    const set = await getReadaptMethod('deeparc').select(model, { fresh, pairs: clean, seed: 0, params: { topK: 1 } });
     const chosenLayers = new Set(r.layers[best.unit]);
     for (const l of model.layers) for (const w of l.weights) {
       const ones = set.masks[w.originalName]!.reduce((a, v) => a + v, 0);
@@ -36,7 +36,7 @@ describe('baselines/deeparc: re-adaptation ranking', () => {
     const r = deeparcReadaptRanking(model, d, d);
     assert.equal(r.level, 'layers');
     assert.ok(r.units.every((u) => Math.abs(u.score) < 1e-9), 'identical inputs: no drop anywhere');
-    assert.throws(() => getTrainSet('deeparc').select(model, { fresh: d, seed: 0 }), { code: 'BAD_READAPT_OPTIONS' });
+    assert.throws(() => getReadaptMethod('deeparc').select(model, { fresh: d, seed: 0 }), { code: 'BAD_READAPT_OPTIONS' });
     model.dispose();
   });
 });

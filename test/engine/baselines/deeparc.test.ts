@@ -82,7 +82,8 @@ describe('baselines/deeparc', () => {
     assert.ok(d.model.countParams() < model.countParams());
     d.model.dispose();
     const r = await restructure(model, null, { train: data, test: data, pre: 'deeparc', targetCR: 0.3, maxDrop: 1, fineTune: { steps: 1, batchSize: 8 } });
-    assert.equal(r.manifest.pre, 'deeparc');
+    assert.equal(r.manifest.method, 'deeparc');
+    assert.ok(Array.isArray((r.manifest.details as { cka: number[] }).cka), 'the consecutive-block CKA is recorded');
     r.model.dispose(); model.dispose();
   });
 });

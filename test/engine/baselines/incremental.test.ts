@@ -5,8 +5,7 @@ import { initBackend } from '../../../src/engine/backend/index.js';
 import { synthetic } from '../../../src/engine/data/index.js';
 import type { DatasetSplits } from '../../../src/engine/data/types.js';
 import { empiricalFisher, ewcPenalty, disposeEwc, replaySample } from '../../../src/engine/baselines/incremental/index.js';
-import { extend, extendSequence, sliceTask } from '../../../src/engine/maintenance/index.js';
-import { listIncrementalMethods } from '../../../src/engine/masks/incremental-methods.js';
+import { extend, extendSequence, listExtendMethods, taskSlice } from '../../../src/engine/maintenance/index.js';
 import { buildModel } from '../../../src/engine/models/index.js';
 import { train } from '../../../src/engine/train/index.js';
 
@@ -26,8 +25,8 @@ describe('baselines/incremental', function () {
   after(() => model.dispose());
 
   it('registers all seven methods; every one runs with the same steps, learning rate and seed', async () => {
-    for (const m of ['ours', 'ours+replay', 'naive', 'replay', 'ewc', 'deeparc']) assert.ok(listIncrementalMethods().includes(m), m);
-    const s = await sliceTask(model, d.train.subsetClasses(OLD), OLD, { metric: 'avg', theta: 0.6 });
+    for (const m of ['ours', 'ours+replay', 'naive', 'replay', 'ewc', 'deeparc']) assert.ok(listExtendMethods().includes(m), m);
+    const { slice: s } = await taskSlice(model, d.train.subsetClasses(OLD), OLD, { metric: 'avg', theta: 0.6 });
     const steps = new Set<number>();
     const base = { test: d.test, oldData: d.train.subsetClasses(OLD), epochs: 2, batchSize: 16, learningRate: 0.01, seed: 3 };
     const runs: Array<[string, Record<string, number>]> = [['ours', {}], ['ours+replay', {}], ['naive', {}], ['replay', { replay: 0.05 }], ['replay', { replay: 1 }], ['ewc', { lambda: 100 }], ['deeparc', {}]];

@@ -7,15 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import { synthetic } from '../../../src/engine/data/index.js';
 import type { DatasetSplits } from '../../../src/engine/data/types.js';
-import { extend } from '../../../src/engine/maintenance/index.js';
-import { oldTaskFreezeMasks } from '../../../src/engine/masks/incremental-methods.js';
+import { extend, taskSlice } from '../../../src/engine/maintenance/index.js';
+import { oldTaskFreezeMasks } from '../../../src/engine/masks/index.js';
 import { buildModel } from '../../../src/engine/models/index.js';
 import { modelFingerprint } from '../../../src/engine/models/fingerprint.js';
-import type { Slice } from '../../../src/engine/slicing/index.js';
-import { sliceTask } from '../../../src/engine/maintenance/slice-task.js';
+import { slice, type Slice } from '../../../src/engine/slicing/index.js';
 import { train } from '../../../src/engine/train/index.js';
 import { isSemsliceError } from '../../../src/engine/errors.js';
-import '../../../src/engine/baselines/incremental/index.js';
 
 const OLD = [0, 1, 2];
 const NEW = [3, 4, 5];
@@ -23,7 +21,7 @@ const NEW = [3, 4, 5];
 async function taskA(name: string, d: DatasetSplits, batchNorm = false, width = 0.25, theta = 0.6): Promise<{ model: tf.LayersModel; s: Slice }> {
   const model = buildModel(name, { inputShape: [16, 16, 1], numClasses: 6, seed: 1, width, batchNorm });
   await train(model, d.train.subsetClasses(OLD), { epochs: 2, batchSize: 16, seed: 0, learningRate: 0.01 });
-  const s = await sliceTask(model, d.train.subsetClasses(OLD), OLD, { metric: 'avg', theta });
+  const { slice: s } = await taskSlice(model, d.train.subsetClasses(OLD), OLD, { metric: 'avg', theta });
   return { model, s };
 }
 
@@ -116,7 +114,7 @@ describe('maintenance/extend', function () {
     await code(extend(model, s, d.train.subsetClasses(NEW), { test: d.test, newClasses: [] }), 'BAD_EXTEND_OPTIONS');
     await code(extend(model, s, d.train.subsetClasses(NEW), { test: d.test, newClasses: [3, 9] }), 'BAD_EXTEND_OPTIONS');
     await code(extend(model, s, d.train.subsetClasses(NEW), { test: d.test, method: 'nope' }), 'UNKNOWN_EXTEND_METHOD');
-    const full = await sliceTask(model, d.train.subsetClasses(OLD), OLD, { method: 'global-topk', k: 100 });
+    const full = (await slice(model, d.train, { method: 'global-topk', k: 100, onlyCorrect: false })).forClasses(OLD);
     await code(extend(model, full, d.train.subsetClasses(NEW), { test: d.test }), 'EXTEND_NO_CAPACITY');
     model.dispose();
   });

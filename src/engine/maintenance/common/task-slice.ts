@@ -12,8 +12,9 @@
  * the unmasked model's on the same samples: the fewest neurons at no measurable cost to the task, chosen on data
  * that is neither the test set nor profiled. With `minFree` (extend: room for a next task) the chosen theta must
  * also leave at least that share of every site's neurons free; when no theta meets both, capacity wins (the
- * largest theta that leaves `minFree` free) and `withinTolerance` is false; without `minFree`, when no theta is
- * within tolerance the best masked accuracy wins. A number fixes theta (the paper's 0.95 is a row of every study);
+ * largest theta that leaves `minFree` free) and `withinTolerance` is false; when no theta of the grid leaves
+ * `minFree` free, or without `minFree`, accuracy decides (the smallest theta within tolerance, else the best masked
+ * accuracy), and `capacityMet` says so. A number fixes theta (the paper's 0.95 is a row of every study);
  * the same measurements are recorded for it.
  *
  * A class subset (a task of incremental development) is profiled as follows (D): profiling needs samples of every

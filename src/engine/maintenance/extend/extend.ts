@@ -407,7 +407,8 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
       // The new task is sliced as the old one was (a slice passed in: by the policy's defaults), with the same capacity condition.
       const policy: SlicePolicyOptions = { minFree, ...(used.choice.rule === 'given' ? {} : policyOf(used.choice)), ...opts.slicePolicy, seed };
       newSlice = await taskSlice(work, newData, fresh, policy);
-      union = sl.forClasses(old).union(newSlice.slice);
+      // The new slice first: the union describes the grown model (its fingerprint and params), the old rows unchanged.
+      union = newSlice.slice.union(sl.forClasses(old));
     }
     const newTaskAfter: ExtendTask = { ...newTask, ...(def.masksOldTasks && union ? { mask: union.forClasses([...old, ...fresh]).mask() } : {}) };
     // The new task is measured through the whole model (its mask is what later tasks will see; D: the whole model
