@@ -21,10 +21,8 @@ import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySw
 import { train as trainImpl } from './engine/train/index.js';
 import { onFirstUse } from './engine/backend/index.js';
 import { assertEveryClass } from './engine/data/checks.js';
-import { criticalNeuronsChart, fidelityCurves } from './viz/index.js';
 import * as vizModule from './viz/index.js';
 import { selfDisplayingFunctions } from './notebook/last-value.js';
-import type { FidelityRow } from './engine/slicing/types.js';
 
 // Engine
 export { initBackend, backendInfo, type BackendInfo } from './engine/backend/index.js';
@@ -106,12 +104,12 @@ export { enableMagics, magic, registerMagic, listMagics } from './magics/index.j
 export * as report from './report/index.js';
 
 // A Slice and a fidelity-sweep table display themselves when they are a cell's last value.
-installRichDisplay(Slice, (s) => sliceDisplay(s.toJSON(), { chart: (j) => criticalNeuronsChart(j) }), {
+installRichDisplay(Slice, (s) => sliceDisplay(s.toJSON()), {
   name: 'slice', text: (s) => sliceText(s.toJSON()),
 });
 installRichDisplay(ColumnTable as unknown as new (...a: any[]) => InstanceType<typeof ColumnTable>, (t) =>
   isSweepTable(t)
-    ? sweepDisplay(sweepRows(t), { chart: (rows: FidelityRow[]) => fidelityCurves(rows) })
+    ? sweepDisplay(sweepRows(t))
     : [{ kind: 'table', table: t }],
 { name: 'arquero-table', text: (t) => (isSweepTable(t) ? sweepText(sweepRows(t)) : t.toString()) });
 registerBuiltinMagics();

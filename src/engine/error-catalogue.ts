@@ -39,6 +39,10 @@ export const ERROR_CATALOGUE = {
     message: "compareAtEqualCR: curve … has no points.",
     hint: "Pass at least one { cr, accuracy } point per curve.",
   },
+  BAD_DISPLAY_NAME: {
+    message: "\"…\" is not a valid display handler name.",
+    hint: "Pass a non-empty string as { name }.",
+  },
   BAD_EXTEND_METHOD_NAME: {
     message: "Invalid incremental method name \"…\".",
     hint: "Use a lower-case name such as \"my-method\" (letters, digits, \"-\", \"+\").",
@@ -570,6 +574,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_DATASET: {
     message: "Unknown dataset \"\u2026\".",
     hint: "Use one of the registered names listed in the message (a close match is suggested).",
+  },
+  UNKNOWN_DISPLAY: {
+    message: "Unknown display handler \"…\".",
+    hint: "Available: the names displayNames() lists.",
   },
   UNKNOWN_EXTEND_METHOD: {
     message: "Unknown incremental method \"…\".",

@@ -1,8 +1,9 @@
 /**
- * The display-handler registry: how `show(x)` turns a value into parts. Built-ins (charts, tables, parts) come last;
- * handlers registered later are tried first, so a library can refine the display of a type it owns.
+ * The display-handler registry (engine/registry.ts, like every extensible concept): how `show(x)` turns a value into
+ * parts. Built-ins (charts, tables, parts) come last; handlers registered later are tried first, so a library can
+ * refine the display of a type it owns (a handler replaced with `{ override: true }` keeps its place).
  */
-import { SemsliceError } from '../engine/errors.js';
+import { Registry } from '../engine/registry.js';
 import { isChartSpec, isTable, type Displayable, type Part } from './parts.js';
 
 export interface DisplayHandler {
@@ -12,7 +13,8 @@ export interface DisplayHandler {
   toBundle: (x: unknown) => Displayable | Promise<Displayable>;
 }
 
-const handlers: DisplayHandler[] = [];
+const handlers = new Registry<DisplayHandler>({ kind: 'display handler', codePrefix: 'DISPLAY', codes: { duplicate: 'DUPLICATE_DISPLAY' } });
+let unnamed = 0;
 
 function isPart(x: unknown): x is Part {
   const k = (x as { kind?: unknown } | null)?.kind;
@@ -46,22 +48,16 @@ export function registerDisplay(
   toBundle: (x: never) => Displayable | Promise<Displayable>,
   opts: { name?: string; override?: boolean } = {},
 ): void {
-  const name = opts.name ?? `display-${handlers.length + 1}`;
-  const at = handlers.findIndex((h) => h.name === name);
-  if (at >= 0 && !opts.override) {
-    throw new SemsliceError('DUPLICATE_DISPLAY', `A display handler named "${name}" is already registered.`, 'Pass { override: true } to replace it, or choose another name.');
-  }
-  const entry: DisplayHandler = { name, test: predicate, toBundle: toBundle as DisplayHandler['toBundle'] };
-  if (at >= 0) handlers.splice(at, 1);
-  handlers.unshift(entry);
+  const name = opts.name ?? `display-${++unnamed}`;
+  handlers.register({ name, test: predicate, toBundle: toBundle as DisplayHandler['toBundle'] }, { override: opts.override ?? false });
 }
 
 /** The handler for x (latest registered first, then built-ins), or undefined. */
 export function findDisplay(x: unknown): DisplayHandler | undefined {
-  return handlers.find((h) => h.test(x)) ?? BUILTINS.find((h) => h.test(x));
+  return handlers.list().reverse().find((h) => h.test(x)) ?? BUILTINS.find((h) => h.test(x));
 }
 
 /** Names of the registered handlers (built-ins last). */
 export function displayNames(): string[] {
-  return [...handlers, ...BUILTINS].map((h) => h.name);
+  return [...handlers.list().reverse(), ...BUILTINS].map((h) => h.name);
 }

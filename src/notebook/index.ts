@@ -20,7 +20,6 @@ export { installLastValueDisplay, selfDisplaying, selfDisplayingFunctions } from
 export type { ShowOptions } from './show.js';
 export { installRichDisplay, table, Shown, sliceDisplay, sliceText, sliceSummaryTable, sweepDisplay, sweepText, sweepTable } from './rich.js';
 export type { RichDisplayOptions } from './rich.js';
-export { criticalSpec, fidelitySpec } from './rich-charts.js';
 export { progress, progressCallback, progressText, kernelSink, streamSink } from './progress.js';
 export type { ProgressOptions, ProgressHandle, ProgressSink, ProgressState } from './progress.js';
 export { friendly, formatError, installFriendlyErrors, installKernelLogger } from './friendly.js';

@@ -80,7 +80,32 @@ function toLiteral(name: string, v: ParamValue, declared: string, comment = ''):
     if (v === 'true' || v === 'false') return v;
     throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a boolean (${declared}), got ${JSON.stringify(v)}.`, `Pass true or false.`);
   }
-  return JSON.stringify(typeof v === 'string' ? v : String(v));
+  const text = typeof v === 'string' ? v : String(v);
+  const choices = declaredChoices(comment);
+  if (choices && !choices.words.includes(text)) {
+    const n = text.trim() === '' ? NaN : Number(text);
+    const okNumber = choices.range !== undefined && Number.isFinite(n) && inRange(n, choices.range);
+    if (!okNumber) {
+      const allowed = [...choices.words, ...(choices.range ? [`a number in ${choices.range.text}`] : [])].join(', ');
+      throw new SemsliceError('BAD_PARAMETER', `Parameter ${name}=${JSON.stringify(text)} is not one of ${allowed}, declared in the notebook's parameters cell.`,
+        `Pass --param ${name}=X with X one of ${allowed} (the default is ${declared}).`);
+    }
+  }
+  return JSON.stringify(text);
+}
+
+/**
+ * The values a string parameter may take, by convention in its line's comment: `// one of mnist, fashion-mnist`;
+ * a `range (a, b]` among them admits numbers in that range (`// one of auto, range (0, 1]`). Words end at a colon
+ * or semicolon.
+ */
+export function declaredChoices(comment: string): { words: string[]; range?: ParamRange } | undefined {
+  const m = /\bone of\s+([^:;]+)/i.exec(comment);
+  if (!m) return undefined;
+  const range = declaredRange(m[1]!);
+  const rest = m[1]!.replace(/\b(integer\s+)?range\s*[[(][^\])]*[\])]/i, '');
+  const words = rest.split(/,|\s+or\s+/).map((w) => w.trim().replace(/^["']|["']$/g, '')).filter((w) => w.length > 0 && /^[\w.+-]+$/.test(w));
+  return { words, ...(range ? { range } : {}) };
 }
 
 /**

@@ -11,7 +11,8 @@ import { registerDisplay } from './display-registry.js';
 import { inKernel, writeBundle } from './kernel.js';
 import { toParts, type ChartSpec, type Displayable, type Part, type TableLike } from './parts.js';
 import { partText } from './text.js';
-import { fidelitySpec, criticalSpec } from './rich-charts.js';
+import { criticalNeuronsChart } from '../viz/critical-neurons.js';
+import { fidelityCurves } from '../viz/fidelity-curves.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor<T> = abstract new (...args: any[]) => T;
@@ -99,7 +100,7 @@ export function sliceDisplay(s: SliceJSON, opts: { chart?: (s: SliceJSON) => Cha
   const comps = s.components.map((c) => `{${c.classes.map((k) => s.classNames[k] ?? k).join(', ')}}`).join(' ');
   return [
     { kind: 'table', table: sliceSummaryTable(s), title: `Slice (${paramText(s)}): ${s.sites.length} sites, ${s.classNames.length} classes` },
-    { kind: 'chart', spec: (opts.chart ?? criticalSpec)(s) },
+    { kind: 'chart', spec: (opts.chart ?? criticalNeuronsChart)(s) },
     { kind: 'text', text: `components (${s.components.length}): ${comps}` },
   ];
 }
@@ -117,7 +118,7 @@ export function sweepTable(rows: readonly FidelityRow[]): TableLike {
 /** Display content of a fidelity sweep: the CR-vs-accuracy chart and the table. */
 export function sweepDisplay(rows: readonly FidelityRow[], opts: { chart?: (rows: FidelityRow[]) => ChartSpec; limit?: number } = {}): Part[] {
   return [
-    { kind: 'chart', spec: (opts.chart ?? fidelitySpec)([...rows]) },
+    { kind: 'chart', spec: (opts.chart ?? ((r: FidelityRow[]) => fidelityCurves(r)))([...rows]) },
     { kind: 'table', table: sweepTable(rows), limit: opts.limit ?? 40 },
   ];
 }

@@ -66,10 +66,28 @@ describe('notebook/parameters: declared ranges (issue 10, point 14)', () => {
     assert.match(cellSource(injectParameters(ranged(), { theta: '1', samples: 60000, lr: 5 }).cells[1]!), /theta = 1; \/\/ range/);
   });
   it('the shipped notebooks declare theta\'s range', () => {
-    for (const f of ['notebooks/00-quickstart.ipynb', 'notebooks/01-slicing-fidelity.ipynb', 'notebooks/03-readaptation.ipynb']) {
+    for (const f of ['notebooks/00-quickstart.ipynb', 'notebooks/01-slicing-fidelity.ipynb']) {
       const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
       assert.throws(() => injectParameters(book, { theta: 1.5 }), /outside its range \(0, 1\]/, f);
     }
+    // The maintenance notebooks' theta is auto or a number: both checked before anything runs.
+    for (const f of ['notebooks/02-restructuring.ipynb', 'notebooks/03-readaptation.ipynb']) {
+      const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
+      assert.throws(() => injectParameters(book, { theta: 1.5 }), /theta="1\.5" is not one of auto, a number in \(0, 1\]/, f);
+      assert.throws(() => injectParameters(book, { theta: 'often' }), /is not one of auto/, f);
+      assert.match(JSON.stringify(injectParameters(book, { theta: '0.9' })), /const theta = \\"0\.9\\"/, f);
+      assert.doesNotThrow(() => injectParameters(book, { theta: 'auto' }));
+    }
+  });
+
+  it('string parameters are checked against the choices their line declares, before anything runs', () => {
+    for (const f of ['notebooks/02-restructuring.ipynb', 'notebooks/03-readaptation.ipynb', 'notebooks/04-incremental.ipynb']) {
+      const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
+      assert.throws(() => injectParameters(book, { dataset: 'nosuch' }),
+        (e: Error & { hint?: string }) => /dataset="nosuch" is not one of mnist, fashion-mnist/.test(e.message) && /--param dataset=X/.test(e.hint!), f);
+      assert.doesNotThrow(() => injectParameters(book, { dataset: 'fashion-mnist' }), f);
+    }
+    assert.throws(() => injectParameters(JSON.parse(readFileSync('notebooks/00-quickstart.ipynb', 'utf8')) as Ipynb, { metric: 'tailor' }), /not one of avg, var, taylor, deeplift, ens/);
   });
 });
 
