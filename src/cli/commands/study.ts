@@ -85,7 +85,7 @@ export function registerStudy(program: Command): void {
     .option('--timings <file|dir>', 'timings.csv of an earlier run of this study and preset (or its folder), on the machines the shards will use')
     .action((name: string, o: { preset: PresetName; shards: number; timings?: string }) => {
       const def = getStudy(name);
-      const timings = o.timings !== undefined ? readTimings(o.timings) : undefined;
+      const timings = o.timings !== undefined ? readTimings(o.timings, { study: def.name, preset: o.preset }) : undefined;
       const plan = planShards(def, { preset: o.preset, count: o.shards, ...(timings ? { timings } : {}) });
       const total = plan.reduce((a, s) => a + s.cells.length, 0);
       console.log(`study ${def.name}, preset ${o.preset}: ${cells(total)} over ${o.shards} shard${o.shards === 1 ? '' : 's'} (cell index % ${o.shards})`);

@@ -4,7 +4,7 @@
  * slowest one is the wall time of the whole study on N machines.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as aq from 'arquero';
 import { SemsliceError } from '../errors.js';
 import { getStudy } from './registry.js';
@@ -57,15 +57,25 @@ export function planShards(study: string | StudyDefinition, opts: PlanShardsOpti
 }
 
 /**
- * Wall seconds per cell id from a study folder's timings.csv (or the file itself).
+ * Wall seconds per cell id from a study folder's timings.csv (or the file itself). With `expect`, a study.json beside
+ * the file must name that study and preset: cells of another preset can have the same parameters but not the same
+ * sizes (the small and full fidelity cells share their ids).
  *
  * @example
- * readTimings('runs/fid').get('model=lenet5,dataset=mnist,seed=0'); // 8.1
+ * readTimings('runs/fid', { study: 'fidelity', preset: 'full' }).get('model=lenet5,dataset=mnist,seed=0'); // 251.3
  */
-export function readTimings(path: string): Map<string, number> {
+export function readTimings(path: string, expect?: { study: string; preset: PresetName }): Map<string, number> {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'timings.csv') : path;
   if (!existsSync(file)) {
     throw new SemsliceError('FILE_NOT_FOUND', `${file} does not exist.`, 'Point at the timings.csv of an earlier run of the study, or at its folder.');
+  }
+  const manifest = join(dirname(file), 'study.json');
+  if (expect && existsSync(manifest)) {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { study?: string; preset?: string };
+    if (m.study !== expect.study || m.preset !== expect.preset) {
+      throw new SemsliceError('STUDY_MISMATCH', `${file} holds the timings of study "${m.study}", preset ${m.preset}, not "${expect.study}", preset ${expect.preset}.`,
+        `Pass the timings.csv of a run of ${expect.study} with preset ${expect.preset} (one shard's folder will do), or plan without timings.`);
+    }
   }
   const t = aq.fromCSV(readFileSync(file, 'utf8'), { parse: { cell: String, seconds: Number } });
   if (!t.columnNames().includes('cell') || !t.columnNames().includes('seconds')) {

@@ -8,7 +8,7 @@
  * line per finished cell: index, params, rows, seconds), `results.csv` (the table: cell parameters then row
  * columns, cells in grid order; wall times are kept out of it so that it is deterministic), `timings.csv`.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
@@ -126,6 +126,16 @@ export function readRecords(dir: string): CellRecord[] {
   return out;
 }
 
+/**
+ * Cuts a partial last line (a run killed while appending) off results.jsonl, so that the next record starts a line
+ * of its own instead of being glued to the fragment and lost with it.
+ */
+function dropPartialLine(file: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file);
+  if (text.length > 0 && text[text.length - 1] !== 0x0a) truncateSync(file, text.lastIndexOf(0x0a) + 1);
+}
+
 const sameGrid = (a: StudyManifest, b: StudyManifest): boolean =>
   a.study === b.study && a.preset === b.preset && JSON.stringify(a.cells) === JSON.stringify(b.cells);
 
@@ -202,6 +212,7 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
   const done = prepareOut(opts.out, manifest);
   const dir = resolve(opts.out);
   await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(manifest, null, 1) + '\n');
+  dropPartialLine(join(dir, 'results.jsonl'));
   const mine = manifest.cells.filter((c) => c.index % shard.count === shard.index);
   const finished = new Map(done.map((r) => [r.index, r]));
   const computed: number[] = [];
