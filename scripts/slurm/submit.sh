@@ -19,7 +19,7 @@
 # (--kill-on-invalid-dep=yes); rerun that task with --tasks.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 study='' preset=small shards=2 out='' tasks='' cmd=''
 while [ $# -gt 0 ]; do
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --tasks) tasks=${2:?--tasks takes a list such as 1,3}; shift 2 ;;
     --semslice) cmd=${2:?--semslice takes a command}; shift 2 ;;
     --) shift; break ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) echo "error: unknown option $1" >&2; usage ;;
   esac
 done
