@@ -23,6 +23,8 @@ export function reportError(e: unknown, stderr: (s: string) => void = (s) => pro
  * engine uses into the flag that does the same (a hint with no match is shown as it is).
  */
 const API_TO_FLAGS: Array<[RegExp, string]> = [
+  [/\{ ?shard: \{ ?index: (\w+), count: (\w+) ?\} ?\}/g, '--shard $1/$2'],
+  [/the shard count \{ ?count: (\w+) ?\}/g, '--shards $1'],
   [/--force \(force: true\)/g, '--force'],
   [/\bwith onlyCorrect: false\b/g, 'with --all-samples'],
   [/\{ ?onlyCorrect: false ?\}|\bonlyCorrect: false\b/g, '--all-samples'],

@@ -531,6 +531,10 @@ export const ERROR_CATALOGUE = {
     message: "Per-class retention broken: class … lost … (… -> …), more than ….",
     hint: "Protect fewer classes, allow a larger drop, or restructure less (lower target CR, more fine-tuning).",
   },
+  SHARD_ENV: {
+    message: "shard auto: … (seen: SLURM_ARRAY_TASK_ID=…, JOB_COMPLETION_INDEX=…, SEMSLICE_SHARD_COUNT=…).",
+    hint: "Run it as a Slurm array task (sbatch --array=0-3 ...) or in a Kubernetes indexed Job with SEMSLICE_SHARD_COUNT set, or give the shard yourself (--shard K/N).",
+  },
   SHARED_LAYER: {
     message: "Layer \"…\" is applied more than once in the model.",
     hint: "Slicing needs each Dense/Conv2D layer to be used once; give each use its own layer.",
@@ -544,8 +548,8 @@ export const ERROR_CATALOGUE = {
     hint: "Slice this model first (semslice slice --model DIR ...), then restructure it with that slice.",
   },
   STUDY_INCOMPLETE: {
-    message: "\u2026 of \u2026 cells are not finished in the given folders.",
-    hint: "Run the missing shards (or resume them with the same --out) and merge again.",
+    message: "\u2026 of \u2026 cells are not finished in the given folders: shard …/… (cells …) in …, last run by Slurm array job …, task ….",
+    hint: "Rerun that shard into the same folder (its finished cells are kept: resubmit the Slurm array task, or semslice study run … --shard K/N --out DIR), then merge again.",
   },
   STUDY_MISMATCH: {
     message: "\u2026 holds another study, preset, shard or grid (or is not a study folder).",

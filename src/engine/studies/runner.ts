@@ -8,13 +8,14 @@
  * line per finished cell: index, params, rows, seconds), `results.csv` (the table: cell parameters then row
  * columns, cells in grid order; wall times are kept out of it so that it is deterministic), `timings.csv`.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { getStudy } from './registry.js';
+import { describeShardOrigin, type ShardOrigin } from './shard-env.js';
 import type { CellParams, PresetName, ResultRow, Shard, StudyDefinition } from './types.js';
 
 const FORMAT = 'semslice.study';
@@ -29,6 +30,8 @@ export interface StudyManifest {
   shard: Shard;
   /** The whole grid (every shard's cells), in order. */
   cells: Array<{ index: number; id: string; params: CellParams }>;
+  /** Where the latest run took its shard from, when a batch engine gave it (`--shard auto`). */
+  origin?: ShardOrigin;
 }
 
 /** One finished cell, as stored in results.jsonl. */
@@ -42,8 +45,11 @@ export interface CellRecord {
 
 export interface RunStudyOptions {
   preset?: PresetName;
-  /** Default { index: 0, count: 1 } (the whole grid). */
-  shard?: Shard;
+  /**
+   * Default { index: 0, count: 1 } (the whole grid). A shard from {@link shardFromEnvironment} also records its
+   * origin (engine, variables) in study.json, so that a merge can name the batch task to rerun.
+   */
+  shard?: Shard & { origin?: ShardOrigin };
   /** The folder to write (created; resumed when it holds an unfinished run of the same study, preset and shard). */
   out: string;
   /** Progress over cells (phase "study") and inside a cell (the cell's own phases). */
@@ -82,11 +88,13 @@ function checkPreset(p: string): PresetName {
   return p;
 }
 
-function manifestFor(def: StudyDefinition, preset: PresetName, shard: Shard): StudyManifest {
+function manifestFor(def: StudyDefinition, preset: PresetName, shard: Shard & { origin?: ShardOrigin }): StudyManifest {
   const cells = def.grid(preset).map((params, index) => ({ index, id: cellId(params), params }));
   const ids = new Set(cells.map((c) => c.id));
   if (ids.size !== cells.length) throw new Error(`study ${def.name}: two cells of the ${preset} grid have the same parameters`);
-  return { format: FORMAT, version: VERSION, study: def.name, preset, shard, cells };
+  const m: StudyManifest = { format: FORMAT, version: VERSION, study: def.name, preset, shard: { index: shard.index, count: shard.count }, cells };
+  if (shard.origin) m.origin = shard.origin;
+  return m;
 }
 
 function readManifest(dir: string): StudyManifest | undefined {
@@ -116,6 +124,16 @@ export function readRecords(dir: string): CellRecord[] {
     }
   }
   return out;
+}
+
+/**
+ * Cuts a partial last line (a run killed while appending) off results.jsonl, so that the next record starts a line
+ * of its own instead of being glued to the fragment and lost with it.
+ */
+function dropPartialLine(file: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file);
+  if (text.length > 0 && text[text.length - 1] !== 0x0a) truncateSync(file, text.lastIndexOf(0x0a) + 1);
 }
 
 const sameGrid = (a: StudyManifest, b: StudyManifest): boolean =>
@@ -194,6 +212,7 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
   const done = prepareOut(opts.out, manifest);
   const dir = resolve(opts.out);
   await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(manifest, null, 1) + '\n');
+  dropPartialLine(join(dir, 'results.jsonl'));
   const mine = manifest.cells.filter((c) => c.index % shard.count === shard.index);
   const finished = new Map(done.map((r) => [r.index, r]));
   const computed: number[] = [];
@@ -222,6 +241,46 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
   }
   const table = await writeTables(dir, records);
   return { manifest, computed, resumed, table };
+}
+
+const listCells = (cells: ReadonlyArray<{ id: string }>): string =>
+  cells.slice(0, 5).map((c) => c.id).join('; ') + (cells.length > 5 ? `; and ${cells.length - 5} more` : '');
+
+/**
+ * The merge's refusal when cells are missing: names the cells and, when the folders are shards of one count, the
+ * shards to rerun, their folders, and the batch task that last ran each (from study.json's origin).
+ */
+function incomplete(missing: StudyManifest['cells'], dirs: readonly string[], manifests: readonly StudyManifest[]): SemsliceError {
+  const first = manifests[0]!;
+  const head = `${missing.length} of ${first.cells.length} cells are not finished in the given folders`;
+  const counts = new Set(manifests.map((m) => m.shard.count));
+  const run = `semslice study run ${first.study} --preset ${first.preset}`;
+  if (counts.size !== 1) {
+    return new SemsliceError('STUDY_INCOMPLETE', `${head}: ${listCells(missing)} (the folders are shards of different counts: ${[...counts].join(', ')}).`,
+      `Run the missing cells' shards of one count (${run} --shard K/N --out DIR) and merge again.`);
+  }
+  const count = [...counts][0]!;
+  const parts: string[] = [];
+  const fixes: string[] = [];
+  const byShard = new Map<number, StudyManifest['cells']>();
+  for (const c of missing) byShard.set(c.index % count, [...(byShard.get(c.index % count) ?? []), c]);
+  for (const [k, cells] of [...byShard].sort((a, b) => a[0] - b[0])) {
+    const i = manifests.findIndex((m) => m.shard.index === k);
+    const what = `shard ${k}/${count} (${cells.length === 1 ? 'cell' : `${cells.length} cells`} ${listCells(cells)})`;
+    if (i < 0) {
+      parts.push(`${what}: no folder of that shard was given`);
+      fixes.push(`${run} --shard ${k}/${count} --out DIR`);
+      continue;
+    }
+    const origin = manifests[i]!.origin;
+    parts.push(`${what} in ${dirs[i]}${origin ? `, last run by ${describeShardOrigin(origin)}` : ''}`);
+    const task = origin?.engine === 'slurm' ? origin.variables['SLURM_ARRAY_TASK_ID'] : undefined;
+    fixes.push(task !== undefined
+      ? `resubmit Slurm array task ${task} (sbatch --array=${task} with the same script and a shard count of ${count}), or ${run} --shard ${k}/${count} --out ${dirs[i]}`
+      : `${run} --shard ${k}/${count} --out ${dirs[i]}`);
+  }
+  return new SemsliceError('STUDY_INCOMPLETE', `${head}: ${parts.join('; ')}.`,
+    `Rerun ${byShard.size === 1 ? 'that shard' : 'those shards'} into the same folders (their finished cells are kept), then merge again: ${fixes.join('; ')}.`);
 }
 
 /**
@@ -258,16 +317,15 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
     }
   });
   const missing = first.cells.filter((c) => !byIndex.has(c.index));
-  if (missing.length) {
-    throw new SemsliceError('STUDY_INCOMPLETE', `${missing.length} of ${first.cells.length} cells are not finished in the given folders: ${missing.slice(0, 5).map((c) => c.id).join('; ')}${missing.length > 5 ? '; ...' : ''}.`,
-      'Run the missing shards (or resume them with the same --out) and merge again.');
-  }
+  if (missing.length) throw incomplete(missing, dirs, manifests);
   const dir = resolve(out);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !readManifest(dir)) {
     throw new SemsliceError('OUTPUT_NOT_OURS', `${out} exists and is not a study folder; nothing was written.`, 'Choose an empty or new folder for the merged output.');
   }
   mkdirSync(dir, { recursive: true });
-  const merged: StudyManifest = { ...first, shard: { index: 0, count: 1 } };
+  // The merged folder is what one unsharded run writes: no shard origin.
+  const { origin: _origin, ...rest } = first;
+  const merged: StudyManifest = { ...rest, shard: { index: 0, count: 1 } };
   const records = [...byIndex.values()].sort((a, b) => a.index - b.index);
   await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(merged, null, 1) + '\n');
   await writeFileAtomic(join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''));

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getStudy, mergeStudies, readRecords, runStudy } from '../../../src/engine/studies/index.js';
+import { getStudy, mergeStudies, planShards, readRecords, readTimings, runStudy, shardFromEnvironment, type StudyManifest } from '../../../src/engine/studies/index.js';
 import { toyStudy } from './fixtures/toy-study.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -53,6 +53,58 @@ describe('engine/studies/runner', function () {
     await runStudy(toyStudy, { out: join(dir, 's1'), shard: { index: 1, count: 2 } });
     await assert.rejects(mergeStudies([join(dir, 's0'), join(dir, 's1')], dir), isCode('OUTPUT_NOT_OURS'));
     assert.equal(readFileSync(join(dir, 'thesis.txt'), 'utf8'), 'mine');
+  });
+
+  it('a shard from the environment records its origin; a merge refuses an incomplete set naming cells, shards and the Slurm task', async () => {
+    const slurm = (task: number, job: string) => shardFromEnvironment({ SLURM_ARRAY_JOB_ID: job, SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' });
+    const manifest = (d: string): StudyManifest => JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')) as StudyManifest;
+    await runStudy(toyStudy, { out: join(dir, 's0'), shard: slurm(0, '71') });
+    assert.deepEqual(manifest(join(dir, 's0')).shard, { index: 0, count: 3 });
+    assert.equal(manifest(join(dir, 's0')).origin?.variables['SLURM_ARRAY_JOB_ID'], '71');
+    // Shard 1 was cancelled after its first cell (cell 1; cell 4 missing), shard 2 never started (cell 2 missing).
+    await runStudy(toyStudy, { out: join(dir, 's1'), shard: slurm(1, '71') });
+    const lines = readFileSync(join(dir, 's1', 'results.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(dir, 's1', 'results.jsonl'), lines[0] + '\n' + lines[1]!.slice(0, 20));
+    const merge = () => mergeStudies([join(dir, 's0'), join(dir, 's1')], join(dir, 'm'));
+    await assert.rejects(merge(), (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'STUDY_INCOMPLETE');
+      assert.match(e.message, /^2 of 5 cells are not finished in the given folders: /);
+      assert.match(e.message, new RegExp(`shard 1/3 \\(cell n=4,label=c4\\) in ${join(dir, 's1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, last run by Slurm array job 71, task 1 \\(`));
+      assert.match(e.message, /shard 2\/3 \(cell n=2,label=c2\): no folder of that shard was given/);
+      assert.match(e.hint ?? '', /resubmit Slurm array task 1 \(sbatch --array=1 with the same script and a shard count of 3\), or semslice study run toy --preset small --shard 1\/3 --out /);
+      assert.match(e.hint ?? '', /semslice study run toy --preset small --shard 2\/3 --out DIR/);
+      return true;
+    });
+    assert.equal(existsSync(join(dir, 'm')), false, 'nothing written');
+    // Resumed by hand (no engine): the origin is that of the latest run, i.e. none; the cut line is dropped, not
+    // glued to the next record (cell 4 would be lost again and the merge below refused).
+    await runStudy(toyStudy, { out: join(dir, 's1'), shard: { index: 1, count: 3 } });
+    assert.equal(manifest(join(dir, 's1')).origin, undefined);
+    assert.deepEqual(readFileSync(join(dir, 's1', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index), [1, 4]);
+    await runStudy(toyStudy, { out: join(dir, 's2'), shard: slurm(2, '72') });
+    await mergeStudies([join(dir, 's0'), join(dir, 's1'), join(dir, 's2')], join(dir, 'm'));
+    await runStudy(toyStudy, { out: join(dir, 'one') });
+    for (const f of ['results.csv', 'study.json']) assert.equal(readFileSync(join(dir, 'm', f), 'utf8'), readFileSync(join(dir, 'one', f), 'utf8'), f);
+  });
+
+  it('plan: cells per shard and expected wall time from timings.csv', async () => {
+    const plan = planShards(toyStudy, { preset: 'small', count: 2 });
+    assert.deepEqual(plan.map((s) => [s.index, s.cells.length, s.seconds]), [[0, 3, undefined], [1, 2, undefined]]);
+    assert.deepEqual(plan[1]!.cells, ['n=1,label=c1', 'n=3,label=c3']);
+    writeFileSync(join(dir, 'timings.csv'), 'index,cell,seconds\n0,"n=0,label=c0",1.000\n1,"n=1,label=c1",2.500\n2,"n=2,label=c2",3.000\n3,"n=3,label=c3",0.500\n');
+    const timings = readTimings(dir);
+    assert.equal(timings.get('n=1,label=c1'), 2.5);
+    const timed = planShards(toyStudy, { preset: 'small', count: 2, timings });
+    // Cell 4 is not in the file: it counts as the mean timed cell (7 / 4 s).
+    assert.deepEqual(timed.map((s) => [s.timed, s.seconds]), [[2, 1 + 3 + 7 / 4], [2, 3]]);
+    await runStudy(toyStudy, { out: join(dir, 'run') });
+    assert.deepEqual([...readTimings(join(dir, 'run', 'timings.csv')).keys()], planShards(toyStudy, {}).flatMap((s) => s.cells));
+    assert.equal(readTimings(join(dir, 'run'), { study: 'toy', preset: 'small' }).size, 5);
+    assert.throws(() => readTimings(join(dir, 'run'), { study: 'toy', preset: 'full' }), (e: Error & { code?: string }) => e.code === 'STUDY_MISMATCH' && /study "toy", preset small, not "toy", preset full/.test(e.message));
+    assert.throws(() => readTimings(join(dir, 'nope.csv')), isCode('FILE_NOT_FOUND'));
+    writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n');
+    assert.throws(() => readTimings(join(dir, 'other.csv')), (e: Error & { code?: string }) => e.code === 'BAD_ARGUMENT' && /columns cell and seconds/.test(e.message));
+    assert.throws(() => planShards(toyStudy, { count: 0 }), isCode('BAD_SHARD'));
   });
 
   it('refuses a bad shard and a folder holding another shard; nothing written', async () => {
