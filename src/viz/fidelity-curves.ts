@@ -35,7 +35,7 @@ export interface FidelityPoint {
 /** Legend labels of the theta grids. */
 export const GRID_LABELS = { paper: 'paper grid', beyond: 'beyond the paper (θ < 0.90)' } as const;
 
-const METHOD_ORDER: SliceMethod[] = ['semantic', 'category-topk', 'global-topk'];
+const METHOD_ORDER: Array<SliceMethod | 'low-activation'> = ['semantic', 'category-topk', 'global-topk', 'low-activation'];
 
 /**
  * The points of {@link fidelityCurves}, sorted by metric, method and CR so the output is order-independent.

@@ -17,10 +17,11 @@ export const CATEGORY_COLORS: Record<NeuronCategory, string> = {
 };
 
 /** Method colours and display names for the RQ1 comparison. Semantic slicing gets the strongest colour. */
-export const METHOD_STYLE: Record<SliceMethod, { label: string; color: string }> = {
+export const METHOD_STYLE: Record<SliceMethod | 'low-activation', { label: string; color: string }> = {
   semantic: { label: 'semantic (θ)', color: '#D55E00' },
   'category-topk': { label: 'category-wise top-k%', color: '#0072B2' },
   'global-topk': { label: 'global top-k%', color: '#009E73' },
+  'low-activation': { label: 'most active, same count (θ)', color: '#CC79A7' },
 };
 
 /** Palette for `n` nominal values: Okabe-Ito, cycled when there are more than eight. */

@@ -67,10 +67,11 @@ function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTens
   return layers.reduce((t, l) => l.apply(t) as tf.SymbolicTensor, x);
 }
 
-function buildResnetSmall(o: ResolvedBuildOptions): tf.LayersModel {
+/** A small ResNet: stem conv, pool, `blocks` identity residual blocks at 16 channels (x width), global average pool. */
+function buildResnet(o: ResolvedBuildOptions, blocks: number, name: string): tf.LayersModel {
   const [h, w] = o.inputShape;
   if (h < 2 || w < 2) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `resnet-small needs inputs of at least 2x2, got ${h}x${w}.`, 'Use a larger input.');
+    throw new SemsliceError('BAD_BUILD_OPTIONS', `${name} needs inputs of at least 2x2, got ${h}x${w}.`, 'Use a larger input.');
   }
   const f = new LayerFactory(o.seed, o.batchNorm);
   const ch = scaled(16, o.width);
@@ -78,19 +79,21 @@ function buildResnetSmall(o: ResolvedBuildOptions): tf.LayersModel {
   let x = chain(input, f.conv('stem', ch, 3, 'same'));
   // Halving once after the stem makes the blocks 4x cheaper; the blocks themselves stay shape-preserving.
   x = chain(x, [tf.layers.maxPooling2d({ name: 'stem_pool', poolSize: 2 })]);
-  for (let b = 1; b <= 3; b++) {
+  for (let b = 1; b <= blocks; b++) {
     const p = `block${b}`;
     const y = chain(chain(x, f.conv(`${p}_conv1`, ch, 3, 'same')), f.conv(`${p}_conv2`, ch, 3, 'same', false));
     const sum = tf.layers.add({ name: `${p}_add` }).apply([x, y]) as tf.SymbolicTensor;
     x = chain(sum, [tf.layers.activation({ name: `${p}_relu`, activation: 'relu' })]);
   }
   x = chain(x, [tf.layers.globalAveragePooling2d({ name: 'gap' }), ...f.head(o.numClasses)]);
-  return tf.model({ name: 'resnet-small', inputs: input, outputs: x });
+  return tf.model({ name, inputs: input, outputs: x });
 }
 
 export const builtinModels: readonly ModelEntry[] = [
   { name: 'mlp', description: 'flatten -> dense 128 -> dense 64 -> logits -> softmax', build: buildMlp },
   { name: 'lenet5', description: 'LeNet-5: conv 6@5x5 same, pool, conv 16@5x5 valid, pool, dense 120, 84, logits', build: buildLenet5 },
   { name: 'vgg-small', description: 'conv32 x2, pool, conv64 x2, pool, dense 256, dropout, logits (optional BatchNorm)', build: buildVggSmall },
-  { name: 'resnet-small', description: 'stem conv16, pool, 3 identity residual blocks at 16 channels, global avg pool, logits', build: buildResnetSmall },
+  { name: 'resnet-small', description: 'stem conv16, pool, 3 identity residual blocks at 16 channels, global avg pool, logits', build: (o) => buildResnet(o, 3, 'resnet-small') },
+  // Deep enough for DeepArc's redundant-block analysis (consecutive blocks whose CKA exceeds 0.99).
+  { name: 'resnet-9', description: 'stem conv16, pool, 9 identity residual blocks at 16 channels, global avg pool, logits', build: (o) => buildResnet(o, 9, 'resnet-9') },
 ];

@@ -158,6 +158,53 @@ export function compareAtEqualCR(a: readonly CurvePoint[], b: readonly CurvePoin
   };
 }
 
+/** What {@link areaBetween} returns. */
+export interface AreaBetween {
+  /** CR range both curves cover; null when they do not overlap. */
+  overlap: [number, number] | null;
+  /** Integral of (a - b) over the overlap divided by its width: a's mean accuracy advantage at equal CR (NaN without overlap). */
+  meanDiff: number;
+  /** The integral itself (accuracy x CR). */
+  area: number;
+}
+
+/**
+ * The area between two curves over the CR range both cover, by the trapezoid rule on every CR either curve measures
+ * there (both read as in compareAtEqualCR), divided by the range's width: a's mean advantage at equal CR, weighted
+ * by CR rather than by where the points happen to sit. A single common CR gives the difference there.
+ *
+ * @example
+ * areaBetween(curveOf(semantic), curveOf(lowActivation)).meanDiff;   // +0.012: 1.2 points more on average
+ */
+export function areaBetween(a: readonly CurvePoint[], b: readonly CurvePoint[]): AreaBetween {
+  const pa = normalise(a, 'a');
+  const pb = normalise(b, 'b');
+  const lo = Math.max(pa[0]!.cr, pb[0]!.cr);
+  const hi = Math.min(pa[pa.length - 1]!.cr, pb[pb.length - 1]!.cr);
+  if (lo > hi) return { overlap: null, meanDiff: NaN, area: 0 };
+  const crs = [...new Set([lo, hi, ...[...pa, ...pb].map((p) => p.cr).filter((cr) => cr > lo && cr < hi)])].sort((x, y) => x - y);
+  const diff = (cr: number): number => interpolateAt(pa, cr) - interpolateAt(pb, cr);
+  if (crs.length === 1) return { overlap: [lo, hi], meanDiff: diff(lo), area: 0 };
+  let area = 0;
+  for (let i = 1; i < crs.length; i++) area += ((diff(crs[i - 1]!) + diff(crs[i]!)) / 2) * (crs[i]! - crs[i - 1]!);
+  return { overlap: [lo, hi], meanDiff: area / (hi - lo), area };
+}
+
+/**
+ * a - b at each given CR inside the range both curves cover (NaN outside it): where along the CR axis two curves
+ * differ.
+ *
+ * @example
+ * differenceAt(curveOf(semantic), curveOf(lowActivation), [0.2, 0.4, 0.6]);
+ */
+export function differenceAt(a: readonly CurvePoint[], b: readonly CurvePoint[], crs: readonly number[]): number[] {
+  const pa = normalise(a, 'a');
+  const pb = normalise(b, 'b');
+  const lo = Math.max(pa[0]!.cr, pb[0]!.cr);
+  const hi = Math.min(pa[pa.length - 1]!.cr, pb[pb.length - 1]!.cr);
+  return crs.map((cr) => (cr >= lo && cr <= hi ? interpolateAt(pa, cr) - interpolateAt(pb, cr) : NaN));
+}
+
 /**
  * The points of one method and metric of a fidelity sweep as a curve, labelled "θ = 0.95" or "k = 30%".
  *

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { compressionRate } from '../masks/compression.js';
+import { mostActiveLike } from '../masks/train-masks.js';
 import { evaluateMasked } from '../train/evaluate.js';
 import { scoresFrom } from './metrics.js';
 import { profile } from './profile/profile.js';
@@ -28,6 +29,12 @@ export interface FidelitySweepOptions {
   ks?: readonly number[];
   /** Methods. Default all three: semantic, category-topk, global-topk. */
   methods?: readonly string[];
+  /**
+   * Matched-count baselines, one point per semantic point: `'low-activation'` keeps, per site, as many neurons as the
+   * semantic slice keeps, the most active ones (mean absolute activation over the profiled samples; dead neurons go
+   * first): does the semantic slice keep more than "drop the idle neurons" at the same size? Default none.
+   */
+  matched?: readonly 'low-activation'[];
   /**
    * Data to profile on. Default: the `data` argument. (RQ1 style: pass profileData: train, and data: test.)
    */
@@ -123,16 +130,36 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
     throw new SemsliceError('BAD_OPTION', 'fidelitySweep() needs at least one metric and one method.', 'Omit metrics/methods for the defaults.');
   }
   const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
+  const matched = opts.matched ?? [];
+  if (matched.length > 0 && !methods.includes('semantic')) {
+    throw new SemsliceError('BAD_OPTION', 'fidelitySweep: matched baselines are matched to semantic points, but method "semantic" is not swept.', 'Add "semantic" to methods, or drop matched.');
+  }
   const batchSize = opts.batchSize ?? 256;
   const stats = opts.stats ? checkStats(opts.stats, model, metrics) : await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
-    metrics: metricsToProfile(metrics), onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize, workers: opts.workers ?? 1,
+    metrics: [...new Set([...metricsToProfile(metrics), ...(matched.length ? ['avg' as const] : [])])], onlyCorrect: opts.onlyCorrect ?? true, maxPerClass: opts.maxPerClass ?? null, batchSize, workers: opts.workers ?? 1,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  if (matched.length > 0 && (!stats.global.avg || Object.keys(stats.global.avg).length === 0)) {
+    throw new SemsliceError('MISSING_STATS', 'fidelitySweep: the low-activation baseline needs the raw metric "avg" in the stats given.', 'Profile with metrics including "avg", or omit stats.');
+  }
   const evalData = opts.evalData ?? data;
   const scores = new Map(metrics.map((m) => [m, scoresFrom(stats, m)]));
+  const activity = matched.length ? Object.fromEntries(Object.entries(stats.global.avg).map(([k, v]) => [k, v.map(Math.abs)])) : {};
   const cache = new Map<string, { cr: number; accuracy: number; perClass: number[] }>();
+  const measure = async (mask: Record<string, Float32Array>): Promise<{ cr: number; accuracy: number; perClass: number[] }> => {
+    const key = stats.sites.map((s) => mask[s.name]!.join('')).join('|');
+    let r = cache.get(key);
+    if (!r) {
+      const e = await evaluateMasked(model, evalData, mask, { batchSize });
+      r = { cr: compressionRate(model, mask), accuracy: e.accuracy, perClass: e.perClass };
+      cache.set(key, r);
+    }
+    return r;
+  };
   const rows: FidelityRow[] = [];
-  for (const [i, p] of pts.entries()) {
+  const total = pts.length + matched.length * pts.filter((p) => p.method === 'semantic').length;
+  let done = 0;
+  for (const p of pts) {
     checkAborted(opts.signal, 'The fidelity sweep');
     const crit = selectCritical(stats, { ...p, scores: scores.get(p.metric)! });
     const mask: Record<string, Float32Array> = {};
@@ -141,14 +168,16 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
       for (let c = 0; c < stats.numClasses; c++) for (let j = 0; j < s.neurons; j++) if (crit[s.name]![c * s.neurons + j]) m[j] = 1;
       mask[s.name] = m;
     }
-    const key = stats.sites.map((s) => mask[s.name]!.join('')).join('|');
-    let r = cache.get(key);
-    if (!r) {
-      r = { cr: compressionRate(model, mask), ...evaluateMasked(model, evalData, mask, { batchSize }) };
-      cache.set(key, r);
-    }
+    const r = await measure(mask);
     rows.push({ method: p.method as SliceMethod, metric: p.metric as Metric, theta: p.theta, k: p.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass], beyondPaper: beyondPaper(p) });
-    opts.onProgress?.({ phase: 'sweep', done: i + 1, total: pts.length });
+    opts.onProgress?.({ phase: 'sweep', done: ++done, total });
+    if (p.method === 'semantic') {
+      for (const kind of matched) {
+        const m = await measure(mostActiveLike(model, mask, activity));
+        rows.push({ method: kind, metric: p.metric as Metric, theta: p.theta, k: null, cr: m.cr, accuracy: m.accuracy, perClass: [...m.perClass], beyondPaper: beyondPaper(p) });
+        opts.onProgress?.({ phase: 'sweep', done: ++done, total });
+      }
+    }
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return rowsToTable(rows);

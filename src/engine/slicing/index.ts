@@ -19,7 +19,7 @@ export {
 export { categorise, categoriseSite, similarity, jaccardFromCounts } from './categorise.js';
 export { averageLinkage, components, componentsOf, checkTau, dendrogram, mergeClasses, silhouette, AUTO_FALLBACK_TAU, type Tau, type MergeStep, type MergeResult } from './merge.js';
 export { bootstrapStability, resamplePositions, warnSmallSample, STABLE_JACCARD, MIN_STABLE_SAMPLES } from './stability.js';
-export { compareAtEqualCR, compareSweep, describeComparison, curveOf, interpolateAt, COMPARE_TOLERANCE, type CurvePoint, type ComparedPoint, type CurveComparison, type SweepComparison } from './compare.js';
+export { compareAtEqualCR, compareSweep, describeComparison, curveOf, interpolateAt, areaBetween, differenceAt, type AreaBetween, COMPARE_TOLERANCE, type CurvePoint, type ComparedPoint, type CurveComparison, type SweepComparison } from './compare.js';
 export { subsetFidelity, bracketK, type SubsetFidelityRow, type SubsetFidelityOptions } from './subset-fidelity.js';
 export { damageMatrix, describeDamage, knockoutSets, summarise as summariseDamage, type DamageMatrix, type DamageOptions, type DamageSummary } from './damage.js';
 export { Slice, type SliceLoadOptions } from './slice.js';

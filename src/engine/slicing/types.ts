@@ -102,7 +102,8 @@ export interface Component {
 
 /** One point of the fidelity sweep (RQ1). */
 export interface FidelityRow {
-  method: SliceMethod;
+  /** A slicing method, or a matched-count baseline ('low-activation': as many neurons per site as the semantic point of the same theta). */
+  method: SliceMethod | 'low-activation';
   metric: Metric;
   theta: number | null;
   k: number | null;

@@ -1,149 +1,328 @@
 /**
- * The RQ2 study as a definition: per cell (model x dataset x pre-step x pruner x seed), a base model trained with
- * that seed (cached in memory across the cells of one model/dataset/seed, so it is trained and sliced once per
- * process), then `restructure` with the cell's pre-step and pruner, run to the largest target CR of the preset and
- * to the loosest accuracy bound. One row per (bound, target CR): the stop rule applied to that run's per-iteration
- * table (applyStopRule, the strategy's own stop rule). That gives exactly the NI, CR and MA of a run with that bound and target (the
- * iterations before its stop are the same ones: every fine-tuning round is seeded by the seed and the round
- * number), at the cost of one run.
+ * The RQ2 study: restructuring. Per cell (model x dataset x method x pruner x seed), the base model of that seed
+ * (studyBaseModel: trained to convergence, cached), then one compareRestructure run of the cell's method and pruner,
+ * pruned iteratively to the largest target CR with no accuracy bound, so that every method's whole trajectory is
+ * measured. From the trajectory the rows read:
+ * - accuracy at equal CR (the test accuracy, linearly interpolated at CR 0.5, 0.7, 0.8, 0.9, 0.95);
+ * - the stop rule's outcome (common/stop-rule.ts) for each accuracy bound and target: NI, CR, MA, reached;
+ * - NI beside its arithmetic: a pre-step removing a share m of the parameters saves ln(1 - m) / ln(1 - amount)
+ *   iterations by arithmetic alone.
+ * Methods: none (the pruner alone), slice (ours, the slice policy's theta 'auto'), slice-0.95 (the paper's theta),
+ * random and low-activation (as many neurons per site as the auto slice), deeparc and deeparc-lowest (residual models).
+ * Every method of a (model, dataset, seed) gets the same base model, slices, splits, fine-tuning rounds (one after the
+ * pre-step, one per iteration: `steps` batches of 64 at the stated learning rate), schedule and seed.
  *
- * Rows hold no wall times (results.csv stays deterministic); the runner records each cell's seconds.
- *
- * Every method of a (model, dataset, seed) gets the same base model, slice, training subset, test subset,
- * fine-tuning budget (steps x batch size per round, Adam learning rate), pruning schedule and seed; each row
- * records them.
+ * A `recovery` cell shows, on one model, how accuracy recovers within a fine-tuning round at each learning rate of a
+ * small grid (validation accuracy every 20 steps), which is how the rounds' learning rate was chosen.
  */
-import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/types.js';
-import { loadDataset } from '../data/index.js';
-import { applyStopRule, compareRestructure, maintenanceSplits, taskSlice, type TaskSlice } from '../maintenance/index.js';
-import { buildModel } from '../models/index.js';
-import { train } from '../train/index.js';
-import type { CellParams, PresetName, ResultRow, StudyDefinition } from './types.js';
+import { applyStopRule, compareRestructure, getRestructureMethod, restructure, taskSlice, type RestructureRow, type TaskSlice } from '../maintenance/index.js';
+import { interpolateAt } from '../slicing/index.js';
+import { prunableKernels } from '../pruning/index.js';
+import { evaluate, train } from '../train/index.js';
+import { studyBaseModel, type BaseModel, type BaseRecipe } from './base-models.js';
+import { formatInterval, seedInterval } from './stats.js';
+import type { CellParams, ClaimVerdict, PresetName, ReportTable, ResultRow, StudyDefinition, StudyRecord, StudyReport } from './types.js';
 
-/** A model/dataset pair of the grid and the pre-steps that apply to it. */
-interface Config { model: string; dataset: string; batchNorm: boolean; width: number; pres: string[] }
+/** A model/dataset pair and its base-model recipe. */
+interface Config { model: string; dataset: string; batchNorm: boolean; width: number; maxEpochs: number; patience: number; methods: string[] }
 
 /** What a preset runs and with which budget. */
 export interface RestructureStudySizes {
   configs: Config[];
   pruners: string[];
   seeds: number[];
-  targets: number[];
-  /** Base model: training images (a seeded shuffle of the training split) and epochs (batch 64, Adam 1e-3). */
-  trainCount: number;
-  epochs: Record<string, number>;
-  /** Images per class the slice is profiled on (correctly classified training images). */
-  profilePerClass: number;
-  /** Test images accuracy is measured on (the first n of the test split). */
-  testCount: number;
+  /** Base-model training images (small preset only; full: the whole training part). */
+  trainCount?: number;
+  /** Test images measured (null: the whole test split). */
+  testCount: number | null;
   /** Fine-tuning per round (after the pre-step and after every pruning iteration). */
   fineTune: { steps: number; batchSize: number; learningRate: number };
   amountPerIteration: number;
-  /** Accuracy bounds (absolute drops) of the stop rule; the run uses the largest, the others are read off its table. */
+  /** CRs at which accuracy is read along every trajectory; the run goes to the largest. */
+  targets: number[];
+  /** Accuracy bounds (absolute drops, on the validation split) the stop rule is read with. */
   maxDrops: number[];
   maxIterations: number;
+  /** The recovery cell: learning rates tried, steps, and the CR pruned to before the round. */
+  recovery: { learningRates: number[]; steps: number; every: number; cr: number } | null;
 }
 
-const PRUNERS = ['lamp', 'global', 'uniform-plus', 'erk'];
-const PRES = ['none', 'slice', 'random'];
+const CHAIN = ['none', 'slice', 'slice-0.95', 'random', 'low-activation'];
+const RESIDUAL = [...CHAIN, 'deeparc', 'deeparc-lowest'];
 
-/** The presets. `full`: sized on this project's 2-core machine (BENCHMARKS.md, "Restructuring study"). */
+/** The presets (full: sized to this project's 2-core machine, BENCHMARKS.md; run it in shards). */
 export const RESTRUCTURE_SIZES: Record<PresetName, RestructureStudySizes> = {
   small: {
-    configs: [{ model: 'lenet5', dataset: 'mnist', batchNorm: false, width: 1, pres: PRES }],
-    pruners: ['lamp'], seeds: [0], targets: [0.9, 0.95],
-    trainCount: 3000, epochs: { lenet5: 2 }, profilePerClass: 50, testCount: 500,
-    fineTune: { steps: 5, batchSize: 32, learningRate: 1e-4 }, amountPerIteration: 0.2, maxDrops: [0.01, 0.03], maxIterations: 15,
+    configs: [{ model: 'lenet5', dataset: 'mnist', batchNorm: false, width: 1, maxEpochs: 2, patience: 1, methods: ['none', 'slice', 'random'] }],
+    pruners: ['lamp'], seeds: [0], trainCount: 3000, testCount: 1000,
+    fineTune: { steps: 10, batchSize: 64, learningRate: 1e-3 }, amountPerIteration: 0.2, targets: [0.5, 0.7, 0.8], maxDrops: [0.01, 0.03], maxIterations: 8,
+    recovery: null,
   },
   full: {
     configs: [
-      { model: 'lenet5', dataset: 'mnist', batchNorm: false, width: 1, pres: PRES },
-      { model: 'lenet5', dataset: 'fashion-mnist', batchNorm: false, width: 1, pres: PRES },
-      { model: 'resnet-small', dataset: 'fashion-mnist', batchNorm: false, width: 1, pres: [...PRES, 'deeparc'] },
-      // Half width: at full width one epoch on 10,000 images took 110-370 s here, and its slice (theta 0.95) removed nothing.
-      { model: 'vgg-small', dataset: 'fashion-mnist', batchNorm: true, width: 0.5, pres: PRES },
+      { model: 'lenet5', dataset: 'mnist', batchNorm: false, width: 1, maxEpochs: 20, patience: 3, methods: CHAIN },
+      { model: 'lenet5', dataset: 'fashion-mnist', batchNorm: false, width: 1, maxEpochs: 30, patience: 3, methods: CHAIN },
+      { model: 'resnet-9', dataset: 'fashion-mnist', batchNorm: false, width: 1, maxEpochs: 20, patience: 3, methods: RESIDUAL },
     ],
-    pruners: PRUNERS, seeds: [0, 1, 2], targets: [0.9, 0.95],
-    trainCount: 10000, epochs: { lenet5: 3, 'vgg-small': 2, 'resnet-small': 4 }, profilePerClass: 100, testCount: 1000,
-    // Adam 1e-3 for 20 steps knocked LeNet-5 (MNIST) below the 1-point bound at the first iteration (measured: a fresh
-    // optimiser's first steps are large); 1e-4 keeps it within the bound to CR 0.79.
-    fineTune: { steps: 20, batchSize: 32, learningRate: 1e-4 }, amountPerIteration: 0.2, maxDrops: [0.01, 0.03], maxIterations: 15,
+    pruners: ['lamp', 'global'], seeds: [0, 1, 2], testCount: null,
+    // One epoch of 10,000 images per round; Adam 1e-3 chosen on the recovery cell's validation curves (BENCHMARKS.md).
+    fineTune: { steps: 157, batchSize: 64, learningRate: 1e-3 }, amountPerIteration: 0.2, targets: [0.5, 0.7, 0.8, 0.9, 0.95], maxDrops: [0.01, 0.03], maxIterations: 20,
+    recovery: { learningRates: [1e-4, 3e-4, 1e-3], steps: 157, every: 20, cr: 0.8 },
   },
 };
 
-interface Base { key: string; model: tf.LayersModel; slice: TaskSlice; train: Dataset; validation: Dataset; test: Dataset }
-let cached: Base | undefined;
-
-async function baseFor(params: CellParams, s: RestructureStudySizes, preset: PresetName): Promise<Base> {
-  const key = JSON.stringify([preset, params['model'], params['dataset'], params['batchNorm'], params['width'], params['seed']]);
-  if (cached?.key === key) return cached;
-  if (cached) { cached.model.dispose(); cached = undefined; }
-  const seed = Number(params['seed']);
-  const name = String(params['model']);
-  const data = await loadDataset(String(params['dataset']));
-  const splits = maintenanceSplits({ train: data.train.shuffle(seed).take(s.trainCount), test: data.test.take(s.testCount) }, seed);
-  const model = buildModel(name, { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed, batchNorm: Boolean(params['batchNorm']), width: Number(params['width'] ?? 1) });
-  await train(model, splits.train, { epochs: s.epochs[name] ?? 1, seed });
-  const units = data.train.numClasses;
-  const sl = await taskSlice(model, splits.train, Array.from({ length: units }, (_, c) => c), { seed, validation: splits.validation, profilePerClass: s.profilePerClass });
-  cached = { key, model, slice: sl, train: splits.train, validation: splits.validation, test: splits.test };
-  return cached;
+function recipeOf(s: RestructureStudySizes, c: Config, seed: number): BaseRecipe {
+  return { model: c.model, dataset: c.dataset, seed, batchNorm: c.batchNorm, width: c.width, maxEpochs: c.maxEpochs, patience: c.patience, ...(s.trainCount !== undefined ? { trainCount: s.trainCount } : {}) };
 }
 
-async function runCell(params: CellParams, preset: PresetName): Promise<ResultRow[]> {
-  const s = RESTRUCTURE_SIZES[preset];
-  const seed = Number(params['seed']);
-  const pre = String(params['pre']);
-  const base = await baseFor(params, s, preset);
-  const target = Math.max(...s.targets);
-  const loosest = Math.max(...s.maxDrops);
-  const cmp = await compareRestructure(base.model, { train: base.train, validation: base.validation, test: base.test }, {
-    methods: [pre], pruners: [String(params['pruner'])], targetCR: target, maxDrop: loosest,
-    amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: s.fineTune, seed,
-  }, base.slice);
-  const r = cmp.runs[0]!;
-  const removed = Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0);
-  return s.maxDrops.flatMap((maxDrop) => s.targets.map((t) => {
-    const at = applyStopRule(r.rows, r.original.accuracy - maxDrop, t);
-    const row = r.rows.find((x) => x.iteration === at.iteration)!;
-    const classDrop = r.original.perClass.map((b, k) => b - row.perClass[k]!);
-    return {
-      maxDrop, targetCR: t, ni: at.ni, cr: at.cr, ma: row.testAccuracy, valAccuracy: at.accuracy, reached: at.reached, stop: at.stop,
-      originalAccuracy: r.original.testAccuracy, originalValAccuracy: r.original.accuracy, maxClassDrop: Math.max(...classDrop.filter((x) => !Number.isNaN(x))),
-      preCR: r.rows[0]!.cr, preAccuracy: r.rows[0]!.testAccuracy, neuronsRemoved: removed, blocksRemoved: r.manifest.blocksRemoved.join(' '),
-      note: r.manifest.note ?? '', params: r.original.params,
-      trajectory: r.rows.slice(0, at.ni + 1).map((x) => [x.iteration, Number(x.cr.toFixed(6)), Number(x.accuracy.toFixed(6)), Number((x.testAccuracy ?? NaN).toFixed(6))]),
-      trainCount: s.trainCount, testCount: s.testCount, epochs: s.epochs[String(params['model'])] ?? 1, profilePerClass: s.profilePerClass,
-      sliceMetric: base.slice.choice.metric, sliceTheta: base.slice.choice.theta,
-      ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam',
-      amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, runTarget: target, runMaxDrop: loosest,
-    };
-  }));
+/** The base model and its two slices, kept while consecutive cells share them (cells are grouped by them). */
+interface Base { key: string; base: BaseModel; auto: TaskSlice; paper: TaskSlice }
+let cached: Base | undefined;
+
+async function baseFor(s: RestructureStudySizes, c: Config, seed: number): Promise<Base> {
+  const recipe = recipeOf(s, c, seed);
+  const key = JSON.stringify(recipe);
+  if (cached?.key === key) return cached;
+  if (cached) { cached.base.model.dispose(); cached = undefined; }
+  const base = await studyBaseModel(recipe);
+  const classes = Array.from({ length: base.splits.train.numClasses }, (_, k) => k);
+  const auto = await taskSlice(base.model, base.splits.train, classes, { seed, validation: base.splits.validation });
+  const paper = await taskSlice(base.model, base.splits.train, classes, { seed, theta: 0.95, validation: base.splits.validation });
+  cached = { key, base, auto, paper };
+  return cached;
 }
 
 /** Release the cached base model (tests; the runner's process ends anyway). */
 export function clearRestructureStudyCache(): void {
-  if (cached) cached.model.dispose();
+  if (cached) cached.base.model.dispose();
   cached = undefined;
 }
 
-/** The grid of a preset, in order: config, seed, pre-step, pruner (cells sharing a base model are adjacent). */
+const crOf = (rows: readonly RestructureRow[]): Array<{ cr: number; accuracy: number }> => rows.map((r) => ({ cr: r.cr, accuracy: r.testAccuracy ?? r.accuracy }));
+
+async function methodCell(params: CellParams, s: RestructureStudySizes, c: Config): Promise<ResultRow[]> {
+  const seed = Number(params['seed']);
+  const method = String(params['method']);
+  const b = await baseFor(s, c, seed);
+  const test = s.testCount === null ? b.base.splits.test : b.base.splits.test.take(s.testCount);
+  const paper = method === 'slice-0.95';
+  const pre = paper ? 'slice' : method;
+  const target = Math.max(...s.targets);
+  const t0 = performance.now();
+  const cmp = await compareRestructure(b.base.model, { train: b.base.splits.train, validation: b.base.splits.validation, test }, {
+    methods: [pre], pruners: [String(params['pruner'])], targetCR: target, maxDrop: 1, amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations,
+    fineTune: s.fineTune, seed,
+  }, getRestructureMethod(pre).needsSlice ? (paper ? b.paper : b.auto) : null);
+  const seconds = (performance.now() - t0) / 1000;
+  const r = cmp.runs[0]!;
+  const m = r.rows[0]!.cr;
+  const curve = crOf(r.rows);
+  const reachedCR = r.rows.at(-1)!.cr;
+  const atCR = Object.fromEntries(s.targets.map((t) => [`acc${Math.round(100 * t)}`, reachedCR >= t - 1e-9 ? interpolateAt(curve, t) : null]));
+  const stops = s.maxDrops.flatMap((d) => s.targets.map((t) => {
+    const o = applyStopRule(r.rows, r.original.accuracy - d, t);
+    const row = r.rows.find((x) => x.iteration === o.iteration)!;
+    return { maxDrop: d, targetCR: t, ni: o.ni, cr: o.cr, ma: row.testAccuracy, reached: o.reached, stop: o.stop };
+  }));
+  return [{
+    kind: 'run', preCR: m, niArithmeticSaving: m > 0 ? Math.log(1 - m) / Math.log(1 - s.amountPerIteration) : 0,
+    neuronsRemoved: Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0), blocksRemoved: r.manifest.blocksRemoved.join(' '),
+    details: r.manifest.details ?? null, note: r.manifest.note ?? '',
+    sliceTheta: r.sliceChoice?.theta ?? null, sliceRule: r.sliceChoice?.rule ?? null, sliceMasked: r.sliceChoice?.masked ?? null, sliceUnmasked: r.sliceChoice?.unmasked ?? null,
+    originalValAccuracy: r.original.accuracy, originalTestAccuracy: r.original.testAccuracy, params: r.original.params,
+    baseTestAccuracy: b.base.testAccuracy, baseEpochs: b.base.curve.length,
+    ...atCR, stops,
+    trajectory: r.rows.map((x) => [x.iteration, Number(x.cr.toFixed(6)), Number(x.accuracy.toFixed(6)), Number((x.testAccuracy ?? NaN).toFixed(6))]),
+    ftSteps: s.fineTune.steps, ftBatchSize: s.fineTune.batchSize, ftLearningRate: s.fineTune.learningRate, optimizer: 'adam', amountPerIteration: s.amountPerIteration,
+    rounds: r.manifest.result.fineTuneRounds,
+    timing: { seconds, secondsPerIteration: r.rows.slice(1).reduce((a, x) => a + x.seconds, 0) / Math.max(1, r.rows.length - 1) },
+  }];
+}
+
+/** Validation accuracy every `every` steps of one fine-tuning round, at each learning rate, after pruning to `cr`. */
+async function recoveryCell(params: CellParams, s: RestructureStudySizes, c: Config): Promise<ResultRow[]> {
+  const rc = s.recovery!;
+  const seed = Number(params['seed']);
+  const b = await baseFor(s, c, seed);
+  // The slice pre-step and pruning without fine-tuning up to the CR, then one round per learning rate from there.
+  const pruned = await restructure(b.base.model, b.auto, {
+    train: b.base.splits.train, validation: b.base.splits.validation, pre: 'slice', pruner: 'lamp', targetCR: rc.cr, maxDrop: 1,
+    amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: { steps: 0 }, seed,
+  });
+  const rows: ResultRow[] = [];
+  try {
+    const start = pruned.model.getWeights();
+    const masks: Record<string, Float32Array> = {};
+    for (const k of prunableKernels(pruned.model)) masks[k.originalName] = Float32Array.from((await k.read().data()) as Float32Array, (v) => (v !== 0 ? 1 : 0));
+    const subset = b.base.splits.train.shuffle(seed * 7919).take(rc.steps * s.fineTune.batchSize);
+    for (const lr of rc.learningRates) {
+      pruned.model.setWeights(start);
+      const curve: Array<[number, number]> = [[0, (await evaluate(pruned.model, b.base.splits.validation, { confusion: false })).accuracy]];
+      await train(pruned.model, subset, {
+        epochs: 1, batchSize: s.fineTune.batchSize, learningRate: lr, seed, gradientMasks: masks,
+        everySteps: { every: rc.every, run: async (steps) => { curve.push([steps, (await evaluate(pruned.model, b.base.splits.validation, { confusion: false })).accuracy]); } },
+      });
+      const end = (await evaluate(pruned.model, b.base.splits.validation, { confusion: false })).accuracy;
+      if (curve.at(-1)![0] !== rc.steps) curve.push([rc.steps, end]);
+      rows.push({ kind: 'recovery', learningRate: lr, cr: pruned.cr, originalValAccuracy: pruned.original.accuracy, curve: curve.map(([st, a]) => [st, Number(a.toFixed(6))]), end });
+    }
+  } finally {
+    pruned.model.dispose();
+  }
+  return rows;
+}
+
+function configOf(s: RestructureStudySizes, p: CellParams): Config {
+  const c = s.configs.find((x) => x.model === p['model'] && x.dataset === p['dataset']);
+  if (!c) throw new Error(`restructure study: no configuration ${String(p['model'])}/${String(p['dataset'])}`);
+  return c;
+}
+
+/** The grid of a preset, in order: config, seed (cells sharing a base model are adjacent), then method and pruner; the recovery cell first. */
 export function restructureGrid(preset: PresetName): CellParams[] {
   const s = RESTRUCTURE_SIZES[preset];
-  return s.configs.flatMap((c) => s.seeds.flatMap((seed) => c.pres.flatMap((pre) => s.pruners.map((pruner) => ({
-    model: c.model, dataset: c.dataset, batchNorm: c.batchNorm, width: c.width, seed, pre, pruner,
-  })))));
+  const first = s.configs[0]!;
+  const recovery = s.recovery ? [{ kind: 'recovery', model: first.model, dataset: first.dataset, seed: s.seeds[0]!, method: 'slice', pruner: 'lamp' }] : [];
+  return [...recovery, ...s.configs.flatMap((c) => s.seeds.flatMap((seed) => c.methods.flatMap((method) => s.pruners.map((pruner) => ({
+    kind: 'run', model: c.model, dataset: c.dataset, seed, method, pruner,
+  })))))];
+}
+
+// ----- the report -----
+
+const pct = (x: number | null | undefined, d = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : (100 * x).toFixed(d));
+
+interface RunRow { config: string; seed: number; method: string; pruner: string; row: ResultRow }
+
+function runs(records: readonly StudyRecord[]): RunRow[] {
+  return [...records].sort((a, b) => a.index - b.index).filter((r) => r.params['kind'] === 'run').map((r) => ({
+    config: `${String(r.params['model'])} / ${String(r.params['dataset'])}`, seed: Number(r.params['seed']), method: String(r.params['method']), pruner: String(r.params['pruner']), row: r.rows[0]!,
+  }));
+}
+
+function report(records: readonly StudyRecord[], preset: PresetName): StudyReport {
+  const s = RESTRUCTURE_SIZES[preset];
+  const all = runs(records);
+  const configs = [...new Set(all.map((r) => r.config))];
+  const tables: ReportTable[] = [];
+  const rec = records.filter((r) => r.params['kind'] === 'recovery').flatMap((r) => r.rows);
+  if (rec.length) {
+    tables.push({
+      title: `Recovery within one fine-tuning round (${String(records.find((r) => r.params['kind'] === 'recovery')!.params['model'])}, slice pre-step then lamp to CR ${pct(rec[0]!['cr'] as number)}%, validation accuracy %)`,
+      columns: ['learning rate', ...((rec[0]!['curve'] as Array<[number, number]>).map(([st]) => `${st} steps`))],
+      rows: rec.map((r) => [String(r['learningRate']), ...(r['curve'] as Array<[number, number]>).map(([, a]) => pct(a, 2))]),
+      note: `Original validation accuracy ${pct(rec[0]!['originalValAccuracy'] as number, 2)}%.`,
+    });
+  }
+  // Accuracy at equal CR along the trajectories, mean over seeds with intervals.
+  for (const pruner of s.pruners) {
+    tables.push({
+      title: `Test accuracy % at equal CR along each trajectory (${pruner}; mean over seeds, 95% bootstrap interval)`,
+      columns: ['model / dataset', 'method', 'pre-step CR %', ...s.targets.map((t) => `CR ${Math.round(100 * t)}%`)],
+      rows: configs.flatMap((cfg) => [...new Set(all.filter((r) => r.config === cfg).map((r) => r.method))].map((method) => {
+        const rs = all.filter((r) => r.config === cfg && r.method === method && r.pruner === pruner);
+        return [cfg, method, formatInterval(seedInterval(rs.map((r) => r.row['preCR'] as number))),
+          ...s.targets.map((t) => formatInterval(seedInterval(rs.map((r) => (r.row[`acc${Math.round(100 * t)}`] as number | null) ?? NaN))))];
+      })),
+      note: 'A blank or "n/a": no seed reached that CR within the iteration budget.',
+    });
+  }
+  // Reaching targets within the bound, NI against arithmetic.
+  for (const d of s.maxDrops) {
+    tables.push({
+      title: `Stop rule at a ${Math.round(100 * d)}-point bound (validation): share of runs reaching each target CR, and NI (mean over seeds) beside the arithmetic saving`,
+      columns: ['model / dataset', 'method', 'pruner', ...s.targets.map((t) => `reached ${Math.round(100 * t)}%`), `NI to ${Math.round(100 * Math.max(...s.targets))}%`, 'arithmetic saving ln(1-m)/ln(0.8)'],
+      rows: configs.flatMap((cfg) => all.filter((r) => r.config === cfg && r.seed === Math.min(...all.filter((x) => x.config === cfg).map((x) => x.seed))).map((x) => [x.method, x.pruner] as const).map(([method, pruner]) => {
+        const rs = all.filter((r) => r.config === cfg && r.method === method && r.pruner === pruner);
+        const stopsOf = (t: number) => rs.map((r) => (r.row['stops'] as Array<{ maxDrop: number; targetCR: number; ni: number; reached: boolean }>).find((x) => x.maxDrop === d && x.targetCR === t)!);
+        const top = Math.max(...s.targets);
+        return [cfg, method, pruner, ...s.targets.map((t) => `${stopsOf(t).filter((x) => x.reached).length}/${rs.length}`),
+          formatInterval(seedInterval(stopsOf(top).filter((x) => x.reached).map((x) => x.ni)), { points: false, digits: 1 }),
+          formatInterval(seedInterval(rs.map((r) => r.row['niArithmeticSaving'] as number)), { points: false, digits: 1 })];
+      })),
+      note: 'NI only over the runs that reached the target; "n/a": none did.',
+    });
+  }
+  // Claims: ours vs the pruner alone, random and low-activation, at equal CR.
+  const diffAt = (cfg: string, a: string, b: string, pruner: string, t: number): number[] => {
+    const key = `acc${Math.round(100 * t)}`;
+    return s.seeds.map((seed) => {
+      const x = all.find((r) => r.config === cfg && r.seed === seed && r.method === a && r.pruner === pruner)?.row[key] as number | null | undefined;
+      const y = all.find((r) => r.config === cfg && r.seed === seed && r.method === b && r.pruner === pruner)?.row[key] as number | null | undefined;
+      return x === null || x === undefined || y === null || y === undefined ? NaN : x - y;
+    });
+  };
+  const compareClaim = (b: string, text: string): ClaimVerdict => {
+    const t = s.targets.includes(0.9) ? 0.9 : Math.max(...s.targets);
+    const cells = configs.flatMap((cfg) => s.pruners.map((p) => ({ cfg, p, iv: seedInterval(diffAt(cfg, 'slice', b, p, t)) })));
+    const evidence = `Test accuracy at CR ${100 * t}% (slice minus ${b}, points, 95% interval over seeds): ` + cells.map((c) => `${c.cfg} ${c.p} ${formatInterval(c.iv, { signed: true, digits: 2 })}`).join('; ') + '.';
+    if (cells.length === 0 || cells.every((c) => c.iv.n < 2)) return { claim: text, verdict: 'cannot be tested here', evidence: `${evidence} Fewer than two seeds reached CR ${100 * t}%.` };
+    const ahead = cells.filter((c) => c.iv.n >= 2 && c.iv.lo > 0).length;
+    return { claim: text, verdict: ahead === cells.length ? 'holds' : 'does not hold', evidence: `${evidence} Ahead in ${ahead} of ${cells.length}.` };
+  };
+  const niClaim = (): ClaimVerdict => {
+    const top = Math.max(...s.targets);
+    const parts: string[] = [];
+    let beyond = 0, total = 0;
+    for (const cfg of configs) for (const p of s.pruners) {
+      const sl = all.filter((r) => r.config === cfg && r.method === 'slice' && r.pruner === p);
+      const none = all.filter((r) => r.config === cfg && r.method === 'none' && r.pruner === p);
+      const niOf = (r: RunRow) => (r.row['stops'] as Array<{ maxDrop: number; targetCR: number; ni: number; reached: boolean }>).find((x) => x.maxDrop === Math.max(...s.maxDrops) && x.targetCR === top);
+      const saved = s.seeds.map((seed) => {
+        const a = sl.find((r) => r.seed === seed), b = none.find((r) => r.seed === seed);
+        const na = a ? niOf(a) : undefined, nb = b ? niOf(b) : undefined;
+        return na?.reached && nb?.reached ? nb.ni - na.ni - (a!.row['niArithmeticSaving'] as number) : NaN;
+      });
+      const iv = seedInterval(saved);
+      if (iv.n >= 2) { total++; if (iv.lo > 0) beyond++; }
+      parts.push(`${cfg} ${p}: ${formatInterval(iv, { points: false, signed: true, digits: 1 })}`);
+    }
+    return {
+      claim: 'Removing the neurons outside the slice first lets pruning reach the target in fewer iterations (NI) than the pruner alone, beyond what the removed share saves by arithmetic.',
+      verdict: total === 0 ? 'cannot be tested here' : beyond === total ? 'holds' : 'does not hold',
+      evidence: `Iterations saved to CR ${Math.round(100 * top)}% at the ${Math.round(100 * Math.max(...s.maxDrops))}-point bound, minus the arithmetic saving ln(1-m)/ln(0.8) (mean over seeds, interval): ${parts.join('; ')}${total === 0 ? '; no pair of runs where both reached the target' : ''}.`,
+    };
+  };
+  const deeparc = all.filter((r) => r.method === 'deeparc');
+  const deeparcEvidence = deeparc.length
+    ? deeparc.filter((r) => r.pruner === s.pruners[0]).map((r) => { const d = r.row['details'] as { cka?: number[]; redundant?: string[] } | null; return `${r.config} seed ${r.seed}: consecutive-block CKA ${d?.cka?.map((x) => x.toFixed(3)).join(' ') ?? '-'}; redundant ${d?.redundant?.length ? d.redundant.join(', ') : 'none'}`; }).join('; ')
+    : 'no residual model in this preset';
+  return {
+    title: 'RQ2: restructuring',
+    setup: [
+      `${records.length} cells of ${restructureGrid(preset).length}: ${s.configs.map((c) => `${c.model} on ${c.dataset} (${c.methods.join(', ')})`).join('; ')}; pruners ${s.pruners.join(', ')}; seeds ${s.seeds.join(', ')}.`,
+      'Base models trained to convergence (early stopping on a validation split of the training images); the slice is the slice policy\'s (theta auto: smallest theta within one point on that validation split) and, as the paper\'s row, theta 0.95; random and low-activation remove as many neurons per layer as the auto slice.',
+      `Every method: a fine-tuning round after its pre-step and after every iteration, ${s.fineTune.steps} batches of ${s.fineTune.batchSize} (Adam ${s.fineTune.learningRate}); ${100 * s.amountPerIteration}% of the surviving weights pruned per iteration, run to CR ${Math.max(...s.targets)} (at most ${s.maxIterations} iterations) without an accuracy bound, the stop rule read off each trajectory at bounds ${s.maxDrops.map((d) => `${100 * d}`).join(' and ')} points (validation) and targets ${s.targets.join(', ')}.`,
+      `Test accuracy on ${s.testCount === null ? 'the whole 10,000-image test set' : `${s.testCount} test images`}, never used for a choice.`,
+    ],
+    claims: [
+      niClaim(),
+      compareClaim('none', 'At equal CR, restructuring after our neuron removal keeps more accuracy than the pruner alone.'),
+      compareClaim('random', 'Ours keeps more accuracy at equal CR than removing as many random neurons (the slice is better than chance).'),
+      compareClaim('low-activation', 'Beyond the paper: ours keeps more accuracy at equal CR than removing as many least-active neurons.'),
+      {
+        claim: 'DeepArc finds redundant residual blocks to remove (its compression baseline).',
+        verdict: deeparc.length === 0 ? 'cannot be tested here' : deeparc.some((r) => ((r.row['details'] as { redundant?: string[] } | null)?.redundant?.length ?? 0) > 0) ? 'holds' : 'does not hold',
+        evidence: `${deeparcEvidence}. The k-lowest-change variant (deeparc-lowest) removes the blocks whose output is most like their input whatever the threshold.`,
+      },
+    ],
+    tables,
+  };
 }
 
 /** The `restructure` study (RQ2). */
 export const restructureStudy: StudyDefinition = {
   name: 'restructure',
-  description: 'RQ2: restructuring to CR 0.90/0.95 within 1 point: NI, CR, MA per pruner and pre-step (none, slice, random, deeparc)',
+  description: 'RQ2: restructuring: accuracy at equal CR along each trajectory, NI against its arithmetic, per method (none, slice auto and 0.95, random, low-activation, DeepArc) and pruner',
   grid: restructureGrid,
-  run: (params, ctx) => runCell(params, ctx.preset),
+  run: (params, ctx) => {
+    const s = RESTRUCTURE_SIZES[ctx.preset];
+    const c = configOf(s, params);
+    return params['kind'] === 'recovery' ? recoveryCell(params, s, c) : methodCell(params, s, c);
+  },
+  report,
   presetNotes: {
-    small: 'LeNet-5 on MNIST, seed 0, lamp x none/slice/random; base 2 epochs on 3,000 images; fine-tuning 5 x 32 per round (Adam 1e-4); bounds 1 and 3 points; 500 test images',
-    full: 'LeNet-5 (MNIST, Fashion-MNIST), resnet-small and vgg-small+BN at width 0.5 (Fashion-MNIST); 4 pruners x none/slice/random (+deeparc on resnet-small); seeds 0-2; base 10,000 images (3/4/2 epochs); fine-tuning 20 x 32 per round (Adam 1e-4); bounds 1 and 3 points; up to 15 iterations; 1,000 test images',
+    small: 'LeNet-5 on MNIST, seed 0, lamp x none/slice/random; base model at most 2 epochs on 3,000 images; fine-tuning 10 x 64 per round (Adam 1e-3); to CR 0.8; 1,000 test images',
+    full: 'LeNet-5 (MNIST, Fashion-MNIST) and resnet-9 (Fashion-MNIST); none, slice (auto), slice-0.95, random, low-activation (+ deeparc, deeparc-lowest on resnet-9); lamp and global; seeds 0-2; base models to convergence; fine-tuning 157 x 64 per round (one epoch of 10,000 images); to CR 0.95; the whole test set; a recovery cell (learning rates 1e-4, 3e-4, 1e-3)',
   },
 };

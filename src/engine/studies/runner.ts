@@ -5,8 +5,10 @@
  * the folders of several shards into the same table, byte for byte, as one unsharded run.
  *
  * Folder layout: `study.json` (what was asked: study, preset, shard, the whole grid), `results.jsonl` (one JSON
- * line per finished cell: index, params, rows, seconds), `results.csv` (the table: cell parameters then row
- * columns, cells in grid order; wall times are kept out of it so that it is deterministic), `timings.csv`.
+ * line per finished cell: index, params, rows, seconds, rowTimings), `results.csv` (the table: cell parameters then
+ * row columns, cells in grid order; wall times are kept out of it so that it is deterministic), `timings.csv` (each
+ * cell's seconds) and `row-timings.csv` (the wall times a cell reports per row under the row's `timing` key: kept out
+ * of the rows, so the table stays byte-identical across runs and shards).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +18,7 @@ import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { getStudy } from './registry.js';
 import { describeShardOrigin, type ShardOrigin } from './shard-env.js';
-import type { CellParams, PresetName, ResultRow, Shard, StudyDefinition } from './types.js';
+import type { CellParams, PresetName, ResultRow, Shard, StudyDefinition, StudyRecord } from './types.js';
 
 const FORMAT = 'semslice.study';
 const VERSION = 1;
@@ -35,12 +37,18 @@ export interface StudyManifest {
 }
 
 /** One finished cell, as stored in results.jsonl. */
-export interface CellRecord {
-  index: number;
-  id: string;
-  params: CellParams;
-  rows: ResultRow[];
-  seconds: number;
+export type CellRecord = StudyRecord;
+
+/** A cell's rows without their `timing` objects, and those timings apart (see the file comment). */
+export function splitTimings(rows: readonly ResultRow[]): { rows: ResultRow[]; rowTimings: Array<Record<string, number> | null> } {
+  const out: ResultRow[] = [];
+  const timings: Array<Record<string, number> | null> = [];
+  for (const r of rows) {
+    const { timing, ...rest } = r as ResultRow & { timing?: Record<string, number> };
+    out.push(rest);
+    timings.push(timing && typeof timing === 'object' ? timing : null);
+  }
+  return { rows: out, rowTimings: timings };
 }
 
 export interface RunStudyOptions {
@@ -191,8 +199,14 @@ export function recordsTable(records: readonly CellRecord[]): aq.ColumnTable {
 async function writeTables(dir: string, records: readonly CellRecord[]): Promise<aq.ColumnTable> {
   const table = recordsTable(records);
   await writeFileAtomic(join(dir, 'results.csv'), table.toCSV() + '\n');
-  const timings = [...records].sort((a, b) => a.index - b.index).map((r) => `${r.index},${JSON.stringify(r.id)},${r.seconds.toFixed(3)}`);
+  const sorted = [...records].sort((a, b) => a.index - b.index);
+  const timings = sorted.map((r) => `${r.index},${JSON.stringify(r.id)},${r.seconds.toFixed(3)}`);
   await writeFileAtomic(join(dir, 'timings.csv'), ['index,cell,seconds', ...timings].join('\n') + '\n');
+  const keys = [...new Set(sorted.flatMap((r) => (r.rowTimings ?? []).flatMap((t) => (t ? Object.keys(t) : []))))];
+  if (keys.length > 0) {
+    const lines = sorted.flatMap((r) => (r.rowTimings ?? []).map((t, i) => (t ? [r.index, JSON.stringify(r.id), i, ...keys.map((k) => (t[k] === undefined ? '' : t[k]!.toFixed(4)))].join(',') : null)).filter((l): l is string => l !== null));
+    await writeFileAtomic(join(dir, 'row-timings.csv'), [['index', 'cell', 'row', ...keys].join(','), ...lines].join('\n') + '\n');
+  }
   return table;
 }
 
@@ -228,8 +242,11 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
     } else {
       if (opts.signal?.aborted) throw new SemsliceError('ABORTED', `Study ${def.name} aborted before cell ${cell.id}.`, 'Run it again with the same --out to resume.');
       const t0 = performance.now();
-      const rows = await def.run(cell.params, { preset, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-      const rec: CellRecord = { index: cell.index, id: cell.id, params: cell.params, rows, seconds: (performance.now() - t0) / 1000 };
+      const { rows, rowTimings } = splitTimings(await def.run(cell.params, { preset, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }));
+      const rec: CellRecord = {
+        index: cell.index, id: cell.id, params: cell.params, rows, seconds: (performance.now() - t0) / 1000,
+        ...(rowTimings.some((t) => t !== null) ? { rowTimings } : {}),
+      };
       // One write call per line: a run killed mid-write leaves at most one partial last line, which is ignored.
       appendFileSync(join(dir, 'results.jsonl'), JSON.stringify(rec) + '\n');
       computed.push(cell.index);

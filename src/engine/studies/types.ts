@@ -7,7 +7,10 @@ export type Scalar = string | number | boolean | null;
 /** One cell of a grid: its parameters (model, dataset, method, seed, ...). */
 export type CellParams = Record<string, Scalar>;
 
-/** A result row. Non-scalar values (arrays, objects) are stored as JSON text in the table. */
+/**
+ * A result row. Non-scalar values (arrays, objects) are stored as JSON text in the table. Wall times go under the
+ * `timing` key (an object of seconds): the runner keeps them out of the deterministic table (row-timings.csv).
+ */
 export type ResultRow = Record<string, unknown>;
 
 /** Presets every study has: `small` runs in minutes (CI), `full` gives the numbers of BENCHMARKS.md. */
@@ -48,4 +51,42 @@ export interface StudyDefinition {
   run(params: CellParams, ctx: CellContext): Promise<ResultRow[]>;
   /** What the preset sizes mean, for `study list` and the manifest (e.g. "1 epoch on 2,000 images"). */
   presetNotes?: Partial<Record<PresetName, string>>;
+  /** The report of finished cells (any subset: a report of a partial run says how many cells it covers). */
+  report?(records: readonly StudyRecord[], preset: PresetName): StudyReport;
+}
+
+/** A finished cell as a report reads it (the runner's CellRecord). */
+export interface StudyRecord {
+  index: number;
+  id: string;
+  params: CellParams;
+  rows: ResultRow[];
+  seconds: number;
+  rowTimings?: Array<Record<string, number> | null>;
+}
+
+/** A claim of the paper a study tests, with its verdict, whichever way it falls. */
+export interface ClaimVerdict {
+  claim: string;
+  verdict: 'holds' | 'does not hold' | 'cannot be tested here';
+  /** The numbers (with seed intervals) and the reason, in one or two sentences. */
+  evidence: string;
+}
+
+/** A table of a study report (values already formatted). */
+export interface ReportTable {
+  title: string;
+  columns: string[];
+  rows: Array<Array<string | number | null>>;
+  /** What the table's numbers are (intervals, units, what a blank means). */
+  note?: string;
+}
+
+/** What a study concludes from its finished cells: its set-up, verdicts and tables (bench/study-report.ts prints it). */
+export interface StudyReport {
+  title: string;
+  /** What was run: sizes, budgets, seeds, how choices were made. */
+  setup: string[];
+  claims: ClaimVerdict[];
+  tables: ReportTable[];
 }

@@ -43,6 +43,11 @@ export interface TrainOptions {
   earlyStop?: EarlyStopOptions;
   /** Called after every batch (phase "train", done/total batches over the whole run). */
   onProgress?: ProgressCallback;
+  /**
+   * Called after every `every` optimiser steps (counted over the whole run) with the steps done; training waits for a
+   * returned promise, and its time is counted in the epoch's seconds (evaluate there, time the steps elsewhere).
+   */
+  everySteps?: { every: number; run: (steps: number) => unknown };
   /** Called after every epoch, outside the epoch's timing; training waits for a returned promise. */
   onEpochEnd?: (m: EpochMetrics) => unknown;
   /** Aborts between batches (throws SemsliceError ABORTED; the weights keep the last completed step). */

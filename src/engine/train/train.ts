@@ -68,6 +68,10 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   const shuffleRng = new Rng(o.seed);
   const tracker = new BestTracker(o.earlyStop?.monitor ?? (opts.validation ? 'valLoss' : 'loss'), o.earlyStop);
   const perEpoch = Math.ceil(data.size / o.batchSize);
+  const checkpoint = opts.everySteps;
+  if (checkpoint && !(Number.isInteger(checkpoint.every) && checkpoint.every >= 1)) {
+    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: everySteps.every must be a positive integer, got ${checkpoint.every}.`, 'Pass e.g. { everySteps: { every: 20, run } }.');
+  }
   const epochs: EpochMetrics[] = [];
   const steps: StepMetrics[] = [];
   let stoppedEarly = false;
@@ -80,7 +84,11 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
         if (opts.signal?.aborted) {
           throw new SemsliceError('ABORTED', `Training aborted in epoch ${epoch} after ${done} batches.`, 'The weights hold the last completed step.');
         }
-      }, () => { done++; opts.onProgress?.({ phase: 'train', done, total: perEpoch * o.epochs, message: `epoch ${epoch}/${o.epochs}` }); });
+      }, () => {
+        done++;
+        opts.onProgress?.({ phase: 'train', done, total: perEpoch * o.epochs, message: `epoch ${epoch}/${o.epochs}` });
+        return checkpoint && done % checkpoint.every === 0 ? checkpoint.run(done) : undefined;
+      });
       const seconds = (performance.now() - t0) / 1000;
       for (const s of sums.steps) steps.push({ step: steps.length + 1, epoch, loss: s.loss, accuracy: s.accuracy });
       const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
@@ -110,7 +118,7 @@ function trainableParameters(plan: WeightPlan): number {
 }
 
 /** One pass over view. Loss and hit counts stay on the device and are read once, at the end (per step too). */
-async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => void): Promise<{ loss: number; correct: number; steps: Array<{ loss: number; accuracy: number }> }> {
+async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: () => void, after: () => unknown): Promise<{ loss: number; correct: number; steps: Array<{ loss: number; accuracy: number }> }> {
   let loss: tf.Scalar = tf.scalar(0);
   let correct: tf.Scalar = tf.scalar(0);
   const perStep: tf.Tensor[] = [];
@@ -138,7 +146,7 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
       } finally {
         b.xs.dispose(); b.ys.dispose();
       }
-      after();
+      await after();
       if (performance.now() - lastYield >= YIELD_MS) {
         await yieldToEventLoop();
         lastYield = performance.now();

@@ -44,6 +44,19 @@ describe('engine/studies/runner', function () {
     assert.match(whole, /\n3,c3,3,27,,"\[3,4\]"\n/);
   });
 
+  it('wall times a cell reports under `timing` go to row-timings.csv, never into the table, so runs stay byte-identical', async () => {
+    let calls = 0;
+    const timed = { ...toyStudy, name: 'timed', run: async (p: Record<string, unknown>) => [{ n: p['n'], timing: { seconds: 0.5 + calls++ } }] };
+    await runStudy(timed, { out: join(dir, 'a') });
+    await runStudy(timed, { out: join(dir, 'b') });
+    assert.equal(readFileSync(join(dir, 'a', 'results.csv'), 'utf8'), readFileSync(join(dir, 'b', 'results.csv'), 'utf8'));
+    assert.doesNotMatch(readFileSync(join(dir, 'a', 'results.csv'), 'utf8'), /timing|seconds/);
+    const t = readFileSync(join(dir, 'b', 'row-timings.csv'), 'utf8').trim().split('\n');
+    assert.equal(t[0], 'index,cell,row,seconds');
+    assert.equal(t.length, 1 + timed.grid('small').length);
+    assert.ok(readRecords(join(dir, 'a'))[0]!.rowTimings![0]!['seconds'] === 0.5);
+  });
+
   it('merge refuses missing cells, another study and a foreign output folder, naming them', async () => {
     await runStudy(toyStudy, { out: join(dir, 's0'), shard: { index: 0, count: 2 } });
     await assert.rejects(mergeStudies([join(dir, 's0')], join(dir, 'm')), (e: Error & { code?: string }) => e.code === 'STUDY_INCOMPLETE' && /2 of 5 cells/.test(e.message) && /n=1,label=c1/.test(e.message));

@@ -100,3 +100,41 @@ export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, 
   }
   return { model: await skipBlocks(model, best!.subset), removed: best!.subset.map((b) => b.name), analysis, accuracy: best!.acc };
 }
+
+/** One block's change: linear CKA between its input and its output (1 = the block changes nothing). */
+export interface BlockChange { block: string; cka: number }
+
+/**
+ * DeepArc's k-lowest-change variant, for models where no consecutive blocks pass the module threshold: skip the k
+ * residual blocks whose output is most similar to their input (highest linear CKA on `data`), no retraining.
+ *
+ * @example
+ * const r = await deeparcLowestChange(model, data.train.take(256), 2);
+ * r.removed; r.change;   // the blocks skipped, and every block's input/output CKA
+ */
+export async function deeparcLowestChange(model: tf.LayersModel, data: Dataset, k: number, opts: { samples?: number } = {}): Promise<{ model: tf.LayersModel; removed: string[]; change: BlockChange[] }> {
+  const blocks = residualBlocks(model);
+  if (blocks.length === 0) return { model: await skipBlocks(model, []), removed: [], change: [] };
+  const sample = data.take(opts.samples ?? 256);
+  const { images } = sample.gather(Int32Array.from({ length: sample.size }, (_, i) => i));
+  const layers = blocks.flatMap((b) => [b.inputLayer, b.outputLayer]);
+  const outs = tf.tidy(() => {
+    const probe = tf.model({ inputs: model.inputs, outputs: layers.map((u) => model.getLayer(u).output as tf.SymbolicTensor) });
+    const out = probe.predict(tf.tensor4d(images, [sample.size, ...sample.sampleShape]));
+    return Array.isArray(out) ? out : [out];
+  });
+  let reps: Array<{ data: Float32Array; n: number; p: number }>;
+  try {
+    reps = [];
+    for (const t of outs) reps.push({ data: (await t.data()) as Float32Array, n: t.shape[0]!, p: t.size / t.shape[0]! });
+  } finally {
+    tf.dispose(outs);
+  }
+  const change = blocks.map((b, i) => {
+    const x = reps[2 * i]!, y = reps[2 * i + 1]!;
+    return { block: b.name, cka: linearCka(x.data, y.data, x.n, x.p, y.p) };
+  });
+  const order = change.map((c, i) => i).sort((i, j) => change[j]!.cka - change[i]!.cka || i - j);
+  const chosen = order.slice(0, Math.max(0, Math.min(k, blocks.length))).sort((a, b) => a - b).map((i) => blocks[i]!);
+  return { model: await skipBlocks(model, chosen), removed: chosen.map((b) => b.name), change };
+}

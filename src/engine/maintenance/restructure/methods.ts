@@ -8,7 +8,7 @@
  * choices) and the DeepArc baseline's (block skipping).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { deeparcRemoveBlocks, residualBlocks } from '../../baselines/deeparc/index.js';
+import { deeparcLowestChange, deeparcRemoveBlocks, residualBlocks } from '../../baselines/deeparc/index.js';
 import type { Dataset } from '../../data/types.js';
 import { SemsliceError } from '../../errors.js';
 import { siteReads } from '../../graph/index.js';
@@ -109,6 +109,16 @@ registry.register({
       details: { threshold, k, units: r.analysis.units, cka: r.analysis.neighbours, redundant: r.analysis.redundant },
       ...(r.removed.length === 0 ? { note: `no redundant blocks at CKA threshold ${threshold}` } : {}),
     };
+  },
+});
+
+registry.register({
+  name: 'deeparc-lowest', description: "DeepArc's k-lowest-change variant: skip the k residual blocks whose output is most like their input (param k, default 2)", needsSlice: false,
+  appliesTo: (m) => residualBlocks(m).length > 1,
+  run: async (model, ctx): Promise<PreStepOutcome> => {
+    const k = Number(ctx.params?.['k'] ?? 2);
+    const r = await deeparcLowestChange(model, ctx.train, k);
+    return { model: r.model, neuronsRemoved: {}, blocksRemoved: r.removed, retainedDead: 0, liveKernels: {}, details: { k, change: r.change } };
   },
 });
 

@@ -44,7 +44,9 @@ export interface FineTuneOptions {
 }
 
 /** Options of {@link restructure}; defaults in MAINTENANCE_DEFAULTS.restructure. */
-export interface RestructureOptions extends MaintenanceData {
+export interface RestructureOptions extends Omit<MaintenanceData, 'test'> {
+  /** The test set: measured at every row for the tables (MA is the result's test accuracy); never decides. */
+  test?: Dataset;
   /** The restructuring method (pre-step): 'slice' (ours), 'none', 'random', 'low-activation', 'deeparc', or a registered one. */
   pre?: string;
   /** Registered pruner name. */
@@ -187,7 +189,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | TaskSlic
   const prunerName = opts.pruner ?? D.pruner;
   getPruner(prunerName);
   const seed = opts.seed ?? 0;
-  const splits = maintenanceSplits(opts, seed);
+  const splits = maintenanceSplits({ train: opts.train, test: opts.test ?? opts.train, ...(opts.validation ? { validation: opts.validation } : {}) }, seed);
   const used = await restructureSlice(model, slice, pre.needsSlice, splits, { ...(opts.slicePolicy ? { slicePolicy: opts.slicePolicy } : {}), allowForeignSlice: opts.allowForeignSlice ?? false, seed });
   const targetCR = opts.targetCR ?? D.targetCR;
   const maxDrop = opts.maxDrop ?? D.maxDrop;

@@ -1,0 +1,47 @@
+/**
+ * The report of a study's results, as markdown: what was run, each claim's verdict with its numbers and seed
+ * intervals, and the tables. Reads the records through the studies' API (readRecords), so a partial run (shards not
+ * yet merged, a run still going) gives a report of the cells it holds.
+ *
+ *   npx tsx bench/study-report.ts NAME DIR [--preset small|full] [--out FILE]
+ *
+ * e.g. npx tsx bench/study-report.ts fidelity bench/results/fidelity-full --out bench/results/fidelity-full/report.md
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getStudy, readRecords } from '../src/engine/studies/index.js';
+import type { PresetName, StudyReport } from '../src/engine/studies/types.js';
+
+/** The report as markdown. */
+export function reportMarkdown(r: StudyReport): string {
+  const esc = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
+  const out: string[] = [`### ${r.title}`, '', ...r.setup.map((s) => `- ${s}`), '', '**Claims**', ''];
+  for (const c of r.claims) out.push(`- ${c.claim} **${c.verdict}.** ${c.evidence}`);
+  for (const t of r.tables) {
+    out.push('', `**${t.title}**`, '', `| ${t.columns.map(esc).join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
+    for (const row of t.rows) out.push(`| ${row.map(esc).join(' | ')} |`);
+    if (t.note) out.push('', t.note);
+  }
+  return out.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
+  const outFile = flag('--out');
+  const presetArg = flag('--preset');
+  const [name, dir] = args;
+  if (!name || !dir) {
+    process.stderr.write('usage: npx tsx bench/study-report.ts NAME DIR [--preset small|full] [--out FILE]\n');
+    process.exit(2);
+  }
+  const def = getStudy(name);
+  if (!def.report) throw new Error(`study ${name} has no report`);
+  const manifest = existsSync(join(dir, 'study.json')) ? (JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as { preset: PresetName }) : undefined;
+  const preset = (presetArg ?? manifest?.preset ?? 'full') as PresetName;
+  const md = reportMarkdown(def.report(readRecords(dir), preset));
+  if (outFile) writeFileSync(outFile, md);
+  else process.stdout.write(md);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) await main();
