@@ -897,6 +897,18 @@ static napi_value relu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* relu6(heap, n, xOff, yOff): y = min(max(x, 0), 6), NaN kept (the cpu backend's rule; XNNPACK's clamp makes it 0). */
+static napi_value relu6_fwd(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[3];
+  if (!read_args(env, info, 3, &heap, &len, a) || a[0] <= 0) return throw_msg(env, "relu6: bad arguments");
+  const size_t n = (size_t)a[0];
+  if (!in_heap(a[1], n, len) || !in_heap(a[2], n, len)) return throw_msg(env, "relu6: tensor outside the heap");
+  const float* x = (const float*)(heap + a[1]);
+  float* y = (float*)(heap + a[2]);
+  for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? 0.f : (x[i] > 6.f ? 6.f : x[i]);
+  return NULL;
+}
+
 /*
  * clipGrad(heap, n, dyOff, xOff, dxOff, lo bits, hi bits, mode): the gradient of a clip to [lo, hi] in one pass.
  * mode 0 (ClipByValue, tfjs' where(lo <= x <= hi, dy, 0)): dx = dy inside (bounds included), else 0 (NaN x: 0).
@@ -1204,6 +1216,7 @@ NAPI_MODULE_INIT() {
     {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
     {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
     {"clipGrad", NULL, clip_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"relu6", NULL, relu6_fwd, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrain", NULL, batch_norm_train, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrainGrad", NULL, batch_norm_train_grad, NULL, NULL, NULL, napi_default, NULL},
     {"biasAdd", NULL, bias_add, NULL, NULL, NULL, napi_default, NULL},

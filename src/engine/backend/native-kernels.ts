@@ -20,7 +20,7 @@ type Fallback = (args: KernelArgs) => Info | Info[];
 
 /** The kernels the addon serves. */
 export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
-  'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm', 'MaxPool', 'MaxPoolGrad', 'Add'] as const;
+  'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm', 'MaxPool', 'MaxPoolGrad', 'Add', 'Relu6'] as const;
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
 
@@ -312,6 +312,18 @@ function reluGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
   };
 }
 
+/** Relu6 on float32 with NaN kept, as the cpu backend computes it (wasm's own maps NaN to 0). */
+function relu6Native(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: Info };
+    if (!allFloat(x)) return fallback(args);
+    const y = backend.makeOutput([...x.shape], 'float32');
+    addon.relu6(heap(backend), size(x.shape), offset(backend, x), offset(backend, y));
+    return y;
+  };
+}
+
 /** Name of the one-pass gradient of a clip (ClipByValue, Relu6; clip-grad.ts uses it): inputs {dy, x}, attrs {min, max, relu6}. */
 export const CLIP_GRAD_KERNEL = 'SemsliceClipGrad';
 
@@ -412,6 +424,7 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('MaxPool', (fb) => maxPoolNative(addon, fb));
   wrap('MaxPoolGrad', (fb) => maxPoolGradNative(addon, fb));
   wrap('Add', (fb) => addNative(addon, fb));
+  wrap('Relu6', (fb) => relu6Native(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_KERNEL, backendName: 'wasm', kernelFunc: bnTrainNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: bnTrainGradNative(addon) as unknown as tf.KernelFunc });

@@ -31,7 +31,7 @@ import { registerRelu6Layer, restoreRelu6Layer } from './relu6-layer.js';
 import { registerBatchNormTraining, restoreBatchNormTraining } from './batch-norm-train.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative', 'Relu6'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -69,7 +69,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
   }
   // Stock kernels the addon may wrap: registered again as they were, so the wrapping below finds them.
-  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative']) {
+  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative', 'Relu6']) {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }
