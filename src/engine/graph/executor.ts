@@ -33,8 +33,12 @@ export interface ForwardOptions {
    * perturbation, tap or hook applied to them); a step whose outputs are all seeded is skipped.
    */
   seed?: ReadonlyMap<number, tf.Tensor>;
-  /** Run Dropout and BatchNormalization in training mode (the training loop). Default false (inference). */
-  training?: boolean;
+  /**
+   * Run Dropout and BatchNormalization in training mode (the training loop); 'batch-norm': BatchNormalization only
+   * (batch statistics, moving statistics updated; re-estimating them), everything else in inference mode. Default
+   * false (inference).
+   */
+  training?: boolean | 'batch-norm';
 }
 
 export interface ForwardResult {
@@ -159,7 +163,8 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
     if (opts.seed && step.outputIds.every((id) => opts.seed!.has(id))) continue;
     const inputs = step.inputIds.map((id) => values.get(id));
     if (inputs.some((t) => t === undefined)) continue;
-    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true, opts.training === true);
+    const training = opts.training === true || (opts.training === 'batch-norm' && step.spec.kind === 'batch-norm');
+    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true, training);
     step.outputIds.forEach((id, k) => {
       let v = outs[k]!;
       const site = readAt.get(id);
