@@ -1,11 +1,12 @@
 /**
- * The built-in zoo: mlp, lenet5, vgg-small, resnet-small. Sequential models except resnet-small (functional,
- * identity shortcuts). Layer names are explicit and stable; see docs/architecture.md.
+ * The built-in zoo: mlp, lenet5, vgg-small, resnet-small, mobilenet-small (mobilenet.ts). Sequential models except
+ * resnet-small and mobilenet-small (functional, with shortcuts). Layer names are explicit and stable; see docs/architecture.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
 import { LayerFactory, scaled } from './layers.js';
 import type { ModelEntry, ResolvedBuildOptions } from './registry.js';
+import { buildMobilenetSmall } from './mobilenet.js';
 
 function sequential(name: string, o: ResolvedBuildOptions, layers: tf.layers.Layer[]): tf.Sequential {
   const input = tf.layers.inputLayer({ name: 'input', inputShape: [...o.inputShape] });
@@ -93,4 +94,9 @@ export const builtinModels: readonly ModelEntry[] = [
   { name: 'lenet5', description: 'LeNet-5: conv 6@5x5 same, pool, conv 16@5x5 valid, pool, dense 120, 84, logits', build: buildLenet5 },
   { name: 'vgg-small', description: 'conv32 x2, pool, conv64 x2, pool, dense 256, dropout, logits (optional BatchNorm)', build: buildVggSmall },
   { name: 'resnet-small', description: 'stem conv16, pool, 3 identity residual blocks at 16 channels, global avg pool, logits', build: buildResnetSmall },
+  {
+    name: 'mobilenet-small',
+    description: 'MobileNet-shaped: stem conv16 + BN + ReLU6, depthwise-separable residual block, stride-2 depthwise block to 32, separable conv 48, global avg pool, dropout, logits',
+    build: buildMobilenetSmall,
+  },
 ];

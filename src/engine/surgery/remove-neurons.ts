@@ -28,8 +28,9 @@ export interface SurgeryResult {
   /** Parameters kept only as zeros (a channel an Add joins, masked at this site); they are counted as removed by compression accounting. */
   retainedDead: number;
   /**
-   * Per kernel of the new model (by weight name), 1 where the entry is live and 0 where it is a retained zero:
-   * a pruning schedule starts from these masks so the zeros are never counted twice.
+   * Per prunable kernel of the new model (by weight name: the weights with input channels of Dense, Conv2D and
+   * SeparableConv2D layers), 1 where the entry is live and 0 where it is a retained zero: a pruning schedule starts
+   * from these masks so the zeros are never counted twice.
    */
   liveKernels: Record<string, Float32Array>;
 }
@@ -154,7 +155,8 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
           const cut = cutWeight(w.read().dataSync() as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
             inAxis, inAxis === undefined ? undefined : inKeep, live, keepValue);
           retainedDead += cut.live.length - cut.live.reduce((a, b) => a + b, 0);
-          if (inAxis !== undefined) liveKernels[w.originalName] = cut.live;
+          // The kernels a pruning schedule prunes (prunableKernels: a weight layer's weights with input channels).
+          if (inAxis !== undefined && isWeightKind(s.spec.kind)) liveKernels[w.originalName] = cut.live;
           values.push(tf.tensor(cut.data, cut.shape, 'float32'));
         }
         target.setWeights(values);
