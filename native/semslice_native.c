@@ -897,6 +897,26 @@ static napi_value relu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * spreadMean(heap, outer, middle, inner, dyOff, dxOff, count bits): the gradient of a mean over the middle axes of
+ * [outer, middle, inner]: dx[o, m, i] = dy[o, i] / count (the division once per value of dy, then copied).
+ */
+static napi_value spread_mean(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[6];
+  if (!read_args(env, info, 6, &heap, &len, a) || a[0] <= 0 || a[1] <= 0 || a[2] <= 0) return throw_msg(env, "spreadMean: bad arguments");
+  const size_t outer = (size_t)a[0], middle = (size_t)a[1], inner = (size_t)a[2];
+  if (!in_heap(a[3], outer * inner, len) || !in_heap(a[4], outer * middle * inner, len)) return throw_msg(env, "spreadMean: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[3]);
+  float* dx = (float*)(heap + a[4]);
+  const float count = bits_float(a[5]);
+  for (size_t o = 0; o < outer; o++) {
+    float* first = dx + o * middle * inner;
+    for (size_t i = 0; i < inner; i++) first[i] = dy[o * inner + i] / count;
+    for (size_t m = 1; m < middle; m++) memcpy(first + m * inner, first, inner * sizeof(float));
+  }
+  return NULL;
+}
+
 /* relu6(heap, n, xOff, yOff): y = min(max(x, 0), 6), NaN kept (the cpu backend's rule; XNNPACK's clamp makes it 0). */
 static napi_value relu6_fwd(napi_env env, napi_callback_info info) {
   uint8_t* heap; size_t len; int64_t a[3];
@@ -1217,6 +1237,7 @@ NAPI_MODULE_INIT() {
     {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
     {"clipGrad", NULL, clip_grad, NULL, NULL, NULL, napi_default, NULL},
     {"relu6", NULL, relu6_fwd, NULL, NULL, NULL, napi_default, NULL},
+    {"spreadMean", NULL, spread_mean, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrain", NULL, batch_norm_train, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrainGrad", NULL, batch_norm_train_grad, NULL, NULL, NULL, napi_default, NULL},
     {"biasAdd", NULL, bias_add, NULL, NULL, NULL, napi_default, NULL},

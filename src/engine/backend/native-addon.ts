@@ -28,6 +28,7 @@ export interface NativeAddon {
   reluGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   clipGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   relu6(heap: ArrayBufferLike, ...ints: number[]): void;
+  spreadMean(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrain(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrainGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   biasAdd(heap: ArrayBufferLike, ...ints: number[]): void;

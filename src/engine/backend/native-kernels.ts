@@ -339,6 +339,25 @@ function clipGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
   };
 }
 
+/**
+ * Name of the gradient of a mean over a block of middle axes (mean-grad.ts uses it): inputs {dy} ([outer, inner]
+ * values), attrs {shape: x's shape, outer, middle, inner, count}; output dx of x's shape, dy / count spread over the
+ * middle axes.
+ */
+export const SPREAD_MEAN_KERNEL = 'SemsliceSpreadMean';
+
+function spreadMeanNative(addon: NativeAddon): (args: KernelArgs) => Info {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy } = args.inputs as { dy: Info };
+    const { shape, outer, middle, inner, count } = args.attrs as unknown as { shape: number[]; outer: number; middle: number; inner: number; count: number };
+    if (!allFloat(dy) || size(dy.shape) !== outer * inner || size(shape) !== outer * middle * inner) throw new Error(`${SPREAD_MEAN_KERNEL}: float32 dy of [outer, inner] values expected`);
+    const dx = backend.makeOutput([...shape], 'float32');
+    addon.spreadMean(heap(backend), outer, middle, inner, offset(backend, dy), offset(backend, dx), floatBits(count));
+    return dx;
+  };
+}
+
 /** Names of a BatchNormalization layer's training forward and its gradient (batch-norm-train.ts uses them). */
 export const BN_TRAIN_KERNEL = 'SemsliceBatchNormTrain';
 export const BN_TRAIN_GRAD_KERNEL = 'SemsliceBatchNormTrainGrad';
@@ -430,6 +449,7 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   out.push({ kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: bnTrainGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: RELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: reluGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: CLIP_GRAD_KERNEL, backendName: 'wasm', kernelFunc: clipGradNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: SPREAD_MEAN_KERNEL, backendName: 'wasm', kernelFunc: spreadMeanNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;
 }

@@ -28,6 +28,7 @@ import { identityConfig } from './identity.js';
 import { registerReluGradient, restoreReluGradient } from './relu-grad.js';
 import { registerClipGradients, restoreClipGradients } from './clip-grad.js';
 import { registerRelu6Layer, restoreRelu6Layer } from './relu6-layer.js';
+import { registerMeanGradient, restoreMeanGradient } from './mean-grad.js';
 import { registerBatchNormTraining, restoreBatchNormTraining } from './batch-norm-train.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
@@ -85,6 +86,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
   registerReluGradient();
   registerClipGradients();
   registerRelu6Layer();
+  registerMeanGradient();
   registerBatchNormTraining();
   const [sum, mean] = [stock.get('Sum'), stock.get('Mean')];
   if (sum !== undefined && mean !== undefined) for (const config of reduceConfigs(sum, mean)) tf.registerKernel(config);
@@ -124,6 +126,7 @@ export function unregisterWasmPatches(): void {
   restoreReluGradient();
   restoreClipGradients();
   restoreRelu6Layer();
+  restoreMeanGradient();
   restoreBatchNormTraining();
   stock.clear();
 }

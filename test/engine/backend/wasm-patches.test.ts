@@ -13,7 +13,7 @@ describe('backend: registering and unregistering the wasm patches', () => {
   it('unregister puts every stock kernel and gradient back and removes the kernels only semslice adds; register undoes it', () => {
     const TOUCHED = [...WASM, ...(nativeAddon() ? NATIVE_ONLY : [])];
     const ours = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
-    const grads = ['Relu', 'Relu6', 'ClipByValue'].map((n) => tf.getGradient(n)?.gradFunc);
+    const grads = ['Relu', 'Relu6', 'ClipByValue', 'Mean'].map((n) => tf.getGradient(n)?.gradFunc);
     const bnProto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: unknown };
     const bnCall = bnProto.call;
     const reluProto = Object.getPrototypeOf(tf.layers.reLU({})) as { call: unknown };
@@ -24,7 +24,7 @@ describe('backend: registering and unregistering the wasm patches', () => {
     const stock = TOUCHED.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
     TOUCHED.forEach((n, i) => assert.notEqual(stock[i], ours[i], `${n} is still ours`));
     assert.equal(tf.getKernel(ADAM_KERNEL, 'wasm'), undefined);
-    ['Relu', 'Relu6', 'ClipByValue'].forEach((n, i) => assert.notEqual(tf.getGradient(n)?.gradFunc, grads[i], `${n}'s gradient is still ours`));
+    ['Relu', 'Relu6', 'ClipByValue', 'Mean'].forEach((n, i) => assert.notEqual(tf.getGradient(n)?.gradFunc, grads[i], `${n}'s gradient is still ours`));
     assert.equal(nativeKernelsActive(), false);
     registerWasmPatches();
     assert.equal(nativeKernelsActive(), nativeAddon() !== null);
