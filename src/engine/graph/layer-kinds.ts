@@ -48,7 +48,11 @@ export type ChannelFlow =
   /** Inputs' channels laid end to end. */
   | 'concat';
 
-/** Along which axis of a weight the layer's output neurons (`out`) and input channels (`in`) lie. */
+/**
+ * Along which axis of a weight the layer's output neurons (`out`) and input channels (`in`) lie. They may be one axis
+ * (a depthwise kernel: channel c in, channel c out), and `out` may be absent where the weight feeds every neuron of
+ * its layer (a SeparableConv2D's depthwise kernel).
+ */
 export interface WeightAxes {
   out?: number;
   in?: number;
