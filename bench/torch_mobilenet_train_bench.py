@@ -2,11 +2,11 @@
 16 (no bias) + BN + ReLU6; a residual block depthwise 3x3 + BN + ReLU6 + conv 1x1 16 + BN added to the stem; depthwise
 3x3 stride 2 + BN + ReLU6 + conv 1x1 32 + BN + ReLU6; separable conv 48 (depthwise 3x3 without bias, then 1x1 with
 bias) + ReLU; global average pooling; dropout 0.2; linear 10. Batch-64 Adam steps on random MNIST-sized inputs, the
-protocol of the reference's vgg-small bench: 5 warm-up steps, then --runs timed runs of --steps steps, median.
+protocol of bench/train.ts for this model: 20 warm-up steps, then --runs timed runs of --steps steps, median.
 bench/train.ts runs it through the PyTorch reference's run.sh (WHAT=mobilenet, MOBILENET_BENCH=this file), which
 supplies the interpreter, OpenBLAS and threads.
 
-usage: python3 torch_mobilenet_train_bench.py --threads 2 [--steps 200] [--runs 3]
+usage: python3 torch_mobilenet_train_bench.py --threads 2 [--steps 200] [--runs 3] [--warmup 20]
 """
 import argparse
 import json
@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=20)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     assert torch.get_num_threads() == args.threads, torch.get_num_threads()
@@ -64,7 +65,7 @@ def main():
         F.cross_entropy(model(x), y).backward()
         opt.step()
 
-    for _ in range(5):
+    for _ in range(args.warmup):
         step()
     times = []
     for _ in range(args.runs):

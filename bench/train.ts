@@ -3,8 +3,8 @@
  * backend, model (lenet5, mlp, vgg-small, vgg-small+bn, resnet-small, mobilenet-small) and replica count (--workers 1,2: one thread,
  * or data-parallel steps over a worker); plus where the time of one step goes (forward, backward, optimizer, top
  * kernels from tf.profile). The protocol is the PyTorch reference's: one training run of warm-up steps (20 for
- * lenet5 and mlp, 5 for the VGG-style models) followed by --runs timed runs of --steps steps each (200, or 60 for the
- * VGG-style models), median samples/s; the one-off start-up of train() (worker replicas, first step) is reported
+ * lenet5, mlp and mobilenet-small, 5 for the VGG-style models) followed by --runs timed runs of --steps steps each
+ * (200, or 60 for the VGG-style models), median samples/s; the one-off start-up of train() (worker replicas, first step) is reported
  * apart. With --pytorch PATH it first runs the reference script at PATH (run.sh, same LeNet-5 and vgg-small steps,
  * 2 threads; mobilenet-small's PyTorch equivalent is bench/torch_mobilenet_train_bench.py, which run.sh runs with
  * WHAT=mobilenet and MOBILENET_BENCH set to it) and prints our samples/s as a ratio of PyTorch's, measured in the
