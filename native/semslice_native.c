@@ -421,12 +421,21 @@ static inline void dw_range(const Geom* g, int kw, int* lo, int* hi) {
 }
 
 /*
- * Unit column stride and dilation, multiplier 1: a tap's inputs for a run of outputs are one contiguous stretch of
- * the input row, so each tap is one long elementwise product with the tap's weights laid out along the row
- * (wrow[t][ow*C + c] = w[t][c]), which vectorises fully instead of C channels at a time.
+ * Unit column dilation, multiplier 1: a tap's inputs for a run of outputs are one stretch of the input row (with a
+ * column stride above 1, gathered first into a contiguous row, xg), so each tap is one long elementwise product with
+ * the tap's weights laid out along the row (wrow[t][ow*C + c] = w[t][c]), which vectorises fully instead of C
+ * channels at a time. The products and sums are the same as the direct loops', in the same order.
  */
 static int dw_rows(const Geom* g) {
-  return g->sw == 1 && g->dw == 1 && g->co == g->ci;
+  return g->dw == 1 && g->co == g->ci;
+}
+
+/* The inputs of tap column kw for outputs [lo, hi) of an input row: in place when the column stride is 1, else gathered. */
+static inline const float* dw_tap_row(const Geom* g, const float* xr, int kw, int lo, int hi, float* xg) {
+  const size_t C = (size_t)g->ci;
+  if (g->sw == 1) return xr + (size_t)(lo - g->pl + kw) * C;
+  for (int ow = lo; ow < hi; ow++) memcpy(xg + (size_t)(ow - lo) * C, xr + (size_t)(ow * g->sw - g->pl + kw) * C, C * sizeof(float));
+  return xg;
 }
 
 /* The weights of every tap repeated along an output row: KH*KW rows of OW*C floats. */
@@ -437,7 +446,7 @@ static void dw_weight_rows(const Geom* g, const float* w, float* wrow) {
 }
 
 __attribute__((target_clones("avx2", "default")))
-static void depthwise_fwd(const Geom* g, const float* restrict x, const float* restrict w, float* restrict y, const float* restrict wrow) {
+static void depthwise_fwd(const Geom* g, const float* restrict x, const float* restrict w, float* restrict y, const float* restrict wrow, float* restrict xg) {
   const int C = g->ci, M = g->co / g->ci, CO = g->co;
   const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO;
   if (wrow) {
@@ -452,7 +461,7 @@ static void depthwise_fwd(const Geom* g, const float* restrict x, const float* r
           for (int kw = 0; kw < g->kw; kw++) {
             int lo, hi;
             dw_range(g, kw, &lo, &hi);
-            const float* restrict xp = xr + (size_t)(lo - g->pl + kw) * C;
+            const float* restrict xp = dw_tap_row(g, xr, kw, lo, hi, xg);
             const float* restrict wp = wrow + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
             float* restrict yp = yr + (size_t)lo * C;
             const size_t n = (size_t)(hi - lo) * C;
@@ -489,7 +498,7 @@ static void depthwise_fwd(const Geom* g, const float* restrict x, const float* r
 
 /* dx, the adjoint of depthwise_fwd: every tap's products scattered back, in the forward's order. */
 __attribute__((target_clones("avx2", "default")))
-static void depthwise_bwd_input(const Geom* g, const float* restrict dy, const float* restrict w, float* restrict dx, const float* restrict wrow) {
+static void depthwise_bwd_input(const Geom* g, const float* restrict dy, const float* restrict w, float* restrict dx, const float* restrict wrow, float* restrict tmp) {
   const int C = g->ci, M = g->co / g->ci, CO = g->co;
   const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO;
   memset(dx, 0, (size_t)g->n * g->h * row_x * sizeof(float));
@@ -504,11 +513,21 @@ static void depthwise_bwd_input(const Geom* g, const float* restrict dy, const f
           for (int kw = 0; kw < g->kw; kw++) {
             int lo, hi;
             dw_range(g, kw, &lo, &hi);
-            float* restrict xp = xr + (size_t)(lo - g->pl + kw) * C;
             const float* restrict wp = wrow + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
             const float* restrict gp = gr + (size_t)lo * C;
             const size_t n = (size_t)(hi - lo) * C;
-            for (size_t j = 0; j < n; j++) xp[j] += gp[j] * wp[j];
+            if (g->sw == 1) {
+              float* restrict xp = xr + (size_t)(lo - g->pl + kw) * C;
+              for (size_t j = 0; j < n; j++) xp[j] += gp[j] * wp[j];
+              continue;
+            }
+            /* Products along the row first, then each output's C values added to its input column. */
+            for (size_t j = 0; j < n; j++) tmp[j] = gp[j] * wp[j];
+            for (int ow = lo; ow < hi; ow++) {
+              float* restrict xp = xr + (size_t)(ow * g->sw - g->pl + kw) * C;
+              const float* restrict tp = tmp + (size_t)(ow - lo) * C;
+              for (int c = 0; c < C; c++) xp[c] += tp[c];
+            }
           }
         }
       }
@@ -543,7 +562,7 @@ static void depthwise_bwd_input(const Geom* g, const float* restrict dy, const f
  * to a double total in sample order, so the result does not depend on the batch's length beyond one sample's rounding.
  */
 __attribute__((target_clones("avx2", "default")))
-static void depthwise_bwd_filter(const Geom* g, const float* restrict x, const float* restrict dy, float* restrict part, double* restrict total, float* restrict rows) {
+static void depthwise_bwd_filter(const Geom* g, const float* restrict x, const float* restrict dy, float* restrict part, double* restrict total, float* restrict rows, float* restrict xg) {
   const int C = g->ci, M = g->co / g->ci, CO = g->co;
   const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO, taps = (size_t)g->kh * g->kw * CO;
   if (rows) {
@@ -560,7 +579,7 @@ static void depthwise_bwd_filter(const Geom* g, const float* restrict x, const f
           for (int kw = 0; kw < g->kw; kw++) {
             int lo, hi;
             dw_range(g, kw, &lo, &hi);
-            const float* restrict xp = xr + (size_t)(lo - g->pl + kw) * C;
+            const float* restrict xp = dw_tap_row(g, xr, kw, lo, hi, xg);
             const float* restrict gp = gr + (size_t)lo * C;
             float* restrict rp = rows + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
             const size_t n = (size_t)(hi - lo) * C;
@@ -615,11 +634,13 @@ static napi_value depthwise_conv2d(napi_env env, napi_callback_info info) {
   float* y = (float*)(heap + a[17]);
   float* wrow = NULL;
   if (dw_rows(&g)) {
-    wrow = scratch_get(env, (size_t)g.kh * g.kw * g.ow * g.co);
+    /* the weight rows, then one gathered input row */
+    wrow = scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co);
     if (!wrow) return throw_msg(env, "depthwiseConv2d: out of memory for the weight rows");
     dw_weight_rows(&g, (const float*)(heap + a[16]), wrow);
   }
-  depthwise_fwd(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), y, wrow);
+  depthwise_fwd(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), y, wrow,
+                wrow ? wrow + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
   const float* bias = a[18] >= 0 ? (const float*)(heap + a[18]) : NULL;
   if (bias || a[19] != 0) bias_act(y, (size_t)g.n * g.oh * g.ow, g.co, bias, (int)a[19], bits_float(a[20]));
   return NULL;
@@ -634,11 +655,13 @@ static napi_value depthwise_conv2d_backprop_input(napi_env env, napi_callback_in
     return throw_msg(env, "depthwiseConv2dBackpropInput: tensor outside the heap");
   float* wrow = NULL;
   if (dw_rows(&g)) {
-    wrow = scratch_get(env, (size_t)g.kh * g.kw * g.ow * g.co);
+    /* the weight rows, then one row of products */
+    wrow = scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co);
     if (!wrow) return throw_msg(env, "depthwiseConv2dBackpropInput: out of memory for the weight rows");
     dw_weight_rows(&g, (const float*)(heap + a[16]), wrow);
   }
-  depthwise_bwd_input(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), (float*)(heap + a[17]), wrow);
+  depthwise_bwd_input(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), (float*)(heap + a[17]), wrow,
+                      wrow ? wrow + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
   return NULL;
 }
 
@@ -652,9 +675,11 @@ static napi_value depthwise_conv2d_backprop_filter(napi_env env, napi_callback_i
   float* part = (float*)malloc(taps * sizeof(float));
   double* total = (double*)calloc(taps, sizeof(double));
   if (!part || !total) { free(part); free(total); return throw_msg(env, "depthwiseConv2dBackpropFilter: out of memory"); }
-  float* rows = dw_rows(&g) ? scratch_get(env, (size_t)g.kh * g.kw * g.ow * g.co) : NULL;
+  /* the row sums of every tap, then one gathered input row */
+  float* rows = dw_rows(&g) ? scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co) : NULL;
   if (dw_rows(&g) && !rows) { free(part); free(total); return throw_msg(env, "depthwiseConv2dBackpropFilter: out of memory for the row sums"); }
-  depthwise_bwd_filter(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), part, total, rows);
+  depthwise_bwd_filter(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), part, total, rows,
+                       rows ? rows + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
   float* dw = (float*)(heap + a[17]);
   for (size_t i = 0; i < taps; i++) dw[i] = (float)total[i];
   free(part);
