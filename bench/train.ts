@@ -1,18 +1,20 @@
 /**
  * Training throughput benchmark: samples/s of semslice's training loop (train(), batch 64, Adam) on MNIST, per
- * backend, model (lenet5, mlp, vgg-small, vgg-small+bn, resnet-small) and replica count (--workers 1,2: one thread,
+ * backend, model (lenet5, mlp, vgg-small, vgg-small+bn, resnet-small, mobilenet-small) and replica count (--workers 1,2: one thread,
  * or data-parallel steps over a worker); plus where the time of one step goes (forward, backward, optimizer, top
  * kernels from tf.profile). The protocol is the PyTorch reference's: one training run of warm-up steps (20 for
- * lenet5 and mlp, 5 for the VGG-style models) followed by --runs timed runs of --steps steps each (200, or 60 for the
- * VGG-style models), median samples/s; the one-off start-up of train() (worker replicas, first step) is reported
+ * lenet5, mlp and mobilenet-small, 5 for the VGG-style models) followed by --runs timed runs of --steps steps each
+ * (200, or 60 for the VGG-style models), median samples/s; the one-off start-up of train() (worker replicas, first step) is reported
  * apart. With --pytorch PATH it first runs the reference script at PATH (run.sh, same LeNet-5 and vgg-small steps,
- * 2 threads) and prints our samples/s as a ratio of PyTorch's, measured in the same run. Prints markdown tables;
- * results are recorded in BENCHMARKS.md.
+ * 2 threads; mobilenet-small's PyTorch equivalent is bench/torch_mobilenet_train_bench.py, which run.sh runs with
+ * WHAT=mobilenet and MOBILENET_BENCH set to it) and prints our samples/s as a ratio of PyTorch's, measured in the
+ * same run. Prints markdown tables; results are recorded in BENCHMARKS.md.
  *
  *   npx tsx bench/train.ts [--backend wasm|cpu|all] [--steps N] [--vgg-steps N] [--cpu-steps N] [--warmup N] [--runs R]
- *     [--models lenet5,mlp,vgg-small,vgg-small+bn,resnet-small] [--workers 1,2] [--pytorch PATH] [--no-breakdown] [--cpu-breakdown]
+ *     [--models lenet5,mlp,vgg-small,vgg-small+bn,resnet-small,mobilenet-small] [--workers 1,2] [--pytorch PATH] [--no-breakdown] [--cpu-breakdown]
  */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend/index.js';
@@ -46,7 +48,7 @@ const cpuSteps = Number(arg('cpu-steps', '2'));
 // The stock cpu Conv2DBackpropFilter takes seconds to tens of seconds per batch: step breakdowns on cpu are opt-in.
 const cpuBreakdown = process.argv.includes('--cpu-breakdown');
 const runs = Number(arg('runs', '3'));
-const models = arg('models', 'lenet5,mlp,vgg-small,vgg-small+bn,resnet-small').split(',');
+const models = arg('models', 'lenet5,mlp,vgg-small,vgg-small+bn,resnet-small,mobilenet-small').split(',');
 
 /** "vgg-small+bn" -> vgg-small with BatchNormalization. */
 function buildNamed(name: string, seed: number): tf.LayersModel {
@@ -57,12 +59,14 @@ function buildNamed(name: string, seed: number): tf.LayersModel {
 /** PyTorch's 2-thread samples/s per model name, from the reference script's JSON lines. */
 function pytorchReference(script: string): Map<string, number> {
   const out = new Map<string, number>();
-  const text = execFileSync('bash', [script], { env: { ...process.env, WHAT: 'train vgg' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const mobilenet = fileURLToPath(new URL('torch_mobilenet_train_bench.py', import.meta.url));
+  const what = ['train', 'vgg', ...(models.includes('mobilenet-small') ? ['mobilenet'] : [])].join(' ');
+  const text = execFileSync('bash', [script], { env: { ...process.env, WHAT: what, MOBILENET_BENCH: mobilenet }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   for (const line of text.split('\n')) {
     if (!line.trim().startsWith('{')) continue;
     const j = JSON.parse(line) as Record<string, unknown>;
     const rate = Number(j['train_samples_per_s'] ?? NaN);
-    // The LeNet-5 line has no "model" field; the VGG lines say "vgg-small" or "vgg-small-bn".
+    // The LeNet-5 line has no "model" field; the others say "vgg-small", "vgg-small-bn" or "mobilenet-small".
     const model = j['model'] === undefined ? 'lenet5' : String(j['model']).replace(/-bn$/, '+bn');
     console.error(`pytorch: ${line.trim()}`);
     if (Number.isFinite(rate)) out.set(model, rate);

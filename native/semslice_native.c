@@ -1,6 +1,6 @@
 /*
  * Native float32 kernels for the wasm backend: convolution (forward, input gradient, filter gradient) and matrix
- * products as im2col + BLAS sgemm (OpenBLAS), computed in place on the wasm module's heap. The caller passes the
+ * products as im2col + BLAS sgemm (OpenBLAS), depthwise convolution and its gradients as direct loops over rows, computed in place on the wasm module's heap. The caller passes the
  * heap's ArrayBuffer and byte offsets of tensors the wasm backend already owns, so nothing is copied in or out.
  *
  * Layouts are tfjs': x [N, H, W, Ci] (NHWC), filter [KH, KW, Ci, Co] (row-major, which is also the [K, Co] matrix
@@ -288,6 +288,8 @@ static void conv_direct(const Geom* g, const float* x, const float* w, float* y,
   }
 }
 
+static float bits_float(int64_t b);
+
 /* Activations the fused kernels apply in place: 0 linear, 1 relu, 2 relu6, 3 leakyrelu (alpha). */
 static void bias_act(float* y, size_t rows, int cols, const float* bias, int act, float alpha) {
   for (size_t r = 0; r < rows; r++) {
@@ -404,6 +406,288 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 }
 
 /*
+ * Depthwise convolution, channels last: y[n, oh, ow, c*M + q] = sum over (kh, kw) of
+ * x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, c] * w[kh, kw, c, q] (0 outside), with Ci = C input channels,
+ * Co = C*M outputs and the filter [KH, KW, C, M]. Each tap adds a whole output row at once (the loop over
+ * channels is contiguous and vectorises); taps are summed in the cpu backend's order (kh, then kw), bias last.
+ */
+static inline void dw_range(const Geom* g, int kw, int* lo, int* hi) {
+  /* ow with 0 <= ow*sw - pl + kw*dw < W */
+  const int off = kw * g->dw - g->pl;
+  int a = off >= 0 ? 0 : (-off + g->sw - 1) / g->sw;
+  int b = g->w - off <= 0 ? 0 : (g->w - off - 1) / g->sw + 1;
+  if (b > g->ow) b = g->ow;
+  *lo = a; *hi = b < a ? a : b;
+}
+
+/*
+ * Unit column dilation, multiplier 1: a tap's inputs for a run of outputs are one stretch of the input row (with a
+ * column stride above 1, gathered first into a contiguous row, xg), so each tap is one long elementwise product with
+ * the tap's weights laid out along the row (wrow[t][ow*C + c] = w[t][c]), which vectorises fully instead of C
+ * channels at a time. The products and sums are the same as the direct loops', in the same order.
+ */
+static int dw_rows(const Geom* g) {
+  return g->dw == 1 && g->co == g->ci;
+}
+
+/* The inputs of tap column kw for outputs [lo, hi) of an input row: in place when the column stride is 1, else gathered. */
+static inline const float* dw_tap_row(const Geom* g, const float* xr, int kw, int lo, int hi, float* xg) {
+  const size_t C = (size_t)g->ci;
+  if (g->sw == 1) return xr + (size_t)(lo - g->pl + kw) * C;
+  for (int ow = lo; ow < hi; ow++) memcpy(xg + (size_t)(ow - lo) * C, xr + (size_t)(ow * g->sw - g->pl + kw) * C, C * sizeof(float));
+  return xg;
+}
+
+/* The weights of every tap repeated along an output row: KH*KW rows of OW*C floats. */
+static void dw_weight_rows(const Geom* g, const float* w, float* wrow) {
+  const size_t C = (size_t)g->ci, row = (size_t)g->ow * C;
+  for (int t = 0; t < g->kh * g->kw; t++)
+    for (int ow = 0; ow < g->ow; ow++) memcpy(wrow + t * row + (size_t)ow * C, w + (size_t)t * C, C * sizeof(float));
+}
+
+__attribute__((target_clones("avx2", "default")))
+static void depthwise_fwd(const Geom* g, const float* restrict x, const float* restrict w, float* restrict y, const float* restrict wrow, float* restrict xg) {
+  const int C = g->ci, M = g->co / g->ci, CO = g->co;
+  const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO;
+  if (wrow) {
+    for (int s = 0; s < g->n; s++) {
+      for (int oh = 0; oh < g->oh; oh++) {
+        float* restrict yr = y + ((size_t)s * g->oh + oh) * row_y;
+        memset(yr, 0, row_y * sizeof(float));
+        for (int kh = 0; kh < g->kh; kh++) {
+          const int ih = oh * g->sh - g->pt + kh * g->dh;
+          if (ih < 0 || ih >= g->h) continue;
+          const float* restrict xr = x + ((size_t)s * g->h + ih) * row_x;
+          for (int kw = 0; kw < g->kw; kw++) {
+            int lo, hi;
+            dw_range(g, kw, &lo, &hi);
+            const float* restrict xp = dw_tap_row(g, xr, kw, lo, hi, xg);
+            const float* restrict wp = wrow + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
+            float* restrict yp = yr + (size_t)lo * C;
+            const size_t n = (size_t)(hi - lo) * C;
+            for (size_t j = 0; j < n; j++) yp[j] += xp[j] * wp[j];
+          }
+        }
+      }
+    }
+    return;
+  }
+  for (int s = 0; s < g->n; s++) {
+    for (int oh = 0; oh < g->oh; oh++) {
+      float* restrict yr = y + ((size_t)s * g->oh + oh) * row_y;
+      memset(yr, 0, row_y * sizeof(float));
+      for (int kh = 0; kh < g->kh; kh++) {
+        const int ih = oh * g->sh - g->pt + kh * g->dh;
+        if (ih < 0 || ih >= g->h) continue;
+        const float* restrict xr = x + ((size_t)s * g->h + ih) * row_x;
+        for (int kw = 0; kw < g->kw; kw++) {
+          const float* restrict wt = w + ((size_t)kh * g->kw + kw) * CO;
+          int lo, hi;
+          dw_range(g, kw, &lo, &hi);
+          for (int ow = lo; ow < hi; ow++) {
+            const float* restrict xp = xr + (size_t)(ow * g->sw - g->pl + kw * g->dw) * C;
+            float* restrict yp = yr + (size_t)ow * CO;
+            if (M == 1) for (int c = 0; c < C; c++) yp[c] += xp[c] * wt[c];
+            else for (int c = 0; c < C; c++) for (int q = 0; q < M; q++) yp[c * M + q] += xp[c] * wt[c * M + q];
+          }
+        }
+      }
+    }
+  }
+}
+
+/* dx, the adjoint of depthwise_fwd: every tap's products scattered back, in the forward's order. */
+__attribute__((target_clones("avx2", "default")))
+static void depthwise_bwd_input(const Geom* g, const float* restrict dy, const float* restrict w, float* restrict dx, const float* restrict wrow, float* restrict tmp) {
+  const int C = g->ci, M = g->co / g->ci, CO = g->co;
+  const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO;
+  memset(dx, 0, (size_t)g->n * g->h * row_x * sizeof(float));
+  if (wrow) {
+    for (int s = 0; s < g->n; s++) {
+      for (int oh = 0; oh < g->oh; oh++) {
+        const float* restrict gr = dy + ((size_t)s * g->oh + oh) * row_y;
+        for (int kh = 0; kh < g->kh; kh++) {
+          const int ih = oh * g->sh - g->pt + kh * g->dh;
+          if (ih < 0 || ih >= g->h) continue;
+          float* restrict xr = dx + ((size_t)s * g->h + ih) * row_x;
+          for (int kw = 0; kw < g->kw; kw++) {
+            int lo, hi;
+            dw_range(g, kw, &lo, &hi);
+            const float* restrict wp = wrow + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
+            const float* restrict gp = gr + (size_t)lo * C;
+            const size_t n = (size_t)(hi - lo) * C;
+            if (g->sw == 1) {
+              float* restrict xp = xr + (size_t)(lo - g->pl + kw) * C;
+              for (size_t j = 0; j < n; j++) xp[j] += gp[j] * wp[j];
+              continue;
+            }
+            /* Products along the row first, then each output's C values added to its input column. */
+            for (size_t j = 0; j < n; j++) tmp[j] = gp[j] * wp[j];
+            for (int ow = lo; ow < hi; ow++) {
+              float* restrict xp = xr + (size_t)(ow * g->sw - g->pl + kw) * C;
+              const float* restrict tp = tmp + (size_t)(ow - lo) * C;
+              for (int c = 0; c < C; c++) xp[c] += tp[c];
+            }
+          }
+        }
+      }
+    }
+    return;
+  }
+  for (int s = 0; s < g->n; s++) {
+    for (int oh = 0; oh < g->oh; oh++) {
+      const float* restrict gr = dy + ((size_t)s * g->oh + oh) * row_y;
+      for (int kh = 0; kh < g->kh; kh++) {
+        const int ih = oh * g->sh - g->pt + kh * g->dh;
+        if (ih < 0 || ih >= g->h) continue;
+        float* restrict xr = dx + ((size_t)s * g->h + ih) * row_x;
+        for (int kw = 0; kw < g->kw; kw++) {
+          const float* restrict wt = w + ((size_t)kh * g->kw + kw) * CO;
+          int lo, hi;
+          dw_range(g, kw, &lo, &hi);
+          for (int ow = lo; ow < hi; ow++) {
+            float* restrict xp = xr + (size_t)(ow * g->sw - g->pl + kw * g->dw) * C;
+            const float* restrict gp = gr + (size_t)ow * CO;
+            if (M == 1) for (int c = 0; c < C; c++) xp[c] += gp[c] * wt[c];
+            else for (int c = 0; c < C; c++) { float t = 0.f; for (int q = 0; q < M; q++) t += gp[c * M + q] * wt[c * M + q]; xp[c] += t; }
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * dw[kh, kw, c, q] = sum over samples and output pixels of x[...] * dy[...]: each sample's sums in float (part), added
+ * to a double total in sample order, so the result does not depend on the batch's length beyond one sample's rounding.
+ */
+__attribute__((target_clones("avx2", "default")))
+static void depthwise_bwd_filter(const Geom* g, const float* restrict x, const float* restrict dy, float* restrict part, double* restrict total, float* restrict rows, float* restrict xg) {
+  const int C = g->ci, M = g->co / g->ci, CO = g->co;
+  const size_t row_x = (size_t)g->w * C, row_y = (size_t)g->ow * CO, taps = (size_t)g->kh * g->kw * CO;
+  if (rows) {
+    /* Per sample, every tap's products summed along whole rows (rows[t][ow*C + c]), then folded over ow. */
+    const size_t nt = (size_t)g->kh * g->kw;
+    for (int s = 0; s < g->n; s++) {
+      memset(rows, 0, nt * row_y * sizeof(float));
+      for (int oh = 0; oh < g->oh; oh++) {
+        const float* restrict gr = dy + ((size_t)s * g->oh + oh) * row_y;
+        for (int kh = 0; kh < g->kh; kh++) {
+          const int ih = oh * g->sh - g->pt + kh * g->dh;
+          if (ih < 0 || ih >= g->h) continue;
+          const float* restrict xr = x + ((size_t)s * g->h + ih) * row_x;
+          for (int kw = 0; kw < g->kw; kw++) {
+            int lo, hi;
+            dw_range(g, kw, &lo, &hi);
+            const float* restrict xp = dw_tap_row(g, xr, kw, lo, hi, xg);
+            const float* restrict gp = gr + (size_t)lo * C;
+            float* restrict rp = rows + ((size_t)kh * g->kw + kw) * row_y + (size_t)lo * C;
+            const size_t n = (size_t)(hi - lo) * C;
+            for (size_t j = 0; j < n; j++) rp[j] += xp[j] * gp[j];
+          }
+        }
+      }
+      for (size_t t = 0; t < nt; t++) {
+        float* restrict pt = part + t * CO;
+        memset(pt, 0, CO * sizeof(float));
+        for (int ow = 0; ow < g->ow; ow++) {
+          const float* restrict rp = rows + t * row_y + (size_t)ow * C;
+          for (int c = 0; c < C; c++) pt[c] += rp[c];
+        }
+      }
+      for (size_t i = 0; i < taps; i++) total[i] += part[i];
+    }
+    return;
+  }
+  for (int s = 0; s < g->n; s++) {
+    memset(part, 0, taps * sizeof(float));
+    for (int oh = 0; oh < g->oh; oh++) {
+      const float* restrict gr = dy + ((size_t)s * g->oh + oh) * row_y;
+      for (int kh = 0; kh < g->kh; kh++) {
+        const int ih = oh * g->sh - g->pt + kh * g->dh;
+        if (ih < 0 || ih >= g->h) continue;
+        const float* restrict xr = x + ((size_t)s * g->h + ih) * row_x;
+        for (int kw = 0; kw < g->kw; kw++) {
+          float* restrict pt = part + ((size_t)kh * g->kw + kw) * CO;
+          int lo, hi;
+          dw_range(g, kw, &lo, &hi);
+          for (int ow = lo; ow < hi; ow++) {
+            const float* restrict xp = xr + (size_t)(ow * g->sw - g->pl + kw * g->dw) * C;
+            const float* restrict gp = gr + (size_t)ow * CO;
+            if (M == 1) for (int c = 0; c < C; c++) pt[c] += xp[c] * gp[c];
+            else for (int c = 0; c < C; c++) for (int q = 0; q < M; q++) pt[c * M + q] += xp[c] * gp[c * M + q];
+          }
+        }
+      }
+    }
+    for (size_t i = 0; i < taps; i++) total[i] += part[i];
+  }
+}
+
+/* depthwiseConv2d(heap, 15 geometry ints (Co = Ci * multiplier), xOff, wOff, yOff, biasOff (-1: none), act, alphaBits) */
+static napi_value depthwise_conv2d(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[21]; Geom g;
+  if (!read_args(env, info, 21, &heap, &len, a) || !geom_from(a, &g) || g.co % g.ci != 0) return throw_msg(env, "depthwiseConv2d: bad arguments");
+  const size_t nx = (size_t)g.n * g.h * g.w * g.ci, ny = (size_t)g.n * g.oh * g.ow * g.co;
+  if (!in_heap(a[15], nx, len) || !in_heap(a[16], (size_t)g.kh * g.kw * g.co, len) || !in_heap(a[17], ny, len) ||
+      (a[18] >= 0 && !in_heap(a[18], g.co, len))) return throw_msg(env, "depthwiseConv2d: tensor outside the heap");
+  float* y = (float*)(heap + a[17]);
+  float* wrow = NULL;
+  if (dw_rows(&g)) {
+    /* the weight rows, then one gathered input row */
+    wrow = scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co);
+    if (!wrow) return throw_msg(env, "depthwiseConv2d: out of memory for the weight rows");
+    dw_weight_rows(&g, (const float*)(heap + a[16]), wrow);
+  }
+  depthwise_fwd(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), y, wrow,
+                wrow ? wrow + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
+  const float* bias = a[18] >= 0 ? (const float*)(heap + a[18]) : NULL;
+  if (bias || a[19] != 0) bias_act(y, (size_t)g.n * g.oh * g.ow, g.co, bias, (int)a[19], bits_float(a[20]));
+  return NULL;
+}
+
+/* depthwiseConv2dBackpropInput(heap, 15 geometry ints, dyOff, wOff, dxOff) */
+static napi_value depthwise_conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[18]; Geom g;
+  if (!read_args(env, info, 18, &heap, &len, a) || !geom_from(a, &g) || g.co % g.ci != 0) return throw_msg(env, "depthwiseConv2dBackpropInput: bad arguments");
+  const size_t nx = (size_t)g.n * g.h * g.w * g.ci, ny = (size_t)g.n * g.oh * g.ow * g.co;
+  if (!in_heap(a[15], ny, len) || !in_heap(a[16], (size_t)g.kh * g.kw * g.co, len) || !in_heap(a[17], nx, len))
+    return throw_msg(env, "depthwiseConv2dBackpropInput: tensor outside the heap");
+  float* wrow = NULL;
+  if (dw_rows(&g)) {
+    /* the weight rows, then one row of products */
+    wrow = scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co);
+    if (!wrow) return throw_msg(env, "depthwiseConv2dBackpropInput: out of memory for the weight rows");
+    dw_weight_rows(&g, (const float*)(heap + a[16]), wrow);
+  }
+  depthwise_bwd_input(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), (float*)(heap + a[17]), wrow,
+                      wrow ? wrow + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
+  return NULL;
+}
+
+/* depthwiseConv2dBackpropFilter(heap, 15 geometry ints, xOff, dyOff, dwOff) */
+static napi_value depthwise_conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[18]; Geom g;
+  if (!read_args(env, info, 18, &heap, &len, a) || !geom_from(a, &g) || g.co % g.ci != 0) return throw_msg(env, "depthwiseConv2dBackpropFilter: bad arguments");
+  const size_t nx = (size_t)g.n * g.h * g.w * g.ci, ny = (size_t)g.n * g.oh * g.ow * g.co, taps = (size_t)g.kh * g.kw * g.co;
+  if (!in_heap(a[15], nx, len) || !in_heap(a[16], ny, len) || !in_heap(a[17], taps, len))
+    return throw_msg(env, "depthwiseConv2dBackpropFilter: tensor outside the heap");
+  float* part = (float*)malloc(taps * sizeof(float));
+  double* total = (double*)calloc(taps, sizeof(double));
+  if (!part || !total) { free(part); free(total); return throw_msg(env, "depthwiseConv2dBackpropFilter: out of memory"); }
+  /* the row sums of every tap, then one gathered input row */
+  float* rows = dw_rows(&g) ? scratch_get(env, ((size_t)g.kh * g.kw + 1) * g.ow * g.co) : NULL;
+  if (dw_rows(&g) && !rows) { free(part); free(total); return throw_msg(env, "depthwiseConv2dBackpropFilter: out of memory for the row sums"); }
+  depthwise_bwd_filter(&g, (const float*)(heap + a[15]), (const float*)(heap + a[16]), part, total, rows,
+                       rows ? rows + (size_t)g.kh * g.kw * g.ow * g.co : NULL);
+  float* dw = (float*)(heap + a[17]);
+  for (size_t i = 0; i < taps; i++) dw[i] = (float)total[i];
+  free(part);
+  free(total);
+  return NULL;
+}
+
+/*
  * matmul(heap, batch, m, k, n, transA, transB, strideA, strideB, aOff, bOff, yOff, biasOff, act, alphaBits)
  * y[b] = op(a[b]) x op(b[b]) (+ bias[n], activation); strideA/strideB are 0 for an operand shared by every batch.
  */
@@ -508,6 +792,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
 }
 
 /* Per-channel sums over rows of a [rows, C] matrix, in float blocks of 64 rows added into double (fixed order). */
+__attribute__((target_clones("avx2", "default")))
 static void channel_sums(const float* a, const float* b, const float* mean, size_t rows, size_t C, double* s1, double* s2, float* p) {
   for (size_t r0 = 0; r0 < rows; r0 += 64) {
     const size_t r1 = r0 + 64 < rows ? r0 + 64 : rows;
@@ -522,6 +807,29 @@ static void channel_sums(const float* a, const float* b, const float* mean, size
       }
     }
     for (size_t c = 0; c < C; c++) { s1[c] += p[c]; s2[c] += p[C + c]; }
+  }
+}
+
+/* y = (x - mean) * gamma / sd + beta per row (the vector clone computes the same float operations per element). */
+__attribute__((target_clones("avx2", "default")))
+static void bn_normalise(const float* restrict x, const float* restrict mean, const float* restrict gamma, const float* restrict sd,
+    const float* restrict beta, float* restrict y, size_t rows, size_t C) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * C;
+    float* yr = y + r * C;
+    for (size_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * gamma[c] / sd[c] + beta[c];
+  }
+}
+
+/* dx = ka * (dy - kb - (x - mean) * kc) per row. */
+__attribute__((target_clones("avx2", "default")))
+static void bn_train_dx(const float* restrict dy, const float* restrict x, const float* restrict mean, const float* restrict ka,
+    const float* restrict kb, const float* restrict kc, float* restrict dx, size_t rows, size_t C) {
+  for (size_t r = 0; r < rows; r++) {
+    const float* g = dy + r * C;
+    const float* xr = x + r * C;
+    float* d = dx + r * C;
+    for (size_t c = 0; c < C; c++) d[c] = ka[c] * (g[c] - kb[c] - (xr[c] - mean[c]) * kc[c]);
   }
 }
 
@@ -552,11 +860,7 @@ static napi_value batch_norm_train(napi_env env, napi_callback_info info) {
   channel_sums(x, NULL, st, rows, C, s, s + C, p);   /* s[C + c] = sum (x - mean)^2 */
   for (size_t c = 0; c < C; c++) st[C + c] = (float)(s[C + c] / (double)rows);
   for (size_t c = 0; c < C; c++) p[c] = sqrtf(st[C + c] + eps);
-  for (size_t r = 0; r < rows; r++) {
-    const float* xr = x + r * C;
-    float* yr = y + r * C;
-    for (size_t c = 0; c < C; c++) yr[c] = (xr[c] - st[c]) * gamma[c] / p[c] + beta[c];
-  }
+  bn_normalise(x, st, gamma, p, beta, y, rows, C);
   free(s);
   free(p);
   return NULL;
@@ -596,12 +900,7 @@ static napi_value batch_norm_train_grad(napi_env env, napi_callback_info info) {
     kb[c] = (float)(s[c] / (double)rows);
     kc[c] = (float)(inv * inv * s[C + c] / (double)rows);
   }
-  for (size_t r = 0; r < rows; r++) {
-    const float* g = dy + r * C;
-    const float* xr = x + r * C;
-    float* d = dx + r * C;
-    for (size_t c = 0; c < C; c++) d[c] = ka[c] * (g[c] - kb[c] - (xr[c] - st[c]) * kc[c]);
-  }
+  bn_train_dx(dy, x, st, ka, kb, kc, dx, rows, C);
   free(s);
   free(p);
   return NULL;
@@ -619,6 +918,63 @@ static napi_value relu_grad(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < n; i++) {
     const float s = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f);
     dx[i] = dy[i] * s;
+  }
+  return NULL;
+}
+
+/*
+ * spreadMean(heap, outer, middle, inner, dyOff, dxOff, count bits): the gradient of a mean over the middle axes of
+ * [outer, middle, inner]: dx[o, m, i] = dy[o, i] / count (the division once per value of dy, then copied).
+ */
+static napi_value spread_mean(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[6];
+  if (!read_args(env, info, 6, &heap, &len, a) || a[0] <= 0 || a[1] <= 0 || a[2] <= 0) return throw_msg(env, "spreadMean: bad arguments");
+  const size_t outer = (size_t)a[0], middle = (size_t)a[1], inner = (size_t)a[2];
+  if (!in_heap(a[3], outer * inner, len) || !in_heap(a[4], outer * middle * inner, len)) return throw_msg(env, "spreadMean: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[3]);
+  float* dx = (float*)(heap + a[4]);
+  const float count = bits_float(a[5]);
+  for (size_t o = 0; o < outer; o++) {
+    float* first = dx + o * middle * inner;
+    for (size_t i = 0; i < inner; i++) first[i] = dy[o * inner + i] / count;
+    for (size_t m = 1; m < middle; m++) memcpy(first + m * inner, first, inner * sizeof(float));
+  }
+  return NULL;
+}
+
+/* relu6(heap, n, xOff, yOff): y = min(max(x, 0), 6), NaN kept (the cpu backend's rule; XNNPACK's clamp makes it 0). */
+static napi_value relu6_fwd(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[3];
+  if (!read_args(env, info, 3, &heap, &len, a) || a[0] <= 0) return throw_msg(env, "relu6: bad arguments");
+  const size_t n = (size_t)a[0];
+  if (!in_heap(a[1], n, len) || !in_heap(a[2], n, len)) return throw_msg(env, "relu6: tensor outside the heap");
+  const float* x = (const float*)(heap + a[1]);
+  float* y = (float*)(heap + a[2]);
+  for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? 0.f : (x[i] > 6.f ? 6.f : x[i]);
+  return NULL;
+}
+
+/*
+ * clipGrad(heap, n, dyOff, xOff, dxOff, lo bits, hi bits, mode): the gradient of a clip to [lo, hi] in one pass.
+ * mode 0 (ClipByValue, tfjs' where(lo <= x <= hi, dy, 0)): dx = dy inside (bounds included), else 0 (NaN x: 0).
+ * mode 1 (Relu6, tfjs' dy * ((x <= hi) * step(x))): dx = dy * s with s = 1 for lo < x <= hi, NaN for NaN x, else 0.
+ */
+static napi_value clip_grad(napi_env env, napi_callback_info info) {
+  uint8_t* heap; size_t len; int64_t a[7];
+  if (!read_args(env, info, 7, &heap, &len, a) || a[0] <= 0 || (a[6] != 0 && a[6] != 1)) return throw_msg(env, "clipGrad: bad arguments");
+  const size_t n = (size_t)a[0];
+  if (!in_heap(a[1], n, len) || !in_heap(a[2], n, len) || !in_heap(a[3], n, len)) return throw_msg(env, "clipGrad: tensor outside the heap");
+  const float* dy = (const float*)(heap + a[1]);
+  const float* x = (const float*)(heap + a[2]);
+  float* dx = (float*)(heap + a[3]);
+  const float lo = bits_float(a[4]), hi = bits_float(a[5]);
+  if (a[6] == 0) {
+    for (size_t i = 0; i < n; i++) dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.f;
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      const float s = x[i] != x[i] ? x[i] : (x[i] > lo && x[i] <= hi ? 1.f : 0.f);
+      dx[i] = dy[i] * s;
+    }
   }
   return NULL;
 }
@@ -896,11 +1252,17 @@ NAPI_MODULE_INIT() {
     {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL},
     {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_default, NULL},
     {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
+    {"depthwiseConv2d", NULL, depthwise_conv2d, NULL, NULL, NULL, napi_default, NULL},
+    {"depthwiseConv2dBackpropInput", NULL, depthwise_conv2d_backprop_input, NULL, NULL, NULL, napi_default, NULL},
+    {"depthwiseConv2dBackpropFilter", NULL, depthwise_conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
     {"matmul", NULL, matmul, NULL, NULL, NULL, napi_default, NULL},
     {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
     {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
     {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"clipGrad", NULL, clip_grad, NULL, NULL, NULL, napi_default, NULL},
+    {"relu6", NULL, relu6_fwd, NULL, NULL, NULL, napi_default, NULL},
+    {"spreadMean", NULL, spread_mean, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrain", NULL, batch_norm_train, NULL, NULL, NULL, napi_default, NULL},
     {"batchNormTrainGrad", NULL, batch_norm_train_grad, NULL, NULL, NULL, napi_default, NULL},
     {"biasAdd", NULL, bias_add, NULL, NULL, NULL, napi_default, NULL},

@@ -29,6 +29,7 @@ export { initBackend, backendInfo, type BackendInfo } from './engine/backend/ind
 export * as data from './engine/data/index.js';
 export type { Dataset, DatasetSplits } from './engine/data/index.js';
 export { evaluate, predictLabels, evaluateMasked, applyMask, type EvaluateOptions, type EvaluateResult, type MaskedModel, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
+export { recomputeBatchNormStatistics, type RecomputeBatchNormOptions } from './engine/train/index.js';
 export {
   sliceFromStats, sweepRows, Slice, ProfileStats, findSites, forward,
   compressionRate, compressionReport, registerMetric, registerSelector, METRICS, CATEGORIES, METHODS,

@@ -488,8 +488,8 @@ export const ERROR_CATALOGUE = {
     hint: "Profile with more data of that class, or with onlyCorrect: false (--all-samples at the CLI).",
   },
   NO_SITES: {
-    message: "Model \"…\" has no sliceable layer (a hidden Dense or Conv2D layer).",
-    hint: "Slicing needs at least one Dense or Conv2D layer before the final classifier.",
+    message: "Model \"…\" has no sliceable layer (a hidden Dense, Conv2D or SeparableConv2D layer).",
+    hint: "Slicing needs at least one Dense, Conv2D or SeparableConv2D layer before the final classifier.",
   },
   NO_SLICE: {
     message: "The pre-step \"…\" needs a slice.",
@@ -561,7 +561,7 @@ export const ERROR_CATALOGUE = {
   },
   SURGERY_UNSUPPORTED: {
     message: "Site \"…\" has masked neurons that an Add keeps for another site, and its activation does not map 0 to 0.",
-    hint: "Use a zero-preserving activation (relu, linear, tanh) at joined sites, or mask the joined channels at every site of the Add.",
+    hint: "Use a zero-preserving activation (relu, relu6, linear, tanh) at joined sites, or mask the joined channels at every site of the Add.",
   },
   TEMPLATE_INVALID: {
     message: "Report template … is unusable: ….",
@@ -645,7 +645,7 @@ export const ERROR_CATALOGUE = {
   },
   UNSUPPORTED_LAYER: {
     message: "Conv2D layer \"…\" is channelsFirst.",
-    hint: "semslice reads conv neurons on the last axis (NHWC): build the model with dataFormat \"channelsLast\".",
+    hint: "semslice reads conv neurons on the last axis (NHWC) and needs one depthwise channel per input channel: build the model with dataFormat \"channelsLast\" and depthMultiplier 1.",
   },
   UNSUPPORTED_SLICE_VERSION: {
     message: "… is a semslice slice of format version …; this semslice reads versions ….",

@@ -32,7 +32,7 @@ function printInfo(dir: string, model: tf.LayersModel): void {
   let sites: ReturnType<typeof findSites> = [];
   try { sites = findSites(model); } catch { /* reported below */ }
   console.log('\nsliceable sites');
-  if (sites.length === 0) console.log('  none (no hidden Dense or Conv2D layer)');
+  if (sites.length === 0) console.log('  none (no hidden Dense, Conv2D or SeparableConv2D layer)');
   else console.log(formatTable(['site', 'kind', 'neurons', 'read after'], sites.map((x) => [x.name, x.kind, String(x.neurons), x.readLayer])));
   const meta = modelMetadata(model);
   const keys = Object.keys(meta);

@@ -18,11 +18,17 @@ export interface NativeAddon {
   conv2d(heap: ArrayBufferLike, ...ints: number[]): void;
   conv2dBackpropInput(heap: ArrayBufferLike, ...ints: number[]): void;
   conv2dBackpropFilter(heap: ArrayBufferLike, ...ints: number[]): void;
+  depthwiseConv2d(heap: ArrayBufferLike, ...ints: number[]): void;
+  depthwiseConv2dBackpropInput(heap: ArrayBufferLike, ...ints: number[]): void;
+  depthwiseConv2dBackpropFilter(heap: ArrayBufferLike, ...ints: number[]): void;
   matmul(heap: ArrayBufferLike, ...ints: number[]): void;
   adam(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNorm(heap: ArrayBufferLike, ...ints: number[]): void;
   reluGrad(heap: ArrayBufferLike, ...ints: number[]): void;
+  clipGrad(heap: ArrayBufferLike, ...ints: number[]): void;
+  relu6(heap: ArrayBufferLike, ...ints: number[]): void;
+  spreadMean(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrain(heap: ArrayBufferLike, ...ints: number[]): void;
   batchNormTrainGrad(heap: ArrayBufferLike, ...ints: number[]): void;
   biasAdd(heap: ArrayBufferLike, ...ints: number[]): void;

@@ -1,7 +1,7 @@
 /**
  * Wasm kernels that hand convolutions and matrix products to the native addon (native-addon.ts) when it is loaded:
- * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul, _FusedMatMul and FusedBatchNorm
- * (channels last), float32.
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, DepthwiseConv2dNative and both its gradients,
+ * BatchMatMul, _FusedMatMul and FusedBatchNorm (channels last), float32.
  * The addon computes in place on the wasm heap (im2col + OpenBLAS sgemm), so a kernel only allocates its output
  * and passes byte offsets. Any case the addon does not cover (NCHW, another dtype, prelu/elu/sigmoid fusions,
  * broadcast batch shapes, an empty tensor) goes to the kernel registered before, unchanged.
@@ -19,7 +19,8 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 type Fallback = (args: KernelArgs) => Info | Info[];
 
 /** The kernels the addon serves. */
-export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm', 'MaxPool', 'MaxPoolGrad', 'Add'] as const;
+export const NATIVE_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm', 'MaxPool', 'MaxPoolGrad', 'Add', 'Relu6'] as const;
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3 };
 
@@ -105,6 +106,60 @@ function backpropFilterNative(addon: NativeAddon, fallback: Fallback): Fallback 
     if (!g || g[7] !== dy!.shape[1] || g[8] !== dy!.shape[2]) return fallback(args);
     const dw = backend.makeOutput([...a.filterShape!], 'float32');
     addon.conv2dBackpropFilter(heap(backend), ...g, offset(backend, x!), offset(backend, dy!), offset(backend, dw));
+    return dw;
+  };
+}
+
+/** The geometry ints of a depthwise convolution (Co = Ci x multiplier), or null for a case the addon does not take. */
+function depthwiseGeometry(xShape: number[], filterShape: number[], a: ConvAttrs): number[] | null {
+  if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return null;
+  if (xShape.length !== 4 || filterShape.length !== 4 || filterShape[2] !== xShape[3]) return null;
+  // tfjs-layers passes a null dilation rate (tfjs' depthwiseConv2d then means 1).
+  const [dh, dw] = pair((a.dilations ?? undefined) as number | [number, number] | undefined);
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    a.strides, [dh, dw], a.pad, a.dimRoundingMode, true, 'channelsLast');
+  if (info.outHeight <= 0 || info.outWidth <= 0) return null;
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.filterHeight, info.filterWidth, info.outChannels,
+    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left, dh, dw];
+}
+
+/** DepthwiseConv2dNative (NHWC, float32, any stride, padding, dilation and channel multiplier). */
+function depthwiseNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter } = args.inputs as Record<string, Info | undefined>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const g = x && filter && allFloat(x, filter) ? depthwiseGeometry(x.shape, filter.shape, a) : null;
+    if (!g) return fallback(args);
+    const y = backend.makeOutput([g[0]!, g[7]!, g[8]!, g[6]!], 'float32');
+    addon.depthwiseConv2d(heap(backend), ...g, offset(backend, x!), offset(backend, filter!), offset(backend, y), -1, 0, 0);
+    return y;
+  };
+}
+
+function depthwiseBackpropInputNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, filter } = args.inputs as Record<string, Info>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const g = a.inputShape && allFloat(dy, filter) ? depthwiseGeometry(a.inputShape, filter!.shape, a) : null;
+    if (!g || g[7] !== dy!.shape[1] || g[8] !== dy!.shape[2] || g[6] !== dy!.shape[3]) return fallback(args);
+    const dx = backend.makeOutput([...a.inputShape!], 'float32');
+    addon.depthwiseConv2dBackpropInput(heap(backend), ...g, offset(backend, dy!), offset(backend, filter!), offset(backend, dx));
+    return dx;
+  };
+}
+
+function depthwiseBackpropFilterNative(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, dy } = args.inputs as Record<string, Info>;
+    const a = (args.attrs ?? {}) as unknown as ConvAttrs;
+    const g = a.filterShape && allFloat(x, dy) ? depthwiseGeometry(x!.shape, a.filterShape, a) : null;
+    if (!g || g[7] !== dy!.shape[1] || g[8] !== dy!.shape[2] || g[6] !== dy!.shape[3]) return fallback(args);
+    const dw = backend.makeOutput([...a.filterShape!], 'float32');
+    addon.depthwiseConv2dBackpropFilter(heap(backend), ...g, offset(backend, x!), offset(backend, dy!), offset(backend, dw));
     return dw;
   };
 }
@@ -257,6 +312,52 @@ function reluGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
   };
 }
 
+/** Relu6 on float32 with NaN kept, as the cpu backend computes it (wasm's own maps NaN to 0). */
+function relu6Native(addon: NativeAddon, fallback: Fallback): Fallback {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: Info };
+    if (!allFloat(x)) return fallback(args);
+    const y = backend.makeOutput([...x.shape], 'float32');
+    addon.relu6(heap(backend), size(x.shape), offset(backend, x), offset(backend, y));
+    return y;
+  };
+}
+
+/** Name of the one-pass gradient of a clip (ClipByValue, Relu6; clip-grad.ts uses it): inputs {dy, x}, attrs {min, max, relu6}. */
+export const CLIP_GRAD_KERNEL = 'SemsliceClipGrad';
+
+function clipGradNative(addon: NativeAddon): (args: KernelArgs) => Info {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, x } = args.inputs as Record<string, Info>;
+    const { min, max, relu6 } = args.attrs as unknown as { min: number; max: number; relu6: boolean };
+    if (!allFloat(dy, x) || size(dy!.shape) !== size(x!.shape)) throw new Error(`${CLIP_GRAD_KERNEL}: float32 dy and x of one size expected`);
+    const dx = backend.makeOutput([...x!.shape], 'float32');
+    addon.clipGrad(heap(backend), size(x!.shape), offset(backend, dy!), offset(backend, x!), offset(backend, dx), floatBits(min), floatBits(max), relu6 ? 1 : 0);
+    return dx;
+  };
+}
+
+/**
+ * Name of the gradient of a mean over a block of middle axes (mean-grad.ts uses it): inputs {dy} ([outer, inner]
+ * values), attrs {shape: x's shape, outer, middle, inner, count}; output dx of x's shape, dy / count spread over the
+ * middle axes.
+ */
+export const SPREAD_MEAN_KERNEL = 'SemsliceSpreadMean';
+
+function spreadMeanNative(addon: NativeAddon): (args: KernelArgs) => Info {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy } = args.inputs as { dy: Info };
+    const { shape, outer, middle, inner, count } = args.attrs as unknown as { shape: number[]; outer: number; middle: number; inner: number; count: number };
+    if (!allFloat(dy) || size(dy.shape) !== outer * inner || size(shape) !== outer * middle * inner) throw new Error(`${SPREAD_MEAN_KERNEL}: float32 dy of [outer, inner] values expected`);
+    const dx = backend.makeOutput([...shape], 'float32');
+    addon.spreadMean(heap(backend), outer, middle, inner, offset(backend, dy), offset(backend, dx), floatBits(count));
+    return dx;
+  };
+}
+
 /** Names of a BatchNormalization layer's training forward and its gradient (batch-norm-train.ts uses them). */
 export const BN_TRAIN_KERNEL = 'SemsliceBatchNormTrain';
 export const BN_TRAIN_GRAD_KERNEL = 'SemsliceBatchNormTrainGrad';
@@ -333,16 +434,22 @@ export function nativeKernelConfigs(addon: NativeAddon, previous: (name: string)
   wrap('FusedConv2D', (fb) => conv2dNative(addon, fb, true));
   wrap('Conv2DBackpropInput', (fb) => backpropInputNative(addon, fb));
   wrap('Conv2DBackpropFilter', (fb) => backpropFilterNative(addon, fb));
+  wrap('DepthwiseConv2dNative', (fb) => depthwiseNative(addon, fb));
+  wrap('DepthwiseConv2dNativeBackpropInput', (fb) => depthwiseBackpropInputNative(addon, fb));
+  wrap('DepthwiseConv2dNativeBackpropFilter', (fb) => depthwiseBackpropFilterNative(addon, fb));
   wrap('BatchMatMul', (fb) => matMulNative(addon, fb, false));
   wrap('_FusedMatMul', (fb) => matMulNative(addon, fb, true));
   wrap('FusedBatchNorm', (fb) => batchNormNative(addon, fb));
   wrap('MaxPool', (fb) => maxPoolNative(addon, fb));
   wrap('MaxPoolGrad', (fb) => maxPoolGradNative(addon, fb));
   wrap('Add', (fb) => addNative(addon, fb));
+  wrap('Relu6', (fb) => relu6Native(addon, fb));
   out.push({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_KERNEL, backendName: 'wasm', kernelFunc: bnTrainNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BN_TRAIN_GRAD_KERNEL, backendName: 'wasm', kernelFunc: bnTrainGradNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: RELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: reluGradNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: CLIP_GRAD_KERNEL, backendName: 'wasm', kernelFunc: clipGradNative(addon) as unknown as tf.KernelFunc });
+  out.push({ kernelName: SPREAD_MEAN_KERNEL, backendName: 'wasm', kernelFunc: spreadMeanNative(addon) as unknown as tf.KernelFunc });
   out.push({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: batchNormGradNative(addon) as unknown as tf.KernelFunc });
   return out;
 }

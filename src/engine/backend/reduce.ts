@@ -3,8 +3,8 @@
  * only, so a reduction over [0, 1, 2] of an NHWC tensor (every conv bias gradient, BatchNormalization's batch
  * statistics and their gradients) first transposes the whole tensor, then sums: measured 17% of a vgg-small
  * training step with BatchNormalization. Over leading axes the sum is a product with a row of ones,
- * ones[1, M] x x[M, C] (or a row of 1/M for the mean), which XNNPACK's GEMM does in one pass. Other reductions
- * keep the stock kernels.
+ * ones[1, M] x x[M, C] (or a row of 1/M for the mean), which XNNPACK's GEMM does in one pass; the mean over [1, 2]
+ * (global average pooling) is an average pooling over the whole image. Other reductions keep the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -28,6 +28,7 @@ function reduceLeading(stock: tf.KernelFunc, mean: boolean): (args: KernelArgs) 
     const { x } = args.inputs as { x: Info };
     const attrs = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
     const k = leadingAxes(attrs.axis, x.shape.length);
+    if (mean && x.dtype === 'float32' && k === 0 && spatialAxes(attrs.axis, x.shape)) return spatialMean(backend, x, Boolean(attrs.keepDims));
     if (x.dtype !== 'float32' || k === 0) return stock(args as Parameters<tf.KernelFunc>[0]) as Info;
     const m = x.shape.slice(0, k).reduce((a, d) => a * d, 1);
     const rest = x.shape.slice(k);
@@ -42,6 +43,22 @@ function reduceLeading(stock: tf.KernelFunc, mean: boolean): (args: KernelArgs) 
     release(backend, ones, x2, prod);
     return out;
   };
+}
+
+/** True when `axis` is exactly [1, 2] (any order) of a non-empty NHWC tensor: global average pooling. */
+function spatialAxes(axis: number | number[] | undefined, shape: number[]): boolean {
+  if (shape.length !== 4 || axis === undefined || shape.some((d) => d === 0)) return false;
+  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + 4 : a)).sort();
+  return list.length === 2 && list[0] === 1 && list[1] === 2;
+}
+
+/** NHWC mean over [1, 2] as one average pooling over the whole H x W window (stock: a transpose of the whole tensor, then a reduction). */
+function spatialMean(backend: BackendWasm, x: Info, keepDims: boolean): Info {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const pooled = runWasm('AvgPool', backend, { x }, { filterSize: [h, w], strides: [h, w], pad: 'valid', dimRoundingMode: undefined });
+  const out = runWasm('Reshape', backend, { x: pooled }, { shape: keepDims ? [n, 1, 1, c] : [n, c] });
+  release(backend, pooled);
+  return out;
 }
 
 /**

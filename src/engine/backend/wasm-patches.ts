@@ -6,7 +6,8 @@
  * axes become a product with a row of ones (reduce.ts); FusedBatchNorm's gradient skips its Tile
  * (batch-norm-grad.ts); Identity shares its input's buffer instead of copying it (identity.ts). Also bridges a few
  * kernels wasm lacks to the cpu backend (cpu-bridge.ts). Where the native addon is built (native-addon.ts),
- * convolutions and matrix products go to it (native-kernels.ts), each falling back to the wasm kernel.
+ * convolutions (depthwise ones and their gradients included) and matrix products go to it (native-kernels.ts), each
+ * falling back to the kernel registered before it (the wasm one, or the cpu bridge).
  *
  * @example
  * await import('@tensorflow/tfjs-backend-wasm');
@@ -25,10 +26,13 @@ import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-nor
 import { nativeAddon } from './native-addon.js';
 import { identityConfig } from './identity.js';
 import { registerReluGradient, restoreReluGradient } from './relu-grad.js';
+import { registerClipGradients, restoreClipGradients } from './clip-grad.js';
+import { registerRelu6Layer, restoreRelu6Layer } from './relu6-layer.js';
+import { registerMeanGradient, restoreMeanGradient } from './mean-grad.js';
 import { registerBatchNormTraining, restoreBatchNormTraining } from './batch-norm-train.js';
 import { nativeKernelConfigs } from './native-kernels.js';
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm', 'MaxPool', 'Add'] as const;
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Mean', 'Conv2D', 'FusedConv2D', 'Identity', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative', 'Relu6'] as const;
 
 /** The wasm kernels registered before ours (undefined where wasm had none), kept for fallback and restore. */
 const stock = new Map<string, tf.KernelConfig | undefined>();
@@ -66,7 +70,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
     if (stock.get(name) !== undefined) tf.unregisterKernel(name, 'wasm');
   }
   // Stock kernels the addon may wrap: registered again as they were, so the wrapping below finds them.
-  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add']) {
+  for (const name of ['Conv2D', 'FusedConv2D', 'FusedBatchNorm', 'MaxPool', 'Add', 'DepthwiseConv2dNative', 'Relu6']) {
     const k = stock.get(name);
     if (k !== undefined) tf.registerKernel(k);
   }
@@ -80,6 +84,9 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
   }
   registerBatchNormGradient();
   registerReluGradient();
+  registerClipGradients();
+  registerRelu6Layer();
+  registerMeanGradient();
   registerBatchNormTraining();
   const [sum, mean] = [stock.get('Sum'), stock.get('Mean')];
   if (sum !== undefined && mean !== undefined) for (const config of reduceConfigs(sum, mean)) tf.registerKernel(config);
@@ -117,6 +124,9 @@ export function unregisterWasmPatches(): void {
   for (const name of addedNative.splice(0)) tf.unregisterKernel(name, 'wasm');
   restoreBatchNormGradient();
   restoreReluGradient();
+  restoreClipGradients();
+  restoreRelu6Layer();
+  restoreMeanGradient();
   restoreBatchNormTraining();
   stock.clear();
 }

@@ -1,7 +1,8 @@
 /**
  * The forward executor: one mechanism that runs a LayersModel's layer graph on concrete tensors (inference mode) and
  * lets profiling, masking and evaluation act at the sites (sites.ts): multiply a 0/1 neuron mask into a site's read
- * value, add a perturbation there (differentiating w.r.t. a zero perturbation gives dz/da at every site in one
+ * value (and zero the channels of a depthwise filter whose input channel the mask zeroes, dead-channels.ts), add a
+ * perturbation there (differentiating w.r.t. a zero perturbation gives dz/da at every site in one
  * backward pass), and tap the read values. Logits are read before any final softmax.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +10,8 @@ import { SemsliceError, unknownNameError } from '../errors.js';
 import { inputGradLayerCall } from './input-grad-ops.js';
 import { logitsSource } from './logits.js';
 import { modelGraph, type GraphStep } from './model-graph.js';
-import { siteReads, type SiteRead } from './sites.js';
+import { filterReads, siteReads, type SiteRead } from './sites.js';
+import { deadChannels } from './dead-channels.js';
 
 export interface ForwardOptions {
   /** Per site name, a 0/1 (or any weight) vector over its neurons, multiplied into the site's read value. */
@@ -31,8 +33,12 @@ export interface ForwardOptions {
    * perturbation, tap or hook applied to them); a step whose outputs are all seeded is skipped.
    */
   seed?: ReadonlyMap<number, tf.Tensor>;
-  /** Run Dropout and BatchNormalization in training mode (the training loop). Default false (inference). */
-  training?: boolean;
+  /**
+   * Run Dropout and BatchNormalization in training mode (the training loop); 'batch-norm': BatchNormalization only
+   * (batch statistics, moving statistics updated; re-estimating them), everything else in inference mode. Default
+   * false (inference).
+   */
+  training?: boolean | 'batch-norm';
 }
 
 export interface ForwardResult {
@@ -122,6 +128,22 @@ export function forwardPrefix(model: tf.LayersModel, x: tf.Tensor4D, stopId: num
   return { values: new Map(Object.entries(r.byId).map(([id, v]) => [Number(id), v])), taps: r.taps };
 }
 
+/**
+ * Per filter read point (DepthwiseConv2D after its followers) where a mask zeroes some of its input channels: 1 to
+ * keep, 0 where the channel goes with its masked input (dead-channels.ts). Undefined when there is none.
+ */
+function filterMultipliers(model: tf.LayersModel, masks: Record<string, Float32Array>): Map<number, Float32Array> | undefined {
+  const filters = filterReads(model);
+  if (filters.length === 0) return undefined;
+  const { zeroed } = deadChannels(model, masks);
+  const out = new Map<number, Float32Array>();
+  for (const f of filters) {
+    const z = zeroed.get(f.tensorId);
+    if (z?.some((v) => v === 1)) out.set(f.tensorId, Float32Array.from(z, (v) => 1 - v));
+  }
+  return out.size ? out : undefined;
+}
+
 /** The graph walk of forward(); stops once `stopId` (if given) is computed. Call inside tf.tidy. */
 function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, stopId?: number): { values: Map<number, tf.Tensor>; taps: Record<string, tf.Tensor> } {
   const g = modelGraph(model);
@@ -132,6 +154,7 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
   checkSiteMap(model, reads, 'masks', opts.masks);
   checkSiteMap(model, reads, 'perturb', opts.perturb);
   const readAt = new Map(reads.map((r) => [r.tensorId, r.site]));
+  const filterZeros = opts.masks ? filterMultipliers(model, opts.masks) : undefined;
   const values = new Map<number, tf.Tensor>([[g.inputIds[0]!, x]]);
   const taps: Record<string, tf.Tensor> = {};
   if (opts.seed) for (const [id, v] of opts.seed) values.set(id, v);
@@ -140,7 +163,8 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
     if (opts.seed && step.outputIds.every((id) => opts.seed!.has(id))) continue;
     const inputs = step.inputIds.map((id) => values.get(id));
     if (inputs.some((t) => t === undefined)) continue;
-    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true, opts.training === true);
+    const training = opts.training === true || (opts.training === 'batch-norm' && step.spec.kind === 'batch-norm');
+    const outs = callStep(step, inputs as tf.Tensor[], src.mode === 'pre-activation' && step.layer.name === src.layer, opts.inputGradsOnly === true, training);
     step.outputIds.forEach((id, k) => {
       let v = outs[k]!;
       const site = readAt.get(id);
@@ -151,6 +175,8 @@ function runGraph(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOptions, s
         if (p) v = tf.add(v, p);
         if (opts.taps) taps[site.name] = v;
       }
+      const keep = filterZeros?.get(id);
+      if (keep) v = tf.mul(v, tf.tensor1d(keep, 'float32'));
       if (opts.hook) v = opts.hook(id, v);
       values.set(id, v);
     });

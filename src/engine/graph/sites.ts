@@ -1,7 +1,7 @@
 /**
- * Where to read neurons in a LayersModel. A site is every Dense and Conv2D layer except the final classifier; its
- * value is read after the layer's elementwise followers (BatchNormalization, Activation/ReLU, Dropout) and before
- * pooling. Which layers are weight layers and which are followers comes from the layer table (layer-kinds.ts).
+ * Where to read neurons in a LayersModel. A site is every Dense, Conv2D and SeparableConv2D layer except the final
+ * classifier; its value is read after the layer's elementwise followers (BatchNormalization, Activation/ReLU,
+ * Dropout) and before pooling or a depthwise filter. Which layers are weight layers and which are followers comes from the layer table (layer-kinds.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
@@ -9,6 +9,9 @@ import { activationName, isWeightKind } from './layer-kinds.js';
 import { logitsSource, type LogitsSource } from './logits.js';
 import { modelGraph, type GraphStep, type ModelGraph } from './model-graph.js';
 import type { SiteInfo } from './types.js';
+
+/** Site classes whose config can make them unreadable (channelsFirst, a depth multiplier): an error, not a skip. */
+const CONV_CLASSES = new Set(['Conv2D', 'SeparableConv2D']);
 
 /** The final classifier: the last weight layer feeding the logits (walking back through single-input layers). */
 function classifierStep(g: ModelGraph, src: LogitsSource): GraphStep | undefined {
@@ -21,8 +24,57 @@ function classifierStep(g: ModelGraph, src: LogitsSource): GraphStep | undefined
   return undefined;
 }
 
+/** The single-consumer chain of elementwise followers after a step, and the tensor at its end (the read point). */
+function followerChain(g: ModelGraph, step: GraphStep): { followers: string[]; tensorId: number } {
+  const followers: string[] = [];
+  let tensorId = step.outputIds[0]!;
+  for (;;) {
+    const next = g.consumers.get(tensorId);
+    if (!next || next.length !== 1 || !next[0]!.spec.follower || g.outputIds.includes(tensorId)) break;
+    followers.push(next[0]!.layer.name);
+    tensorId = next[0]!.outputIds[0]!;
+  }
+  return { followers, tensorId };
+}
+
 /**
- * The sliceable sites of a model, in topological order: every Dense and Conv2D layer except the final classifier
+ * A per-channel filter (DepthwiseConv2D) read after its elementwise followers, as a site is. Its channel j belongs
+ * to its input channel j: where that input channel is identically zero (a masked neuron), the filter, its bias and
+ * its followers' parameters for j go with it, so the masked model reads 0 at `tensorId` for j (dead-channels.ts).
+ */
+export interface FilterRead {
+  layer: string;
+  /** The filter's input tensor. */
+  inputId: number;
+  /** The read point: the end of its follower chain (BatchNormalization, ReLU6, ...). */
+  tensorId: number;
+  followers: string[];
+}
+
+const filterCache = new WeakMap<tf.LayersModel, FilterRead[]>();
+
+/**
+ * The per-channel filters of a model (DepthwiseConv2D layers), each with its read point, in topological order.
+ *
+ * @example
+ * filterReads(model); // [{ layer: 'block1_dw', inputId: 12, tensorId: 15, followers: ['block1_dw_bn', 'block1_dw_relu'] }]
+ */
+export function filterReads(model: tf.LayersModel): FilterRead[] {
+  const cached = filterCache.get(model);
+  if (cached) return cached;
+  const g = modelGraph(model);
+  const out: FilterRead[] = [];
+  for (const step of g.steps) {
+    if (step.spec.kind !== 'depthwise-conv2d') continue;
+    const { followers, tensorId } = followerChain(g, step);
+    out.push({ layer: step.layer.name, inputId: step.inputIds[0]!, tensorId, followers });
+  }
+  filterCache.set(model, out);
+  return out;
+}
+
+/**
+ * The sliceable sites of a model, in topological order: every Dense, Conv2D and SeparableConv2D layer except the final classifier
  * (and any layer with a fused softmax), each read after its single-consumer chain of elementwise followers.
  * Throws SemsliceError NO_SITES when there is none.
  *
@@ -48,9 +100,10 @@ export function siteReads(model: tf.LayersModel): SiteRead[] {
   const reads: SiteRead[] = [];
   for (const step of g.steps) {
     const kind = step.spec.kind;
-    if (step.className === 'Conv2D' && kind === 'unknown') {
-      throw new SemsliceError('UNSUPPORTED_LAYER', `Conv2D layer "${step.layer.name}" is channelsFirst.`,
-        'semslice reads conv neurons on the last axis (NHWC): build the model with dataFormat "channelsLast".');
+    if (CONV_CLASSES.has(step.className) && kind === 'unknown') {
+      const why = (step.layer.getConfig() as { dataFormat?: string }).dataFormat === 'channelsFirst' ? 'is channelsFirst' : 'has a depth multiplier other than 1';
+      throw new SemsliceError('UNSUPPORTED_LAYER', `${step.className} layer "${step.layer.name}" ${why}.`,
+        'semslice reads conv neurons on the last axis (NHWC) and needs one depthwise channel per input channel: build the model with dataFormat "channelsLast" and depthMultiplier 1.');
     }
     if (!isWeightKind(kind) || step === classifier || activationName(step.layer) === 'softmax') continue;
     if (seen.has(step.layer.name)) {
@@ -58,14 +111,7 @@ export function siteReads(model: tf.LayersModel): SiteRead[] {
         'Slicing needs each Dense/Conv2D layer to be used once; give each use its own layer.');
     }
     seen.add(step.layer.name);
-    const followers: string[] = [];
-    let tensorId = step.outputIds[0]!;
-    for (;;) {
-      const next = g.consumers.get(tensorId);
-      if (!next || next.length !== 1 || !next[0]!.spec.follower || g.outputIds.includes(tensorId)) break;
-      followers.push(next[0]!.layer.name);
-      tensorId = next[0]!.outputIds[0]!;
-    }
+    const { followers, tensorId } = followerChain(g, step);
     const cfg = step.layer.getConfig() as { units?: number; filters?: number };
     const neurons = kind === 'dense' ? cfg.units! : cfg.filters!;
     reads.push({
@@ -74,8 +120,8 @@ export function siteReads(model: tf.LayersModel): SiteRead[] {
     });
   }
   if (reads.length === 0) {
-    throw new SemsliceError('NO_SITES', `Model "${model.name}" has no sliceable layer (a hidden Dense or Conv2D layer).`,
-      'Slicing needs at least one Dense or Conv2D layer before the final classifier.');
+    throw new SemsliceError('NO_SITES', `Model "${model.name}" has no sliceable layer (a hidden Dense, Conv2D or SeparableConv2D layer).`,
+      'Slicing needs at least one Dense, Conv2D or SeparableConv2D layer before the final classifier.');
   }
   readCache.set(model, reads);
   return reads;

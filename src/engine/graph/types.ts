@@ -1,9 +1,9 @@
 /** Types of the model graph shared by every layer of the engine. */
 
 /** The weight-layer kind of a site. */
-export type SiteKind = 'dense' | 'conv2d';
+export type SiteKind = 'dense' | 'conv2d' | 'separable-conv2d';
 
-/** A sliceable site: a hidden Dense or Conv2D layer, read after its elementwise followers. */
+/** A sliceable site: a hidden Dense, Conv2D or SeparableConv2D layer, read after its elementwise followers. */
 export interface SiteInfo {
   /** Site name = the weight layer's name (e.g. "conv2d_1", "fc1"). */
   name: string;

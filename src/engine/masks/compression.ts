@@ -1,28 +1,32 @@
 /**
  * Exact compression rate of a neuron mask (docs/algorithm.md, "Applying a slice").
  *
- * CR = parameters of the weight layers that no longer influence the output / all parameters of those layers.
- * Weight layers: Dense and Conv2D (kernel, bias) and BatchNormalization (gamma, beta, moving mean, moving
- * variance: all four count, because a stored model needs all four; a masked channel frees all four). Any other
- * layer with weights counts in the total and is always live (conservative).
+ * CR = parameters that no longer influence the output / all parameters of the model. Every weight the layer table
+ * gives axes to can be freed: Dense, Conv2D and SeparableConv2D kernels and biases, DepthwiseConv2D kernels and
+ * biases, BatchNormalization's gamma, beta, moving mean and moving variance (all four count, because a stored model
+ * needs all four; a masked channel frees all four). Any other weight counts in the total and is always live
+ * (conservative).
  *
  * How influence is decided (structurally, on the layer graph; data-dependent effects such as a ReLU that never
  * fires are ignored): masking neuron j of a site zeroes channel j of the site's read tensor. Two flags are
  * propagated per channel (last axis) of every tensor:
- * - dead (forward): the channel is identically zero. Zero stays zero through pooling, padding, dropout, Flatten
- *   (channels-last: flat index i belongs to channel i % C) and zero-preserving activations (relu, tanh, elu, ...);
- *   BatchNormalization and sigmoid-like activations turn zero into a constant, which is live; Add/Average/Maximum/
- *   Minimum are dead only where ALL inputs are dead (a residual shortcut keeps a masked channel alive);
- *   Multiply where ANY input is dead; Dense/Conv2D outputs are dead only with no bias and all inputs dead.
- * - reach (backward): the channel can change the output. The output reaches; a masked channel does not; Dense and
- *   Conv2D mix channels (any reaching output -> every input reaches); per-channel layers keep the channel.
- * A kernel entry influences the output iff its input channel is not dead and its output channel reaches; a bias
- * or BatchNormalization parameter iff its channel reaches. So a masked neuron loses its incoming kernel column,
- * bias and BN parameters, and the next weight layer(s) lose its outgoing rows, including the classifier's.
+ * - dead (forward, graph/dead-channels.ts): the channel is identically zero. Zero stays zero through pooling,
+ *   padding, dropout, reshapes, Flatten (channels-last: flat index i belongs to channel i % C) and zero-preserving
+ *   activations (relu, relu6, tanh, elu, ...); BatchNormalization and sigmoid-like activations turn zero into a
+ *   constant, which is live; Add/Average/Maximum/Minimum are dead only where ALL inputs are dead (a residual shortcut
+ *   keeps a masked channel alive); Multiply where ANY input is dead; weight layer outputs only with no bias and all
+ *   inputs dead. A depthwise filter's channel whose input is dead is zeroed at the filter's read point (after its
+ *   BatchNormalization and activation): the filter goes with its input channel.
+ * - reach (backward): the channel can change the output. The output reaches; a masked or zeroed channel does not;
+ *   weight layers mix channels (any reaching output -> every input reaches); per-channel layers keep the channel.
+ * A weight entry influences the output iff its output channel reaches (for a weight without an output axis, such
+ * as a SeparableConv2D's depthwise kernel: any output of the layer reaches) and its input channel (if it has an
+ * input axis) is not dead. So a masked neuron loses its incoming kernel column, bias and BN parameters, the depthwise
+ * filters that read only it, and the next weight layer(s) lose its outgoing rows, including the classifier's.
  * Unknown layers without weights are treated as mixing every channel (conservative: nothing is freed through them).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { layerSpec, modelGraph, siteReads, type GraphStep } from '../graph/index.js';
+import { deadChannels, modelGraph, weightShortName, type ChannelRole, type GraphStep, type WeightAxes } from '../graph/index.js';
 
 /** Per-layer breakdown of a compression rate. */
 export interface LayerCompression {
@@ -40,64 +44,14 @@ export interface CompressionReport {
   layers: LayerCompression[];
 }
 
-interface Flags { dead: Uint8Array; reach: Uint8Array }
-
-function config(step: GraphStep): Record<string, unknown> {
-  return step.layer.getConfig() as Record<string, unknown>;
-}
-
-function outShape(step: GraphStep): number[] {
-  const s = (step.layer as unknown as { outputShape: Array<number | null> | Array<Array<number | null>> }).outputShape;
-  const one = (Array.isArray(s[0]) ? s[0] : s) as Array<number | null>;
-  return one.map((d) => d ?? 1);
-}
-
-type Kind = 'weight' | 'bn' | 'act' | 'identity' | 'flatten' | 'mergeAll' | 'multiply' | 'concat' | 'mixing';
-
-/** The accounting role of a step, from its row of the layer table. */
-function kindOf(step: GraphStep, inRanks: number[]): Kind {
-  const spec = layerSpec(step.layer, inRanks[0]);
-  switch (spec.kind) {
-    case 'dense': case 'conv2d': return 'weight';
-    case 'batch-norm': return 'bn';
-    case 'activation': return 'act';
-    case 'dropout': case 'max-pool': case 'avg-pool': case 'global-pool': case 'spatial': return 'identity';
-    case 'flatten': return 'flatten';
-    case 'merge': return 'mergeAll';
-    case 'multiply': return 'multiply';
-    case 'concat': return 'concat';
-    default: return 'mixing';
-  }
-}
-
-function zeroPreserving(step: GraphStep): boolean {
-  return step.spec.zeroPreserving;
-}
-
-/** Forward: the dead flags of a step's output from its inputs' flags. */
-function forwardDead(step: GraphStep, kind: Kind, ins: Uint8Array[], outLen: number): Uint8Array {
-  const out = new Uint8Array(outLen);
-  const all = (a: Uint8Array) => a.every((x) => x === 1);
-  switch (kind) {
-    case 'weight': {
-      const dead = config(step)['useBias'] === false && all(ins[0]!) && zeroPreserving(step);
-      return out.fill(dead ? 1 : 0);
-    }
-    case 'act': return zeroPreserving(step) ? out.fill(0).map((_, j) => ins[0]![j]!) : out;
-    case 'identity': return out.map((_, j) => ins[0]![j]!);
-    case 'flatten': return out.map((_, i) => ins[0]![i % ins[0]!.length]!);
-    case 'mergeAll': return out.map((_, j) => (ins.every((d) => d[j] === 1) ? 1 : 0));
-    case 'multiply': return out.map((_, j) => (ins.some((d) => d[j] === 1) ? 1 : 0));
-    case 'concat': { let k = 0; for (const d of ins) for (const x of d) out[k++] = x; return out; }
-    default: return out; // bn, mixing: live constants at worst
-  }
-}
+/** Per channel (last axis) of a graph tensor: 1 where it is identically zero (dead), 1 where it can change the output (reach). */
+export interface ChannelFlags { dead: Uint8Array; reach: Uint8Array }
 
 /** Backward: each input's reach contribution from the step's output reach. */
-function backwardReach(kind: Kind, outReach: Uint8Array, inLens: number[]): Uint8Array[] {
+function backwardReach(role: ChannelRole, outReach: Uint8Array, inLens: number[]): Uint8Array[] {
   const any = outReach.some((x) => x === 1) ? 1 : 0;
-  switch (kind) {
-    case 'bn': case 'act': case 'identity': case 'mergeAll': case 'multiply':
+  switch (role) {
+    case 'filter': case 'bn': case 'act': case 'identity': case 'mergeAll': case 'multiply':
       return inLens.map((n) => Uint8Array.from({ length: n }, (_, j) => outReach[j]!));
     case 'flatten': {
       const r = new Uint8Array(inLens[0]!);
@@ -112,68 +66,60 @@ function backwardReach(kind: Kind, outReach: Uint8Array, inLens: number[]): Uint
   }
 }
 
-function count(a: Uint8Array, v: number): number {
-  let n = 0;
-  for (const x of a) if (x === v) n++;
-  return n;
+/**
+ * Whether the entries of one weight influence the output, per (own channel, input channel) pair: the one rule
+ * compression accounting counts with and surgery cuts with. `own` are the flags of the step's output tensor (whose
+ * reach a per-channel layer's own channels share), `input` those of its input tensor.
+ */
+export function weightLiveness(axes: WeightAxes, own: ChannelFlags, input: ChannelFlags): (o: number, i: number) => boolean {
+  if (axes.out === undefined && axes.in === undefined) return () => true;
+  const anyReach = own.reach.some((x) => x === 1);
+  return (o, i) => (axes.out === undefined ? anyReach : own.reach[o] === 1) && (axes.in === undefined || input.dead[i] === 0);
 }
 
-/** Parameters of a step and how many still influence the output. */
-function layerParams(step: GraphStep, kind: Kind, inF: Flags[], outF: Flags): LayerCompression {
-  const sizes = step.layer.weights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  let live = total;
-  const reachOut = count(outF.reach, 1);
-  if (kind === 'weight') {
-    const cfg = config(step);
-    const spatial = step.spec.kind === 'conv2d' ? (cfg['kernelSize'] as number[]).reduce((a, b) => a * b, 1) : 1;
-    const aliveIn = count(inF[0]!.dead, 0);
-    live = spatial * aliveIn * reachOut + (cfg['useBias'] === false ? 0 : reachOut);
-  } else if (kind === 'bn') {
-    live = sizes.length * reachOut;
+/** Entries of a weight of `shape` that `live` keeps, with its out and in axes (either may be absent; they may coincide). */
+function liveEntries(shape: number[], axes: WeightAxes, live: (o: number, i: number) => boolean): number {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (axes.out === undefined && axes.in === undefined) return size;
+  const norm = (a: number | undefined) => (a === undefined ? undefined : (a + shape.length) % shape.length);
+  const oa = norm(axes.out), ia = norm(axes.in);
+  const oLen = oa === undefined ? 1 : shape[oa]!;
+  const iLen = ia === undefined ? 1 : shape[ia]!;
+  let pairs = 0;
+  if (oa !== undefined && oa === ia) {
+    for (let c = 0; c < oLen; c++) if (live(c, c)) pairs++;
+    return pairs * (size / oLen);
+  }
+  for (let o = 0; o < oLen; o++) for (let i = 0; i < iLen; i++) if (live(o, i)) pairs++;
+  return pairs * (size / (oLen * iLen));
+}
+
+/** Parameters of a step and how many still influence the output (a layer that mixes every channel keeps all). */
+function layerParams(step: GraphStep, role: ChannelRole, input: ChannelFlags, own: ChannelFlags): LayerCompression {
+  let total = 0, live = 0;
+  for (const w of step.layer.weights) {
+    const shape = w.shape.map((d) => d ?? 1);
+    const axes = role === 'mixing' ? {} : step.spec.weights[weightShortName(w.originalName)] ?? {};
+    total += shape.reduce((a, b) => a * b, 1);
+    live += liveEntries(shape, axes, weightLiveness(axes, own, input));
   }
   return { layer: step.layer.name, className: step.className, total, removed: total - live };
 }
 
-function propagate(model: tf.LayersModel, mask: Record<string, Float32Array>): { flags: Map<number, Flags>; kinds: Map<GraphStep, Kind> } {
+function propagate(model: tf.LayersModel, mask: Record<string, Float32Array>): { flags: Map<number, ChannelFlags>; roles: Map<GraphStep, ChannelRole> } {
   const g = modelGraph(model);
-  const masked = new Map<number, Float32Array>();
-  for (const r of siteReads(model)) if (mask[r.site.name]) masked.set(r.tensorId, mask[r.site.name]!);
-  const lastDim = new Map<number, number>([[g.inputIds[0]!, (g.inputShape.at(-1) ?? 1) || 1]]);
-  for (const s of g.steps) s.outputIds.forEach((id) => lastDim.set(id, outShape(s).at(-1)!));
-  const rank = new Map<number, number>([[g.inputIds[0]!, g.inputShape.length + 1]]);
-  for (const s of g.steps) s.outputIds.forEach((id) => rank.set(id, outShape(s).length));
-  const flags = new Map<number, Flags>();
-  const get = (id: number): Flags => {
-    let f = flags.get(id);
-    if (!f) { f = { dead: new Uint8Array(lastDim.get(id)!), reach: new Uint8Array(lastDim.get(id)!) }; flags.set(id, f); }
-    return f;
-  };
-  const kinds = new Map<GraphStep, Kind>();
-  get(g.inputIds[0]!);
-  for (const s of g.steps) {
-    const kind = kindOf(s, s.inputIds.map((id) => rank.get(id)!));
-    kinds.set(s, kind);
-    const id = s.outputIds[0]!;
-    const out = get(id);
-    out.dead = forwardDead(s, kind, s.inputIds.map((i) => get(i).dead), lastDim.get(id)!);
-    const m = masked.get(id);
-    if (m) m.forEach((v, j) => { if (v === 0) out.dead[j] = 1; });
+  const d = deadChannels(model, mask);
+  const flags = new Map<number, ChannelFlags>();
+  for (const [id, dead] of d.dead) flags.set(id, { dead, reach: new Uint8Array(dead.length) });
+  for (const id of g.outputIds) flags.get(id)!.reach.fill(1);
+  for (const s of [...g.steps].reverse()) {
+    const out = flags.get(s.outputIds[0]!)!;
+    d.zeroed.get(s.outputIds[0]!)?.forEach((v, j) => { if (v) out.reach[j] = 0; });
+    const contrib = backwardReach(d.roles.get(s)!, out.reach, s.inputIds.map((i) => d.width.get(i)!));
+    s.inputIds.forEach((i, k) => { const r = flags.get(i)!.reach; contrib[k]!.forEach((x, j) => { r[j]! |= x; }); });
   }
-  for (const id of g.outputIds) get(id).reach.fill(1);
-  const steps = [...g.steps].reverse();
-  for (const s of steps) {
-    const out = get(s.outputIds[0]!);
-    const m = masked.get(s.outputIds[0]!);
-    if (m) m.forEach((v, j) => { if (v === 0) out.reach[j] = 0; });
-    const contrib = backwardReach(kinds.get(s)!, out.reach, s.inputIds.map((i) => lastDim.get(i)!));
-    s.inputIds.forEach((i, k) => { const r = get(i).reach; contrib[k]!.forEach((x, j) => { r[j]! |= x; }); });
-  }
-  return { flags, kinds };
+  return { flags, roles: d.roles };
 }
-
-/** Per channel (last axis) of a graph tensor: 1 where it is identically zero (dead), 1 where it can change the output (reach). */
-export interface ChannelFlags { dead: Uint8Array; reach: Uint8Array }
 
 /**
  * The dead/reach flags of every graph tensor (by symbolic id) under a neuron mask: the same flags that
@@ -196,10 +142,9 @@ export function channelFlags(model: tf.LayersModel, mask: Record<string, Float32
  */
 export function compressionReport(model: tf.LayersModel, mask: Record<string, Float32Array>): CompressionReport {
   const g = modelGraph(model);
-  const { flags, kinds } = propagate(model, mask);
-  const get = (id: number): Flags => flags.get(id)!;
+  const { flags, roles } = propagate(model, mask);
   const layers = g.steps
-    .map((s) => layerParams(s, kinds.get(s)!, s.inputIds.map((i) => get(i)), get(s.outputIds[0]!)))
+    .map((s) => layerParams(s, roles.get(s)!, flags.get(s.inputIds[0]!)!, flags.get(s.outputIds[0]!)!))
     .filter((l) => l.total > 0);
   const total = layers.reduce((a, l) => a + l.total, 0);
   const removed = layers.reduce((a, l) => a + l.removed, 0);

@@ -4,8 +4,9 @@
  * (or model input channel, or non-site layer unit such as a logit) each of those entries belongs to. A rule then
  * turns "is this end critical?" into a 0/1 value per weight entry.
  *
- * Tracing (per channel = last axis of a tensor): a Dense/Conv2D output channel j is that layer's neuron j;
- * per-channel layers (BatchNormalization, activations, dropout, pooling, padding) keep the channel; Flatten
+ * Tracing (per channel = last axis of a tensor, by the roles of graph/dead-channels.ts): a weight layer's output
+ * channel j is that layer's neuron j; per-channel layers (BatchNormalization, activations, dropout, pooling,
+ * padding, reshapes, depthwise filters) keep the channel; Flatten
  * (channels-last) maps flat index i to channel i % C; Add/Average/Maximum/Minimum/Multiply join channel j of every
  * input (the joined channel belongs to all of their neurons); Concatenate lays channels end to end; anything else
  * mixes every input channel (conservative). A channel is critical when ANY neuron it belongs to is critical (the
@@ -15,7 +16,7 @@
  * both ends are critical) and pruning (seeded masks).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { modelGraph, siteReads, weightShortName, type GraphStep } from '../graph/index.js';
+import { channelRoles, isWeightKind, modelGraph, siteReads, weightShortName, type ChannelRole, type GraphStep } from '../graph/index.js';
 import { SemsliceError } from '../errors.js';
 import type { NeuronMask } from './neuron-mask.js';
 
@@ -38,6 +39,11 @@ export interface WeightEnds {
   /** Axis (non-negative) along which input channels lie, and per index their origins. */
   inAxis?: number;
   in?: ChannelOrigin[][];
+  /**
+   * For a weight with input channels but no output axis (a SeparableConv2D's depthwise kernel, which feeds every
+   * neuron of its layer): the origins of all of the layer's neurons, its one output end.
+   */
+  owners?: ChannelOrigin[];
 }
 
 /** What a rule sees of one end of a weight entry. */
@@ -60,12 +66,13 @@ export type WeightRule = 'critical-incoming' | 'both-ends-critical' | ((out: End
 export function channelOrigins(model: tf.LayersModel): Map<number, ChannelOrigin[][]> {
   const g = modelGraph(model);
   const siteNames = new Set(siteReads(model).map((r) => r.site.name));
+  const roles = channelRoles(model);
   const origins = new Map<number, ChannelOrigin[][]>();
   const inC = Number(g.inputShape.at(-1) ?? 1) || 1;
   origins.set(g.inputIds[0]!, Array.from({ length: inC }, (_, c) => [{ kind: 'input', channel: c }]));
   for (const s of g.steps) {
     const ins = s.inputIds.map((id) => origins.get(id)!);
-    origins.set(s.outputIds[0]!, stepOrigins(s, ins, siteNames));
+    origins.set(s.outputIds[0]!, stepOrigins(s, roles.get(s)!, ins, siteNames));
   }
   return origins;
 }
@@ -86,15 +93,15 @@ function union(lists: ChannelOrigin[][]): ChannelOrigin[] {
   return out;
 }
 
-function stepOrigins(s: GraphStep, ins: ChannelOrigin[][][], sites: Set<string>): ChannelOrigin[][] {
+function stepOrigins(s: GraphStep, role: ChannelRole, ins: ChannelOrigin[][][], sites: Set<string>): ChannelOrigin[][] {
   const n = outChannels(s);
   const name = s.layer.name;
-  switch (s.spec.kind) {
-    case 'dense': case 'conv2d':
+  switch (role) {
+    case 'weight':
       return Array.from({ length: n }, (_, j) => [sites.has(name) ? { kind: 'site', site: name, neuron: j } : { kind: 'layer', layer: name, neuron: j }]);
-    case 'batch-norm': case 'activation': case 'dropout': case 'max-pool': case 'avg-pool': case 'global-pool': case 'spatial':
+    case 'filter': case 'bn': case 'act': case 'identity':
       return ins[0]!.slice(0, n);
-    case 'merge': case 'multiply':
+    case 'mergeAll': case 'multiply':
       return Array.from({ length: n }, (_, j) => union(ins.map((i) => i[j] ?? [])));
     case 'flatten': {
       const c = ins[0]!.length;
@@ -127,12 +134,12 @@ export function weightEnds(model: tf.LayersModel): WeightEnds[] {
       const shape = w.shape.map((d) => d ?? 1);
       const axes = s.spec.weights[weightShortName(w.originalName)] ?? {};
       const e: WeightEnds = { name: w.originalName, layer: s.layer.name, shape };
+      // The weight's own output channels: a weight layer's output tensor, or the per-channel input of a BN or filter.
+      const own = isWeightKind(s.spec.kind) ? origins.get(s.outputIds[0]!)! : origins.get(s.inputIds[0]!)!;
       if (axes.out !== undefined) {
         e.outAxis = (axes.out + shape.length) % shape.length;
-        // The weight's own output channels: a weight layer's output tensor, or the per-channel input of a BN.
-        const src = s.spec.kind === 'dense' || s.spec.kind === 'conv2d' ? origins.get(s.outputIds[0]!)! : origins.get(s.inputIds[0]!)!;
-        e.out = src.slice(0, shape[e.outAxis]);
-      }
+        e.out = own.slice(0, shape[e.outAxis]);
+      } else if (axes.in !== undefined) e.owners = union(own); // e.g. a SeparableConv2D's depthwise kernel
       if (axes.in !== undefined) {
         e.inAxis = (axes.in + shape.length) % shape.length;
         e.in = origins.get(s.inputIds[0]!)!.slice(0, shape[e.inAxis]);
@@ -157,8 +164,9 @@ function ruleFn(rule: WeightRule): (out: EndInfo | undefined, inp: EndInfo | und
 
 /**
  * A 0/1 mask per weight variable (keyed by originalName, flattened in the weight's row-major order) from a neuron
- * mask and a rule; ready for train()'s `gradientMasks` (1 = may change) or, inverted, for freezing. Weights without
- * an out axis in the layer table get all zeros (no neuron owns them).
+ * mask and a rule; ready for train()'s `gradientMasks` (1 = may change) or, inverted, for freezing. A weight with
+ * input channels but no out axis (a SeparableConv2D's depthwise kernel) is owned by all of its layer's neurons
+ * (critical when any is); weights without axes in the layer table get all zeros (no neuron owns them).
  *
  * @example
  * const masks = weightMasksFor(model, slice.mask(), 'critical-incoming');
@@ -170,12 +178,14 @@ export function weightMasksFor(model: tf.LayersModel, neuronMask: NeuronMask, ru
   for (const w of weightEnds(model)) {
     const size = w.shape.reduce((a, b) => a * b, 1);
     const m = new Float32Array(size);
-    if (w.out) {
-      const outInfo = w.out.map((o): EndInfo => ({ critical: isCritical(o, neuronMask), origins: o }));
+    const outs = w.out ?? (w.owners ? [w.owners] : undefined);
+    if (outs) {
+      const outInfo = outs.map((o): EndInfo => ({ critical: isCritical(o, neuronMask), origins: o }));
       const inInfo = w.in?.map((o): EndInfo => ({ critical: isCritical(o, neuronMask), origins: o }));
       const stride = strides(w.shape);
-      const oStride = stride[w.outAxis!]!;
-      const oLen = w.shape[w.outAxis!]!;
+      // Without an out axis the one owner end holds for every entry (stride larger than the weight: index 0).
+      const oStride = w.outAxis === undefined ? size : stride[w.outAxis]!;
+      const oLen = outs.length;
       const iStride = w.inAxis !== undefined ? stride[w.inAxis]! : 1;
       const iLen = w.inAxis !== undefined ? w.shape[w.inAxis]! : 1;
       // Decide each (out, in) pair once, then fill the entries.

@@ -1,11 +1,12 @@
 /**
- * The built-in zoo: mlp, lenet5, vgg-small, resnet-small. Sequential models except resnet-small (functional,
- * identity shortcuts). Layer names are explicit and stable; see docs/architecture.md.
+ * The built-in zoo: mlp, lenet5, vgg-small, resnet-small, mobilenet-small (mobilenet.ts). Sequential models except
+ * resnet-small and mobilenet-small (functional, with shortcuts). Layer names are explicit and stable; see docs/architecture.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
 import { LayerFactory, scaled } from './layers.js';
 import type { ModelEntry, ResolvedBuildOptions } from './registry.js';
+import { buildMobilenetSmall } from './mobilenet.js';
 
 function sequential(name: string, o: ResolvedBuildOptions, layers: tf.layers.Layer[]): tf.Sequential {
   const input = tf.layers.inputLayer({ name: 'input', inputShape: [...o.inputShape] });
@@ -96,4 +97,9 @@ export const builtinModels: readonly ModelEntry[] = [
   { name: 'resnet-small', description: 'stem conv16, pool, 3 identity residual blocks at 16 channels, global avg pool, logits', build: (o) => buildResnet(o, 3, 'resnet-small') },
   // Deep enough for DeepArc's redundant-block analysis (consecutive blocks whose CKA exceeds 0.99).
   { name: 'resnet-9', description: 'stem conv16, pool, 9 identity residual blocks at 16 channels, global avg pool, logits', build: (o) => buildResnet(o, 9, 'resnet-9') },
+  {
+    name: 'mobilenet-small',
+    description: 'MobileNet-shaped: stem conv16 + BN + ReLU6, depthwise-separable residual block, stride-2 depthwise block to 32, separable conv 48, global avg pool, dropout, logits',
+    build: buildMobilenetSmall,
+  },
 ];

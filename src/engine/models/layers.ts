@@ -46,6 +46,24 @@ export class LayerFactory {
     return out;
   }
 
+  /** Conv2D without bias (BatchNormalization follows, which has its own offset). */
+  convNoBias(name: string, filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'same'): tf.layers.Layer {
+    return tf.layers.conv2d({ name, filters, kernelSize, strides, padding, useBias: false, kernelInitializer: this.kernelInit() });
+  }
+
+  /** DepthwiseConv2D 3x3 (one filter per channel) without bias (BatchNormalization follows). */
+  depthwise(name: string, strides: number, padding: 'same' | 'valid'): tf.layers.Layer {
+    return tf.layers.depthwiseConv2d({ name, kernelSize: 3, strides, padding, useBias: false, depthwiseInitializer: this.kernelInit() });
+  }
+
+  /** SeparableConv2D 3x3 'same' with ReLU: a depthwise filter per input channel, then `filters` pointwise neurons. */
+  separable(name: string, filters: number): tf.layers.Layer {
+    return tf.layers.separableConv2d({
+      name, filters, kernelSize: 3, padding: 'same', activation: 'relu',
+      depthwiseInitializer: this.kernelInit(), pointwiseInitializer: this.kernelInit(), biasInitializer: 'zeros',
+    });
+  }
+
   /** The final classifier: dense "logits" (linear) then a separate softmax Activation named "softmax",
    * so slicing can read pre-softmax logits. */
   head(numClasses: number): tf.layers.Layer[] {

@@ -1,13 +1,14 @@
 /**
  * Which channels of every graph tensor survive neuron removal. A channel is needed where it is not identically
  * zero and can still change the output (compression accounting's dead/reach flags). Tensors tied channel by channel
- * (a per-channel layer's input and output, every input and the output of an Add) form one channel space that must
+ * (a per-channel layer's input and output, a depthwise filter's, every input and the output of an Add) form one
+ * channel space that must
  * keep the same channels, so a space keeps a channel when ANY member needs it (a residual Add keeps a channel if any
  * joined site needs it). Flatten's output space is its input space expanded channels-last (flat i -> channel i % C).
  * Spaces touching the model input, the output, a Concatenate or a layer outside the table keep everything.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { logitsSource, modelGraph, type GraphStep } from '../graph/index.js';
+import { deadChannels, isWeightKind, keepsChannels, logitsSource, modelGraph, type ChannelRole, type GraphStep } from '../graph/index.js';
 import { channelFlags, type ChannelFlags } from '../masks/compression.js';
 import { SemsliceError } from '../errors.js';
 
@@ -16,9 +17,11 @@ export interface ChannelPlan {
   keep: Map<number, Uint8Array>;
   /** Per tensor id: compression accounting's dead/reach flags (used to zero what is kept only for a join). */
   flags: Map<number, ChannelFlags>;
+  /** How each step moves channels (graph/dead-channels.ts). */
+  roles: Map<GraphStep, ChannelRole>;
+  /** Per read point where the masked model forces channels to zero (masked neurons, filters of masked inputs): 1 there. */
+  zeroed: Map<number, Uint8Array>;
 }
-
-const PER_CHANNEL = new Set(['batch-norm', 'activation', 'dropout', 'max-pool', 'avg-pool', 'global-pool', 'spatial', 'merge', 'multiply']);
 
 class UnionFind {
   private readonly parent = new Map<number, number>();
@@ -37,11 +40,13 @@ class UnionFind {
 export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32Array>): ChannelPlan {
   const g = modelGraph(model);
   const flags = channelFlags(model, mask);
+  const { roles, zeroed } = deadChannels(model, mask);
   const uf = new UnionFind();
   const full = new Set<number>();
   for (const s of g.steps) {
-    if (PER_CHANNEL.has(s.spec.kind)) for (const id of s.inputIds) uf.union(s.outputIds[0]!, id);
-    else if (s.spec.kind !== 'dense' && s.spec.kind !== 'conv2d' && s.spec.kind !== 'flatten') {
+    const role = roles.get(s)!;
+    if (keepsChannels(role)) for (const id of s.inputIds) uf.union(s.outputIds[0]!, id);
+    else if (role !== 'weight' && role !== 'flatten') {
       // Concatenate, softmax and unknown layers: their channels are not cut.
       for (const id of [...s.inputIds, ...s.outputIds]) full.add(id);
     }
@@ -59,7 +64,7 @@ export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32A
   for (const root of spaceFull) spaceKeep.get(root)?.fill(1);
   // Flatten outputs follow their input space (topological order, so chains of spaces resolve in one pass).
   for (const s of g.steps) {
-    if (s.spec.kind !== 'flatten') continue;
+    if (roles.get(s) !== 'flatten') continue;
     const src = spaceKeep.get(uf.find(s.inputIds[0]!))!;
     const dst = spaceKeep.get(uf.find(s.outputIds[0]!))!;
     for (let i = 0; i < dst.length; i++) {
@@ -70,7 +75,7 @@ export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32A
   }
   const keep = new Map<number, Uint8Array>();
   for (const id of flags.keys()) keep.set(id, spaceKeep.get(uf.find(id))!);
-  return { keep, flags };
+  return { keep, flags, roles, zeroed };
 }
 
 function internal(what: string): SemsliceError {
@@ -86,5 +91,5 @@ export function keptIndices(a: Uint8Array): number[] {
 
 /** The step's own output channels (a weight layer) or, for a per-channel layer, its input's. */
 export function ownChannelsTensor(step: GraphStep): number {
-  return step.spec.kind === 'dense' || step.spec.kind === 'conv2d' ? step.outputIds[0]! : step.inputIds[0]!;
+  return isWeightKind(step.spec.kind) ? step.outputIds[0]! : step.inputIds[0]!;
 }

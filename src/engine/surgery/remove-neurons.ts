@@ -10,9 +10,10 @@
  * `params(new) = params(original) - compressionReport.removed + retainedDead` holds exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelGraph, siteReads, weightShortName, type GraphStep } from '../graph/index.js';
+import { filterReads, isWeightKind, modelGraph, siteReads, weightShortName } from '../graph/index.js';
 import { SemsliceError, unknownNameError } from '../errors.js';
 import { strides } from '../masks/weight-masks.js';
+import { weightLiveness } from '../masks/compression.js';
 import { channelPlan, keptIndices, ownChannelsTensor, type ChannelPlan } from './channel-plan.js';
 
 /** What {@link removeNeuronsDetailed} returns. */
@@ -27,8 +28,9 @@ export interface SurgeryResult {
   /** Parameters kept only as zeros (a channel an Add joins, masked at this site); they are counted as removed by compression accounting. */
   retainedDead: number;
   /**
-   * Per kernel of the new model (by weight name), 1 where the entry is live and 0 where it is a retained zero:
-   * a pruning schedule starts from these masks so the zeros are never counted twice.
+   * Per prunable kernel of the new model (by weight name: the weights with input channels of Dense, Conv2D and
+   * SeparableConv2D layers), 1 where the entry is live and 0 where it is a retained zero: a pruning schedule starts
+   * from these masks so the zeros are never counted twice.
    */
   liveKernels: Record<string, Float32Array>;
 }
@@ -49,22 +51,31 @@ function paramCount(model: tf.LayersModel): number {
   return model.weights.reduce((a, w) => a + w.shape.reduce<number>((x, d) => x * (d ?? 1), 1), 0);
 }
 
-/** The model's JSON topology with Dense units and Conv2D filters set to the kept counts. */
-function rewrittenTopology(model: tf.LayersModel, kept: Record<string, number[]>): tf.io.ModelJSON['modelTopology'] {
+/**
+ * The model's JSON topology with Dense units and conv filters set to the kept counts, and the last entry of every
+ * Reshape's target shape to its output's kept channels (entries of -1 are inferred and stay).
+ */
+function rewrittenTopology(model: tf.LayersModel, kept: Record<string, number[]>, reshaped: Record<string, number>): tf.io.ModelJSON['modelTopology'] {
   const topo = model.toJSON(null, false) as unknown as { config: { layers: Array<{ config: Record<string, unknown> }> } };
   for (const l of topo.config.layers) {
     const name = l.config['name'] as string;
     const k = kept[name];
-    if (!k) continue;
-    if ('units' in l.config) l.config['units'] = k.length;
-    else if ('filters' in l.config) l.config['filters'] = k.length;
+    if (k) {
+      if ('units' in l.config) l.config['units'] = k.length;
+      else if ('filters' in l.config) l.config['filters'] = k.length;
+    }
+    const target = l.config['target_shape'];
+    if (reshaped[name] !== undefined && Array.isArray(target) && target.at(-1) !== -1) l.config['target_shape'] = [...target.slice(0, -1), reshaped[name]];
   }
   return topo as unknown as tf.io.ModelJSON['modelTopology'];
 }
 
-/** Cut one weight: keep `outIdx` on the out axis and `inIdx` on the in axis; `live(o, i)` false -> stored as 0. */
+/**
+ * Cut one weight: keep `outIdx` on the out axis and `inIdx` on the in axis (the two may be one axis: a depthwise
+ * kernel); `live(o, i)` false -> stored as 0, unless `keepValue`. `live` of the result marks the live entries.
+ */
 function cutWeight(data: Float32Array, shape: number[], outAxis: number | undefined, outIdx: number[] | undefined,
-  inAxis: number | undefined, inIdx: number[] | undefined, live: (o: number, i: number) => boolean): { data: Float32Array; shape: number[]; live: Float32Array } {
+  inAxis: number | undefined, inIdx: number[] | undefined, live: (o: number, i: number) => boolean, keepValue: boolean): { data: Float32Array; shape: number[]; live: Float32Array } {
   const maps = shape.map((d, a) => (a === outAxis ? outIdx! : a === inAxis ? inIdx! : null));
   const newShape = shape.map((d, a) => maps[a]?.length ?? d);
   const oldStr = strides(shape);
@@ -81,7 +92,9 @@ function cutWeight(data: Float32Array, shape: number[], outAxis: number | undefi
       if (a === inAxis) i = oc;
       old += oc * oldStr[a]!;
     }
-    if (live(o, i)) { out[k] = data[old]!; alive[k] = 1; }
+    const l = live(o, i);
+    if (l || keepValue) out[k] = data[old]!;
+    if (l) alive[k] = 1;
   }
   return { data: out, shape: newShape, live: alive };
 }
@@ -100,8 +113,11 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
   const g = modelGraph(model);
   const plan = channelPlan(model, mask);
   const kept: Record<string, number[]> = {};
+  const reshaped: Record<string, number> = {};
   for (const s of g.steps) {
-    if (s.spec.kind === 'dense' || s.spec.kind === 'conv2d') kept[s.layer.name] = keptIndices(plan.keep.get(s.outputIds[0]!)!);
+    if (isWeightKind(s.spec.kind)) kept[s.layer.name] = keptIndices(plan.keep.get(s.outputIds[0]!)!);
+    // Reshape layers (their target shape names the channel count; a Flatten's config does not).
+    else if (s.spec.kind === 'reshape' || s.spec.kind === 'flatten') reshaped[s.layer.name] = keptIndices(plan.keep.get(s.outputIds[0]!)!).length;
   }
   for (const [name, k] of Object.entries(kept)) {
     if (k.length === 0) {
@@ -109,8 +125,8 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
         'Keep at least one neuron per layer (a slice of more classes, or a higher theta).');
     }
   }
-  checkZeroableSites(model, mask, plan);
-  const topology = rewrittenTopology(model, kept);
+  checkZeroableSites(model, plan);
+  const topology = rewrittenTopology(model, kept, reshaped);
   const small = await tf.models.modelFromJSON({ modelTopology: topology });
   let retainedDead = 0;
   const liveKernels: Record<string, Float32Array> = {};
@@ -123,31 +139,24 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
       const inKeep = keptIndices(plan.keep.get(s.inputIds[0]!)!);
       const inFlags = plan.flags.get(s.inputIds[0]!)!;
       const outFlags = plan.flags.get(s.outputIds[0]!)!;
+      const mixing = plan.roles.get(s) === 'mixing';
       const values: tf.Tensor[] = [];
       try {
         for (const w of s.layer.weights) {
           const short = weightShortName(w.originalName);
-          const axes = s.spec.weights[short] ?? {};
+          const axes = mixing ? {} : s.spec.weights[short] ?? {};
           const shape = w.shape.map((d) => d ?? 1);
           const outAxis = axes.out === undefined ? undefined : (axes.out + shape.length) % shape.length;
           const inAxis = axes.in === undefined ? undefined : (axes.in + shape.length) % shape.length;
-          // Liveness exactly as compression accounting counts it: kernels need a live input and a reaching output,
-          // biases and BN arrays a reaching channel; weights of other layers are always live.
-          const live = outAxis === undefined ? () => true
-            : (o: number, i: number) => outFlags.reach[o] === 1 && (inAxis === undefined || inFlags.dead[i] === 0);
+          // Liveness exactly as compression accounting counts it; BN moving statistics keep their values where not
+          // live (gamma and beta are zeroed there) but count as retained zeros, as compression counts them removed.
+          const live = weightLiveness(axes, outFlags, inFlags);
+          const keepValue = s.spec.kind === 'batch-norm' && (short === 'moving_mean' || short === 'moving_variance');
           const cut = cutWeight(w.read().dataSync() as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
-            inAxis, inAxis === undefined ? undefined : inKeep, (o, i) => (s.spec.kind === 'batch-norm' && (short === 'moving_mean' || short === 'moving_variance') ? true : live(o, i)));
-          // Retained zeros, counted as compression accounting does (BN moving statistics included, kept as values).
-          let dead = 0;
-          if (outAxis !== undefined) {
-            const total = cut.data.length;
-            if (s.spec.kind === 'batch-norm') {
-              const perChannel = total / outKeep.length;
-              dead = outKeep.filter((o) => outFlags.reach[o] === 0).length * perChannel;
-            } else dead = total - cut.live.reduce((a, b) => a + b, 0);
-          }
-          retainedDead += dead;
-          if (inAxis !== undefined) liveKernels[w.originalName] = cut.live;
+            inAxis, inAxis === undefined ? undefined : inKeep, live, keepValue);
+          retainedDead += cut.live.length - cut.live.reduce((a, b) => a + b, 0);
+          // The kernels a pruning schedule prunes (prunableKernels: a weight layer's weights with input channels).
+          if (inAxis !== undefined && isWeightKind(s.spec.kind)) liveKernels[w.originalName] = cut.live;
           values.push(tf.tensor(cut.data, cut.shape, 'float32'));
         }
         target.setWeights(values);
@@ -163,25 +172,30 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
 }
 
 /**
- * A masked neuron kept for a join is zeroed at its weight layer (column and bias) and at a BatchNormalization
- * follower (gamma and beta); the value stays 0 up to the read point only if what lies between maps 0 to 0.
+ * A channel the masked model zeroes at a read point (a masked neuron at its site, or a depthwise filter's channel
+ * whose input is masked) but that the smaller model keeps for a join is zeroed at its layer (kernel and bias) and at
+ * a BatchNormalization follower (gamma and beta); the value stays 0 up to the read point only if what lies between
+ * maps 0 to 0.
  */
-function checkZeroableSites(model: tf.LayersModel, mask: Record<string, Float32Array>, plan: ChannelPlan): void {
+function checkZeroableSites(model: tf.LayersModel, plan: ChannelPlan): void {
   const g = modelGraph(model);
-  for (const r of siteReads(model)) {
-    const m = mask[r.site.name];
-    if (!m) continue;
-    const step = g.steps.find((s) => s.layer.name === r.site.name)!;
-    const keep = plan.keep.get(step.outputIds[0]!)!;
-    if (!m.some((v, j) => v === 0 && keep[j] === 1)) continue;
+  const points = [
+    ...siteReads(model).map((r) => ({ layer: r.site.name, tensorId: r.tensorId, followers: r.site.followers, what: `Site "${r.site.name}" has masked neurons` })),
+    ...filterReads(model).map((f) => ({ ...f, what: `Depthwise layer "${f.layer}" has channels of masked neurons` })),
+  ];
+  for (const p of points) {
+    const z = plan.zeroed.get(p.tensorId);
+    const keep = plan.keep.get(p.tensorId)!;
+    if (!z?.some((v, j) => v === 1 && keep[j] === 1)) continue;
+    const step = g.steps.find((s) => s.layer.name === p.layer)!;
     let zero = step.spec.zeroPreserving;
-    for (const f of r.site.followers) {
+    for (const f of p.followers) {
       const fs = g.steps.find((s) => s.layer.name === f)!;
       zero = fs.spec.kind === 'batch-norm' ? true : zero && fs.spec.zeroPreserving;
     }
     if (!zero) {
-      throw new SemsliceError('SURGERY_UNSUPPORTED', `Site "${r.site.name}" has masked neurons that an Add keeps for another site, and its activation does not map 0 to 0.`,
-        'Use a zero-preserving activation (relu, linear, tanh) at joined sites, or mask the joined channels at every site of the Add.');
+      throw new SemsliceError('SURGERY_UNSUPPORTED', `${p.what} that an Add keeps for another site, and its activation does not map 0 to 0.`,
+        'Use a zero-preserving activation (relu, relu6, linear, tanh) at joined sites, or mask the joined channels at every site of the Add.');
     }
   }
 }

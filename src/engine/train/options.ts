@@ -25,6 +25,9 @@ export interface EarlyStopOptions {
  */
 export type GradientMasks = Record<string, tf.Tensor | Float32Array>;
 
+/** Most training samples train() re-estimates BatchNormalization statistics on (a seeded sample of the data). */
+export const BN_RECOMPUTE_SAMPLES = 4096;
+
 /** Options of {@link train}; every field has a default. */
 export interface TrainOptions {
   /** Passes over the data. Default 1. */
@@ -69,6 +72,14 @@ export interface TrainOptions {
    */
   workers?: number | 'auto';
   /**
+   * Re-estimate BatchNormalization moving statistics on the training data (batch-norm-stats.ts), up to
+   * {@link BN_RECOMPUTE_SAMPLES} samples of it, after training and before each validation pass. 'auto' (default): only
+   * when layers start untrained and the run is too short for their momentum (Keras' 0.99: under 688 steps; 0.9: under
+   * 66), with one warning naming them; true: always; false: never (a stale run then warns). Entries frozen by
+   * `gradientMasks` or `trainable` keep their values.
+   */
+  recomputeBatchNorm?: boolean | 'auto';
+  /**
    * Extra loss terms added to the mean cross-entropy of every step (e.g. an EWC penalty); computed once per step on
    * the main thread from the model's variables. Must return a scalar built inside the call (it is differentiated).
    */
@@ -84,6 +95,7 @@ export interface ResolvedTrainOptions {
   evalBatchSize: number;
   /** Requested replicas ('auto' is decided per run by resolveWorkers). */
   workers: number | 'auto';
+  recomputeBatchNorm: boolean | 'auto';
   earlyStop?: Required<EarlyStopOptions>;
 }
 
@@ -117,7 +129,11 @@ export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
     shuffle: o.shuffle ?? true,
     evalBatchSize: positiveInt(o.evalBatchSize ?? 256, 'evalBatchSize', '256'),
     workers: o.workers === undefined || o.workers === 'auto' ? 'auto' : positiveInt(o.workers, 'workers', "2 (or 'auto')"),
+    recomputeBatchNorm: o.recomputeBatchNorm ?? 'auto',
   };
+  if (r.recomputeBatchNorm !== 'auto' && typeof r.recomputeBatchNorm !== 'boolean') {
+    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: recomputeBatchNorm must be true, false or 'auto', got ${JSON.stringify(o.recomputeBatchNorm)}.`, "Pass e.g. { recomputeBatchNorm: 'auto' }.");
+  }
   if (o.earlyStop) {
     const monitor = o.earlyStop.monitor ?? (o.validation ? 'valLoss' : 'loss');
     if (monitor !== 'loss' && !o.validation) {

@@ -7,7 +7,9 @@ import { layersOfKind, logitsModel } from '../graph/index.js';
 import { BestTracker } from './early-stop.js';
 import { evaluate } from './evaluate.js';
 import { WeightPlan } from './weight-plan.js';
-import { resolveTrainOptions, type TrainOptions } from './options.js';
+import { BN_RECOMPUTE_SAMPLES, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
+import { recomputeBatchNormStatistics, staleBatchNorms } from './batch-norm-stats.js';
+import { logger } from '../log.js';
 import { makeStep, type StepResult } from './step.js';
 import { startDataParallel, type DataParallelStepper } from './parallel/data-parallel.js';
 import { resolveWorkers } from './workers.js';
@@ -32,7 +34,8 @@ const YIELD_MS = 16;
  * Train a model in place with one seeded custom loop (Adam, sparse softmax cross-entropy on the logits).
  * Same model weights, data, options and seed give byte-identical weights on the same backend.
  * Supports validation per epoch, early stopping, progress and epoch callbacks, an AbortSignal, per-weight
- * gradient masks (masked entries stay bit-identical) and whole-weight freezing via `trainable`.
+ * gradient masks (masked entries stay bit-identical) and whole-weight freezing via `trainable`. BatchNormalization
+ * moving statistics that a short run leaves stale are re-estimated on the training data (`recomputeBatchNorm`).
  * Epochs in the history are numbered from 1.
  *
  * @example
@@ -65,6 +68,12 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   } else {
     step = makeStep(head, plan, optimizer, opts.extraLoss);
   }
+  const batchNorm = await batchNormPlan(model, data, o, Math.ceil(data.size / o.batchSize) * o.epochs);
+  const refreshBatchNorm = async (): Promise<void> => {
+    if (!batchNorm) return;
+    await recomputeBatchNormStatistics(model, batchNorm, { batchSize: o.evalBatchSize });
+    plan.restore(); // frozen moving statistics keep their values
+  };
   const shuffleRng = new Rng(o.seed);
   const tracker = new BestTracker(o.earlyStop?.monitor ?? (opts.validation ? 'valLoss' : 'loss'), o.earlyStop);
   const perEpoch = Math.ceil(data.size / o.batchSize);
@@ -93,6 +102,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
       for (const s of sums.steps) steps.push({ step: steps.length + 1, epoch, loss: s.loss, accuracy: s.accuracy });
       const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
       if (opts.validation) {
+        await refreshBatchNorm();
         const v = evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
         m.valLoss = v.loss;
         m.valAccuracy = v.accuracy;
@@ -102,6 +112,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
       if (tracker.update(m, model) && epoch < o.epochs) { stoppedEarly = true; break; }
     }
     if (o.earlyStop?.restoreBestWeights) tracker.restoreBest(model);
+    else if (!(opts.validation && epochs.length > 0)) await refreshBatchNorm(); // already done before the last validation
   } finally {
     await parallel?.close();
     tracker.dispose();
@@ -109,6 +120,32 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
     optimizer.dispose();
   }
   return { epochs, steps, stoppedEarly, bestEpoch: tracker.bestEpoch, workers };
+}
+
+/**
+ * The data BatchNormalization statistics are re-estimated on after training (recomputeBatchNorm), or undefined when
+ * they are not. A run too short for the layers' momentum warns once, naming them.
+ */
+async function batchNormPlan(model: tf.LayersModel, data: Dataset, o: ResolvedTrainOptions, steps: number): Promise<Dataset | undefined> {
+  if (o.recomputeBatchNorm === true) return sample(data, o.seed);
+  const stale = await staleBatchNorms(model, steps);
+  if (stale.length === 0) return undefined;
+  const names = stale.length <= 6 ? stale.map((s) => s.layer).join(', ') : `${stale.slice(0, 5).map((s) => s.layer).join(', ')} and ${stale.length - 5} more`;
+  const momenta = [...new Set(stale.map((s) => s.momentum))].join(', ');
+  const left = (100 * Math.max(...stale.map((s) => s.retained))).toPrecision(2);
+  const what = `BatchNormalization layers ${names} (momentum ${momenta}) start untrained and get ${steps} training steps in this run: their moving statistics would still hold ${left}% of their initial values (mean 0, variance 1), and evaluation, which normalises with them, would be off, near chance for short runs.`;
+  if (o.recomputeBatchNorm === false) {
+    logger().warn(`${what} Pass recomputeBatchNorm: true (or call recomputeBatchNormStatistics(model, data)) to re-estimate them on the training data, or train for more steps.`);
+    return undefined;
+  }
+  const used = sample(data, o.seed);
+  logger().warn(`${what} They are re-estimated on ${used.size.toLocaleString('en-US')} training samples after training (recomputeBatchNorm: 'auto'; false keeps them as trained).`);
+  return used;
+}
+
+/** Up to BN_RECOMPUTE_SAMPLES samples of the data, a seeded draw when there are more. */
+function sample(data: Dataset, seed: number): Dataset {
+  return data.size <= BN_RECOMPUTE_SAMPLES ? data : data.shuffle(seed ^ 0x2545f491).take(BN_RECOMPUTE_SAMPLES);
 }
 
 type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;

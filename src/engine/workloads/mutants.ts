@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import { layerSpec } from '../graph/index.js';
+import { isWeightKind, layerSpec } from '../graph/index.js';
 import { Rng } from '../rng.js';
 import { evaluate } from '../train/index.js';
 import { cloneModel } from './clone.js';
@@ -66,8 +66,7 @@ function plan(model: tf.LayersModel, rng: Rng): Plan {
   const all = model.weights;
   const mutable = new Set<string>();
   for (const l of model.layers) {
-    const k = layerSpec(l).kind;
-    if (k === 'dense' || k === 'conv2d') for (const w of l.trainableWeights) mutable.add(w.originalName);
+    if (isWeightKind(layerSpec(l).kind)) for (const w of l.trainableWeights) mutable.add(w.originalName);
   }
   const targets: Target[] = [];
   let total = 0;
