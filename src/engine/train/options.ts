@@ -80,6 +80,13 @@ export interface TrainOptions {
    */
   recomputeBatchNorm?: boolean | 'auto';
   /**
+   * Softmax groups (class sets, disjoint): a sample's cross-entropy, and its training accuracy, run over the logits of
+   * the group holding its label, as in a model with one output head per group (task-incremental learning trains each
+   * task's head on its own samples). Every label of the training data must be in a group (BAD_TRAIN_OPTIONS).
+   * Default: one softmax over every logit.
+   */
+  lossGroups?: ReadonlyArray<readonly number[]>;
+  /**
    * Extra loss terms added to the mean cross-entropy of every step (e.g. an EWC penalty); computed once per step on
    * the main thread from the model's variables. Must return a scalar built inside the call (it is differentiated).
    */

@@ -10,6 +10,7 @@ import { WeightPlan } from './weight-plan.js';
 import { BN_RECOMPUTE_SAMPLES, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { recomputeBatchNormStatistics, staleBatchNorms } from './batch-norm-stats.js';
 import { logger } from '../log.js';
+import { groupTable } from './loss.js';
 import { makeStep, type StepResult } from './step.js';
 import { startDataParallel, type DataParallelStepper } from './parallel/data-parallel.js';
 import { resolveWorkers } from './workers.js';
@@ -47,8 +48,10 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   const head = logitsModel(model);
   checkDataFits(model, head.units, data, 'training data');
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
+  const groupsTable = lossGroupTable(opts.lossGroups, head.units, data);
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
   const optimizer = adam(o.learningRate);
+  const groups = groupsTable ? { table: groupsTable, tensor: tf.tensor2d(groupsTable, [head.units, head.units]) } : undefined;
   const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
   const reseed = reseedDropout(model, dropoutRng);
   const dropoutCount = layersOfKind(model, 'dropout').length;
@@ -57,16 +60,17 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   let step: (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
   if (workers > 1) {
     try {
-      parallel = await startDataParallel(model, head, plan, optimizer, workers, o.batchSize, opts.extraLoss);
+      parallel = await startDataParallel(model, head, plan, optimizer, workers, o.batchSize, opts.extraLoss, groups);
     } catch (e) {
       plan.dispose();
       optimizer.dispose();
+      groups?.tensor.dispose();
       throw e;
     }
     const seeds = (): number[] => Array.from({ length: dropoutCount }, () => dropoutRng.seed());
     step = (xs, ys) => parallel!.step(xs, ys, seeds);
   } else {
-    step = makeStep(head, plan, optimizer, opts.extraLoss);
+    step = makeStep(head, plan, optimizer, opts.extraLoss, groups?.tensor);
   }
   const batchNorm = await batchNormPlan(model, data, o, Math.ceil(data.size / o.batchSize) * o.epochs);
   const refreshBatchNorm = async (): Promise<void> => {
@@ -118,6 +122,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
     tracker.dispose();
     plan.dispose();
     optimizer.dispose();
+    groups?.tensor.dispose();
   }
   return { epochs, steps, stoppedEarly, bestEpoch: tracker.bestEpoch, workers };
 }
@@ -149,6 +154,28 @@ function sample(data: Dataset, seed: number): Dataset {
 }
 
 type StepFn = (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
+
+/** The softmax groups' table (loss.ts), checked against the model's outputs and the data's labels; undefined without groups. */
+function lossGroupTable(groups: TrainOptions['lossGroups'], units: number, data: Dataset): Float32Array | undefined {
+  if (groups === undefined) return undefined;
+  const owner = new Map<number, number>();
+  groups.forEach((g, i) => {
+    for (const c of g) {
+      if (!Number.isInteger(c) || c < 0 || c >= units) {
+        throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: lossGroups[${i}] holds ${c}, not an output of the model (0..${units - 1}).`, `Name classes in 0..${units - 1}, e.g. { lossGroups: [[0, 1], [2, 3]] }.`);
+      }
+      if (owner.has(c) && owner.get(c) !== i) {
+        throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: class ${c} is in lossGroups[${owner.get(c)}] and lossGroups[${i}]; groups must be disjoint.`, 'Put every class in one group, e.g. { lossGroups: [[0, 1], [2, 3]] }.');
+      }
+      owner.set(c, i);
+    }
+  });
+  const stray = data.classCounts().map((n, c) => (n > 0 && !owner.has(c) ? c : -1)).filter((c) => c >= 0);
+  if (stray.length) {
+    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: the training data holds classes ${stray.join(', ')}, which no loss group contains.`, 'Add every trained class to a group of lossGroups, or leave lossGroups out for one softmax over all outputs.');
+  }
+  return groupTable(groups, units);
+}
 
 function trainableParameters(plan: WeightPlan): number {
   return plan.varList.reduce((a, v) => a + v.size, 0);

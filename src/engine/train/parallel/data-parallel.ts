@@ -15,6 +15,7 @@ import { SemsliceError, type ErrorCode } from '../../errors.js';
 import { layersOfKind, type LogitsModel } from '../../graph/index.js';
 import { modelToTransfer } from '../../models/artifacts.js';
 import { siblingModule, startModuleWorker, WorkerPool } from '../../worker-thread.js';
+import { groupedLogits } from '../loss.js';
 import type { StepResult } from '../step.js';
 import type { WeightPlan } from '../weight-plan.js';
 import type { FusedAdam, GradientAddend } from '../adam.js';
@@ -102,6 +103,7 @@ const total = (vs: tf.Variable[]) => vs.reduce((a, v) => a + v.size, 0);
  */
 export async function startDataParallel(
   model: tf.LayersModel, head: LogitsModel, plan: WeightPlan, optimizer: FusedAdam, workers: number, batchSize: number, extraLoss?: () => tf.Scalar,
+  groups?: { table: Float32Array; tensor: tf.Tensor2D },
 ): Promise<DataParallelStepper> {
   const transfer = await modelToTransfer(model);
   const names = new Map(model.weights.map((w) => [(w.read() as tf.Variable).name, w.originalName]));
@@ -118,7 +120,7 @@ export async function startDataParallel(
   let broken = false;
   try {
     await Promise.all(replicas.map((r) => {
-      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers, spinMs };
+      const init: TrainInitMessage = { type: 'init', backend: tf.getBackend(), ...transfer, trainable: plan.varList.map((v) => names.get(v.name)!), shape, buffers: r.buffers, spinMs, ...(groups ? { groups: groups.table } : {}) };
       r.worker.postMessage(init);
       return r.next();
     }));
@@ -161,7 +163,7 @@ export async function startDataParallel(
     const { value, grads } = tf.variableGrads(() => {
       const x0 = n0 === n ? xs : xs.slice([0, 0, 0, 0], [n0, -1, -1, -1]);
       const y0 = n0 === n ? ys : ys.slice([0], [n0]);
-      const z = head.apply(x0, true);
+      const z = groupedLogits(head.apply(x0, true), y0, groups?.tensor);
       correct0 = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), y0), 'float32')) as tf.Scalar);
       const ce = tf.div(tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(y0, head.units), z, undefined, undefined, tf.Reduction.NONE)), n) as tf.Scalar;
       return extraLoss ? tf.add(ce, extraLoss()) as tf.Scalar : ce;

@@ -75,6 +75,8 @@ export interface TrainInitMessage extends ModelTransfer {
   buffers: ReplicaBuffers;
   /** How long the worker spins for the next step before it blocks (0 when replicas outnumber cores). */
   spinMs: number;
+  /** The softmax groups' table (loss.ts groupTable, units x units), when train() was given lossGroups. */
+  groups?: Float32Array;
 }
 
 /** Worker -> main. */

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendRequest } from '../../backend/index.js';
 import { layersOfKind, logitsModel } from '../../graph/index.js';
+import { groupedLogits } from '../loss.js';
 import { modelFromTransfer } from '../../models/artifacts.js';
 import { CTL, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
 import { waitForChange } from './spin-wait.js';
@@ -22,6 +23,7 @@ function post(msg: TrainWorkerMessage): void {
 interface Replica {
   model: tf.LayersModel; vars: tf.Variable[]; all: tf.Variable[]; nonTrainable: tf.Variable[];
   dropout: Array<{ seed?: number }>; shape: [number, number, number]; buffers: ReplicaBuffers; spinMs: number;
+  groups?: tf.Tensor2D;
 }
 
 async function init(m: TrainInitMessage): Promise<Replica> {
@@ -35,6 +37,7 @@ async function init(m: TrainInitMessage): Promise<Replica> {
   });
   return {
     model, vars, shape: m.shape, buffers: m.buffers, spinMs: m.spinMs,
+    ...(m.groups ? { groups: tf.tensor2d(m.groups, [logitsModel(model).units, logitsModel(model).units]) } : {}),
     all: model.weights.map((w) => w.read() as tf.Variable),
     nonTrainable: model.weights.filter((w) => !w.trainable).map((w) => w.read() as tf.Variable),
     dropout: layersOfKind(model, 'dropout') as unknown as Array<{ seed?: number }>,
@@ -66,7 +69,7 @@ function step(r: Replica): void {
   try {
     let correct = 0;
     const { value, grads } = tf.variableGrads(() => {
-      const z = head.apply(xs, true);
+      const z = groupedLogits(head.apply(xs, true), ys, r.groups);
       correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), ys), 'float32')).dataSync()[0]!);
       return tf.tidy(() => tf.sum(tf.losses.softmaxCrossEntropy(tf.oneHot(ys, head.units), z, undefined, undefined, tf.Reduction.NONE)) as tf.Scalar);
     }, r.vars);
@@ -119,6 +122,7 @@ let current: Replica | undefined;
 port.on('message', (m: TrainInitMessage) => {
   if (m.type !== 'init') return;
   current?.model.dispose();
+  current?.groups?.dispose();
   current = undefined;
   init(m).then((r) => {
     current = r;
