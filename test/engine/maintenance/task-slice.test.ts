@@ -83,12 +83,38 @@ describe('maintenance/taskSlice (the slice policy)', function () {
     const want = 0.5;
     const r = await taskSlice(model, profiled, OLD, { theta: 'auto', validation: held, tolerance: 0, minFree: want });
     assert.equal(r.choice.minFree, want);
-    const minShare = Math.min(...Object.values(r.choice.freeShare));
-    if (r.choice.capacityMet) assert.ok(minShare >= want - 1e-12, `every site keeps ${want} free: ${minShare}`);
+    const deciding = r.choice.capacitySites!;
+    const minShare = Math.min(...deciding.map((site) => r.choice.freeShare[site]!));
+    if (r.choice.capacityMet) assert.ok(deciding.length > 0 && minShare >= want - 1e-12, `every deciding site keeps ${want} free: ${minShare}`);
+    // A site decides when the smallest theta of the grid leaves it that share free.
+    const first = r.choice.grid[0]!;
+    assert.ok(first.minFreeShare >= want - 1e-12 || deciding.length === 0);
     assert.ok(r.choice.theta! <= plain.choice.theta!, 'the capacity condition never raises theta');
     for (const [site, share] of Object.entries(r.choice.freeShare)) {
       const n = r.slice.sites.find((x) => x.name === site)!.neurons;
       assert.equal(share, (n - r.slice.neurons(site).length) / n, site);
+    }
+  });
+
+  it('keep (earlier tasks): each theta is measured through its union with them; minFree is a share of the neurons they leave free', async () => {
+    const sub = [0, 1];
+    const earlier = (await taskSlice(model, profiled, [2], { theta: 0.9, validation: held })).slice;
+    const keep = earlier.mask();
+    const want = 0.5;
+    const r = await taskSlice(model, profiled, sub, { theta: 'auto', validation: held, tolerance: 0, minFree: want, keep });
+    const union = (site: string): Float32Array => r.slice.mask()[site]!.map((v, i) => (v || keep[site]![i] ? 1 : 0));
+    const inference = Object.fromEntries(r.slice.sites.map((x) => [x.name, union(x.name)]));
+    assert.equal(r.choice.masked, (await evaluate(model, held, { classes: sub, mask: inference, confusion: false })).accuracy, 'measured through the union');
+    for (const x of r.slice.sites) {
+      const u = union(x.name);
+      assert.equal(r.choice.freeShare[x.name], u.filter((v) => !v).length / x.neurons, `${x.name}: free share after both`);
+    }
+    if (r.choice.capacityMet) {
+      for (const site of r.choice.capacitySites!) {
+        const before = keep[site]!.filter((v) => !v).length;
+        const after = union(site).filter((v) => !v).length;
+        assert.ok(after >= want * before - 1e-9, `${site}: ${after} of the ${before} neurons free before stay free`);
+      }
     }
   });
 

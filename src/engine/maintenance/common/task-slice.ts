@@ -17,6 +17,11 @@
  * accuracy), and `capacityMet` says so. A number fixes theta (the paper's 0.95 is a row of every study);
  * the same measurements are recorded for it.
  *
+ * Earlier tasks (`keep`, incremental development): a later task's inference reads the union of its slice and the
+ * earlier tasks' slices, so each candidate is measured through that union, and `minFree` counts as free only the
+ * neurons neither holds (what the tasks after it will find). Measuring the slice alone chose masks whose union
+ * with the earlier slices lost the task (a 99% slice whose inference mask gave 55%).
+ *
  * A class subset (a task of incremental development) is profiled as follows (D): profiling needs samples of every
  * class the model outputs, and a model trained on task A never predicts other classes, so every class outside the
  * task gets ten placeholder samples (copies of a task sample, relabelled) whose statistics `forClasses(task)`
@@ -31,6 +36,7 @@ import { SemsliceError } from '../../errors.js';
 import { logitsModel } from '../../graph/index.js';
 import { logger, type ProgressCallback } from '../../log.js';
 import { compressionRate } from '../../masks/compression.js';
+import type { NeuronMask } from '../../masks/neuron-mask.js';
 import { resolveSliceOptions } from '../../slicing/options.js';
 import { profile } from '../../slicing/profile/index.js';
 import { metricsToProfile, sliceFromStats } from '../../slicing/slice-entry.js';
@@ -58,8 +64,16 @@ export interface SlicePolicyOptions {
   thetaGrid?: readonly number[];
   /** Largest drop of the masked task accuracy below the unmasked one that 'auto' accepts. Default 0.01 (one point). */
   tolerance?: number;
-  /** Share of every site's neurons the slice must leave free ('auto'), in [0, 1). Default 0 (no condition). */
+  /**
+   * Share of every site's free neurons (those outside `keep`; every neuron without it) the slice must leave free
+   * ('auto'), in [0, 1). Default 0 (no condition). Asked of the sites where the smallest theta of the grid meets it.
+   */
   minFree?: number;
+  /**
+   * Neurons the task's inference reads besides its own slice (the earlier tasks' slices, site -> 0/1 per neuron):
+   * every candidate is measured through its union with them, and free shares count what neither holds.
+   */
+  keep?: NeuronMask;
   /** Held-out task samples theta is chosen on. Default: a stratified split of `data` (validationFraction, maxValidation). */
   validation?: Dataset;
   /** Share of each task class held out for validation when `validation` is not given. Default 0.1. */
@@ -93,14 +107,20 @@ export interface SliceChoice {
   unmasked: number | null;
   masked: number | null;
   withinTolerance: boolean | null;
-  /** Every site keeps at least `minFree` of its neurons free (null without the condition). */
+  /** Every deciding site keeps at least `minFree` of its free neurons free (null without the condition). */
   capacityMet: boolean | null;
+  /**
+   * The sites capacity was asked of: those where the smallest theta of the grid meets it (a site that even the
+   * freest candidate fills, e.g. 6 convolution channels shared by five tasks, is read by later tasks, not kept
+   * free); null without the condition.
+   */
+  capacitySites: string[] | null;
   validationSamples: number;
   profileSamples: number;
   /** Share of the neurons of all sites the slice keeps, and the compression rate of its mask. */
   kept: number;
   cr: number;
-  /** Per site: share of its neurons outside the slice. */
+  /** Per site: share of its neurons outside the slice (and outside `keep` when given: what a next task finds). */
   freeShare: Record<string, number>;
   /** The grid searched ('auto'), ascending, with what each theta gave (the search stops at the one chosen). */
   thetaGrid: number[] | null;
@@ -130,6 +150,36 @@ function padded(view: Dataset, task: number[], units: number): Dataset {
   const labels = Int32Array.from([...all.labels, ...pad]);
   const classNames = Array.from({ length: units }, (_, c) => view.classNames[c] ?? String(c));
   return fromArrays({ name: view.name, split: view.split, images, labels, sampleShape: view.sampleShape, classNames });
+}
+
+/** The neurons either mask keeps (sites of `a`; a site `b` does not name adds nothing). */
+function unionMask(a: NeuronMask, b: NeuronMask | undefined): NeuronMask {
+  if (!b) return a;
+  const out: NeuronMask = {};
+  for (const [site, v] of Object.entries(a)) {
+    const w = b[site];
+    out[site] = w ? v.map((x, i) => (x || w[i] ? 1 : 0)) : v;
+  }
+  return out;
+}
+
+/**
+ * Per site, the share of the neurons `keep` leaves free that `mask` (which includes `keep`) still leaves free; every
+ * neuron counts as free without `keep`. A site `keep` fills is left out (nothing there to leave).
+ */
+function leftFree(mask: NeuronMask, keep: NeuronMask | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [site, v] of Object.entries(mask)) {
+    const k = keep?.[site];
+    let before = 0, after = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (k && k[i]) continue;
+      before++;
+      if (!v[i]) after++;
+    }
+    if (before > 0) out[site] = after / before;
+  }
+  return out;
 }
 
 /** Share of neurons kept over all sites, the smallest free share of any site, and each site's free share. */
@@ -190,7 +240,7 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
     if (!(Number.isInteger(v) && v >= 1)) throw bad(`${name} must be a positive integer, got ${v}.`, `Pass e.g. { ${name}: 500 }.`);
   }
   const whole = task.length === units;
-  const { validation, thetaGrid: _g, tolerance: _t, minFree: _m, validationFraction: _f, maxValidation: _x, profilePerClass: _p, theta: _th, ...sliceOpts } = opts;
+  const { validation, keep, thetaGrid: _g, tolerance: _t, minFree: _m, validationFraction: _f, maxValidation: _x, profilePerClass: _p, theta: _th, ...sliceOpts } = opts;
   const o = resolveSliceOptions({ ...sliceOpts, onlyCorrect: opts.onlyCorrect ?? (whole ? true : false), theta: grid[0]! });
   for (const t of grid) resolveSliceOptions({ theta: t });
 
@@ -207,13 +257,18 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   const tried: SliceChoice['grid'] = [];
   type Candidate = { theta: number; slice: Slice; masked: number; capacity: boolean };
   let chosen: Candidate | undefined, bestAcc: Candidate | undefined, bestCap: Candidate | undefined;
+  // The sites capacity is asked of: those where the freest candidate (the smallest theta) meets it.
+  let deciding: string[] | undefined;
   for (const t of grid) {
     const s = sliceFromStats(stats, { ...sliceOpts, metric: o.metric, theta: t, model, data: profiled }).forClasses(task);
     const mask = s.mask();
-    const masked = (await evaluate(model, val, { classes: task, mask, confusion: false })).accuracy;
-    const sh = shares(mask);
-    tried.push({ theta: t, masked, kept: sh.kept, minFreeShare: sh.minFree, cr: compressionRate(model, mask) });
-    const c: Candidate = { theta: t, slice: s, masked, capacity: sh.minFree >= minFree - 1e-12 };
+    const infer = unionMask(mask, keep);
+    const masked = (await evaluate(model, val, { classes: task, mask: infer, confusion: false })).accuracy;
+    const left = leftFree(infer, keep);
+    deciding ??= Object.keys(left).filter((site) => left[site]! >= minFree - 1e-12);
+    const minLeft = deciding.length ? Math.min(...deciding.map((site) => left[site]!)) : NaN;
+    tried.push({ theta: t, masked, kept: shares(mask).kept, minFreeShare: minLeft, cr: compressionRate(model, mask) });
+    const c: Candidate = { theta: t, slice: s, masked, capacity: deciding.length > 0 && minLeft >= minFree - 1e-12 };
     if (!bestAcc || masked > bestAcc.masked) bestAcc = c;
     if (c.capacity) bestCap = c;
     if (masked >= unmasked - tolerance - 1e-12) { chosen = c; break; }
@@ -226,12 +281,14 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   }
   const mask = pick.slice.mask();
   const sh = shares(mask);
+  const free = shares(unionMask(mask, keep)).free;
   const row = tried.find((g) => g.theta === pick.theta)!;
   const choice: SliceChoice = {
     rule: theta === 'auto' ? 'auto' : 'fixed', metric: o.metric, theta: pick.theta, k: null, classes: task,
     tolerance, minFree: minFree > 0 ? minFree : null, unmasked, masked: pick.masked,
     withinTolerance: pick.masked >= unmasked - tolerance - 1e-12, capacityMet: minFree > 0 ? pick.capacity : null,
-    validationSamples: val.size, profileSamples: prof.size, kept: sh.kept, cr: row.cr, freeShare: sh.free,
+    capacitySites: minFree > 0 ? deciding ?? [] : null,
+    validationSamples: val.size, profileSamples: prof.size, kept: sh.kept, cr: row.cr, freeShare: free,
     thetaGrid: theta === 'auto' ? grid : null, grid: tried,
   };
   return { slice: pick.slice, choice };
@@ -249,7 +306,7 @@ export function givenSliceChoice(model: tf.LayersModel, slice: Slice): SliceChoi
   const p = slice.params;
   return {
     rule: 'given', metric: p.metric, theta: p.theta, k: p.k, classes: slice.classes, tolerance: null, minFree: null,
-    unmasked: null, masked: null, withinTolerance: null, capacityMet: null, validationSamples: 0, profileSamples: slice.counts.reduce((a, b) => a + b, 0),
+    unmasked: null, masked: null, withinTolerance: null, capacityMet: null, capacitySites: null, validationSamples: 0, profileSamples: slice.counts.reduce((a, b) => a + b, 0),
     kept: sh.kept, cr: compressionRate(model, mask), freeShare: sh.free, thetaGrid: null, grid: [],
   };
 }
