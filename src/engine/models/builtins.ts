@@ -1,5 +1,5 @@
 /**
- * The built-in zoo: mlp, lenet5, vgg-small, resnet-small, mobilenet-small (mobilenet.ts). Sequential models except
+ * The built-in zoo: mlp, lenet5, vgg-small, resnet-small, mobilenet-small (mobilenet.ts), mlp400. Sequential models except
  * resnet-small and mobilenet-small (functional, with shortcuts). Layer names are explicit and stable; see docs/architecture.md.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +19,17 @@ function buildMlp(o: ResolvedBuildOptions): tf.LayersModel {
     tf.layers.flatten({ name: 'flatten' }),
     ...f.dense('fc1', scaled(128, o.width), true),
     ...f.dense('fc2', scaled(64, o.width), true),
+    ...f.head(o.numClasses),
+  ]);
+}
+
+/** Hsu et al.'s MLP400 (split-MNIST in "Re-evaluating Continual Learning Scenarios"): two hidden layers of 400 (x width). */
+function buildMlp400(o: ResolvedBuildOptions): tf.LayersModel {
+  const f = new LayerFactory(o.seed, o.batchNorm);
+  return sequential('mlp400', o, [
+    tf.layers.flatten({ name: 'flatten' }),
+    ...f.dense('fc1', scaled(400, o.width), true),
+    ...f.dense('fc2', scaled(400, o.width), true),
     ...f.head(o.numClasses),
   ]);
 }
@@ -102,4 +113,5 @@ export const builtinModels: readonly ModelEntry[] = [
     description: 'MobileNet-shaped: stem conv16 + BN + ReLU6, depthwise-separable residual block, stride-2 depthwise block to 32, separable conv 48, global avg pool, dropout, logits',
     build: buildMobilenetSmall,
   },
+  { name: 'mlp400', description: 'flatten -> dense 400 -> dense 400 -> logits -> softmax (the split-MNIST MLP of Hsu et al. 2018)', build: buildMlp400 },
 ];
