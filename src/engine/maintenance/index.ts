@@ -21,8 +21,8 @@ export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type
 export { registerReadaptMethod, getReadaptMethod, listReadaptMethods, type ReadaptMethodDef, type ReadaptMethodContext, type ReadaptChoice } from './readapt/methods.js';
 export { compareReadapt, describeReadapt, READAPT_WORKLOADS, type ReadaptWorkload, type ReadaptComparisonOptions, type ReadaptComparison, type ReadaptRun } from './readapt/compare.js';
 
-export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type ExtendTask, type ExtendManifest, type ExtendBudget, type LogitsCheck } from './extend/extend.js';
-export { registerExtendMethod, getExtendMethod, listExtendMethods, extendArm, INCREMENTAL_COMPARISON, EWC_LAMBDA_GRID, DEFAULT_REPLAY, type ExtendMethodDef, type ExtendMethodContext, type ExtendPlan, type ExtendArm } from './extend/methods.js';
+export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type ExtendTask, type ExtendManifest, type ExtendBudget, type ExtendCurvePoint, type TrainedShare, type LogitsCheck } from './extend/extend.js';
+export { registerExtendMethod, getExtendMethod, listExtendMethods, extendArm, INCREMENTAL_COMPARISON, EWC_LAMBDA_GRID, DEFAULT_REPLAY, type ExtendMethodDef, type ExtendMethodContext, type ExtendPlan, type ExtendArm, type ExtendHeads } from './extend/methods.js';
 export { compareExtend, describeExtend, type ExtendComparisonOptions, type ExtendComparison, type ExtendRun } from './extend/compare.js';
 export { extendSequence, type ExtendSequenceOptions, type SequenceResult, type SequenceRow } from './extend/sequence.js';
 export { capacityMeter, classLabel, type CapacityReport, type CapacityRow } from './extend/capacity.js';

@@ -6,6 +6,7 @@
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../../data/types.js';
 import { SemsliceError } from '../../errors.js';
 import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
@@ -13,7 +14,7 @@ import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
 import type { SliceChoice, SlicePolicyOptions, TaskSlice } from '../common/task-slice.js';
 import type { CapacityReport } from './capacity.js';
 import { extend, extendSlice, type ExtendResult } from './extend.js';
-import { extendArm, getExtendMethod, INCREMENTAL_COMPARISON, type ExtendArm } from './methods.js';
+import { extendArm, getExtendMethod, INCREMENTAL_COMPARISON, type ExtendArm, type ExtendHeads } from './methods.js';
 
 /** Options of {@link compareExtend}; defaults in MAINTENANCE_DEFAULTS.extend. */
 export interface ExtendComparisonOptions {
@@ -40,6 +41,12 @@ export interface ExtendComparisonOptions {
   workers?: number | 'auto';
   /** Keep each arm's grown model in its result (the caller disposes them). Default false. */
   keepModels?: boolean;
+  /** How every arm's loss reads the output layer (ExtendHeads); default: each arm's, else its method's. */
+  heads?: ExtendHeads;
+  /** Record each arm's learning curve (task-IL on the validation split after every epoch): `run.curve`. Default false. */
+  curve?: boolean;
+  /** Test data for the reported numbers; default the test split of `data` (all of it). */
+  test?: Dataset;
 }
 
 /** One arm's outcome (the ExtendResult; `model` only with keepModels). */
@@ -51,7 +58,10 @@ export interface ExtendComparison {
   slice: Slice | null;
   choice: SliceChoice | null;
   runs: ExtendRun[];
-  /** One row per arm: task-IL old before/after, new after, class-IL all after, bit-identity, frozen share, seconds. */
+  /**
+   * One row per arm: heads, task-IL old before/after, new after, class-IL all after, bit-identity, frozen share,
+   * trainable parameters and trained weights, steps, seconds per step and in total.
+   */
   summary: aq.ColumnTable;
   /** Capacity after ours (null when ours was not run). */
   capacity: CapacityReport | null;
@@ -88,7 +98,8 @@ export async function compareExtend(model: tf.LayersModel, data: MaintenanceData
   try {
     for (const arm of arms) {
       const r = await extend(model, used && getExtendMethod(arm.method).needsSlice ? { slice: used.slice, choice: used.choice } : null, newData, {
-        method: arm.method, params: arm.params, oldClasses: old, newClasses: fresh, test: splits.test, oldData, validation, seed, minFree,
+        method: arm.method, params: arm.params, oldClasses: old, newClasses: fresh, test: opts.test ?? splits.test, oldData, validation, seed, minFree,
+        ...(opts.heads ?? arm.heads ? { heads: opts.heads ?? arm.heads } : {}), ...(opts.curve ? { curve: validation } : {}),
         allowForeignSlice: opts.allowForeignSlice ?? false, allowFull: opts.allowFull ?? false,
         ...(opts.slicePolicy ? { slicePolicy: opts.slicePolicy } : {}),
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
@@ -103,9 +114,10 @@ export async function compareExtend(model: tf.LayersModel, data: MaintenanceData
     throw e;
   }
   const summary = aq.from(runs.map((r) => ({
-    method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, classILAll: r.after.classIL.all,
+    method: r.label, heads: r.budget.heads, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, classILAll: r.after.classIL.all,
     oldLogitsIdentical: r.oldLogits.identical, frozenShare: r.frozen.frozenEntries / r.frozen.totalEntries,
-    lambda: (r.chosen['lambda'] as number | undefined) ?? null, seconds: r.seconds,
+    trainableParams: r.trained.trainableParams, trainedWeights: r.trained.trainedWeights, lambda: (r.chosen['lambda'] as number | undefined) ?? null,
+    steps: r.budget.steps, secondsPerStep: r.secondsPerStep, seconds: r.seconds,
   })));
   const ours = runs.find((r) => r.method === 'ours');
   return { slice: used?.slice ?? null, choice: used?.choice ?? null, runs, summary, capacity: ours ? ours.capacity : null };

@@ -27,7 +27,7 @@ import type { NeuronMask } from '../../masks/index.js';
 import { modelFingerprint } from '../../models/fingerprint.js';
 import { readTidy } from '../../read-tidy.js';
 import type { Slice } from '../../slicing/slice.js';
-import { evaluate, train, type TrainHistory } from '../../train/index.js';
+import { evaluate, train, type EpochMetrics, type TrainHistory } from '../../train/index.js';
 import { cloneModel } from '../../workloads/clone.js';
 import { dataRecord } from '../common/data.js';
 import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
@@ -38,7 +38,7 @@ import { checkSliceFits, type SliceOrigin } from '../common/slice-check.js';
 import { givenSliceChoice, policyOf, taskSlice, type SliceChoice, type SlicePolicyOptions, type TaskSlice } from '../common/task-slice.js';
 import { capacityMeter, classLabel, type CapacityReport } from './capacity.js';
 import { incrementalAccuracy, type IncrementalAccuracy, type InferenceTask } from './incremental-eval.js';
-import { getExtendMethod, type ExtendMethodContext, type ExtendMethodDef, type ExtendPlan } from './methods.js';
+import { getExtendMethod, type ExtendHeads, type ExtendMethodContext, type ExtendMethodDef, type ExtendPlan } from './methods.js';
 
 /** Options of {@link extend}; defaults in MAINTENANCE_DEFAULTS.extend. */
 export interface ExtendOptions {
@@ -74,6 +74,12 @@ export interface ExtendOptions {
    * threshold under which the capacity meter warns.
    */
   minFree?: number;
+  /**
+   * Room the new task's slice leaves for the tasks after it: the share of the neurons free before it (outside the
+   * earlier tasks' slices) that its slice must leave free at every site (theta auto; capacity wins over accuracy, as
+   * for the old task). Default: `minFree`; extendSequence passes a share per remaining task.
+   */
+  minFreeAfter?: number;
   /** How extend slices the old task (when no slice is given) and the new task (after learning it): the slice policy. */
   slicePolicy?: SlicePolicyOptions;
   /** Use a slice of another model with the same sites on purpose (see checkSliceFits). Default false. */
@@ -88,7 +94,15 @@ export interface ExtendOptions {
   /** Test samples of the old classes whose logits are compared byte for byte. */
   checkSamples?: number;
   workers?: number | 'auto';
-  onEpochEnd?: (m: { epoch: number; loss: number; accuracy: number }) => void;
+  /**
+   * How the loss reads the output layer (ExtendHeads). Default: the method's (`task` for ours, whose inference reads a
+   * head per task; `shared` for the others).
+   */
+  heads?: ExtendHeads;
+  /** Samples of the old and new classes measured after every epoch (task-IL, as `after`): `result.curve`. */
+  curve?: Dataset;
+  /** Called after every epoch of the final run (outside its timing); training waits for a returned promise. */
+  onEpochEnd?: (m: EpochMetrics) => unknown;
   signal?: AbortSignal;
 }
 
@@ -121,7 +135,15 @@ export interface ExtendRow {
 }
 
 /** The training budget, the same for every method of a comparison. */
-export interface ExtendBudget { epochs: number; steps: number; batchSize: number; baseBatchSize: number; learningRate: number; optimizer: 'adam'; seed: number; trainSamples: number; newSamples: number }
+export interface ExtendBudget {
+  epochs: number; steps: number; batchSize: number; baseBatchSize: number; learningRate: number; optimizer: 'adam'; seed: number; trainSamples: number; newSamples: number;
+  /** How the loss read the output layer (ExtendOptions.heads). */
+  heads: ExtendHeads;
+}
+
+
+/** Task-IL accuracy after an epoch of training, on the `curve` samples. */
+export interface ExtendCurvePoint { epoch: number; steps: number; seconds: number; loss: number; oldTaskIL: number; newTaskIL: number }
 
 /** What {@link extend} returns. */
 export interface ExtendResult extends Retains {
@@ -154,8 +176,18 @@ export interface ExtendResult extends Retains {
   history: TrainHistory;
   /** How the old task's slice and the new task's were made (null: no slice). */
   sliceChoice: { old: SliceChoice | null; new: SliceChoice | null };
-  /** Training seconds of the final run (the grid's runs excluded). */
+  /** Training seconds of the final run (the grid's runs excluded; evaluation excluded). */
   seconds: number;
+  /** Seconds per optimiser step of the final run. */
+  secondsPerStep: number;
+  /**
+   * Parameters the method may change (mask entries of trainable weights, or whole weights), of all trainable ones,
+   * and the weights (variables) the optimiser updates: a weight with no trainable entry is left out of it and costs
+   * no weight gradient.
+   */
+  trained: TrainedShare;
+  /** Task-IL of the old and the new task after every epoch, on `opts.curve` (empty without it). */
+  curve: ExtendCurvePoint[];
   note?: string;
   manifest: ExtendManifest;
 }
@@ -235,9 +267,42 @@ async function oldTaskLogits(model: tf.LayersModel, test: Dataset, tasks: readon
 
 function snapshot(model: tf.LayersModel): tf.Tensor[] { return model.getWeights().map((w) => w.clone()); }
 
+/** What a plan trains: parameters it may change, of all trainable ones, and the weights (variables) the optimiser updates. */
+export interface TrainedShare { trainableParams: number; totalParams: number; trainedWeights: number; totalWeights: number }
+
+/**
+ * Split a plan's masks into whole weights left out of the optimiser (no trainable entry: no weight gradient is
+ * computed for them) and per-entry masks for the rest; count what trains.
+ */
+function trainedShare(model: tf.LayersModel, masks: Record<string, Float32Array> | undefined): { frozenWhole: Set<string>; gradientMasks: Record<string, Float32Array>; share: TrainedShare } {
+  const frozenWhole = new Set<string>();
+  const gradientMasks: Record<string, Float32Array> = {};
+  let trainableParams = 0, totalParams = 0, trainedWeights = 0, totalWeights = 0;
+  for (const w of model.weights) {
+    const m = masks?.[w.originalName];
+    const size = w.shape.reduce<number>((a, d) => a * (d ?? 1), 1);
+    const ones = m ? m.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0) : size;
+    if (m && ones === 0) frozenWhole.add(w.originalName);
+    else if (m && ones < size) gradientMasks[w.originalName] = m;
+    if (!w.trainable) continue;
+    totalParams += size; totalWeights++;
+    trainableParams += ones;
+    if (ones > 0) trainedWeights++;
+  }
+  return { frozenWhole, gradientMasks, share: { trainableParams, totalParams, trainedWeights, totalWeights } };
+}
+
+/** One training run of a plan. */
+interface PlanRun { plan: ExtendPlan; history: TrainHistory; budget: ExtendBudget; seconds: number; secondsPerStep: number; share: TrainedShare; curve: ExtendCurvePoint[] }
+
+/** The softmax groups of the loss (ExtendOptions.heads): a head per task, or one over every class seen. */
+function lossGroupsOf(heads: ExtendHeads, tasks: readonly (readonly number[])[]): number[][] {
+  return heads === 'task' ? tasks.map((t) => [...t]) : [sortedSet(tasks.flat())];
+}
+
 /** Train one plan on the model (the budget is fixed by the new data: see the file comment). */
-async function runPlan(model: tf.LayersModel, def: ExtendMethodDef, ctx: ExtendMethodContext, o: ExtendOptions, newData: Dataset):
-  Promise<{ plan: ExtendPlan; history: TrainHistory; budget: ExtendBudget; seconds: number }> {
+async function runPlan(model: tf.LayersModel, def: ExtendMethodDef, ctx: ExtendMethodContext, o: ExtendOptions, newData: Dataset, heads: ExtendHeads, tasks: number[][],
+  measure?: () => Promise<{ oldTaskIL: number; newTaskIL: number }>): Promise<PlanRun> {
   const D = MAINTENANCE_DEFAULTS.extend;
   const plan = await def.plan(model, ctx);
   const epochs = o.epochs ?? D.epochs;
@@ -245,17 +310,29 @@ async function runPlan(model: tf.LayersModel, def: ExtendMethodDef, ctx: ExtendM
   const learningRate = o.learningRate ?? D.learningRate;
   const data = plan.trainData ?? newData;
   const batchSize = Math.max(base, Math.ceil((base * data.size) / newData.size));
+  const { frozenWhole, gradientMasks, share } = trainedShare(model, plan.masks);
+  const lossGroups = lossGroupsOf(heads, tasks);
+  const perEpoch = Math.ceil(data.size / batchSize);
+  const curve: ExtendCurvePoint[] = [];
+  let elapsed = 0;
+  const onEpochEnd = measure ? async (m: EpochMetrics): Promise<void> => {
+    elapsed += m.seconds;
+    curve.push({ epoch: m.epoch, steps: m.epoch * perEpoch, seconds: elapsed, loss: m.loss, ...(await measure()) });
+  } : undefined;
   try {
     const history = await train(model, data, {
-      epochs, batchSize, learningRate, seed: o.seed ?? 0, workers: o.workers ?? 'auto',
-      ...(plan.masks ? { gradientMasks: plan.masks } : {}),
+      epochs, batchSize, learningRate, seed: o.seed ?? 0, workers: o.workers ?? 'auto', lossGroups,
+      ...(plan.masks ? { gradientMasks, trainable: (name: string) => !frozenWhole.has(name) } : {}),
       ...(plan.extraLoss ? { extraLoss: plan.extraLoss } : {}),
-      ...(o.onEpochEnd ? { onEpochEnd: o.onEpochEnd } : {}),
+      ...(onEpochEnd || o.onEpochEnd ? { onEpochEnd: async (m: EpochMetrics) => { await onEpochEnd?.(m); await o.onEpochEnd?.(m); } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
-    const steps = epochs * Math.ceil(data.size / batchSize);
+    const steps = history.epochs.length * perEpoch;
     const seconds = history.epochs.reduce((a, e) => a + e.seconds, 0);
-    return { plan, history, seconds, budget: { epochs, steps, batchSize, baseBatchSize: base, learningRate, optimizer: 'adam', seed: o.seed ?? 0, trainSamples: data.size, newSamples: newData.size } };
+    return {
+      plan, history, seconds, secondsPerStep: seconds / Math.max(1, steps), share, curve,
+      budget: { epochs, steps, batchSize, baseBatchSize: base, learningRate, optimizer: 'adam', seed: o.seed ?? 0, trainSamples: data.size, newSamples: newData.size, heads },
+    };
   } finally {
     plan.dispose?.();
   }
@@ -327,9 +404,16 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
   if (!(minFree >= 0 && minFree < 1)) throw fail(`minFree must be in [0, 1), got ${opts.minFree}.`, 'Pass e.g. { minFree: 0.25 }: leave a quarter of every site free.');
   const givenSlice = slice ? ('choice' in slice ? slice.slice : slice) : null;
   const { old, fresh, tasks: earlier } = resolveClasses(model, givenSlice, newTaskData, opts);
-  const newData = opts.newClasses ? newTaskData.subsetClasses(fresh) : newTaskData;
-  if (newData.size === 0) throw fail(`the new task's data has no samples of the classes ${fresh.join(', ')}.`, 'Pass the new task\'s training samples.');
+  const allNew = opts.newClasses ? newTaskData.subsetClasses(fresh) : newTaskData;
+  if (allNew.size === 0) throw fail(`the new task's data has no samples of the classes ${fresh.join(', ')}.`, 'Pass the new task\'s training samples.');
   const seed = opts.seed ?? 0;
+  const minFreeAfter = opts.minFreeAfter ?? opts.slicePolicy?.minFree ?? minFree;
+  if (!(minFreeAfter >= 0 && minFreeAfter < 1)) throw fail(`minFreeAfter must be in [0, 1), got ${opts.minFreeAfter}.`, 'Pass e.g. { minFreeAfter: 0.5 }: the new task leaves half of every site free for the tasks after it.');
+  // The new task's slice is chosen on held-out samples of it: the given validation split, else a seeded 10% of its
+  // data held out of training (a slice chosen on samples the model trained on keeps too few neurons).
+  const slicesNew = (opts.sliceNew ?? def.masksOldTasks) && def.needsSlice;
+  const givenNewVal = opts.validation ? opts.validation.subsetClasses(fresh) : undefined;
+  const [newData, newVal] = !slicesNew ? [allNew, undefined] : givenNewVal && givenNewVal.size > 0 ? [allNew, givenNewVal] : holdOut(allNew, seed);
   const params = { ...(opts.params ?? {}) };
   const warnings: string[] = [];
   const used = await extendSlice(model, slice, def.needsSlice, old, {
@@ -367,27 +451,46 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
     const logitsBefore = await oldTaskLogits(work, opts.test, tasksOld, checkN);
     const ctxBase = { ...(sl ? { mask: sl.forClasses(old).mask() } : {}), oldClasses: old, newClasses: fresh, ...(opts.oldData ? { oldData: opts.oldData } : {}), seed, batchSize: opts.batchSize ?? D.batchSize };
 
-    // A grid knob (EWC's lambda): train a copy per value on 90% of the data, keep the best mean task-IL on the rest.
+    const heads = opts.heads ?? def.heads ?? 'shared';
+    const allTaskClasses = [...earlier, fresh];
+    // The learning curve: task-IL on the `curve` samples after every epoch (outside the epochs' timing).
+    const curveSet = opts.curve;
+    const measure = curveSet ? async () => ({ oldTaskIL: await evaluatePart(work, curveSet, old, tasksOld), newTaskIL: await evaluatePart(work, curveSet, fresh, []) }) : undefined;
+
+    // A grid knob (EWC's lambda): train a copy per value, keep the best mean task-IL of old and new task on the
+    // validation split; without one, each value trains on 90% of the data and is scored on the rest, then the chosen
+    // value trains on all of it. With a validation split the best run is the final run (same data, same seed).
     const grid: ExtendResult['grid'] = [];
+    let run: PlanRun | undefined;
     if (def.grid && params[def.grid.param] === undefined) {
-      const [newTrain, newVal] = holdOut(newData, seed);
-      const [oldTrain, oldVal] = opts.oldData ? holdOut(opts.oldData, seed) : [undefined, undefined];
+      const given = opts.validation;
+      const [newTrain, newHeld] = given ? [newData, undefined] : holdOut(newData, seed);
+      const [oldTrain, oldHeld] = given || !opts.oldData ? [opts.oldData, undefined] : holdOut(opts.oldData, seed);
       const start = snapshot(work);
+      let best: { score: number; weights: tf.Tensor[]; run: PlanRun } | undefined;
       try {
         for (const value of def.grid.values) {
-          await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain);
-          const val = opts.validation;
-          const oldAcc = val ?? oldVal ? await evaluatePart(work, (val ?? oldVal)!, old, tasksOld) : NaN;
-          const newAcc = await evaluatePart(work, val ?? newVal, fresh, []);
-          grid.push({ value, score: (oldAcc + newAcc) / 2, oldTaskIL: oldAcc, newTaskIL: newAcc });
+          const r = await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain, heads, allTaskClasses, given ? measure : undefined);
+          const oldSet = given ?? oldHeld;
+          const oldAcc = oldSet ? await evaluatePart(work, oldSet, old, tasksOld) : NaN;
+          const newAcc = await evaluatePart(work, given ?? newHeld!, fresh, []);
+          const score = Number.isNaN(oldAcc) ? newAcc : (oldAcc + newAcc) / 2;
+          grid.push({ value, score, oldTaskIL: oldAcc, newTaskIL: newAcc });
+          if (given && (!best || score > best.score)) {
+            best?.weights.forEach((t) => t.dispose());
+            best = { score, weights: snapshot(work), run: r };
+          }
           work.setWeights(start);
         }
-      } finally { start.forEach((t) => t.dispose()); }
-      const best = grid.reduce((a, b) => (b.score > a.score ? b : a));
-      params[def.grid.param] = best.value;
+        if (best) { work.setWeights(best.weights); run = best.run; }
+      } finally {
+        start.forEach((t) => t.dispose());
+        best?.weights.forEach((t) => t.dispose());
+      }
+      params[def.grid.param] = grid.reduce((a, b) => (b.score > a.score ? b : a)).value;
     }
-
-    const { plan, history, budget, seconds } = await runPlan(work, def, { ...ctxBase, newData, params }, opts, newData);
+    run ??= await runPlan(work, def, { ...ctxBase, newData, params }, opts, newData, heads, allTaskClasses, measure);
+    const { plan, history, budget, seconds, secondsPerStep, share, curve } = run;
     const masks = plan.masks ?? {};
     const frozen = compareFrozen(work, await frozenValues(model, masks), await frozenValues(work, masks));
 
@@ -404,8 +507,12 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
     let newSlice: TaskSlice | null = null;
     let union: Slice | null = null;
     if ((opts.sliceNew ?? def.masksOldTasks) && sl && used) {
-      // The new task is sliced as the old one was (a slice passed in: by the policy's defaults), with the same capacity condition.
-      const policy: SlicePolicyOptions = { minFree, ...(used.choice.rule === 'given' ? {} : policyOf(used.choice)), ...opts.slicePolicy, seed };
+      // The new task is sliced as the old one was (a slice passed in: by the policy's defaults), through the mask its
+      // inference will read (its slice and the earlier tasks'), leaving `minFreeAfter` of every site to later tasks.
+      const policy: SlicePolicyOptions = {
+        ...(used.choice.rule === 'given' ? {} : policyOf(used.choice)), ...opts.slicePolicy, seed,
+        minFree: minFreeAfter, keep: sl.forClasses(old).mask(), ...(newVal ? { validation: newVal } : {}),
+      };
       newSlice = await taskSlice(work, newData, fresh, policy);
       // The new slice first: the union describes the grown model (its fingerprint and params), the old rows unchanged.
       union = newSlice.slice.union(sl.forClasses(old));
@@ -447,7 +554,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
     };
     return {
       model: work, method: methodName, tasks: allTasks, taskSlice: newSlice?.slice ?? null, slice: union, before: accBefore, after: accAfter,
-      table: aq.from(rows), rows, perClass, frozen, oldLogits, capacity, capacityBefore, warnings, budget, chosen, grid, history, sliceChoice, seconds,
+      table: aq.from(rows), rows, perClass, frozen, oldLogits, capacity, capacityBefore, warnings, budget, chosen, grid, history, sliceChoice, seconds, secondsPerStep, trained: share, curve,
       ...(plan.note ? { note: plan.note } : {}), manifest,
       assertRetention: retentionMethod(accBefore.perClass.taskIL, accAfter.perClass.taskIL),
     };

@@ -14,6 +14,14 @@ import type { Dataset } from '../../data/types.js';
 import { SemsliceError } from '../../errors.js';
 import { oldTaskFreezeMasks, type NeuronMask, type TrainMasks } from '../../masks/index.js';
 import { Registry, type RegisterOptions } from '../../registry.js';
+import { freshenFreeNeurons } from './fresh-neurons.js';
+
+/**
+ * How the loss reads the output layer: `task`, a softmax per task (a sample's cross-entropy runs over its own task's
+ * classes: a head per task, the task-incremental set-up); `shared`, one softmax over every class seen so far (the
+ * class-incremental set-up).
+ */
+export type ExtendHeads = 'task' | 'shared';
 
 /** What a method is given. */
 export interface ExtendMethodContext {
@@ -61,13 +69,15 @@ export interface ExtendMethodDef {
    * and the class-incremental prediction picks a task first (incremental-eval.ts).
    */
   masksOldTasks: boolean;
+  /** How the loss reads the output layer by default (extend's ExtendHeads); default 'shared'. */
+  heads?: ExtendHeads;
   /** A knob chosen on a validation grid when not given (EWC's lambda): the best mean task-IL accuracy is kept. */
   grid?: { param: string; values: readonly number[] };
   plan(model: tf.LayersModel, ctx: ExtendMethodContext): ExtendPlan | Promise<ExtendPlan>;
 }
 
-/** EWC's lambda grid when none is given (D): around the published task-IL values (Hsu: 100; van de Ven: 1e5). */
-export const EWC_LAMBDA_GRID = [1e2, 1e4, 1e6] as const;
+/** EWC's lambda grid when none is given (D): 1e2 ... 1e7, around the published values (Hsu: 100 and 600; van de Ven: 1e5 task-IL, 1e9 class-IL). */
+export const EWC_LAMBDA_GRID = [1e2, 1e3, 1e4, 1e5, 1e6, 1e7] as const;
 /** The default replay share. */
 export const DEFAULT_REPLAY = 0.1;
 
@@ -83,22 +93,39 @@ function sliceMaskOf(ctx: ExtendMethodContext, method: string): NeuronMask {
   return ctx.mask;
 }
 
+/** The replayed samples: a share (param replay) of the old data, or a fixed number of them (param memory, Hsu et al.'s rehearsal buffer). */
 function replayed(ctx: ExtendMethodContext, method: string): { trainData: Dataset; chosen: Record<string, unknown> } {
-  const fraction = Number(ctx.params['replay'] ?? DEFAULT_REPLAY);
-  const memory = replaySample(needOld(ctx, method), fraction, ctx.seed);
-  return { trainData: concatData(ctx.newData, memory), chosen: { replay: fraction, replayed: memory.size } };
+  const old = needOld(ctx, method);
+  const size = ctx.params['memory'];
+  if (size !== undefined && !(Number.isInteger(size) && Number(size) >= 1)) {
+    throw new SemsliceError('BAD_EXTEND_OPTIONS', `extend: the replay memory must be a positive number of samples, got ${String(size)}.`, 'Pass e.g. { params: { memory: 1100 } }: 1,100 old samples replayed.');
+  }
+  const fraction = size !== undefined ? Math.min(1, Number(size) / old.size) : Number(ctx.params['replay'] ?? DEFAULT_REPLAY);
+  const memory = replaySample(old, fraction, ctx.seed);
+  return { trainData: concatData(ctx.newData, memory), chosen: { replay: fraction, replayed: memory.size, ...(size !== undefined ? { memory: size } : {}) } };
 }
 
 const registry = new Registry<ExtendMethodDef>({ kind: 'incremental method', codePrefix: 'EXTEND_METHOD', namePattern: /^[a-z][a-z0-9+-]*$/ });
 
+/** Ours' plan: fresh free neurons (param fresh, default true; fresh-neurons.ts), then freeze what the old tasks read. */
+async function oursPlan(model: tf.LayersModel, ctx: ExtendMethodContext, method: string): Promise<ExtendPlan> {
+  const mask = sliceMaskOf(ctx, method);
+  const fresh = ctx.params['fresh'] === false ? null : await freshenFreeNeurons(model, mask, ctx.seed);
+  return { masks: oldTaskFreezeMasks(model, mask, ctx.oldClasses), chosen: { fresh: fresh ? fresh.neurons : false } };
+}
+
 registry.register({
-  name: 'ours', description: "ours: freeze what the old tasks' inference reads (both ends critical); learn in the free neurons",
-  needsSlice: true, needsOldData: false, masksOldTasks: true,
-  plan: (model, ctx) => ({ masks: oldTaskFreezeMasks(model, sliceMaskOf(ctx, 'ours'), ctx.oldClasses) }),
+  name: 'ours', description: "ours: freeze what the old tasks' inference reads (both ends critical); learn in the free neurons, made fresh",
+  needsSlice: true, needsOldData: false, masksOldTasks: true, heads: 'task',
+  plan: (model, ctx) => oursPlan(model, ctx, 'ours'),
 });
 registry.register({
-  name: 'ours+replay', description: "ours plus a share (param replay, default 0.1) of the old task's data", needsSlice: true, needsOldData: true, masksOldTasks: true,
-  plan: (model, ctx) => ({ masks: oldTaskFreezeMasks(model, sliceMaskOf(ctx, 'ours+replay'), ctx.oldClasses), ...replayed(ctx, 'ours+replay') }),
+  name: 'ours+replay', description: "ours plus a share (param replay, default 0.1) of the old task's data", needsSlice: true, needsOldData: true, masksOldTasks: true, heads: 'task',
+  plan: async (model, ctx) => {
+    const p = await oursPlan(model, ctx, 'ours+replay');
+    const r = replayed(ctx, 'ours+replay');
+    return { ...p, trainData: r.trainData, chosen: { ...p.chosen, ...r.chosen } };
+  },
 });
 registry.register({
   name: 'naive', description: 'naive fine-tuning on the new task: every weight trains', needsSlice: false, needsOldData: false, masksOldTasks: false,
@@ -141,8 +168,8 @@ export function getExtendMethod(name: string): ExtendMethodDef { return registry
 /** Registered incremental method names, in registration order. */
 export function listExtendMethods(): string[] { return registry.names(); }
 
-/** One arm of the comparison: a method with fixed knobs, under a label. */
-export interface ExtendArm { label: string; method: string; params: Record<string, number> }
+/** One arm of the comparison: a method with fixed knobs (and, optionally, its heads), under a label. */
+export interface ExtendArm { label: string; method: string; params: Record<string, number | boolean>; heads?: ExtendHeads }
 
 /** The arms of the comparison, by label (replay shares are a parameter of `replay`). */
 export const INCREMENTAL_COMPARISON: readonly ExtendArm[] = [

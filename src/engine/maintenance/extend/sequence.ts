@@ -7,6 +7,7 @@
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
+import { stratifiedSplit } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { SemsliceError } from '../../errors.js';
 import type { Slice } from '../../slicing/slice.js';
@@ -39,6 +40,12 @@ export interface SequenceRow {
   classILAll: number;
   /** Mean over the tasks so far of each task's class-IL accuracy (the split-MNIST class-IL number). */
   classILAverage: number;
+  /** Methods that mask old tasks: the class-IL accuracy over every seen class of the plain unmasked argmax (null otherwise). */
+  classILPlainArgmax: number | null;
+  /** Training of this task: seconds, seconds per optimiser step, parameters the method could change. */
+  seconds: number;
+  secondsPerStep: number;
+  trainableParams: number;
   /** The old tasks' logits stayed bit-identical (true trivially for the first task). */
   oldLogitsIdentical: boolean;
   /** Fewest free neurons in any site after this task (ours; NaN for methods without slices). */
@@ -76,18 +83,27 @@ export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray
   if (tasks.length < 2) throw new SemsliceError('BAD_EXTEND_OPTIONS', `extendSequence: needs at least two tasks, got ${tasks.length}.`, 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).');
   const method = opts.method ?? MAINTENANCE_DEFAULTS.extend.method;
   const def = getExtendMethod(method);
-  let work = await cloneModel(model);
   const seed = opts.seed ?? 0;
+  // Choices (each task's slice, EWC's lambda) are made on held-out samples: the given validation split, else a
+  // seeded, stratified 10% of the training data, held out of every task's training.
+  const [trainSet, validation] = opts.validation ? [opts.train, opts.validation] : ((s) => [s.first, s.second] as const)(stratifiedSplit(opts.train, { fraction: 0.1, seed }));
+  // Room for the tasks after each one (D): task t of T may take at most 1 / (T - t + 1) of the neurons still free at
+  // every site, i.e. its slice leaves (T - t) / (T - t + 1) of them free: an equal share for it and each task after
+  // it; the last task may take what is left.
+  const roomAfter = (t: number): number => opts.minFreeAfter ?? (tasks.length - t) / (tasks.length - t + 1);
+  let work = await cloneModel(model);
   const first = [...tasks[0]!];
   const firstEpochs = opts.firstEpochs ?? opts.epochs ?? 1;
   if (firstEpochs > 0) {
-    await train(work, opts.train.subsetClasses(first), {
+    // One softmax over the first task's classes: its head (task set-up) or every class seen so far (shared set-up).
+    await train(work, trainSet.subsetClasses(first), {
+      lossGroups: [first],
       epochs: firstEpochs, batchSize: opts.batchSize ?? MAINTENANCE_DEFAULTS.extend.batchSize, learningRate: opts.learningRate ?? MAINTENANCE_DEFAULTS.extend.learningRate, seed, workers: opts.workers ?? 'auto',
     });
   }
   const rows: SequenceRow[] = [];
   const minFree = opts.minFree ?? MAINTENANCE_DEFAULTS.extend.minFree;
-  const firstSlice: TaskSlice | null = def.needsSlice ? await taskSlice(work, opts.train.subsetClasses(first), first, { seed, minFree, ...opts.slicePolicy }) : null;
+  const firstSlice: TaskSlice | null = def.needsSlice ? await taskSlice(work, trainSet.subsetClasses(first), first, { seed, ...opts.slicePolicy, minFree: roomAfter(1), validation: validation.subsetClasses(first) }) : null;
   let current: Slice | TaskSlice | null = firstSlice;
   let slice: Slice | null = null;
   let capacity: CapacityReport | null = null;
@@ -97,8 +113,9 @@ export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray
   for (let t = 1; t < tasks.length; t++) {
     const classes = [...tasks[t]!];
     const old = done.flat();
-    const r = await extend(work, current, opts.train.subsetClasses(classes), {
-      ...opts, method, tasks: done, oldClasses: old, newClasses: classes, oldData: opts.train.subsetClasses(old), seed: seed + t,
+    const r = await extend(work, current, trainSet.subsetClasses(classes), {
+      ...opts, method, tasks: done, oldClasses: old, newClasses: classes, oldData: trainSet.subsetClasses(old), seed: seed + t,
+      validation: validation.subsetClasses([...old, ...classes]), minFreeAfter: roomAfter(t + 1),
     });
     work.dispose();
     work = r.model;
@@ -108,6 +125,7 @@ export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray
     done.push(classes);
     const row: SequenceRow = {
       task: t + 1, classes, method, perTask: r.after.perTask, taskILAverage: r.after.taskILAverage, classILAll: r.after.classIL.all, classILAverage: r.after.classIL.average,
+      classILPlainArgmax: r.after.classIL.plainArgmax ?? null, seconds: r.seconds, secondsPerStep: r.secondsPerStep, trainableParams: r.trained.trainableParams,
       oldLogitsIdentical: r.oldLogits.identical, minFree: capacity ? Math.min(...capacity.sites.map((s) => s.free)) : NaN,
       theta: r.sliceChoice.new?.theta ?? null, choice: r.sliceChoice.new,
     };
