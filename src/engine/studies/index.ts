@@ -3,6 +3,7 @@ import { fidelityStudy } from './fidelity.js';
 import { readaptStudy } from './readapt.js';
 import { restructureStudy } from './restructure.js';
 import { extendStudy } from './extend.js';
+import { splitMnistStudy } from './split-mnist.js';
 import { registerStudy } from './registry.js';
 
 export { registerStudy, getStudy, listStudies } from './registry.js';
@@ -15,3 +16,4 @@ registerStudy(fidelityStudy);
 registerStudy(readaptStudy);
 registerStudy(restructureStudy);
 registerStudy(extendStudy);
+registerStudy(splitMnistStudy);

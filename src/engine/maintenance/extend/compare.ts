@@ -47,6 +47,10 @@ export interface ExtendComparisonOptions {
   curve?: boolean;
   /** Test data for the reported numbers; default the test split of `data` (all of it). */
   test?: Dataset;
+  /** Slice the new task after learning it (what a next task would find). Default true (extend's default). */
+  sliceNew?: boolean;
+  /** Values of a method's grid knob to try (EWC's lambda); default the method's grid. */
+  gridValues?: readonly number[];
 }
 
 /** One arm's outcome (the ExtendResult; `model` only with keepModels). */
@@ -100,6 +104,7 @@ export async function compareExtend(model: tf.LayersModel, data: MaintenanceData
       const r = await extend(model, used && getExtendMethod(arm.method).needsSlice ? { slice: used.slice, choice: used.choice } : null, newData, {
         method: arm.method, params: arm.params, oldClasses: old, newClasses: fresh, test: opts.test ?? splits.test, oldData, validation, seed, minFree,
         ...(opts.heads ?? arm.heads ? { heads: opts.heads ?? arm.heads } : {}), ...(opts.curve ? { curve: validation } : {}),
+        ...(opts.sliceNew !== undefined ? { sliceNew: opts.sliceNew } : {}), ...(opts.gridValues ? { gridValues: opts.gridValues } : {}),
         allowForeignSlice: opts.allowForeignSlice ?? false, allowFull: opts.allowFull ?? false,
         ...(opts.slicePolicy ? { slicePolicy: opts.slicePolicy } : {}),
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}), ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),

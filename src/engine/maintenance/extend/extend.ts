@@ -67,8 +67,10 @@ export interface ExtendOptions {
   learningRate?: number;
   /** Seeds training, replay sampling, the validation split and the slice policy's draw. Default 0. */
   seed?: number;
-  /** Method knobs: replay (fraction), lambda (EWC; chosen on the grid when absent), fisherSamples. */
+  /** Method knobs: replay (fraction) or memory (samples), lambda (EWC; chosen on the grid when absent), fisherSamples, fresh (ours). */
   params?: Record<string, number | string | boolean>;
+  /** Values of the method's grid knob to try (EWC's lambda). Default: the method's grid (EWC_LAMBDA_GRID). */
+  gridValues?: readonly number[];
   /**
    * Capacity: the share of every site the old task's slice must leave free (slice policy, when extend slices) and the
    * threshold under which the capacity meter warns.
@@ -309,7 +311,8 @@ async function runPlan(model: tf.LayersModel, def: ExtendMethodDef, ctx: ExtendM
   const base = o.batchSize ?? D.batchSize;
   const learningRate = o.learningRate ?? D.learningRate;
   const data = plan.trainData ?? newData;
-  const batchSize = Math.max(base, Math.ceil((base * data.size) / newData.size));
+  // The steps of an epoch over the new data alone; more data (replay) gets the batch size that keeps them.
+  const batchSize = Math.max(base, Math.ceil(data.size / Math.ceil(newData.size / base)));
   const { frozenWhole, gradientMasks, share } = trainedShare(model, plan.masks);
   const lossGroups = lossGroupsOf(heads, tasks);
   const perEpoch = Math.ceil(data.size / batchSize);
@@ -469,7 +472,9 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
       const start = snapshot(work);
       let best: { score: number; weights: tf.Tensor[]; run: PlanRun } | undefined;
       try {
-        for (const value of def.grid.values) {
+        const values = opts.gridValues ?? def.grid.values;
+        if (values.length === 0) throw fail('gridValues is empty.', `Pass values for ${def.grid.param}, e.g. { gridValues: [100, 10000, 1000000] }.`);
+        for (const value of values) {
           const r = await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain, heads, allTaskClasses, given ? measure : undefined);
           const oldSet = given ?? oldHeld;
           const oldAcc = oldSet ? await evaluatePart(work, oldSet, old, tasksOld) : NaN;
