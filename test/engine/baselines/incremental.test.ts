@@ -5,7 +5,7 @@ import { initBackend } from '../../../src/engine/backend/index.js';
 import { synthetic } from '../../../src/engine/data/index.js';
 import type { DatasetSplits } from '../../../src/engine/data/types.js';
 import { empiricalFisher, ewcPenalty, disposeEwc, replaySample } from '../../../src/engine/baselines/incremental/index.js';
-import { extend, extendSequence, listExtendMethods, taskSlice } from '../../../src/engine/maintenance/index.js';
+import { EWC_LAMBDA_GRID, extend, extendSequence, listExtendMethods, taskSlice } from '../../../src/engine/maintenance/index.js';
 import { buildModel } from '../../../src/engine/models/index.js';
 import { train } from '../../../src/engine/train/index.js';
 
@@ -55,7 +55,7 @@ describe('baselines/incremental', function () {
     assert.ok([...st.fisher.values()].every((f) => tf.tidy(() => f.min().dataSync()[0]!) >= 0));
     disposeEwc(st);
     const r = await extend(model, null, d.train.subsetClasses(NEW), { method: 'ewc', test: d.test, oldData: d.train.subsetClasses(OLD), oldClasses: OLD, epochs: 1, batchSize: 16, seed: 1 });
-    assert.equal(r.grid.length, 3);
+    assert.equal(r.grid.length, EWC_LAMBDA_GRID.length);
     assert.equal(r.chosen['lambda'], r.grid.reduce((a, b) => (b.score > a.score ? b : a)).value);
     r.model.dispose();
   });
