@@ -34,9 +34,9 @@ describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', fu
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs clean: theta choice, every method, forgetting and capacity charts, checksum proof, sequence, %%extend', async () => {
+  it('runs clean: theta choice, every method, forgetting chart, task A against task B over theta, the capacity rule, capacity chart, checksum proof, split-MNIST, %%extend', async () => {
     const r = await executeNotebook('notebooks/04-incremental.ipynb', {
-      params: { perTask: 1500, epochsA: 3, epochsB: 2, testCount: 500, seqPerTask: 400, seqEpochs: 2 },
+      params: { perTask: 1500, epochsA: 3, epochsB: 2, testCount: 500, thetaList: '0.5, 0.9', seqPerTask: 400, seqEpochs: 2 },
       out: join(dir, '04.ipynb'), timeoutS: 560, check: { expectMimes: [VL, 'image/svg+xml', 'text/html', 'application/vnd.semslice.run+json'] },
     });
     assert.deepEqual(r.problems, []);
@@ -46,6 +46,11 @@ describe('notebooks/04-incremental (real Jupyter + tslab, small parameters)', fu
     const summary = html('extend');
     for (const m of ['naive', 'replay-5%', 'replay-10%', 'replay-100%', 'ewc', 'deeparc', 'ours', 'ours+replay-10%']) assert.ok(summary.includes(`>${m}<`), `summary row ${m}`);
     assert.equal(outputsOf(nb, 'forgetting').filter((o) => o.data?.[VL]).length, 1, 'the forgetting chart');
+    assert.equal(outputsOf(nb, 'theta-curve').filter((o) => o.data?.[VL]).length, 1, 'task A against task B over theta');
+    assert.match(html('theta-curve'), /ours θ=0\.5/);
+    assert.match(html('capacity-rule'), /auto, minFree 0\.25/);
+    assert.match(html('capacity-rule'), /auto, minFree 0</);
+    for (const m of ['naive (task heads)', 'naive (shared head)', 'ours']) assert.ok(html('sequence').includes(`>${m}<`), `split-MNIST row ${m}`);
     assert.equal(outputsOf(nb, 'capacity').filter((o) => o.data?.[VL]).length, 1, 'the capacity chart');
     assert.match(textOf(nb, 'checksums'), /bit-identical for ours and ours\+replay: true/);
     assert.match(html('sequence'), /classIL_avg/);

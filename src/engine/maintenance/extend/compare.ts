@@ -132,12 +132,14 @@ const pctText = (x: number, d = 1): string => `${(100 * x).toFixed(d)}%`;
 
 /**
  * The comparison in words: per arm, the old task before and after, the new task and all classes after, then ours
- * against the best other arm on each, whichever way it falls.
+ * against the best other arm on each, whichever way it falls. Ours reads the old task through its slice, so its
+ * "before" is the masked model's; the unmasked model's is said beside it (what the slice costs).
  *
  * @example
- * describeExtend(cmp);   // "naive: task A 98.9% -> 31.2%, task B 97.5%, all classes 48.8%. ..."
+ * describeExtend(cmp);   // "naive: old task 99.7% -> 85.6%, new task 99.1%, all classes 48.2%. ..."
  */
 export function describeExtend(cmp: ExtendComparison): string {
+  const unmasked = cmp.runs.find((r) => !getExtendMethod(r.method).masksOldTasks)?.before.old;
   const lines = cmp.runs.map((r) => `${r.label}: old task ${pctText(r.before.old)} -> ${pctText(r.after.old)}${r.oldLogits.identical ? ' (logits bit-identical)' : ''}, new task ${pctText(r.after.new)}, all classes ${pctText(r.after.classIL.all)}.`);
   const ours = cmp.runs.find((r) => r.label === 'ours');
   const others = cmp.runs.filter((r) => r !== ours);
@@ -147,7 +149,9 @@ export function describeExtend(cmp: ExtendComparison): string {
       const d = get(ours) - get(best);
       return `${name} ${(100 * Math.abs(d)).toFixed(1)} points ${d >= 0 ? 'above' : 'below'} the best other method (${best.label})`;
     };
-    lines.push(`Ours keeps the old task ${ours.oldLogits.identical ? 'bit-identical' : 'NOT bit-identical'} and is on ${part('the old task', (r) => r.after.old)}, on ${part('the new task', (r) => r.after.new)}, and on ${part('all classes', (r) => r.after.classIL.all)}.`);
+    const cost = unmasked !== undefined ? `, read through its slice (${pctText(ours.before.old)} against ${pctText(unmasked)} unmasked before the new task)` : '';
+    const share = ours.trained.totalParams ? `; it trained ${pctText(ours.trained.trainableParams / ours.trained.totalParams, 0)} of the parameters` : '';
+    lines.push(`Ours keeps the old task ${ours.oldLogits.identical ? 'bit-identical' : 'NOT bit-identical'}${cost}, and is on ${part('the old task', (r) => r.after.old)}, on ${part('the new task', (r) => r.after.new)}, and on ${part('all classes', (r) => r.after.classIL.all)}${share}.`);
   }
   return lines.join(' ');
 }
