@@ -15,7 +15,7 @@ import { logitsModel } from '../../engine/graph/index.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { compareExtend, getExtendMethod, listExtendMethods, MAINTENANCE_DEFAULTS } from '../../engine/maintenance/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
-import { BACKEND_FLAG, choiceArg, intArg, numberArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
+import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
 import { addPolicyFlags, policyFromFlags, type PolicyFlags } from '../maintenance-flags.js';
 import { reportRetention } from '../retention.js';
 import { checkModelOut } from '../output.js';

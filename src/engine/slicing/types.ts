@@ -6,9 +6,6 @@
 /** Contribution metrics. */
 export const METRICS = ['avg', 'var', 'taylor', 'deeplift', 'ens'] as const;
 export type Metric = (typeof METRICS)[number];
-export function isMetric(x: unknown): x is Metric {
-  return typeof x === 'string' && (METRICS as readonly string[]).includes(x);
-}
 
 /** Neuron categories after slicing. */
 export const CATEGORIES = ['exclusive', 'shared', 'common', 'idle'] as const;

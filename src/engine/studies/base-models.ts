@@ -18,7 +18,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../atomic-write.js';
-import { backendInfo } from '../backend/index.js';
+import { backendInfo, ensureBackend } from '../backend/index.js';
 import { loadDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { fingerprint } from '../fingerprint.js';
@@ -102,6 +102,7 @@ async function recipeData(r: BaseRecipe): Promise<{ splits: MaintenanceSplits; t
  * b.model.dispose();
  */
 export async function studyBaseModel(r: BaseRecipe, opts: { cacheDir?: string } = {}): Promise<BaseModel> {
+  await ensureBackend(); // the key names the backend: choose it first
   const { splits, trainSet, validation, test } = await recipeData(r);
   const key = baseModelKey(r);
   const dir = join(opts.cacheDir ?? modelCacheDir(), key);

@@ -141,7 +141,7 @@ function bands(per: ReadonlyArray<{ diffs: number[] }>): string {
   const parts: string[] = [];
   let start = -1, sign = 0;
   const close = (end: number): void => {
-    if (start >= 0) parts.push(`CR ${pct(CR_GRID[start]!, 0)}-${pct(CR_GRID[end]!, 0)}% (${sign > 0 ? 'semantic ahead' : 'semantic behind'})`);
+    if (start >= 0) parts.push(`CR ${pct(CR_GRID[start]!, 0)}${end > start ? `-${pct(CR_GRID[end]!, 0)}` : ''}% (${sign > 0 ? 'semantic ahead' : 'semantic behind'})`);
     start = -1; sign = 0;
   };
   CR_GRID.forEach((_, i) => {

@@ -19,8 +19,9 @@ describe('engine/studies/restructure', function () {
     const s = RESTRUCTURE_SIZES.full;
     assert.equal(full[0]!['kind'], 'recovery');
     const runs = full.filter((c) => c['kind'] === 'run');
-    assert.equal(runs.length, s.configs.reduce((a, c) => a + c.methods.length, 0) * s.pruners.length * s.seeds.length);
-    assert.deepEqual([...new Set(runs.filter((c) => c['model'] === 'resnet-9').map((c) => c['method']))], ['none', 'slice', 'slice-0.95', 'random', 'low-activation', 'deeparc', 'deeparc-lowest']);
+    assert.equal(runs.length, s.configs.reduce((a, c) => a + c.methods.length * (c.pruners ?? s.pruners).length, 0) * s.seeds.length);
+    assert.deepEqual([...new Set(runs.filter((c) => c['model'] === 'resnet-9').map((c) => c['method']))], ['none', 'slice', 'random', 'low-activation', 'deeparc', 'deeparc-lowest']);
+    assert.deepEqual([...new Set(runs.filter((c) => c['model'] === 'lenet5').map((c) => c['method']))], ['none', 'slice', 'slice-0.95', 'random', 'low-activation']);
     assert.deepEqual(s.targets, [0.5, 0.7, 0.8, 0.9, 0.95]);
     assert.ok(restructureGrid('small').length >= 3, 'the Slurm test needs at least 3 small cells');
   });
