@@ -38,7 +38,7 @@ describe('engine/studies: the RQ4 studies (extend, split-mnist)', function () {
     assert.deepEqual(s.thetas, [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]);
     assert.equal(s.minFree, 0.25);
     assert.equal(s.testCount, null, 'the whole test set');
-    assert.ok(s.perTask >= 15000 && s.epochs >= 5);
+    assert.ok(s.perTask >= 15000 && s.epochs >= 4, 'task B converges: the learning curves in the report show it');
     assert.equal(s.lambdas, null, 'EWC on extend\'s grid 1e2 ... 1e7');
     assert.match(extendStudy.presetNotes!.full!, /width 1 and 2/);
   });
