@@ -1,9 +1,10 @@
 /**
- * Incremental development (RQ4, docs/maintenance.md): learn a new task's classes in the neurons the old tasks do not
+ * Incremental development (RQ4, docs/incremental.md): learn a new task's classes in the neurons the old tasks do not
  * read. With method `ours`, everything the old tasks' inference reads is frozen bit-identically (engine/masks'
- * oldTaskFreezeMasks); old-task inference masks the non-critical neurons and restricts the argmax to the old
- * classes, so its logits do not change at all. The result proves it twice: the old task's logits before and after,
- * byte for byte, and checksums of every frozen weight.
+ * oldTaskFreezeMasks), the free neurons start fresh (fresh-neurons.ts) and the new task trains on its own head
+ * (`heads`); old-task inference masks the non-critical neurons and restricts the argmax to the old classes, so its
+ * logits do not change at all. The result proves it twice: the old task's logits before and after, byte for byte,
+ * and checksums of every frozen weight. Every result reports what it trained and what a step cost.
  *
  * The same function runs the baselines of the method list with the same data, optimiser, learning rate, seed and
  * number of optimiser steps: `epochs` passes over the new task's data at `batchSize`; a method that trains on more
@@ -12,6 +13,8 @@
  *
  * Without a slice, a method that needs one slices the old task by the slice policy (theta 'auto' with the capacity
  * condition `minFree`: the old task keeps its accuracy on held-out old-task samples and leaves room for the next).
+ * After learning, the new task is sliced through the mask its inference will read (its slice with the earlier ones)
+ * on held-out samples of it, leaving `minFreeAfter` of the free neurons to the tasks after it.
  * Sequences: pass the grown model, the union slice (`result.slice`) and `tasks` (the earlier tasks' class sets,
  * `result.tasks.map((t) => t.classes)`); see extendSequence().
  */

@@ -1,7 +1,8 @@
 /**
  * The methods incremental development compares, in one list: how a method learns a new task (which weights may
- * change, an extra loss term, which training data). Ours (`ours`: freeze what the old tasks' inference reads, learn
- * in the free neurons; `ours+replay`: the same plus a share of the old data) and the baselines: `naive` fine-tuning,
+ * change, an extra loss term, which training data, how its loss reads the output layer). Ours (`ours`: freeze what
+ * the old tasks' inference reads, give the free neurons fresh weights and learn in them, a head per task;
+ * `ours+replay`: the same plus a share of the old data) and the baselines: `naive` fine-tuning,
  * `replay` of a share of the old task's data, `ewc` (empirical Fisher; lambda chosen on a validation grid) and
  * `deeparc` (learn only in the redundant layers). Criteria live here; masks come from engine/masks and the baselines'
  * computations from engine/baselines.
