@@ -1,10 +1,13 @@
 /** `semslice study list|run|plan|merge`: the study runner at the command line. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   describeShardOrigin, getStudy, listStudies, mergeStudies, planShards, readTimings, runStudy, shardFromEnvironment, SHARD_COUNT_VARIABLE,
   type EnvironmentShard, type PresetName, type Shard,
 } from '../../engine/studies/index.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { checkDirTarget, clearOurs, cliTerms, describeOutput, onInterruptCleanFolder } from '../../engine/output-target.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable } from '../format.js';
 import { BACKEND_FLAG, choiceArg, intArg } from '../options.js';
@@ -39,6 +42,27 @@ function shardLine(shard: Shard | EnvironmentShard): string {
   return `shard ${shard.index}/${shard.count} from ${describeShardOrigin(origin)}${count}`;
 }
 
+/**
+ * The --out of `study run`, by the output rule: a folder of this study, preset and shard resumes; --force replaces
+ * any folder semslice wrote (its entries removed first, the folder kept); anything else is refused before any cell.
+ */
+async function prepareStudyOut(out: string, force: boolean, want: { study: string; preset: string; shard: Shard }): Promise<'new' | 'resume' | 'replace'> {
+  const t = await checkDirTarget(out, { force: true, terms: cliTerms('--out') });
+  if (!t.ours) return 'new';
+  if (t.ours.writer === 'study' && !force) {
+    const have = JSON.parse(await readFile(join(t.path, 'study.json'), 'utf8')) as { study: string; preset: string; shard: Shard };
+    if (have.study === want.study && have.preset === want.preset && have.shard.index === want.shard.index && have.shard.count === want.shard.count) return 'resume';
+    throw new SemsliceError('STUDY_MISMATCH',
+      `${out} holds study "${have.study}" (preset ${have.preset}, shard ${have.shard.index}/${have.shard.count}), not "${want.study}" (preset ${want.preset}, shard ${want.shard.index}/${want.shard.count}); nothing was written.`,
+      `Pass --force to replace it, or choose another --out (a run of the same study, preset and shard resumes).`);
+  }
+  if (!force) {
+    throw new SemsliceError('OUTPUT_EXISTS', `${out} already holds ${describeOutput(t.ours)}.`, 'Pass --force to replace it, or choose another --out.');
+  }
+  await clearOurs(t);
+  return 'replace';
+}
+
 const cells = (n: number): string => `${n} cell${n === 1 ? '' : 's'}`;
 const seconds = (s: number): string => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
 
@@ -57,10 +81,11 @@ export function registerStudy(program: Command): void {
     .option('--preset <preset>', 'small (minutes, what CI runs) or full (the numbers in BENCHMARKS.md)', choiceArg('--preset', ['small', 'full']), 'small')
     .option('--shard <K/N|auto>', 'run only cells whose index % N == K (0-based); auto: from a Slurm array task (SLURM_ARRAY_TASK_ID, _COUNT, _MIN) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX)', shardArg)
     .option('--shards <N>', `with --shard auto: the number of shards (a Kubernetes Job's completions; with Slurm the task id is then the shard index); default ${SHARD_COUNT_VARIABLE}`, intArg('--shards'))
-    .requiredOption('--out <dir>', 'output folder: study.json, results.jsonl (one line per finished cell), results.csv, timings.csv')
+    .requiredOption('--out <dir>', 'output folder: study.json, results.jsonl (one line per finished cell), results.csv, timings.csv; a run of the same study, preset and shard there resumes')
+    .option('--force', 'replace an --out folder semslice wrote (another study, or this one from the start; never other files)')
     .option('--dry-run', 'print the shard and its cells, run and write nothing')
     .option(...BACKEND_FLAG)
-    .action(async (name: string, o: { preset: PresetName; shard?: Shard | 'auto'; shards?: number; out: string; dryRun?: boolean; backend?: string }) => {
+    .action(async (name: string, o: { preset: PresetName; shard?: Shard | 'auto'; shards?: number; out: string; force?: boolean; dryRun?: boolean; backend?: string }) => {
       const def = getStudy(name);
       const shard = resolveShard(o.shard, o.shards);
       const mine = def.grid(o.preset).map((params, index) => ({ params, index })).filter((c) => c.index % shard.count === shard.index);
@@ -70,12 +95,20 @@ export function registerStudy(program: Command): void {
         console.log('dry run: nothing was run or written');
         return;
       }
+      const how = await prepareStudyOut(o.out, o.force ?? false, { study: def.name, preset: o.preset, shard });
+      if (how === 'replace') console.log(`replacing the earlier contents of ${o.out} (--force)`);
       await initCliBackend(o.backend);
-      const r = await runStudy(def, {
-        preset: o.preset, shard, out: o.out,
-        onCell: (rec, status) => console.log(`  cell ${rec.index} ${rec.id}: ${status === 'resumed' ? 'finished earlier, kept' : `done in ${rec.seconds.toFixed(1)} s, ${rec.rows.length} rows`}`),
-      });
-      console.log(`${cells(r.computed.length)} computed, ${r.resumed.length} resumed; table: ${o.out}/results.csv (${r.table.numRows()} rows)`);
+      // Killed: finished cells stay (the next run resumes from them); a file being written is removed.
+      const release = onInterruptCleanFolder(o.out);
+      try {
+        const r = await runStudy(def, {
+          preset: o.preset, shard, out: o.out,
+          onCell: (rec, status) => console.log(`  cell ${rec.index} ${rec.id}: ${status === 'resumed' ? 'finished earlier, kept' : `done in ${rec.seconds.toFixed(1)} s, ${rec.rows.length} rows`}`),
+        });
+        console.log(`${cells(r.computed.length)} computed, ${r.resumed.length} resumed; table: ${o.out}/results.csv (${r.table.numRows()} rows)`);
+      } finally {
+        release();
+      }
     });
   study
     .command('plan <name>')
@@ -106,8 +139,11 @@ export function registerStudy(program: Command): void {
   study
     .command('merge <dirs...>')
     .description('Merge the folders of a study\'s shards into one table (byte-identical to an unsharded run); refuses, naming the cells and shards, when a cell is missing.')
-    .requiredOption('--out <dir>', 'output folder for the merged study')
-    .action(async (dirs: string[], o: { out: string }) => {
+    .requiredOption('--out <dir>', 'output folder for the merged study (never one of the shards\' folders)')
+    .option('--force', 'replace an --out folder semslice wrote (never other files)')
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
+      const target = await checkDirTarget(o.out, { force: o.force ?? false, inputs: dirs, terms: cliTerms('--out') });
+      if (target.ours) await clearOurs(target);
       const t = await mergeStudies(dirs, o.out);
       console.log(`merged ${dirs.length} folders: ${t.numRows()} rows -> ${o.out}/results.csv`);
     });
