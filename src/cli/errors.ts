@@ -1,7 +1,7 @@
 import { isSemsliceError } from '../engine/errors.js';
 
-/** Exit codes: 0 ok, 1 failure (a bug or an unexpected error), 2 bad input or usage. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 failure (a bug or an unexpected error), 2 bad input or usage, 130 interrupted (Ctrl-C). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Print an error the way a user should see it and return the exit code. Known errors: one line plus the hint. */
 export function reportError(e: unknown, stderr: (s: string) => void = (s) => process.stderr.write(s)): number {

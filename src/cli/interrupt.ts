@@ -1,8 +1,8 @@
 /**
  * Ctrl-C (SIGINT) and SIGTERM while a command runs: the outputs in progress are undone (engine/output-target.ts:
- * temporary folders and files removed, a child notebook run stopped) and the process exits with 128 + the signal's
- * number. A write that puts an output in place is let finish first, so an output is either as it was or complete;
- * a second signal does not wait.
+ * temporary folders and files removed, a notebook run and its kernel stopped) and the process exits with 128 + the
+ * signal's number. A write that puts an output in place is let finish first, so an output is either as it was or
+ * complete; a second signal does not wait.
  */
 import { constants } from 'node:os';
 import { interrupt } from '../engine/output-target.js';
@@ -29,7 +29,7 @@ export function handleInterrupts(exit: (code: number) => void = (code) => proces
       stderr(`semslice: interrupted (${signal}); nothing partial was left\n`);
       exit(code);
     });
-    if (waiting) stderr(`\nsemslice: interrupted (${signal}); finishing the output being written ...\n`);
+    if (waiting) stderr(`\nsemslice: interrupted (${signal}); finishing the write under way and stopping what was started ...\n`);
   };
   for (const s of SIGNALS) process.on(s, handler);
   return () => {

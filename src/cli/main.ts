@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { setLogger } from '../engine/log.js';
+import { isInterrupted } from '../engine/output-target.js';
 import { reportError, EXIT, inCliTerms } from './errors.js';
 import { handleInterrupts } from './interrupt.js';
 import { COMMANDS } from './commands/index.js';
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.ok
         : EXIT.usage;
     }
+    // Interrupted: the command was stopped on purpose; the handler says so and sets the exit code.
+    if (isInterrupted()) return EXIT.interrupted;
     return reportError(e);
   } finally {
     stopHandling();

@@ -318,32 +318,62 @@ export async function checkFileTarget(file: string, opts: TargetOptions & { what
 // ---------------------------------------------------------------------------------------------------------------
 // Outputs in progress, and interruption.
 
-const cleanups = new Set<() => void>();
+const cleanups = new Set<() => void | Promise<void>>();
 let busy = 0;
 let interrupted: (() => void) | undefined;
+let interrupting = false;
+/** The longest an interrupted process waits for its cleanups (a child process to stop) before it exits anyway. */
+const CLEANUP_WAIT_MS = 15_000;
 
 /**
- * Register what an interrupted process must undo now (remove a temporary output, stop a child process that writes
- * one). Synchronous, since the process exits right after. Returns the function that unregisters it.
+ * Register what an interrupted process must undo (remove a temporary output, stop a child process that writes one).
+ * A cleanup may return a promise (a child process stopping); the process waits for it, a bounded time, before it
+ * exits. Returns the function that unregisters it.
  *
  * @example
  * const release = onInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
  * try { await work(tmp); } finally { release(); }
  */
-export function onInterrupt(cleanup: () => void): () => void {
+export function onInterrupt(cleanup: () => void | Promise<void>): () => void {
   cleanups.add(cleanup);
   return () => { cleanups.delete(cleanup); };
 }
 
-function runCleanups(): void {
+/** True once the process is being interrupted (the CLI then reports nothing but the interruption). */
+export function isInterrupted(): boolean {
+  return interrupting;
+}
+
+function runCleanups(): Array<Promise<void>> {
+  const pending: Array<Promise<void>> = [];
   for (const c of [...cleanups]) {
     cleanups.delete(c);
     try {
-      c();
+      const r = c();
+      if (r) pending.push(r.catch(() => undefined));
     } catch {
       // best effort: the process is going away
     }
   }
+  return pending;
+}
+
+/** Undo what is in progress, then exit: at once, or when the asynchronous cleanups have settled (bounded). */
+function finish(exit: () => void, now: boolean): boolean {
+  const done = (): void => {
+    try {
+      exit();
+    } finally {
+      interrupting = false; // reached only where exit returns (a test's exit)
+    }
+  };
+  const pending = runCleanups();
+  if (pending.length === 0 || now) {
+    done();
+    return false;
+  }
+  void Promise.race([Promise.allSettled(pending), new Promise((res) => setTimeout(res, CLEANUP_WAIT_MS).unref())]).then(done);
+  return true;
 }
 
 /**
@@ -376,28 +406,26 @@ export async function uninterrupted<T>(fn: () => Promise<T>): Promise<T> {
     if (busy === 0 && interrupted) {
       const exit = interrupted;
       interrupted = undefined;
-      runCleanups();
-      exit();
+      finish(exit, false);
     }
   }
 }
 
 /**
  * What a signal handler calls: undo the outputs in progress and call `exit`, at once, or when the uninterrupted
- * writes under way have finished. Returns true when it had to wait.
+ * writes under way and the asynchronous cleanups have finished (`now`: without waiting). Returns true when it waits.
  *
  * @example
  * process.on('SIGINT', () => interrupt(() => process.exit(130)));
  */
 export function interrupt(exit: () => void, now = false): boolean {
+  interrupting = true;
   if (busy > 0 && !now) {
     interrupted = exit;
     return true;
   }
   interrupted = undefined;
-  runCleanups();
-  exit();
-  return false;
+  return finish(exit, now);
 }
 
 /**
@@ -414,9 +442,14 @@ export function interrupt(exit: () => void, now = false): boolean {
  */
 export async function writeOutputFolder(dir: string, opts: TargetOptions & { writer: string }, fill: (tmp: string) => Promise<void>): Promise<string> {
   const t = await checkDirTarget(dir, opts);
-  await mkdir(dirname(t.path), { recursive: true });
+  const made = await mkdir(dirname(t.path), { recursive: true }); // the first folder it created, if any
   const tmp = tempPathFor(t.path);
-  const release = onInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
+  let placed = false;
+  const undo = (): void => {
+    rmSync(tmp, { recursive: true, force: true });
+    if (made && !placed) rmSync(made, { recursive: true, force: true }); // folders made for this output only
+  };
+  const release = onInterrupt(undo);
   try {
     await mkdir(tmp);
     await fill(tmp);
@@ -426,6 +459,7 @@ export async function writeOutputFolder(dir: string, opts: TargetOptions & { wri
       const st = await statOrUndefined(t.path);
       if (!st) {
         await rename(tmp, t.path);
+        placed = true;
         return;
       }
       await chmod(tmp, Number(st.mode) & 0o7777);
@@ -437,11 +471,12 @@ export async function writeOutputFolder(dir: string, opts: TargetOptions & { wri
         await rename(old, t.path);
         throw e;
       }
+      placed = true;
       await rm(old, { recursive: true, force: true });
     });
   } finally {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     release();
+    if (!placed) undo();
   }
   return t.path;
 }

@@ -11,7 +11,7 @@
  * metadata.semslice.writtenBy), never the input, through a link to the file it points to. An interrupted run
  * (Ctrl-C at the CLI) stops nbconvert and removes the run copy and nbconvert's folder: nothing of it is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,48 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
   });
 }
 
+/** Every process below pid (its children, theirs, ...), from one `ps` listing. */
+function descendants(pid: number): number[] {
+  const r = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const kids = new Map<number, number[]>();
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const [c, p] = line.trim().split(/\s+/).map(Number);
+    if (c && p) kids.set(p, [...(kids.get(p) ?? []), c]);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => { for (const c of kids.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stop nbconvert and what it started (the kernel runs in a session of its own, and survives nbconvert unless stopped
+ * too): SIGINT first, which lets nbconvert shut its kernel down; SIGTERM, then SIGKILL, to whatever is left.
+ */
+async function stopTree(child: ChildProcess): Promise<void> {
+  const pids = [child.pid!, ...descendants(child.pid!)];
+  const signal = (sig: NodeJS.Signals) => { for (const p of pids) if (alive(p)) { try { process.kill(p, sig); } catch { /* gone */ } } };
+  const settle = async (ms: number): Promise<boolean> => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (!pids.some(alive)) return true;
+    return !pids.some(alive);
+  };
+  child.kill('SIGINT');
+  if (await settle(3000)) return;
+  signal('SIGTERM');
+  if (await settle(3000)) return;
+  signal('SIGKILL');
+  await settle(1000);
+}
+
 /** The repo-local kernelspec prefix written by scripts/setup-jupyter.sh (two levels above src/ or dist/). */
 function defaultJupyterPath(): string[] {
   const p = resolve(dirname(fileURLToPath(import.meta.url)), '../../.jupyter/share/jupyter');
@@ -169,10 +211,12 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
   const runCopy = join(dir, `.${basename(inputPath, '.ipynb')}.run-${process.pid}-${Date.now()}.ipynb`);
   const outDir = await mkdtemp(join(tmpdir(), 'semslice-nb-'));
   let child: ChildProcess | undefined;
-  // Interrupted: stop nbconvert (it shuts its kernel down on SIGINT), and leave nothing of the run behind.
-  const release = onInterrupt(() => {
-    if (child?.exitCode === null && child.pid !== undefined) child.kill('SIGINT');
+  let stopped = false;
+  // Interrupted: stop nbconvert and its kernel, and leave nothing of the run behind.
+  const release = onInterrupt(async () => {
+    stopped = true;
     rmSync(runCopy, { force: true });
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) await stopTree(child);
     rmSync(outDir, { recursive: true, force: true });
   });
   try {
@@ -180,6 +224,7 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
     const args = ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeoutS}`,
       `--ExecutePreprocessor.kernel_name=${opts.kernel ?? 'tslab'}`, '--output-dir', outDir, '--output', 'executed.ipynb', runCopy];
     const r = await run(jupyter, args, env, (timeoutS * 3 + 60) * 1000, dir, (c) => { child = c; });
+    if (stopped) throw new SemsliceError('ABORTED', `Running ${input} was interrupted; nothing was written.`, 'Run it again.');
     const produced = join(outDir, 'executed.ipynb');
     if (!existsSync(produced)) {
       throw new SemsliceError('NOTEBOOK_RUN_FAILED', `jupyter nbconvert failed on ${input} (exit ${r.code}): ${firstLine(r.stderr) || 'no message'}.`, 'Run the same notebook in Jupyter to see the failing cell; check the kernel with `jupyter kernelspec list`.');

@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/engine/backend/index.js';
-import { interrupt, uninterrupted, writeOutputFolder } from '../../src/engine/output-target.js';
+import { interrupt, onInterrupt, uninterrupted, writeOutputFolder } from '../../src/engine/output-target.js';
 import { findJupyter } from '../../src/notebook/execute.js';
 import { runCli } from '../cli/run-cli.js';
 import { assertSameTree, leftovers, snapshot } from './harness.js';
@@ -215,6 +215,29 @@ describe('reliability: Ctrl-C during each command that writes', function () {
       assert.equal(exits, 1);
       assertSameTree(before, await snapshot(work), 'interrupted fill');
       assert.equal(await readFile(join(out, 'a.txt'), 'utf8'), 'first');
+    });
+
+    it('writeOutputFolder interrupted while filling a new folder: the folders it made for it go too', async () => {
+      const before = await snapshot(work);
+      await assert.rejects(writeOutputFolder(p('made', 'for', 'it'), { writer: 'test' }, async (tmp) => {
+        await writeFile(join(tmp, 'a.txt'), 'x');
+        interrupt(() => { throw new Error('exit'); });
+      }), /exit/);
+      assertSameTree(before, await snapshot(work), 'interrupted new folder');
+    });
+
+    it('an interruption waits for a cleanup that stops something (a promise), then exits', async () => {
+      const events: string[] = [];
+      const release = onInterrupt(async () => {
+        await new Promise((res) => setTimeout(res, 30));
+        events.push('stopped');
+      });
+      const exited = new Promise<void>((res) => {
+        assert.equal(interrupt(() => { events.push('exit'); res(); }), true, 'it waits for the cleanup');
+      });
+      await exited;
+      release();
+      assert.deepEqual(events, ['stopped', 'exit']);
     });
 
     it('an interruption waits for an uninterrupted write to finish, then undoes what is still in progress', async () => {

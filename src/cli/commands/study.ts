@@ -7,7 +7,7 @@ import {
   type EnvironmentShard, type PresetName, type Shard,
 } from '../../engine/studies/index.js';
 import { SemsliceError } from '../../engine/errors.js';
-import { checkDirTarget, clearOurs, cliTerms, describeOutput, onInterruptCleanFolder } from '../../engine/output-target.js';
+import { checkDirTarget, clearOurs, cliTerms, describeOutput, onInterruptCleanFolder, uninterrupted } from '../../engine/output-target.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable } from '../format.js';
 import { BACKEND_FLAG, choiceArg, intArg } from '../options.js';
@@ -144,7 +144,7 @@ export function registerStudy(program: Command): void {
     .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
       const target = await checkDirTarget(o.out, { force: o.force ?? false, inputs: dirs, terms: cliTerms('--out') });
       if (target.ours) await clearOurs(target);
-      const t = await mergeStudies(dirs, o.out);
+      const t = await uninterrupted(() => mergeStudies(dirs, o.out));
       console.log(`merged ${dirs.length} folders: ${t.numRows()} rows -> ${o.out}/results.csv`);
     });
 }

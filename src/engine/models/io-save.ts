@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, tempPathFor } from '../atomic-write.js';
-import { checkDirTarget, clearOurs, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
+import { checkDirTarget, clearOurs, uninterrupted, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
 import { modelFingerprint } from './fingerprint.js';
 
 /** Options of {@link saveModel}. */
@@ -61,7 +61,8 @@ export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveMo
   const marker = JSON.stringify({ writtenBy: 'semslice', files: [MODEL_JSON, WEIGHTS_BIN, OUTPUT_MARKER] }) + '\n';
   // Another of semslice's outputs replaced by a model (force): its entries go, the folder stays.
   if (checked.ours && checked.ours.writer !== 'model') await clearOurs(checked);
-  await writeModelFiles(target, exists, [[WEIGHTS_BIN, new Uint8Array(weights)], [OUTPUT_MARKER, marker], [MODEL_JSON, json]]);
+  // An interruption (Ctrl-C at the CLI) waits for the files: a model folder is never left half written.
+  await uninterrupted(() => writeModelFiles(target, exists, [[WEIGHTS_BIN, new Uint8Array(weights)], [OUTPUT_MARKER, marker], [MODEL_JSON, json]]));
   return { dir: target, files: [MODEL_JSON, WEIGHTS_BIN], weightsFingerprint, weightBytes: weights.byteLength };
 }
 
