@@ -3,7 +3,6 @@
  * its outputs before any work (a training run or a profile must not end in "cannot write"), then writes them
  * through the same rule, to the path the check resolved (a link is written through, never replaced).
  */
-import { writeFileAtomic } from '../engine/atomic-write.js';
 import {
   checkDirTarget, checkFileTarget, cliTerms, uninterrupted, writeOutputFolder, type TargetCheck,
 } from '../engine/output-target.js';
@@ -35,9 +34,4 @@ export async function writeFileOut(file: string, what: string, force: boolean | 
   const t = await checkFileOut(file, what, force, inputs, flag);
   await uninterrupted(() => write(t.path));
   return t.path;
-}
-
-/** writeFileOut for text. */
-export async function writeTextOut(file: string, what: string, text: string, force: boolean | undefined, inputs: Inputs = [], flag = '--out'): Promise<string> {
-  return writeFileOut(file, what, force, inputs, (p) => writeFileAtomic(p, text), flag);
 }

@@ -16,6 +16,8 @@ import * as ss from '../../src/index.js';
 import { initBackend } from '../../src/engine/backend/index.js';
 import { fromArrays } from '../../src/engine/data/index.js';
 import { executeNotebook, findJupyter } from '../../src/notebook/execute.js';
+import { runStudy } from '../../src/engine/studies/index.js';
+import { toyStudy } from '../engine/studies/fixtures/toy-study.js';
 import { runCli } from '../cli/run-cli.js';
 import { expectApiRefusal, expectCliRefusal, expectCliSuccess, leftovers, snapshot, type ApiCase, type CliCase } from './harness.js';
 
@@ -336,6 +338,15 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
     it('study run --out another semslice output needs --force, and study merge never writes into one of its inputs', async () => {
       await refuse({ name: 'study run --out a readapt output', args: ['study', 'run', 'fidelity', '--out', p('readapt-own')], problem: /already holds the output of semslice readapt/, fix: /Pass --force to replace it, or choose another --out/ });
       await refuse({ name: 'study merge --out an input', args: ['study', 'merge', p('readapt-own'), '--out', p('readapt-own'), '--force'], problem: /is the input folder/, fix: /outside the inputs/ });
+    });
+
+    it('study merge again into its earlier merge needs no --force; into another semslice output only with --force', async () => {
+      await runStudy(toyStudy, { out: p('toy-0'), shard: { index: 0, count: 2 } });
+      await runStudy(toyStudy, { out: p('toy-1'), shard: { index: 1, count: 2 } });
+      const merge = (out: string, ...extra: string[]) => ['study', 'merge', p('toy-0'), p('toy-1'), '--out', out, ...extra];
+      await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
+      await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
+      await refuse({ name: 'study merge over a restructure output', args: merge(p('restructure-own')), problem: /already holds the output of semslice restructure, not a merge of this study/, fix: /Pass --force/ });
     });
 
     it('the API follows the same rule: Slice.save, models.save, executeNotebook', async () => {

@@ -11,7 +11,7 @@ import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError } from '../../engine/errors.js';
 import { logitsModel } from '../../engine/graph/index.js';
-import { checkSliceFits, Slice } from '../../engine/slicing/index.js';
+import { Slice } from '../../engine/slicing/index.js';
 import { compareExtend, getExtendMethod, listExtendMethods, MAINTENANCE_DEFAULTS } from '../../engine/maintenance/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, numberArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
@@ -72,8 +72,8 @@ export function registerExtend(program: Command): void {
         const data = await loadDataset(f.data);
         const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
         const note = (s: string) => process.stderr.write(`${s}\n`);
-        const given = f.slice ? await Slice.load(f.slice) : null;
-        if (given) checkSliceFits(model, given, { allowForeignSlice: f.allowForeignSlice ?? false }); // before any work
+        // The slice-vs-model rule (checkSliceFits) before any work.
+        const given = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
         if (!given && getExtendMethod(f.method).needsSlice) note(`slicing the old task (${f.old}) by the slice policy (theta ${f.theta}, at least ${pct(f.minFree)} of every layer left free) ...`);
         const params: Record<string, number> = {};
         if (f.method === 'replay' || f.method === 'ours+replay') params['replay'] = f.replay;

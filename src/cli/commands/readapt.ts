@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
-import { checkSliceFits, Slice } from '../../engine/slicing/index.js';
+import { Slice } from '../../engine/slicing/index.js';
 import { compareReadapt, getReadaptMethod, listReadaptMethods, MAINTENANCE_DEFAULTS, READAPT_WORKLOADS, type ReadaptWorkload } from '../../engine/maintenance/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
@@ -66,9 +66,8 @@ export function registerReadapt(program: Command): void {
       try {
         const data = await loadDataset(f.data);
         const protect = protectedClasses(f.protect, data.classNames.length);
-        const given = f.slice ? await Slice.load(f.slice) : null;
-        // A mutant is made from this model, so its slice is this model's too: the rule holds before any work.
-        if (given) checkSliceFits(model, given, { allowForeignSlice: f.allowForeignSlice ?? false });
+        // The slice-vs-model rule (checkSliceFits) before any work; a mutant is made from this model, so its slice is this model's.
+        const given = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
         const note = (s: string) => process.stderr.write(`${s}\n`);
         note(f.workload === 'mutant' ? `mutating the model until its training accuracy drops by ${pct(f.drop)} ...` : `${f.workload}: ${f.count} images to learn from (training set), ${f.count} held out (test set) ...`);
         if (!given && getReadaptMethod(f.method).needsSlice) note(`slicing the model by the slice policy (theta ${f.theta}); pass --slice to use your own`);

@@ -10,7 +10,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError } from '../../engine/errors.js';
-import { checkSliceFits, Slice } from '../../engine/slicing/index.js';
+import { Slice } from '../../engine/slicing/index.js';
 import { compareRestructure, getRestructureMethod, listRestructureMethods, MAINTENANCE_DEFAULTS } from '../../engine/maintenance/index.js';
 import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
@@ -80,8 +80,8 @@ export function registerRestructure(program: Command): void {
 async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void> {
   const data = await loadDataset(f.data);
   const protect = protectedClasses(f.protect, data.classNames.length);
-  const slice = f.slice ? await Slice.load(f.slice) : null;
-  if (slice) checkSliceFits(model, slice, { allowForeignSlice: f.allowForeignSlice ?? false }); // before any work
+  // The slice-vs-model rule (checkSliceFits) before any work.
+  const slice = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
   const train = f.trainLimit ? data.train.take(f.trainLimit) : data.train;
   const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
   if (!slice && getRestructureMethod(f.pre).needsSlice) process.stderr.write(`slicing the model by the slice policy (theta ${f.theta}); pass --slice to use your own\n`);

@@ -63,6 +63,17 @@ async function prepareStudyOut(out: string, force: boolean, want: { study: strin
   return 'replace';
 }
 
+/** The study and preset a study folder holds (undefined when it has no readable study.json). */
+async function studyOf(dir: string): Promise<{ study: string; preset: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'study.json'), 'utf8')) as { study: string; preset: string };
+  } catch {
+    return undefined;
+  }
+}
+const sameStudy = (a?: { study: string; preset: string }, b?: { study: string; preset: string }): boolean =>
+  a !== undefined && b !== undefined && a.study === b.study && a.preset === b.preset;
+
 const cells = (n: number): string => `${n} cell${n === 1 ? '' : 's'}`;
 const seconds = (s: number): string => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
 
@@ -139,11 +150,18 @@ export function registerStudy(program: Command): void {
   study
     .command('merge <dirs...>')
     .description('Merge the folders of a study\'s shards into one table (byte-identical to an unsharded run); refuses, naming the cells and shards, when a cell is missing.')
-    .requiredOption('--out <dir>', 'output folder for the merged study (never one of the shards\' folders)')
-    .option('--force', 'replace an --out folder semslice wrote (never other files)')
+    .requiredOption('--out <dir>', 'output folder for the merged study (never one of the shards\' folders); an earlier merge of the same study and preset there is replaced')
+    .option('--force', 'replace an --out folder semslice wrote for something else (never other files)')
     .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
-      const target = await checkDirTarget(o.out, { force: o.force ?? false, inputs: dirs, terms: cliTerms('--out') });
-      if (target.ours) await clearOurs(target);
+      // A merge of the same study and preset is this output, updated (merge again after a shard was rerun).
+      const target = await checkDirTarget(o.out, { force: true, inputs: dirs, terms: cliTerms('--out') });
+      if (target.ours) {
+        const same = target.ours.writer === 'study' && sameStudy(await studyOf(target.path), await studyOf(dirs[0]!));
+        if (!same && !o.force) {
+          throw new SemsliceError('OUTPUT_EXISTS', `${o.out} already holds ${describeOutput(target.ours)}, not a merge of this study.`, 'Pass --force to replace it, or choose another --out.');
+        }
+        await clearOurs(target);
+      }
       const t = await uninterrupted(() => mergeStudies(dirs, o.out));
       console.log(`merged ${dirs.length} folders: ${t.numRows()} rows -> ${o.out}/results.csv`);
     });
