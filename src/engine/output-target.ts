@@ -33,6 +33,11 @@ export const OUTPUT_MARKER = '.semslice-output.json';
 export const MODEL_FILES = ['model.json', 'weights.bin', OUTPUT_MARKER] as const;
 /** The files of a study folder (study.json is its marker). */
 const STUDY_FILES = ['study.json', 'results.jsonl', 'results.csv', 'timings.csv'];
+/** What restructure, readapt and extend wrote before their folders carried the marker, by the file naming the kind. */
+const LEGACY_RESULTS: Record<string, string[]> = {
+  'manifest.json': ['model/', 'manifest.json', 'iterations.csv', 'iterations.json', 'epochs.csv'],
+  'result.json': ['model/', 'result.json', 'slice-old.json', 'slice-new.json'],
+};
 
 /** How the caller names the force switch and the output location. */
 export interface OutputTerms {
@@ -191,7 +196,8 @@ async function readJson(p: string): Promise<unknown> {
 
 /**
  * What semslice wrote in a folder, when it provably did: its marker's writer and entries; a study folder (its
- * study.json); a model folder saved before the marker existed (semslice's metadata in model.json). Else undefined.
+ * study.json); a restructure, readapt or extend folder, or a model folder, written before the marker existed (the
+ * kind in its manifest; semslice's metadata in model.json). Else undefined.
  *
  * @example
  * await semsliceFolder('runs/r1'); // { writer: 'restructure', entries: ['.semslice-output.json', 'manifest.json', 'model/', 'iterations.csv'] }
@@ -203,6 +209,12 @@ export async function semsliceFolder(dir: string): Promise<Ours | undefined> {
   }
   const study = (await readJson(join(dir, 'study.json'))) as { format?: unknown } | undefined;
   if (study?.format === 'semslice.study') return { writer: 'study', entries: STUDY_FILES };
+  // A maintenance output written before the marker existed: its manifest (result.json for extend) names its kind.
+  for (const [file, entries] of Object.entries(LEGACY_RESULTS)) {
+    const kind = ((await readJson(join(dir, file))) as { kind?: unknown } | undefined)?.kind;
+    const writer = typeof kind === 'string' ? /^semslice-(restructure|readapt|extend)$/.exec(kind)?.[1] : undefined;
+    if (writer) return { writer, entries };
+  }
   const model = (await readJson(join(dir, 'model.json'))) as { userDefinedMetadata?: { semslice?: unknown } } | undefined;
   if (model?.userDefinedMetadata?.semslice) return { writer: 'model', entries: [...MODEL_FILES] };
   return undefined;

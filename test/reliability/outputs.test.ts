@@ -257,6 +257,15 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
       assert.ok(existsSync(join(real, 'iterations.json')) && !existsSync(join(real, 'iterations.csv')), 'the earlier output is replaced whole, not merged');
     });
 
+    it('an output written before folders carried the marker is recognised by its manifest, and replaced with --force', async () => {
+      const out = p('rs-unmarked');
+      await expectCliSuccess(RESTRUCTURE(out), work, [out]);
+      await rm(join(out, '.semslice-output.json'));
+      await refuse({ name: 'restructure over an unmarked output', args: RESTRUCTURE(out), problem: /already holds the output of semslice restructure/, fix: /Pass --force/ });
+      await expectCliSuccess(RESTRUCTURE(out, '--force'), work, [out]);
+      assert.equal((await marker(out)).writer, 'restructure');
+    });
+
     it('readapt --out a folder of the user\'s files is refused, with or without --force', async () => {
       for (const force of [[], ['--force']]) {
         await refuse({ name: 'readapt --out thesis', args: READAPT(p('thesis'), ...force), problem: /semslice did not write \(sub\/, thesis\.txt\)/, fix: /Choose another --out/ });
