@@ -20,7 +20,6 @@ import { registerBuiltinMagics } from './magics/index.js';
 import { slice as sliceImpl, profile as profileImpl, fidelitySweep as fidelitySweepImpl } from './engine/slicing/index.js';
 import { train as trainImpl } from './engine/train/index.js';
 import { onFirstUse } from './engine/backend/index.js';
-import { assertEveryClass } from './engine/data/checks.js';
 import * as vizModule from './viz/index.js';
 import { selfDisplayingFunctions } from './notebook/last-value.js';
 
@@ -46,24 +45,12 @@ export * as graph from './engine/graph/index.js';
 // (evaluate is synchronous and runs where the model's weights are: ss.models.load chooses the backend too.)
 /** Train a model in place (see engine/train): `await ss.train(model, data.train, { epochs: 1 })`. */
 export const train: typeof trainImpl = onFirstUse(trainImpl);
-// Profiling data must hold every class: checked first, so an empty class is not reported as "no correctly
-// classified samples" after the whole profiling pass.
-const EVERY_CLASS = 'Profile with data that holds every class, e.g. data.train.perClassCap(500) rather than data.train.take(n).';
 /** Slice a model on data (see engine/slicing): `await ss.slice(model, data, { metric: 'taylor', theta: 0.95 })`. */
-export const slice: typeof sliceImpl = onFirstUse((model, data, opts) => {
-  assertEveryClass(data, EVERY_CLASS);
-  return sliceImpl(model, data, opts);
-});
+export const slice: typeof sliceImpl = onFirstUse(sliceImpl);
 /** Raw per-class statistics: `await ss.profile(model, data)`. */
-export const profile: typeof profileImpl = onFirstUse((model, data, opts) => {
-  assertEveryClass(data, EVERY_CLASS);
-  return profileImpl(model, data, opts);
-});
+export const profile: typeof profileImpl = onFirstUse(profileImpl);
 /** Compression rate against accuracy: `await ss.fidelitySweep(model, data.test, { profileData: data.train })`. */
-export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse((model, data, opts) => {
-  assertEveryClass(opts?.profileData ?? data, EVERY_CLASS);
-  return fidelitySweepImpl(model, data, opts);
-});
+export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse(fidelitySweepImpl);
 export { SemsliceError, isSemsliceError } from './engine/errors.js';
 // Maintenance: the slice policy, the three strategies, their method lists and comparison drivers, the defaults table.
 export {

@@ -1,7 +1,7 @@
 import { isSemsliceError } from '../engine/errors.js';
 
-/** Exit codes: 0 ok, 1 failure (a bug or an unexpected error), 2 bad input or usage. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 failure (a bug or an unexpected error), 2 bad input or usage, 130 interrupted (Ctrl-C). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Print an error the way a user should see it and return the exit code. Known errors: one line plus the hint. */
 export function reportError(e: unknown, stderr: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -37,6 +37,16 @@ const API_TO_FLAGS: Array<[RegExp, string]> = [
   [/\{ ?maxPerClass: ([^ }]+) ?\}/g, '--max-per-class $1'],
   [/\{ ?backend: "?(\w+)"? ?\}/g, '--backend $1'],
   [/\(force: true\)|\{ ?force: true ?\}|\bforce: true\b/g, '--force'],
+  [/\{ ?allowForeignSlice: true ?\}|\ballowForeignSlice: true\b/g, '--allow-foreign-slice'],
+  [/\{ ?bootstrap: (\d+) ?\}|\bbootstrap: (\d+)\b/g, '--bootstrap $1$2'],
+  [/\bslice\(model, data\)(?: and slice\.save\(file\))?/g, 'semslice slice --model DIR --out slice.json'],
+  [/\b(written by|with) [Ss]lice\.save\(\)/g, '$1 semslice slice --out FILE'],
+  [/re-create it with slice\(\)/g, 're-create it with semslice slice --out FILE'],
+  // Data folders: the API's { dir } has no flag; at the CLI the folder is SEMSLICE_DATA_DIR, or the package.
+  [/Pass \{ ?dir ?\} naming the unpacked binary version \(([^)]*)\), or set SEMSLICE_DATA_DIR to its parent/g, 'Set SEMSLICE_DATA_DIR to the folder that holds the unpacked binary version ($1)'],
+  [/\bpass \{ ?dir ?\} or set SEMSLICE_DATA_DIR/g, 'set SEMSLICE_DATA_DIR'],
+  [/,? or pass \{ ?dir ?\}(?: naming a folder with [^()]*\(raw or \.gz\))?/g, ''],
+  [/,? or pass \{ ?download: true ?\} to fetch them from \S+ into \S+?(?=\.$)| \(or load with \{ ?download: true ?\}\)/g, ''],
 ];
 
 /** An engine hint with its API option syntax replaced by the CLI's flags. */

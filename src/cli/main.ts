@@ -6,7 +6,10 @@
  * import { main } from 'semslice/dist/cli/main.js'; process.exitCode = await main(process.argv);
  */
 import { Command, CommanderError } from 'commander';
-import { reportError, EXIT } from './errors.js';
+import { setLogger } from '../engine/log.js';
+import { isInterrupted } from '../engine/output-target.js';
+import { reportError, EXIT, inCliTerms } from './errors.js';
+import { handleInterrupts } from './interrupt.js';
 import { COMMANDS } from './commands/index.js';
 import { packageVersion } from './version.js';
 
@@ -21,9 +24,17 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the CLI with the given argv (process.argv shape) and return the exit code. */
+/**
+ * Run the CLI with the given argv (process.argv shape) and return the exit code. While it runs, engine warnings are
+ * printed in the CLI's terms (flags, not API options) and Ctrl-C undoes the outputs in progress (interrupt.ts).
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const previous = setLogger({
+    warn: (m) => console.warn(`semslice: ${inCliTerms(m)}`),
+    info: (m) => console.error(`semslice: ${m}`),
+  });
+  const stopHandling = handleInterrupts();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -33,6 +44,11 @@ export async function main(argv: string[]): Promise<number> {
         ? EXIT.ok
         : EXIT.usage;
     }
+    // Interrupted: the command was stopped on purpose; the handler says so and sets the exit code.
+    if (isInterrupted()) return EXIT.interrupted;
     return reportError(e);
+  } finally {
+    stopHandling();
+    setLogger(previous);
   }
 }

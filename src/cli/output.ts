@@ -1,18 +1,37 @@
-import { checkDirTarget, checkFileTarget, cliTerms, isReportText, isSliceFileText } from '../engine/output-target.js';
-
 /**
- * Output checks every writing command runs before any work (a training run or a profile must not end in "cannot
- * write"): an existing output needs --force, --force replaces only what semslice wrote, the place must be writable.
- * Errors name the command's own flags.
+ * The output rule (engine/output-target.ts) in the CLI's flags, for every command that writes. Each command checks
+ * its outputs before any work (a training run or a profile must not end in "cannot write"), then writes them
+ * through the same rule, to the path the check resolved (a link is written through, never replaced).
  */
-export async function checkModelOut(dir: string, force: boolean | undefined, flag = '--out'): Promise<void> {
-  await checkDirTarget(dir, { force, terms: cliTerms(flag) });
+import {
+  checkDirTarget, checkFileTarget, cliTerms, uninterrupted, writeOutputFolder, type TargetCheck,
+} from '../engine/output-target.js';
+
+type Inputs = ReadonlyArray<string | undefined>;
+
+/** A model folder (train). */
+export async function checkModelOut(dir: string, force: boolean | undefined, flag = '--out'): Promise<TargetCheck> {
+  return checkDirTarget(dir, { force, terms: cliTerms(flag) });
 }
 
-export async function checkSliceOut(file: string, force: boolean | undefined, flag = '--out'): Promise<void> {
-  await checkFileTarget(file, { force, terms: cliTerms(flag), isOurs: isSliceFileText, what: 'slice file' });
+/** A results folder of command `writer` (restructure, readapt, extend): checked before the work, written whole after it. */
+export async function checkFolderOut(dir: string, writer: string, force: boolean | undefined, inputs: Inputs, flag = '--out'): Promise<TargetCheck> {
+  return checkDirTarget(dir, { force, inputs, terms: cliTerms(flag), what: `semslice ${writer} writes a folder` });
 }
 
-export async function checkReportOut(file: string, force: boolean | undefined, input: string, flag = '-o'): Promise<void> {
-  await checkFileTarget(file, { force, terms: cliTerms(flag), isOurs: isReportText, what: 'report', inputs: [input] });
+/** Write a results folder whole (see writeOutputFolder); `writer` is the command, recorded in the folder's marker. */
+export async function writeFolderOut(dir: string, writer: string, force: boolean | undefined, inputs: Inputs, fill: (tmp: string) => Promise<void>, flag = '--out'): Promise<string> {
+  return writeOutputFolder(dir, { writer, force, inputs, terms: cliTerms(flag), what: `semslice ${writer} writes a folder` }, fill);
+}
+
+/** A single-file output (slice, report, run, demo): `what` names it in messages. */
+export async function checkFileOut(file: string, what: string, force: boolean | undefined, inputs: Inputs = [], flag = '--out'): Promise<TargetCheck> {
+  return checkFileTarget(file, { what, force, inputs, terms: cliTerms(flag) });
+}
+
+/** Write a single-file output: checked again, then written atomically to the resolved path, uninterrupted. */
+export async function writeFileOut(file: string, what: string, force: boolean | undefined, inputs: Inputs, write: (path: string) => Promise<void>, flag = '--out'): Promise<string> {
+  const t = await checkFileOut(file, what, force, inputs, flag);
+  await uninterrupted(() => write(t.path));
+  return t.path;
 }

@@ -319,10 +319,6 @@ export const ERROR_CATALOGUE = {
     message: "…: cannot be read (…).",
     hint: "Check the file permissions.",
   },
-  FINGERPRINT_MISMATCH: {
-    message: "… was made from a model with fingerprint …, but model \"…\" has fingerprint ….",
-    hint: "Load the slice with the model it was made from, or slice this model again.",
-  },
   FLAG_MISSING: {
     message: "--method … needs --k (the percent of neurons kept).",
     hint: "Pass e.g. --method … --k 50.",
@@ -496,7 +492,7 @@ export const ERROR_CATALOGUE = {
     hint: "Pass a slice (restructure(model, slice, ...)), or use pre \"none\".",
   },
   OUTPUT_EXISTS: {
-    message: "… already holds a saved model.",
+    message: "… already holds a saved model (model.json, weights.bin).",
     hint: "Pass … to replace it, or choose ….",
   },
   OUTPUT_IS_DIR: {
@@ -504,8 +500,8 @@ export const ERROR_CATALOGUE = {
     hint: "Choose … that names a file, e.g. ….",
   },
   OUTPUT_IS_INPUT: {
-    message: "The output … is the input file.",
-    hint: "Choose …; inputs are never overwritten.",
+    message: "The output … is the input file ….",
+    hint: "Choose … outside the inputs; inputs are never overwritten.",
   },
   OUTPUT_NOT_DIR: {
     message: "… is a file; a model is saved as a folder (model.json + weights.bin).",
@@ -513,7 +509,7 @@ export const ERROR_CATALOGUE = {
   },
   OUTPUT_NOT_OURS: {
     message: "… already holds files semslice did not write (…); they are left as they are.",
-    hint: "Choose …; … replaces only a model folder semslice wrote (…).",
+    hint: "Choose … (a new or empty folder); … replaces only what semslice wrote.",
   },
   OUTPUT_NOT_WRITABLE: {
     message: "Cannot write …: ….",
@@ -544,8 +540,8 @@ export const ERROR_CATALOGUE = {
     hint: "Combine slices made from the same model.",
   },
   SLICE_MODEL_MISMATCH: {
-    message: "The slice was made for another model: ….",
-    hint: "Slice this model first (semslice slice --model DIR ...), then restructure it with that slice.",
+    message: "The slice was made from a model with fingerprint …, but model \"…\" has fingerprint …: same layers, other weights.",
+    hint: "Slice this model (slice(model, data) and slice.save(file)), or pass allowForeignSlice: true to use a slice of another model on purpose.",
   },
   STUDY_INCOMPLETE: {
     message: "\u2026 of \u2026 cells are not finished in the given folders: shard …/… (cells …) in …, last run by Slurm array job …, task ….",

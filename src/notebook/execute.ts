@@ -5,15 +5,21 @@
  * Why the run copy sits next to the input: the kernel's cwd is the notebook's folder, and cells import the package
  * by relative path (`../dist/index.js`). Why --allow-errors: without it nbconvert exits 1 with an empty message and
  * writes nothing; with it the output notebook holds the failing cell's stderr, which checkExecutedNotebook reports.
+ *
+ * The output follows the output rule (engine/output-target.ts), checked with the parameters before Jupyter starts:
+ * an existing file is replaced only with force and only when semslice wrote it (the executed notebook carries
+ * metadata.semslice.writtenBy), never the input, through a link to the file it points to. An interrupted run
+ * (Ctrl-C at the CLI) stops nbconvert and removes the run copy and nbconvert's folder: nothing of it is left.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SemsliceError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
+import { API_TERMS, checkFileTarget, onInterrupt, uninterrupted, type OutputTerms } from '../engine/output-target.js';
 import { checkExecutedNotebook, type CheckOptions } from './check.js';
 import { readNotebook, type Ipynb } from './ipynb.js';
 import { injectParameters, type ParamValue } from './parameters.js';
@@ -24,6 +30,10 @@ export interface ExecuteOptions {
   params?: Record<string, ParamValue>;
   /** Output path (default: `<input>.out.ipynb` beside the input). Never the input itself. */
   out?: string;
+  /** Replace an existing output notebook that semslice wrote (never another file). Default false (OUTPUT_EXISTS). */
+  force?: boolean;
+  /** How errors name the force switch and the output (the CLI passes its flags). Default: the API's. */
+  terms?: OutputTerms;
   /** Per-cell timeout in seconds (default 600). The whole run is killed after `timeoutS * 3 + 60`. */
   timeoutS?: number;
   /** Kernel name (default "tslab"). */
@@ -59,13 +69,69 @@ interface RunOut {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, cwd?: string): Promise<RunOut> {
+/**
+ * Run a command to completion (killed after timeoutMs). It gets a process group of its own (`detached`), so that a
+ * Ctrl-C at the terminal reaches only semslice, which stops it once, through `onStart`'s handle.
+ */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, cwd?: string, onStart?: (child: ChildProcess) => void): Promise<RunOut> {
   return new Promise((res) => {
-    execFile(cmd, args, { env, cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      res({ code, stdout: String(stdout), stderr: String(stderr) + (err && code === -1 ? String(err.message) : '') });
+    const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    let failed = '';
+    child.on('error', (e) => { failed = e.message; });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const text = Buffer.concat(err).toString() + (failed ? failed : signal ? `killed by ${signal}` : '');
+      res({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: text });
     });
+    onStart?.(child);
   });
+}
+
+/** Every process below pid (its children, theirs, ...), from one `ps` listing. */
+function descendants(pid: number): number[] {
+  const r = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const kids = new Map<number, number[]>();
+  for (const line of (r.stdout ?? '').split('\n')) {
+    const [c, p] = line.trim().split(/\s+/).map(Number);
+    if (c && p) kids.set(p, [...(kids.get(p) ?? []), c]);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => { for (const c of kids.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stop nbconvert and what it started (the kernel runs in a session of its own, and survives nbconvert unless stopped
+ * too): SIGINT first, which lets nbconvert shut its kernel down; SIGTERM, then SIGKILL, to whatever is left.
+ */
+async function stopTree(child: ChildProcess): Promise<void> {
+  const pids = [child.pid!, ...descendants(child.pid!)];
+  const signal = (sig: NodeJS.Signals) => { for (const p of pids) if (alive(p)) { try { process.kill(p, sig); } catch { /* gone */ } } };
+  const settle = async (ms: number): Promise<boolean> => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (!pids.some(alive)) return true;
+    return !pids.some(alive);
+  };
+  child.kill('SIGINT');
+  if (await settle(3000)) return;
+  signal('SIGTERM');
+  if (await settle(3000)) return;
+  signal('SIGKILL');
+  await settle(1000);
 }
 
 /** The repo-local kernelspec prefix written by scripts/setup-jupyter.sh (two levels above src/ or dist/). */
@@ -133,33 +199,46 @@ function defaultOut(input: string): string {
 export async function executeNotebook(input: string, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
   const started = Date.now();
   const inputPath = resolve(input);
-  const out = resolve(opts.out ?? defaultOut(input));
-  if (out === inputPath) {
-    throw new SemsliceError('OUTPUT_IS_INPUT', `The output path ${opts.out} is the input notebook.`, 'Choose another --out path; inputs are never overwritten.');
-  }
+  const outGiven = opts.out ?? defaultOut(input);
+  const target = { what: 'executed notebook', force: opts.force ?? false, terms: opts.terms ?? API_TERMS, inputs: [inputPath] };
   const params = opts.params ?? {};
   const nb = injectParameters(await readNotebook(inputPath), params);
+  const out = (await checkFileTarget(outGiven, target)).path;
   checkRelativeImports(nb, input);
   const { jupyter, env } = await findJupyter(opts);
   const timeoutS = opts.timeoutS ?? 600;
   const dir = dirname(inputPath);
   const runCopy = join(dir, `.${basename(inputPath, '.ipynb')}.run-${process.pid}-${Date.now()}.ipynb`);
   const outDir = await mkdtemp(join(tmpdir(), 'semslice-nb-'));
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  // Interrupted: stop nbconvert and its kernel, and leave nothing of the run behind.
+  const release = onInterrupt(async () => {
+    stopped = true;
+    rmSync(runCopy, { force: true });
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) await stopTree(child);
+    rmSync(outDir, { recursive: true, force: true });
+  });
   try {
     await writeFile(runCopy, JSON.stringify(nb, null, 1) + '\n');
     const args = ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeoutS}`,
       `--ExecutePreprocessor.kernel_name=${opts.kernel ?? 'tslab'}`, '--output-dir', outDir, '--output', 'executed.ipynb', runCopy];
-    const r = await run(jupyter, args, env, (timeoutS * 3 + 60) * 1000, dir);
+    const r = await run(jupyter, args, env, (timeoutS * 3 + 60) * 1000, dir, (c) => { child = c; });
+    if (stopped) throw new SemsliceError('ABORTED', `Running ${input} was interrupted; nothing was written.`, 'Run it again.');
     const produced = join(outDir, 'executed.ipynb');
     if (!existsSync(produced)) {
       throw new SemsliceError('NOTEBOOK_RUN_FAILED', `jupyter nbconvert failed on ${input} (exit ${r.code}): ${firstLine(r.stderr) || 'no message'}.`, 'Run the same notebook in Jupyter to see the failing cell; check the kernel with `jupyter kernelspec list`.');
     }
     const executed = JSON.parse(await readFile(produced, 'utf8')) as Ipynb;
     const problems = checkExecutedNotebook(executed, opts.check);
-    await writeFileAtomic(out, JSON.stringify(executed, null, 1) + '\n', { inputs: [inputPath] });
+    executed.metadata.semslice = { ...(executed.metadata.semslice as object | undefined), writtenBy: 'semslice run' };
+    // Checked again: the run took minutes, and the output rule holds at the moment of writing.
+    const real = (await checkFileTarget(outGiven, target)).path;
+    await uninterrupted(() => writeFileAtomic(real, JSON.stringify(executed, null, 1) + '\n'));
     const cells = executed.cells.filter((c) => c.cell_type === 'code').length;
     return { input, out, ok: problems.length === 0, problems, params, seconds: (Date.now() - started) / 1000, cells, notebook: executed };
   } finally {
+    release();
     await rm(runCopy, { force: true });
     await rm(outDir, { recursive: true, force: true });
   }

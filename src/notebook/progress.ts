@@ -58,10 +58,14 @@ export function kernelSink(): ProgressSink {
   };
 }
 
-/** A stderr line: TTY rewrites it with \r; otherwise prints at 0/25/50/75% and the final state. */
+/**
+ * A stderr line: TTY rewrites it with \r; otherwise prints at 0/25/50/75% and the final state, each line once (a
+ * phase of one step is complete at its first update: its final state is not printed again).
+ */
 export function streamSink(write: (s: string) => void = (s) => process.stderr.write(s), isTTY = process.stderr.isTTY === true): ProgressSink {
   let lastQuarter = -1;
   let width = 0;
+  let lastLine = '';
   return {
     show(s, final) {
       const text = progressText(s);
@@ -71,10 +75,11 @@ export function streamSink(write: (s: string) => void = (s) => process.stderr.wr
         return;
       }
       const quarter = s.total > 0 ? Math.floor((4 * s.done) / s.total) : 4;
-      if (final || quarter > lastQuarter) {
+      if ((final || quarter > lastQuarter) && text !== lastLine) {
         write(text + '\n');
-        lastQuarter = final ? 5 : quarter;
+        lastLine = text;
       }
+      lastQuarter = final ? 5 : Math.max(lastQuarter, quarter);
     },
   };
 }

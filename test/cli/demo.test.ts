@@ -75,7 +75,7 @@ describe('semslice demo (tiny parameters)', function () {
     await copyFile(first.notebook, 'test-artifacts/executed/demo.ipynb'); // the browser test renders its report
 
     // Written two folders below the repo, where the notebook's import "../../dist/index.js" resolves.
-    const second = await runDemo({ ...opts, outDir: 'test-artifacts/demo' });
+    const second = await runDemo({ ...opts, outDir: 'test-artifacts/demo', force: true }); // kept between test runs
     assert.equal(second.trained, false, 'second run reuses the cached model');
     assert.equal(second.accuracy, first.accuracy);
   });
@@ -88,7 +88,7 @@ describe('semslice demo (tiny parameters)', function () {
       console.log(`    skipped: ${(e as Error).message}`);
       this.skip();
     }
-    const r = await executeNotebook('test-artifacts/demo/demo.ipynb', { out: 'test-artifacts/demo/demo.run.ipynb', timeoutS: 300 });
+    const r = await executeNotebook('test-artifacts/demo/demo.ipynb', { out: 'test-artifacts/demo/demo.run.ipynb', force: true, timeoutS: 300 });
     assert.deepEqual(r.problems, []);
     assert.ok(r.ok);
   });

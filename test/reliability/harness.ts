@@ -1,23 +1,26 @@
 /**
  * The reliability harness: a bad input goes through the CLI (in-process) or the API, and the answer must be one clear
  * message in the caller's terms, exit code 2 (or a SemsliceError with code and hint), no stack trace, and not one
- * file created, changed or deleted in the working folder (checksums of every file, folder and mode before and after).
+ * file created, changed or deleted in the working folder (checksums of every file, folder, mode and symbolic link
+ * before and after).
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSemsliceError } from '../../src/engine/errors.js';
 import { runCli } from '../cli/run-cli.js';
 
-/** path -> "mode sha256" for every file and folder under dir (folders: mode only). */
+/** path -> "mode sha256" for every file and folder under dir (folders: mode only; links: where they point). */
 export async function snapshot(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   async function walk(d: string): Promise<void> {
     for (const e of await readdir(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      const st = await stat(p);
-      if (e.isDirectory()) {
+      const st = await lstat(p);
+      if (st.isSymbolicLink()) {
+        out.set(p, `link -> ${await readlink(p)}`);
+      } else if (e.isDirectory()) {
         out.set(`${p}/`, (st.mode & 0o7777).toString(8));
         await walk(p);
       } else {
@@ -37,8 +40,8 @@ export function assertSameTree(before: Map<string, string>, after: Map<string, s
 }
 
 const STACK = /\n\s+at .+[:(]\d+:\d+/;
-/** API syntax that must not appear in a CLI message. */
-const API_SYNTAX = /\{ ?[a-zA-Z]+: |onlyCorrect|learningRate|maxPerClass|force: true/;
+/** API syntax that must not appear in a CLI message: an options object, `{ dir }`, `someOption: true`, option names. */
+export const API_SYNTAX = /\{ ?[a-zA-Z]+: |\{ ?[a-zA-Z]+ ?\}|\b[a-z]+[A-Z]\w*: (true|false|\d)|onlyCorrect|learningRate|maxPerClass|force: true/;
 
 export interface CliCase {
   name: string;
@@ -56,8 +59,8 @@ export async function expectCliRefusal(c: CliCase, work: string): Promise<void> 
   const label = `semslice ${c.args.join(' ')}`;
   assert.equal(r.code, 2, `${label}: exit code 2 expected, got ${r.code}\n${r.err}${r.out}`);
   assert.equal((r.err.match(/^error/gm) ?? []).length, 1, `${label}: one error message expected:\n${r.err}`);
-  assert.match(r.err, c.problem, `${label}: names the problem`);
-  assert.match(r.err, c.fix, `${label}: names the fix`);
+  assert.match(r.err, c.problem, `${label}: names the problem:\n${r.err}`);
+  assert.match(r.err, c.fix, `${label}: names the fix:\n${r.err}`);
   assert.doesNotMatch(r.err, STACK, `${label}: no stack trace:\n${r.err}`);
   assert.doesNotMatch(r.err, /unexpected, please report/, label);
   assert.doesNotMatch(r.err, API_SYNTAX, `${label}: the fix must be said with flags, not API options:\n${r.err}`);
@@ -90,4 +93,24 @@ export async function expectApiRefusal(c: ApiCase, work: string): Promise<void> 
   assert.match(e.hint!, c.fix, `${c.name}: the hint names the fix`);
   assert.doesNotMatch(e.hint!, /(^|\s)--[a-z]/, `${c.name}: an API hint must not name CLI flags: ${e.hint}`);
   assertSameTree(before, await snapshot(work), c.name);
+}
+
+/**
+ * A command that must succeed: exit 0, and in the working folder only the paths under `changes` created, changed or
+ * deleted (every other file byte for byte and mode for mode as it was). Returns the run's output.
+ */
+export async function expectCliSuccess(args: string[], work: string, changes: string[], env?: Record<string, string>): Promise<{ out: string; err: string }> {
+  const before = await snapshot(work);
+  const r = await runCli(args, env);
+  const label = `semslice ${args.join(' ')}`;
+  assert.equal(r.code, 0, `${label}: exit code 0 expected, got ${r.code}\n${r.err}`);
+  const under = (p: string) => changes.some((c) => p === c || p === `${c}/` || p.startsWith(`${c}/`));
+  const keep = (m: Map<string, string>) => new Map([...m].filter(([p]) => !under(p)));
+  assertSameTree(keep(before), keep(await snapshot(work)), `${label} (outside ${changes.join(', ')})`);
+  return r;
+}
+
+/** The hidden temporary files and folders semslice writes beside an output (they must never be left behind). */
+export async function leftovers(dir: string): Promise<string[]> {
+  return [...(await snapshot(dir)).keys()].filter((p) => /\/\.[^/]*\.(part|tmp)\/?$|\/\.[^/]*\.run-\d+-\d+\.ipynb$/.test(p));
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { formatDemoResult, runDemo } from '../demo/run-demo.js';
-import { BACKEND_FLAG, intArg, numberArg } from '../options.js';
+import { listMetrics } from '../../engine/slicing/index.js';
+import { cliTerms } from '../../engine/output-target.js';
+import { BACKEND_FLAG, choiceArg, intArg, rangeArg } from '../options.js';
 import { cliBackendRequest } from '../backend.js';
 
 export function registerDemo(program: Command): void {
@@ -13,8 +15,9 @@ export function registerDemo(program: Command): void {
     .option('--epochs <n>', 'training epochs', intArg('--epochs'), 1)
     .option('--profile-per-class <n>', 'profiling samples per class', intArg('--profile-per-class'), 500)
     .option('--eval-samples <n>', 'test images for accuracy', intArg('--eval-samples'), 10000)
-    .option('--metric <name>', 'metric of the headline slice', 'taylor')
-    .option('--theta <x>', 'theta of the headline slice', numberArg('--theta'), 0.95)
+    .option('--metric <name>', `metric of the headline slice: ${listMetrics().join(', ')}`, choiceArg('--metric', listMetrics()), 'taylor')
+    .option('--theta <x>', 'theta of the headline slice, in (0, 1]', rangeArg('--theta', 0, 1, { min: true }), 0.95)
+    .option('--force', 'replace demo.ipynb and demo.html of an earlier run in --out-dir (never other files)')
     .option('--seed <n>', 'seed', intArg('--seed', 0), 0)
     .option(...BACKEND_FLAG)
     .action(async (f: Record<string, unknown>) => {
@@ -23,6 +26,7 @@ export function registerDemo(program: Command): void {
         outDir: f.outDir as string, modelDir: f.modelDir as string, retrain: Boolean(f.retrain), epochs: f.epochs as number,
         profilePerClass: f.profilePerClass as number, evalSamples: f.evalSamples as number, metric: f.metric as string,
         theta: f.theta as number, seed: f.seed as number, backend: f.backend as string | undefined,
+        force: Boolean(f.force), terms: { outDir: cliTerms('--out-dir'), modelDir: cliTerms('--model-dir') },
       });
       console.log(formatDemoResult(r));
     });

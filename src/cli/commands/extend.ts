@@ -6,7 +6,6 @@
  * Every bad input (class sets, method, output folder, no free neurons) fails before anything is written.
  */
 import * as path from 'node:path';
-import * as fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
@@ -18,7 +17,7 @@ import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
 import { addPolicyFlags, policyFromFlags, type PolicyFlags } from '../maintenance-flags.js';
 import { reportRetention } from '../retention.js';
-import { checkModelOut } from '../output.js';
+import { checkFolderOut, writeFolderOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 import { parseClassSet } from '../../engine/data/class-set.js';
@@ -52,7 +51,7 @@ export function registerExtend(program: Command): void {
     .option('--limit <n>', 'use the first n training images of each task (default: --per-task of the defaults)', intArg('--limit'))
     .option('--test-limit <n>', 'measure on the first n test images', intArg('--test-limit'))
     .option('--protect <classes>', 'classes whose task accuracy must not drop more than --protect-max-drop; exit 3 otherwise')
-    .option('--force', 'replace an existing --out folder that semslice wrote');
+    .option('--force', 'replace an existing --out folder that semslice wrote (never other files)');
   addPolicyFlags(cmd)
     .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
@@ -63,7 +62,7 @@ export function registerExtend(program: Command): void {
       const overlap = old.filter((c) => fresh.includes(c));
       if (overlap.length) throw bad(`--old ${f.old} and --new ${f.new} overlap in ${overlap.join(', ')}.`, 'Make the tasks disjoint, e.g. --old 0-4 --new 5-9.');
       const protect = f.protect ? parseClassSet(f.protect, '--protect') : null;
-      await checkModelOut(f.out, f.force);
+      await checkFolderOut(f.out, 'extend', f.force, [f.model, f.slice]);
       await initCliBackend(f.backend);
       const model = await loadModel(f.model);
       try {
@@ -73,7 +72,8 @@ export function registerExtend(program: Command): void {
         const data = await loadDataset(f.data);
         const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
         const note = (s: string) => process.stderr.write(`${s}\n`);
-        const given = f.slice ? await Slice.load(f.slice) : null;
+        // The slice-vs-model rule (checkSliceFits) before any work.
+        const given = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
         if (!given && getExtendMethod(f.method).needsSlice) note(`slicing the old task (${f.old}) by the slice policy (theta ${f.theta}, at least ${pct(f.minFree)} of every layer left free) ...`);
         const params: Record<string, number> = {};
         if (f.method === 'replay' || f.method === 'ours+replay') params['replay'] = f.replay;
@@ -90,12 +90,13 @@ export function registerExtend(program: Command): void {
         }
         try {
           // Outputs first, the contract after: a broken contract still leaves everything written.
-          await fs.mkdir(f.out, { recursive: true });
-          await saveModel(r.model!, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, extend: { method: r.method, tasks: r.manifest.tasks } } });
-          if (cmp.slice) await cmp.slice.save(path.join(f.out, 'slice-old.json'));
-          if (r.taskSlice) await r.taskSlice.save(path.join(f.out, 'slice-new.json'));
           const result = { ...r.manifest, sliceChoice: r.sliceChoice, rows: r.rows, perClass: r.perClass.objects(), frozen: r.frozen, oldLogits: r.oldLogits, capacity: r.capacity, grid: r.grid, warnings: r.warnings };
-          await writeFileAtomic(path.join(f.out, 'result.json'), JSON.stringify(result, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2) + '\n');
+          await writeFolderOut(f.out, 'extend', f.force, [f.model, f.slice], async (dir) => {
+            await saveModel(r.model!, path.join(dir, 'model'), { metadata: { data: f.data, extend: { method: r.method, tasks: r.manifest.tasks } } });
+            if (cmp.slice) await cmp.slice.save(path.join(dir, 'slice-old.json'));
+            if (r.taskSlice) await r.taskSlice.save(path.join(dir, 'slice-new.json'));
+            await writeFileAtomic(path.join(dir, 'result.json'), JSON.stringify(result, (_k, v) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2) + '\n');
+          });
           console.log(formatTable(['', 'before', 'after'], r.rows.map((x) => [`${x.scenario} ${x.part}`, pct(x.before, 2), pct(x.after, 2)])));
           console.log(`old task (${f.old}) logits on ${r.oldLogits.samples} test images: ${r.oldLogits.identical ? `bit-identical (checksum ${r.oldLogits.after})` : `CHANGED (largest difference ${r.oldLogits.maxAbsDiff.toExponential(2)})`}; ` +
             `frozen weights: ${r.frozen.frozenEntries} of ${r.frozen.totalEntries} entries, ${r.frozen.identical ? 'checksums equal' : 'CHANGED'}`);

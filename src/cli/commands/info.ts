@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
 import { initCliBackend } from '../backend.js';
 import { loadModel, modelSummary, modelMetadata } from '../../engine/models/index.js';
+import { allWeightsZero } from '../../engine/models/sanity.js';
 import { findSites } from '../../engine/slicing/index.js';
 import { BACKEND_FLAG } from '../options.js';
 import { formatTable } from '../format.js';
@@ -17,6 +18,11 @@ export function registerInfo(program: Command): void {
       const model = await loadModel(dir);
       try {
         printInfo(dir, model);
+        // What slice would refuse (a degenerate model), said here too: the model is shown, with the reason.
+        if (await allWeightsZero(model)) {
+          console.error(`warning: every weight of the model in ${dir} is zero: it predicts the same class for every input, so semslice slice refuses it as degenerate.\n`
+            + `  hint: check that ${dir} holds the trained weights, or train it again with semslice train.`);
+        }
       } finally {
         model.dispose();
       }
@@ -36,6 +42,9 @@ function printInfo(dir: string, model: tf.LayersModel): void {
   else console.log(formatTable(['site', 'kind', 'neurons', 'read after'], sites.map((x) => [x.name, x.kind, String(x.neurons), x.readLayer])));
   const meta = modelMetadata(model);
   const keys = Object.keys(meta);
+  if (typeof meta['weightsFingerprint'] !== 'string') {
+    console.log('\nweights fingerprint: none recorded (the model was not saved by semslice): weights.bin is not checked against it on load');
+  }
   if (keys.length) {
     console.log('\nmetadata');
     for (const k of keys) console.log(`  ${k}: ${typeof meta[k] === 'object' ? JSON.stringify(meta[k]) : String(meta[k])}`);

@@ -4,7 +4,6 @@
  * weights) and the per-epoch table in --out, and print before/after. Every flag is checked before any work: bad
  * input exits 2 with nothing written; a broken --protect contract exits 3 after the outputs are written.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
@@ -15,7 +14,7 @@ import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
 import { addPolicyFlags, policyFromFlags, type PolicyFlags } from '../maintenance-flags.js';
 import { protectedClasses, reportRetention } from '../retention.js';
-import { checkModelOut } from '../output.js';
+import { checkFolderOut, writeFolderOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 import { SemsliceError } from '../../engine/errors.js';
@@ -55,19 +54,20 @@ export function registerReadapt(program: Command): void {
     .option('--seed <n>', 'seed', intArg('--seed', 0), 0)
     .option('--test-limit <n>', 'clean accuracy on the first n test images (held-out adversarial images are made from them too)', intArg('--test-limit'))
     .option('--protect <classes>', 'classes whose clean accuracy must not drop more than --protect-max-drop (e.g. 3,5); exit 3 otherwise')
-    .option('--force', 'replace an existing --out folder that semslice wrote');
+    .option('--force', 'replace an existing --out folder that semslice wrote (never other files)');
   addPolicyFlags(cmd)
     .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
       checkFlags(f);
-      await checkModelOut(f.out, f.force);
+      await checkFolderOut(f.out, 'readapt', f.force, [f.model, f.slice]);
       await initCliBackend(f.backend);
       const model = await loadModel(f.model);
       try {
         const data = await loadDataset(f.data);
         const protect = protectedClasses(f.protect, data.classNames.length);
-        const given = f.slice ? await Slice.load(f.slice) : null;
+        // The slice-vs-model rule (checkSliceFits) before any work; a mutant is made from this model, so its slice is this model's.
+        const given = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
         const note = (s: string) => process.stderr.write(`${s}\n`);
         note(f.workload === 'mutant' ? `mutating the model until its training accuracy drops by ${pct(f.drop)} ...` : `${f.workload}: ${f.count} images to learn from (training set), ${f.count} held out (test set) ...`);
         if (!given && getReadaptMethod(f.method).needsSlice) note(`slicing the model by the slice policy (theta ${f.theta}); pass --slice to use your own`);
@@ -80,12 +80,13 @@ export function registerReadapt(program: Command): void {
         const r = w.runs[0]!;
         try {
           // Outputs first, the contract after: a broken contract still leaves everything written.
-          await fs.mkdir(f.out, { recursive: true });
-          await saveModel(r.model!, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, readapt: r.manifest.result } });
-          await writeFileAtomic(path.join(f.out, 'manifest.json'), JSON.stringify({ ...r.manifest, workload: w.workload, chosen: r.chosen, frozen: r.frozen }, null, 2) + '\n');
           const cols = ['epoch', 'newAccuracy', 'cleanAccuracy', 'loss', 'seconds', 'cumulativeSeconds', 'steps', 'newPerClass', 'cleanPerClass'] as const;
           const cell = (v: unknown) => (Array.isArray(v) ? `"${v.map((x) => (Number.isNaN(x) ? '' : x)).join(' ')}"` : Number.isNaN(v) ? '' : String(v));
-          await writeFileAtomic(path.join(f.out, 'epochs.csv'), [cols.join(','), ...r.rows.map((row) => cols.map((c) => cell(row[c])).join(','))].join('\n') + '\n');
+          await writeFolderOut(f.out, 'readapt', f.force, [f.model, f.slice], async (dir) => {
+            await saveModel(r.model!, path.join(dir, 'model'), { metadata: { data: f.data, readapt: r.manifest.result } });
+            await writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify({ ...r.manifest, workload: w.workload, chosen: r.chosen, frozen: r.frozen }, null, 2) + '\n');
+            await writeFileAtomic(path.join(dir, 'epochs.csv'), [cols.join(','), ...r.rows.map((row) => cols.map((c) => cell(row[c])).join(','))].join('\n') + '\n');
+          });
           console.log(formatTable(['', 'before', 'after'], [
             ['new-sample accuracy (held out)', pct(r.before.newAccuracy, 2), pct(r.after.newAccuracy, 2)],
             ['clean accuracy', pct(r.before.cleanAccuracy, 2), pct(r.after.cleanAccuracy, 2)],

@@ -4,7 +4,6 @@
  * the manifest (manifest.json) and the per-iteration table (iterations.csv or .json) in --out, and a readable summary.
  * Every flag is checked before any work; a broken --protect contract exits 3 after the outputs are written.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type * as tf from '@tensorflow/tfjs';
@@ -18,7 +17,7 @@ import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
 import { addPolicyFlags, policyFromFlags, type PolicyFlags } from '../maintenance-flags.js';
 import { protectedClasses, reportRetention } from '../retention.js';
-import { checkModelOut } from '../output.js';
+import { checkFolderOut, writeFolderOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 
@@ -58,12 +57,12 @@ export function registerRestructure(program: Command): void {
     .option('--seed <n>', 'seed', intArg('--seed', 0), 0)
     .option('--table <fmt>', 'per-iteration table format: csv or json', choiceArg('--table', ['csv', 'json']), 'csv')
     .option('--protect <classes>', 'classes whose test accuracy must not drop more than --protect-max-drop (e.g. 3,5); exit 3 otherwise')
-    .option('--force', 'replace an existing --out folder that semslice wrote');
+    .option('--force', 'replace an existing --out folder that semslice wrote (never other files)');
   addPolicyFlags(cmd)
     .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
-      await checkModelOut(f.out, f.force);
+      await checkFolderOut(f.out, 'restructure', f.force, [f.model, f.slice]);
       await initCliBackend(f.backend);
       const model = await loadModel(f.model);
       if (prunableKernels(model).length === 0) {
@@ -81,7 +80,8 @@ export function registerRestructure(program: Command): void {
 async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void> {
   const data = await loadDataset(f.data);
   const protect = protectedClasses(f.protect, data.classNames.length);
-  const slice = f.slice ? await Slice.load(f.slice) : null;
+  // The slice-vs-model rule (checkSliceFits) before any work.
+  const slice = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
   const train = f.trainLimit ? data.train.take(f.trainLimit) : data.train;
   const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
   if (!slice && getRestructureMethod(f.pre).needsSlice) process.stderr.write(`slicing the model by the slice policy (theta ${f.theta}); pass --slice to use your own\n`);
@@ -94,11 +94,12 @@ async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void>
   const r = cmp.runs[0]!;
   try {
     // Outputs first, the contract after: a broken contract still leaves everything written.
-    await fs.mkdir(f.out, { recursive: true });
-    await saveModel(r.model!, path.join(f.out, 'model'), { force: f.force, metadata: { data: f.data, restructure: r.manifest.result } });
-    await writeFileAtomic(path.join(f.out, 'manifest.json'), JSON.stringify(r.manifest, null, 2) + '\n');
     const rows = r.rows.map((x) => ({ ...x }));
-    await writeFileAtomic(path.join(f.out, `iterations.${f.table}`), f.table === 'csv' ? csv(rows) : JSON.stringify(rows, null, 2) + '\n');
+    await writeFolderOut(f.out, 'restructure', f.force, [f.model, f.slice], async (dir) => {
+      await saveModel(r.model!, path.join(dir, 'model'), { metadata: { data: f.data, restructure: r.manifest.result } });
+      await writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(r.manifest, null, 2) + '\n');
+      await writeFileAtomic(path.join(dir, `iterations.${f.table}`), f.table === 'csv' ? csv(rows) : JSON.stringify(rows, null, 2) + '\n');
+    });
     console.log(formatTable(['', 'original', 'restructured'], [
       ['parameters', String(r.original.params), String(r.final.params)],
       ['non-zero (live) weights', String(r.original.params), String(r.final.liveParams)],

@@ -4,18 +4,19 @@ import { assertFitsModel, loadDataset, type Dataset } from '../../engine/data/in
 import { loadModel } from '../../engine/models/index.js';
 import { dataMismatch, degenerateModel } from '../../engine/models/sanity.js';
 import { SemsliceError } from '../../engine/errors.js';
-import { slice, compressionRate, listMetrics, SLICE_DEFAULTS, type Slice } from '../../engine/slicing/index.js';
+import { checkProfileData, slice, compressionRate, listMetrics, listSelectors, SLICE_DEFAULTS, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { BACKEND_FLAG, choiceArg, intArg, numberArg, tauArg } from '../options.js';
-import { checkSliceOut } from '../output.js';
+import { cliTerms } from '../../engine/output-target.js';
+import { BACKEND_FLAG, choiceArg, intArg, rangeArg, tauArg } from '../options.js';
+import { checkFileOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
 
 interface SliceFlags {
   model: string; data: string; split: string; metric: string; method: string; theta?: number; k?: number; tau: number | 'auto';
   limit?: number; maxPerClass?: number; allSamples?: boolean; out?: string; force?: boolean; backend?: string; evaluate?: boolean;
-  anyData?: boolean;
+  anyData?: boolean; bootstrap?: number;
 }
 
 const SPLITS = ['train', 'test'] as const;
@@ -38,7 +39,11 @@ function checkMethodFlags(f: SliceFlags): void {
   }
 }
 
-/** Data of another dataset than the model's, and a model that predicts one class for everything, stop the run. */
+/**
+ * Data of another dataset than the model's, data that does not fit it (shape, labels beyond its classes), a class
+ * with no samples, and a model that predicts one class for everything stop the run, in that order (each names the
+ * true cause before a later check could blame its consequence).
+ */
 function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): void {
   const mismatch = dataMismatch(model, data);
   if (mismatch && !f.anyData) {
@@ -46,6 +51,8 @@ function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags):
       + `its classes would be named and profiled as ${mismatch.given}'s.`, `Pass --data ${mismatch.trainedOn}, or --any-data to slice with other data on purpose.`);
   }
   assertFitsModel(data, model.inputs[0]!.shape);
+  checkProfileData(model, data, { everyClass: false });
+  checkEveryClass(data, f);
   const d = degenerateModel(model, data);
   if (d) {
     throw new SemsliceError('DEGENERATE_MODEL', `The model in ${f.model} is degenerate: it predicts class "${data.classNames[d.predicted] ?? d.predicted}" `
@@ -61,22 +68,23 @@ export function registerSlice(program: Command): void {
     .requiredOption('--model <dir>', 'model folder (model.json + weights)')
     .option('--data <name>', 'dataset (see `semslice data list`)', 'mnist')
     .option('--split <split>', 'split to profile on: train or test', choiceArg('--split', SPLITS), 'train')
-    .option('--metric <name>', `contribution metric: ${listMetrics().join(', ')}`, SLICE_DEFAULTS.metric)
-    .option('--method <name>', 'semantic (theta), category-topk or global-topk (k)', SLICE_DEFAULTS.method)
-    .option('--theta <x>', `cumulative share kept per class and site, in (0, 1] (semantic; default ${SLICE_DEFAULTS.theta})`, numberArg('--theta'))
-    .option('--k <percent>', 'percent of neurons kept, in (0, 100] (top-k baselines)', numberArg('--k'))
+    .option('--metric <name>', `contribution metric: ${listMetrics().join(', ')}`, choiceArg('--metric', listMetrics()), SLICE_DEFAULTS.metric)
+    .option('--method <name>', 'semantic (theta), category-topk or global-topk (k)', choiceArg('--method', listSelectors()), SLICE_DEFAULTS.method)
+    .option('--theta <x>', `cumulative share kept per class and site, in (0, 1] (semantic; default ${SLICE_DEFAULTS.theta})`, rangeArg('--theta', 0, 1, { min: true }))
+    .option('--k <percent>', 'percent of neurons kept, in (0, 100] (top-k baselines)', rangeArg('--k', 0, 100, { min: true }))
     .option('--tau <x|auto>', 'where to cut the class dendrogram: a similarity in [0, 1], or auto', tauArg, SLICE_DEFAULTS.tau)
     .option('--limit <n>', 'profile the first n samples of the split only', intArg('--limit'))
     .option('--max-per-class <n>', 'at most n samples per class', intArg('--max-per-class'))
     .option('--all-samples', 'profile misclassified samples too (default: correctly classified only)')
     .option('--any-data', 'allow --data other than the dataset the model was trained on')
+    .option('--bootstrap <n>', 'also measure how stable each class\'s critical set is over n resampled profiles (0 = not)', intArg('--bootstrap', 0))
     .option('--evaluate', 'also report CR and test accuracy of the masked model')
     .option('--out <file>', 'write the slice as JSON')
-    .option('--force', 'replace an existing --out file')
+    .option('--force', 'replace an existing --out file that semslice wrote (never other files)')
     .option(...BACKEND_FLAG)
     .action(async (f: SliceFlags) => {
       checkMethodFlags(f);
-      if (f.out) await checkSliceOut(f.out, f.force);
+      if (f.out) await checkFileOut(f.out, 'slice file', f.force);
       await initCliBackend(f.backend);
       const model = await loadModel(f.model);
       try {
@@ -92,9 +100,8 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   const base = f.split === 'test' ? splits.test : splits.train;
   const data = f.limit ? base.take(f.limit) : base;
   checkModelAndData(model, data, f);
-  checkEveryClass(data, f);
   const s = await slice(model, data, {
-    metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau,
+    metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau, bootstrap: f.bootstrap ?? 0,
     onlyCorrect: !f.allSamples, maxPerClass: f.maxPerClass ?? null, onProgress: progressCallback('semslice'),
   });
   printSliceSummary(s);
@@ -105,7 +112,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
     console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
   }
   if (f.out) {
-    await s.save(f.out);
+    await s.save(f.out, { force: f.force, terms: cliTerms('--out') });
     console.log(`\nslice written to ${f.out}`);
   }
 }
@@ -135,4 +142,10 @@ export function printSliceSummary(s: Slice): void {
     const sizes = Object.entries(c.neurons).map(([site, n]) => `${site} ${n.length}`).join(', ');
     console.log(`  #${i + 1} classes ${c.classes.map((k) => names[k] ?? String(k)).join(', ')}: ${sizes}`);
   });
+  const st = s.stability;
+  if (st) {
+    const per = st.classes.map((c, i) => `${names[c] ?? c} ${st.jaccard[i]!.toFixed(2)}`).join(', ');
+    console.log(`
+stability over ${st.replicates} bootstrap profiles (mean Jaccard of each class's critical set; 1 = the same neurons every time): ${per}`);
+  }
 }

@@ -1,10 +1,13 @@
 /** `semslice study list|run|plan|merge`: the study runner at the command line. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   describeShardOrigin, getStudy, listStudies, mergeStudies, planShards, readTimings, runStudy, shardFromEnvironment, SHARD_COUNT_VARIABLE,
   type EnvironmentShard, type PresetName, type Shard,
 } from '../../engine/studies/index.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { checkDirTarget, clearOurs, cliTerms, describeOutput, onInterruptCleanFolder, uninterrupted } from '../../engine/output-target.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable } from '../format.js';
 import { BACKEND_FLAG, choiceArg, intArg } from '../options.js';
@@ -39,6 +42,38 @@ function shardLine(shard: Shard | EnvironmentShard): string {
   return `shard ${shard.index}/${shard.count} from ${describeShardOrigin(origin)}${count}`;
 }
 
+/**
+ * The --out of `study run`, by the output rule: a folder of this study, preset and shard resumes; --force replaces
+ * any folder semslice wrote (its entries removed first, the folder kept); anything else is refused before any cell.
+ */
+async function prepareStudyOut(out: string, force: boolean, want: { study: string; preset: string; shard: Shard }): Promise<'new' | 'resume' | 'replace'> {
+  const t = await checkDirTarget(out, { force: true, terms: cliTerms('--out') });
+  if (!t.ours) return 'new';
+  if (t.ours.writer === 'study' && !force) {
+    const have = JSON.parse(await readFile(join(t.path, 'study.json'), 'utf8')) as { study: string; preset: string; shard: Shard };
+    if (have.study === want.study && have.preset === want.preset && have.shard.index === want.shard.index && have.shard.count === want.shard.count) return 'resume';
+    throw new SemsliceError('STUDY_MISMATCH',
+      `${out} holds study "${have.study}" (preset ${have.preset}, shard ${have.shard.index}/${have.shard.count}), not "${want.study}" (preset ${want.preset}, shard ${want.shard.index}/${want.shard.count}); nothing was written.`,
+      `Pass --force to replace it, or choose another --out (a run of the same study, preset and shard resumes).`);
+  }
+  if (!force) {
+    throw new SemsliceError('OUTPUT_EXISTS', `${out} already holds ${describeOutput(t.ours)}.`, 'Pass --force to replace it, or choose another --out.');
+  }
+  await clearOurs(t);
+  return 'replace';
+}
+
+/** The study and preset a study folder holds (undefined when it has no readable study.json). */
+async function studyOf(dir: string): Promise<{ study: string; preset: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'study.json'), 'utf8')) as { study: string; preset: string };
+  } catch {
+    return undefined;
+  }
+}
+const sameStudy = (a?: { study: string; preset: string }, b?: { study: string; preset: string }): boolean =>
+  a !== undefined && b !== undefined && a.study === b.study && a.preset === b.preset;
+
 const cells = (n: number): string => `${n} cell${n === 1 ? '' : 's'}`;
 const seconds = (s: number): string => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
 
@@ -57,10 +92,11 @@ export function registerStudy(program: Command): void {
     .option('--preset <preset>', 'small (minutes, what CI runs) or full (the numbers in BENCHMARKS.md)', choiceArg('--preset', ['small', 'full']), 'small')
     .option('--shard <K/N|auto>', 'run only cells whose index % N == K (0-based); auto: from a Slurm array task (SLURM_ARRAY_TASK_ID, _COUNT, _MIN) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX)', shardArg)
     .option('--shards <N>', `with --shard auto: the number of shards (a Kubernetes Job's completions; with Slurm the task id is then the shard index); default ${SHARD_COUNT_VARIABLE}`, intArg('--shards'))
-    .requiredOption('--out <dir>', 'output folder: study.json, results.jsonl (one line per finished cell), results.csv, timings.csv')
+    .requiredOption('--out <dir>', 'output folder: study.json, results.jsonl (one line per finished cell), results.csv, timings.csv; a run of the same study, preset and shard there resumes')
+    .option('--force', 'replace an --out folder semslice wrote (another study, or this one from the start; never other files)')
     .option('--dry-run', 'print the shard and its cells, run and write nothing')
     .option(...BACKEND_FLAG)
-    .action(async (name: string, o: { preset: PresetName; shard?: Shard | 'auto'; shards?: number; out: string; dryRun?: boolean; backend?: string }) => {
+    .action(async (name: string, o: { preset: PresetName; shard?: Shard | 'auto'; shards?: number; out: string; force?: boolean; dryRun?: boolean; backend?: string }) => {
       const def = getStudy(name);
       const shard = resolveShard(o.shard, o.shards);
       const mine = def.grid(o.preset).map((params, index) => ({ params, index })).filter((c) => c.index % shard.count === shard.index);
@@ -70,12 +106,20 @@ export function registerStudy(program: Command): void {
         console.log('dry run: nothing was run or written');
         return;
       }
+      const how = await prepareStudyOut(o.out, o.force ?? false, { study: def.name, preset: o.preset, shard });
+      if (how === 'replace') console.log(`replacing the earlier contents of ${o.out} (--force)`);
       await initCliBackend(o.backend);
-      const r = await runStudy(def, {
-        preset: o.preset, shard, out: o.out,
-        onCell: (rec, status) => console.log(`  cell ${rec.index} ${rec.id}: ${status === 'resumed' ? 'finished earlier, kept' : `done in ${rec.seconds.toFixed(1)} s, ${rec.rows.length} rows`}`),
-      });
-      console.log(`${cells(r.computed.length)} computed, ${r.resumed.length} resumed; table: ${o.out}/results.csv (${r.table.numRows()} rows)`);
+      // Killed: finished cells stay (the next run resumes from them); a file being written is removed.
+      const release = onInterruptCleanFolder(o.out);
+      try {
+        const r = await runStudy(def, {
+          preset: o.preset, shard, out: o.out,
+          onCell: (rec, status) => console.log(`  cell ${rec.index} ${rec.id}: ${status === 'resumed' ? 'finished earlier, kept' : `done in ${rec.seconds.toFixed(1)} s, ${rec.rows.length} rows`}`),
+        });
+        console.log(`${cells(r.computed.length)} computed, ${r.resumed.length} resumed; table: ${o.out}/results.csv (${r.table.numRows()} rows)`);
+      } finally {
+        release();
+      }
     });
   study
     .command('plan <name>')
@@ -106,9 +150,19 @@ export function registerStudy(program: Command): void {
   study
     .command('merge <dirs...>')
     .description('Merge the folders of a study\'s shards into one table (byte-identical to an unsharded run); refuses, naming the cells and shards, when a cell is missing.')
-    .requiredOption('--out <dir>', 'output folder for the merged study')
-    .action(async (dirs: string[], o: { out: string }) => {
-      const t = await mergeStudies(dirs, o.out);
+    .requiredOption('--out <dir>', 'output folder for the merged study (never one of the shards\' folders); an earlier merge of the same study and preset there is replaced')
+    .option('--force', 'replace an --out folder semslice wrote for something else (never other files)')
+    .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
+      // A merge of the same study and preset is this output, updated (merge again after a shard was rerun).
+      const target = await checkDirTarget(o.out, { force: true, inputs: dirs, terms: cliTerms('--out') });
+      if (target.ours) {
+        const same = target.ours.writer === 'study' && sameStudy(await studyOf(target.path), await studyOf(dirs[0]!));
+        if (!same && !o.force) {
+          throw new SemsliceError('OUTPUT_EXISTS', `${o.out} already holds ${describeOutput(target.ours)}, not a merge of this study.`, 'Pass --force to replace it, or choose another --out.');
+        }
+        await clearOurs(target);
+      }
+      const t = await uninterrupted(() => mergeStudies(dirs, o.out));
       console.log(`merged ${dirs.length} folders: ${t.numRows()} rows -> ${o.out}/results.csv`);
     });
 }

@@ -13,6 +13,7 @@ import type { EvaluateResult } from '../../engine/train/index.js';
 import type { ExtendComparison, ReadaptComparison, RestructureComparison } from '../../engine/maintenance/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
+import { API_TERMS, checkDirTarget, checkFileTarget, uninterrupted, type OutputTerms } from '../../engine/output-target.js';
 import { NotebookBuilder } from '../../notebook/document-builder.js';
 import { runCells } from '../../notebook/run-cells.js';
 import type { RunMetadata } from '../../notebook/run-metadata.js';
@@ -46,6 +47,10 @@ export interface DemoOptions {
   backend?: string;
   /** Print progress (default true). */
   progress?: boolean;
+  /** Replace demo.ipynb and demo.html from an earlier run (files semslice wrote; never others). Default false. */
+  force?: boolean;
+  /** How errors name the force switch, the output folder and the model cache (the CLI passes its flags). Default: the API's. */
+  terms?: { outDir: OutputTerms; modelDir: OutputTerms };
 }
 
 /** One method of the demo's incremental section (accuracies as fractions). */
@@ -120,6 +125,17 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   };
   const outDir = opts.outDir ?? 'reports/out';
   const trained = opts.retrain === true || !existsSync(join(params.modelDir, 'model.json'));
+  // The output rule, before any work: the two files (replaced with force, when semslice wrote them) and, when it is
+  // trained, the model cache (the demo's own: replaced, but never a folder of someone else's files).
+  const terms = opts.terms ?? { outDir: API_TERMS, modelDir: API_TERMS };
+  const notebookPath = join(outDir, 'demo.ipynb');
+  const reportPath = join(outDir, 'demo.html');
+  const outputs = async () => [
+    (await checkFileTarget(notebookPath, { what: 'notebook', force: opts.force ?? false, terms: terms.outDir })).path,
+    (await checkFileTarget(reportPath, { what: 'report', force: opts.force ?? false, terms: terms.outDir })).path,
+  ];
+  await outputs();
+  if (trained) await checkDirTarget(params.modelDir, { force: true, terms: terms.modelDir });
   const say = (m: string) => { if (opts.progress !== false) logger().info(m); };
   say(trained ? `training lenet5 on MNIST (${params.epochs} epoch(s)); cached in ${params.modelDir} for the next run` : `reusing the cached model ${params.modelDir} (pass --retrain to train again)`);
   const cells = demoCells(params, { trained });
@@ -134,11 +150,12 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   try {
     const nb = new NotebookBuilder({ title: 'semslice demo: semantic slicing of LeNet-5 on MNIST' });
     cells.forEach((c, i) => (c.kind === 'markdown' ? nb.markdown(c.source) : nb.code(c.source, run.outputs[i]!, c.tags ? { tags: c.tags } : {})));
-    nb.setMetadata('semslice', v.meta);
-    const notebookPath = join(outDir, 'demo.ipynb');
-    const reportPath = join(outDir, 'demo.html');
-    await writeFileAtomic(notebookPath, nb.serialise());
-    await writeReport(notebookPath, reportPath, { trusted: true });
+    nb.setMetadata('semslice', { ...v.meta, writtenBy: 'semslice demo' });
+    const [nbReal, reportReal] = await outputs();
+    await uninterrupted(async () => {
+      await writeFileAtomic(nbReal!, nb.serialise());
+      await writeReport(nbReal!, reportReal!, { trusted: true });
+    });
     const incRuns: IncrementalRun[] = v.inc.runs.map((r) => ({ method: r.label, oldBefore: r.before.old, oldAfter: r.after.old, newAfter: r.after.new, allAfter: r.after.classIL.all, identical: r.oldLogits.identical }));
     const incVerdict = ss.describeExtend(v.inc).split(/(?<=\.) (?=Ours )/).at(-1) ?? '';
     return {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, tempPathFor } from '../atomic-write.js';
-import { checkDirTarget, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
+import { checkDirTarget, clearOurs, uninterrupted, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
 import { modelFingerprint } from './fingerprint.js';
 
 /** Options of {@link saveModel}. */
@@ -41,7 +41,8 @@ export const WEIGHTS_BIN = 'weights.bin';
  * await saveModel(model, 'models/lenet5-mnist', { metadata: { data: 'mnist', accuracy: 0.98, seed: 42 } });
  */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveModelOptions = {}): Promise<SaveModelResult> {
-  const { path: target, exists } = await checkDirTarget(dir, { force: opts.force, terms: opts.terms ?? API_TERMS });
+  const checked = await checkDirTarget(dir, { force: opts.force, terms: opts.terms ?? API_TERMS });
+  const { path: target, exists } = checked;
   const weightsFingerprint = modelFingerprint(model);
   let json = '';
   let weights: ArrayBuffer = new ArrayBuffer(0);
@@ -58,7 +59,10 @@ export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveMo
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   const marker = JSON.stringify({ writtenBy: 'semslice', files: [MODEL_JSON, WEIGHTS_BIN, OUTPUT_MARKER] }) + '\n';
-  await writeModelFiles(target, exists, [[WEIGHTS_BIN, new Uint8Array(weights)], [OUTPUT_MARKER, marker], [MODEL_JSON, json]]);
+  // Another of semslice's outputs replaced by a model (force): its entries go, the folder stays.
+  if (checked.ours && checked.ours.writer !== 'model') await clearOurs(checked);
+  // An interruption (Ctrl-C at the CLI) waits for the files: a model folder is never left half written.
+  await uninterrupted(() => writeModelFiles(target, exists, [[WEIGHTS_BIN, new Uint8Array(weights)], [OUTPUT_MARKER, marker], [MODEL_JSON, json]]));
   return { dir: target, files: [MODEL_JSON, WEIGHTS_BIN], weightsFingerprint, weightBytes: weights.byteLength };
 }
 

@@ -6,6 +6,7 @@
  * @example
  * const problem = dataMismatch(model, data);      // undefined, or a sentence naming both datasets
  * const d = degenerateModel(model, data);         // undefined, or { predicted, checked } when one class for all
+ * await allWeightsZero(model);                     // true for an all-zero model (degenerate on any data)
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
@@ -37,4 +38,20 @@ export function degenerateModel(model: tf.LayersModel, data: Dataset, samples = 
     if (seen.size > 1) return undefined;
   }
   return seen.size === 1 ? { predicted: [...seen][0]!, checked: view.size } : undefined;
+}
+
+/**
+ * True when every weight of the model is zero: it then predicts the same class for every input (the degenerate case
+ * degenerateModel finds with data), which needs no data to see. Reads each weight once; makes no tensor.
+ *
+ * @example
+ * if (await allWeightsZero(model)) console.warn('every weight is zero');
+ */
+export async function allWeightsZero(model: tf.LayersModel): Promise<boolean> {
+  if (model.weights.length === 0) return false;
+  for (const w of model.weights) {
+    const v = await w.read().data();
+    for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  }
+  return true;
 }

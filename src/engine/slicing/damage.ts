@@ -15,8 +15,9 @@ import { SemsliceError } from '../errors.js';
 import type { ProgressCallback } from '../log.js';
 import { evaluate } from '../train/evaluate.js';
 import type { Slice } from './slice.js';
+import { checkSliceFits, type SliceFitOptions } from './slice-fit.js';
 
-export interface DamageOptions {
+export interface DamageOptions extends Pick<SliceFitOptions, 'allowForeignSlice'> {
   /** Share of each site's neurons switched off per class, in (0, 1]. Default 0.1. */
   fraction?: number;
   /** Evaluation batch size. Default 256. */
@@ -90,7 +91,8 @@ export function knockoutSets(slice: Slice, fraction: number): Record<string, num
 
 /**
  * Switch off each class's most class-specific critical neurons in turn and measure every class's accuracy.
- * One evaluation per class plus one for the unmasked model; every tensor is disposed.
+ * One evaluation per class plus one for the unmasked model; every tensor is disposed. The slice must be of this model
+ * (checkSliceFits; allowForeignSlice to use another model's on purpose).
  *
  * @example
  * const d = damageMatrix(model, data.test, slice);
@@ -101,6 +103,7 @@ export function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice,
   if (!(fraction > 0 && fraction <= 1)) {
     throw new SemsliceError('BAD_OPTION', `damageMatrix: fraction must be in (0, 1], got ${fraction}.`, 'Use e.g. fraction: 0.1 (a tenth of each site\'s neurons per class).');
   }
+  checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const st = slice.state;
   if (st.selection !== null) {
     throw new SemsliceError('BAD_ARGUMENT', 'damageMatrix needs a slice made by slice() (this one is a set-algebra result).', 'Pass the slice returned by slice() or forClasses().');

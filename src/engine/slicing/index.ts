@@ -22,7 +22,8 @@ export { bootstrapStability, resamplePositions, warnSmallSample, STABLE_JACCARD,
 export { compareAtEqualCR, compareSweep, describeComparison, curveOf, interpolateAt, areaBetween, differenceAt, type AreaBetween, COMPARE_TOLERANCE, type CurvePoint, type ComparedPoint, type CurveComparison, type SweepComparison } from './compare.js';
 export { subsetFidelity, bracketK, type SubsetFidelityRow, type SubsetFidelityOptions } from './subset-fidelity.js';
 export { damageMatrix, describeDamage, knockoutSets, summarise as summariseDamage, type DamageMatrix, type DamageOptions, type DamageSummary } from './damage.js';
-export { Slice, type SliceLoadOptions } from './slice.js';
+export { Slice, type SliceLoadOptions, type SliceSaveOptions } from './slice.js';
+export { checkSliceFits, type SliceFitOptions, type SliceOrigin } from './slice-fit.js';
 export { sliceSchema, validateSliceJSON, SCORE_DIGITS } from './slice-schema.js';
 export { slice, sliceFromStats, type FromStatsOptions } from './slice-entry.js';
 export { SLICE_DEFAULTS, resolveSliceOptions, type SliceOptions, type ResolvedSliceOptions } from './options.js';

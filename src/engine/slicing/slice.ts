@@ -9,14 +9,23 @@ import type * as tf from '@tensorflow/tfjs';
 import type * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
-import { modelFingerprint } from '../models/fingerprint.js';
+import { checkFileTarget, uninterrupted, type OutputTerms } from '../output-target.js';
+import { checkSliceFits, type SliceFitOptions } from './slice-fit.js';
 import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
 import { stateFromJSON, stateToJSON, stringifySlice, validateSliceJSON } from './slice-schema.js';
 import { rowOf, siteInfo, type SliceState } from './slice-state.js';
 import type { Component, MergeInfo, NeuronCategory, SiteInfo, SliceJSON, SliceParams, SliceStability } from './types.js';
 
-export interface SliceLoadOptions {
-  /** When given, the slice's model fingerprint must match this model's weights. */
+/** Options of {@link Slice.save}. */
+export interface SliceSaveOptions {
+  /** Replace an existing slice file (or other file semslice wrote). Default false (OUTPUT_EXISTS). */
+  force?: boolean;
+  /** How errors name the force switch and the path (the CLI passes its flags). */
+  terms?: OutputTerms;
+}
+
+export interface SliceLoadOptions extends SliceFitOptions {
+  /** When given, the slice must have been made from this model (checkSliceFits: its sites and fingerprint). */
   model?: tf.LayersModel;
 }
 
@@ -140,7 +149,8 @@ export class Slice {
 
   /**
    * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency; with
-   * `{ model }`, the model's weights fingerprint must match.
+   * `{ model }`, it must have been made from that model (checkSliceFits: sites and weights fingerprint; a slice of
+   * another model with the same layers only with `allowForeignSlice: true`).
    *
    * @example
    * const s = Slice.fromJSON(JSON.parse(text), { model });
@@ -148,27 +158,23 @@ export class Slice {
   static fromJSON(json: unknown, opts: SliceLoadOptions & { source?: string } = {}): Slice {
     const source = opts.source ?? 'The slice';
     validateSliceJSON(json, source);
-    const st = stateFromJSON(json, source);
-    if (opts.model) {
-      const fp = modelFingerprint(opts.model);
-      if (fp !== st.fingerprints.model) {
-        throw new SemsliceError('FINGERPRINT_MISMATCH',
-          `${source} was made from a model with fingerprint ${st.fingerprints.model}, but model "${opts.model.name}" has fingerprint ${fp}.`,
-          'Load the slice with the model it was made from, or slice this model again.');
-      }
-    }
-    return new Slice(st, opts.source ?? null);
+    const s = new Slice(stateFromJSON(json, source), opts.source ?? null);
+    if (opts.model) checkSliceFits(opts.model, s, opts);
+    return s;
   }
 
   /**
-   * Write the slice as deterministic JSON, atomically (temp file + rename). Never overwrites the file it was
-   * loaded from.
+   * Write the slice as deterministic JSON, atomically (temp file + rename), by the output rule (output-target.ts):
+   * an existing file only with `force: true`, and then only a file semslice wrote; never the file it was loaded from;
+   * through a symbolic link to the file it points to.
    *
    * @example
    * await slice.save('out/lenet5.slice.json');
+   * await slice.save('out/lenet5.slice.json', { force: true }); // replace the earlier one
    */
-  async save(path: string): Promise<void> {
-    await writeFileAtomic(path, stringifySlice(this.toJSON()), { inputs: this.source ? [this.source] : [] });
+  async save(path: string, opts: SliceSaveOptions = {}): Promise<void> {
+    const t = await checkFileTarget(path, { what: 'slice file', force: opts.force, ...(opts.terms ? { terms: opts.terms } : {}), inputs: this.source ? [this.source] : [] });
+    await uninterrupted(() => writeFileAtomic(t.path, stringifySlice(this.toJSON())));
   }
 
   /**

@@ -21,6 +21,7 @@ import { evaluate, predictLabels } from '../train/evaluate.js';
 import { interpolateAt } from './compare.js';
 import { selectTopK } from './selection.js';
 import type { Slice } from './slice.js';
+import { checkSliceFits, type SliceFitOptions } from './slice-fit.js';
 
 /** One row of {@link subsetFidelity}. */
 export interface SubsetFidelityRow {
@@ -43,7 +44,7 @@ export interface SubsetFidelityRow {
   baselineK: [number, number] | null;
 }
 
-export interface SubsetFidelityOptions {
+export interface SubsetFidelityOptions extends Pick<SliceFitOptions, 'allowForeignSlice'> {
   /** Also every single class, one-vs-rest. Default true. */
   classes?: boolean;
   /** Also every component. Default true. */
@@ -104,13 +105,15 @@ function balanced(pred: Int32Array, labels: Int32Array, c: number): number {
 
 /**
  * CR and accuracy of every component's and every single class's slice, beside category-wise top-k at the same CR.
- * Deterministic; every tensor is disposed. Cost: about four evaluations per subset.
+ * Deterministic; every tensor is disposed. Cost: about four evaluations per subset. The slice must be of this model
+ * (checkSliceFits; allowForeignSlice to use another model's on purpose).
  *
  * @example
  * const rows = subsetFidelity(model, data.test, slice);
  * rows.filter((r) => r.kind === 'component').map((r) => [r.name, r.cr, r.accuracy, r.baselineAccuracy]);
  */
 export function subsetFidelity(model: tf.LayersModel, data: Dataset, slice: Slice, opts: SubsetFidelityOptions = {}): SubsetFidelityRow[] {
+  checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const batchSize = opts.batchSize ?? 256;
   const names = slice.classNames;
   const st = slice.state;

@@ -13,7 +13,7 @@
  * `$SEMSLICE_CACHE_DIR/study-models`, else `~/.cache/semslice/study-models`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -126,9 +126,17 @@ export async function studyBaseModel(r: BaseRecipe, opts: { cacheDir?: string } 
       earlyStop: { patience: r.patience, monitor: 'valAccuracy', restoreBestWeights: true },
     });
     const curve = history.epochs.map((e: EpochMetrics) => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valAccuracy: e.valAccuracy ?? NaN }));
-    await mkdir(dir, { recursive: true });
-    await saveModel(model, join(dir, 'model'), { force: true, metadata: { studyBaseModel: { ...r, classes: r.classes ? [...r.classes] : null } } });
-    await writeFileAtomic(curveFile, JSON.stringify({ recipe: r, curve, bestEpoch: history.bestEpoch }, null, 1) + '\n');
+    // Written whole into a temporary folder and renamed into place: a reader never sees half an entry, and when
+    // another process (a shard on another node with the same cache) got there first, its identical entry stays.
+    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    await mkdir(tmp, { recursive: true });
+    try {
+      await saveModel(model, join(tmp, 'model'), { metadata: { studyBaseModel: { ...r, classes: r.classes ? [...r.classes] : null } } });
+      await writeFileAtomic(join(tmp, 'curve.json'), JSON.stringify({ recipe: r, curve, bestEpoch: history.bestEpoch }, null, 1) + '\n');
+      await rename(tmp, dir).catch((e: NodeJS.ErrnoException) => { if (!existsSync(curveFile)) throw e; });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
     return { model, splits: { ...splits, train: trainSet }, curve, bestEpoch: history.bestEpoch, ...(await measure(model)), cached: false, key };
   } catch (e) {
     model.dispose();

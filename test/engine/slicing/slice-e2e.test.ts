@@ -84,12 +84,13 @@ describe('slicing/slice() end to end', function () {
     assert.notEqual(p.fingerprints.model, s.fingerprints.model);
   });
 
-  it('fromJSON / load check the model fingerprint', async () => {
+  it('fromJSON / load check the slice against the model (the one rule, checkSliceFits)', async () => {
     const s = await slice(model, data.train, { theta: 0.95 });
     assert.ok(Slice.fromJSON(s.toJSON(), { model }));
     const other = await tinyMlp(2);
-    assert.throws(() => Slice.fromJSON(s.toJSON(), { model: other }), (e: unknown) => isSemsliceError(e) && e.code === 'FINGERPRINT_MISMATCH'
-      && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message));
+    assert.throws(() => Slice.fromJSON(s.toJSON(), { model: other }), (e: unknown) => isSemsliceError(e) && e.code === 'SLICE_MODEL_MISMATCH'
+      && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message) && /allowForeignSlice: true/.test(e.hint ?? ''));
+    assert.ok(Slice.fromJSON(s.toJSON(), { model: other, allowForeignSlice: true }), 'the documented override');
     other.dispose();
   });
 

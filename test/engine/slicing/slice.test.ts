@@ -91,7 +91,8 @@ describe('slicing/Slice', () => {
       assert.deepEqual(loaded.neurons('a'), s.neurons('a'));
       await assert.rejects(loaded.save(p1), /is the input file/);
       const plain = make();
-      await plain.save(p2);
+      await assert.rejects(plain.save(p2), (e: Error & { code?: string }) => e.code === 'OUTPUT_EXISTS', 'an existing file only with force (the output rule)');
+      await plain.save(p2, { force: true });
       assert.equal(await readFile(p2, 'utf8'), `${JSON.stringify(plain.toJSON())}\n`);
       // scores keep 7 significant digits
       const third = sliceFromStats(statsFrom([site('a', 3)], { a: [[1, 1, 1]] }), { theta: 0.5 }).toJSON();

@@ -168,6 +168,7 @@ describe('engine/studies/runner', function () {
     assert.ok(merged.equals(readFileSync(join(dir, 'one', 'results.csv'))), 'merged table differs from the unsharded one');
     const lines = merged.toString('utf8').trim().split('\n');
     assert.ok(lines.length > 20, `${lines.length} lines`);
-    assert.match(lines[0]!, /^model,dataset,seed,row,method,metric/);
+    assert.match(lines[0]!, /^model,dataset,seed,row,/);
+    assert.match(lines[0]!, /,method,metric,theta,k,cr,accuracy,/);
   });
 });

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
+import { assertEveryClass } from '../../data/checks.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
 import { runInProcess, throwIfAborted, type ProfileJob } from './run.js';
 import { ProfileAccumulator } from './accumulator.js';
@@ -23,8 +24,19 @@ import { ProfileStats } from './stats.js';
 
 export type { ProfileOptions } from './options.js';
 
-/** Checks that the data fits the model: sample shape and number of classes. */
-function checkFits(model: tf.LayersModel, data: Dataset, classes: number): number[] {
+/** The hint for profiling data that lacks a class (the usual cause: take(n) of a sorted or small split). */
+const EVERY_CLASS = 'Profile with data that holds every class, e.g. data.train.perClassCap(500) rather than data.train.take(n).';
+
+/**
+ * Check that data fits a model for profiling, in the order that names the true cause: the sample shape, then labels
+ * beyond the model's logits (before anything else about classes: such data also "lacks" classes the model never
+ * had), then the class count, then every class present. Returns the sample shape.
+ *
+ * @example
+ * checkProfileData(model, data.train.perClassCap(100)); // throws LABEL_OUT_OF_RANGE for labels 0..12 and 10 logits
+ */
+export function checkProfileData(model: tf.LayersModel, data: Dataset, opts: { everyClass?: boolean } = {}): number[] {
+  const classes = logitCount(model);
   const want = modelGraph(model).inputShape;
   const have = data.sampleShape;
   if (want.length !== 3 || want.some((d, i) => d !== null && d !== have[i])) {
@@ -33,10 +45,18 @@ function checkFits(model: tf.LayersModel, data: Dataset, classes: number): numbe
       'Profile the model with data of its input shape (or a model built for this data).');
   }
   if (data.numClasses !== classes) {
+    let max = -1;
+    for (const l of data.labels()) if (l > max) max = l;
+    if (max >= classes) {
+      throw new SemsliceError('LABEL_OUT_OF_RANGE',
+        `Dataset ${data.name} has labels up to ${max}, outside the classes of model "${model.name}" (${classes} logits: labels 0..${classes - 1}).`,
+        `Profile with data labelled 0..${classes - 1} (subsetClasses(classes, { relabel: true }) maps chosen classes onto 0..n-1), or use a model built with numClasses: ${max + 1}.`);
+    }
     throw new SemsliceError('CLASS_COUNT_MISMATCH',
       `Dataset ${data.name} has ${data.numClasses} classes but model "${model.name}" has ${classes} logits.`,
       'Use data labelled with the model\'s classes (subsetClasses keeps the labels unless relabel is set).');
   }
+  if (opts.everyClass ?? true) assertEveryClass(data, EVERY_CLASS);
   return [...have];
 }
 
@@ -69,7 +89,7 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
   const o = resolveProfileOptions(opts);
   const sites = siteReads(model).map((r) => r.site);
   const numClasses = logitCount(model);
-  const inputShape = checkFits(model, data, numClasses);
+  const inputShape = checkProfileData(model, data);
   const view = o.maxPerClass !== null ? data.perClassCap(o.maxPerClass) : data;
   if (view.size === 0) throw new SemsliceError('EMPTY_DATA', `Dataset ${data.name} has no samples to profile.`, 'Profile with a non-empty dataset.');
   throwIfAborted(o.signal);
@@ -91,17 +111,10 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
   }
   const missing = acc.n.reduce<number[]>((m, n, c) => (n === 0 ? [...m, c] : m), []);
   if (missing.length) {
-    // A class absent from the data is a different problem from one the model gets wrong every time.
-    const present = new Array<number>(numClasses).fill(0);
-    for (const l of view.labels()) present[l] = (present[l] ?? 0) + 1;
+    // Every class has samples (checked first): these have none the model classifies correctly.
     const name = (c: number) => `"${data.classNames[c] ?? c}" (label ${c})`;
-    const absent = missing.filter((c) => !present[c]);
-    if (absent.length) {
-      throw new SemsliceError('NO_SAMPLES', `Class ${absent.map(name).join(', ')} has no samples at all in the profiling data (${view.size} samples).`,
-        'Profile with data that contains every class the model outputs (check subsetClasses, take or maxPerClass).');
-    }
     throw new SemsliceError('NO_SAMPLES', `Class ${missing.map(name).join(', ')} has samples, but no correctly classified ones to profile (the model gets every one wrong).`,
-      'Profile with more data of that class, or with onlyCorrect: false.');
+      'Profile more data of that class or a better-trained model (more training samples or epochs), or with onlyCorrect: false.');
   }
   const result = acc.finish(sites, o.raw);
   return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
