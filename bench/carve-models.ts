@@ -19,7 +19,7 @@ for (const name of values.data!.split(',')) {
   const model = ss.models.build('lenet5', { inputShape: [28, 28, 1], numClasses: 10, seed });
   const t0 = Date.now();
   await ss.train(model, data.train.take(20000), { epochs: 2, seed });
-  const ev = ss.evaluate(model, data.test, { batchSize: 512 });
+  const ev = await ss.evaluate(model, data.test, { batchSize: 512 });
   await ss.models.save(model, dir, { metadata: { model: 'lenet5', data: name, epochs: 2, samples: 20000, seed } });
   console.log(`${dir}: test accuracy ${(ev.accuracy * 100).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   model.dispose();

@@ -70,7 +70,7 @@ if (!skip.has('stability')) {
 
 // 3. fidelity over the widened grid, compared at equal CR
 t0 = Date.now();
-const full = ss.evaluate(model, evalData, { batchSize: 512 });
+const full = await ss.evaluate(model, evalData, { batchSize: 512 });
 out.fullAccuracy = full.accuracy;
 const rows = ss.sweepRows(await ss.fidelitySweep(model, evalData, { profileData, metrics: ['taylor', 'avg'], seed: 0 }));
 out.sweep = rows.map(({ perClass: _p, ...r }) => r);
@@ -84,13 +84,13 @@ t('sweep', t0);
 // 4. subset fidelity and 5. damage matrix, on the default slice (taylor 0.95, tau auto)
 t0 = Date.now();
 const s = await ss.slice(model, profileData, { metric: 'taylor', theta: 0.95 });
-const sub = subsetFidelity(model, evalData, s);
+const sub = await subsetFidelity(model, evalData, s);
 out.subsets = sub;
 console.log(`\n## ${name}: subset slices (taylor 0.95; components ${s.components.length})\n\n| subset | CR % | accuracy % | unmasked % | category top-k at same CR % |\n|---|---|---|---|---|`);
 for (const r of sub) console.log(`| ${r.name} | ${(r.cr * 100).toFixed(1)} | ${(r.accuracy * 100).toFixed(2)} | ${(r.fullAccuracy * 100).toFixed(2)} | ${r.baselineAccuracy === null ? 'unreachable' : (r.baselineAccuracy * 100).toFixed(2)} |`);
 t('subsets', t0);
 t0 = Date.now();
-const d = damageMatrix(model, evalData, s);
+const d = await damageMatrix(model, evalData, s);
 out.damage = d;
 console.log(`\n## ${name}: damage matrix (fraction ${d.fraction}): accuracy drop in points, rows = class switched off\n`);
 console.log(`| off \\ measured | ${cn.map((c) => c.slice(0, 7)).join(' | ')} |\n|---|${cn.map(() => '---').join('|')}|`);

@@ -36,9 +36,9 @@ async function getModel(): Promise<{ model: tf.LayersModel; source: string }> {
 async function breakdown(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<void> {
   const sites = findSites(model);
   const ctx = createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
-  batchStats(ctx, xs, ys);
+  await batchStats(ctx, xs, ys);
   const t0 = performance.now();
-  const info = await tf.profile(() => { batchStats(ctx, xs, ys); });
+  const info = await tf.profile(async () => { await batchStats(ctx, xs, ys); });
   const wall = performance.now() - t0;
   const by = new Map<string, number>();
   for (const k of info.kernels) by.set(k.name, (by.get(k.name) ?? 0) + (await k.kernelTimeMs as number));

@@ -93,7 +93,7 @@ describe('cli restructure', function () {
     assert.equal(Number(printed[2]), loaded.countParams(), 'the summary prints the saved model\'s parameter count');
     assert.equal(manifest.model.params, original.countParams());
     const { test } = await synthetic();
-    assert.equal(evaluate(loaded, test, { confusion: false }).accuracy, manifest.result.ma);
+    assert.equal((await evaluate(loaded, test, { confusion: false })).accuracy, manifest.result.ma);
     if (manifest.result.reached) assert.ok(manifest.result.cr >= 0.6);
     loaded.dispose();
     original.dispose();

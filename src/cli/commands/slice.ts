@@ -39,14 +39,14 @@ function checkMethodFlags(f: SliceFlags): void {
 }
 
 /** Data of another dataset than the model's, and a model that predicts one class for everything, stop the run. */
-function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): void {
+async function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): Promise<void> {
   const mismatch = dataMismatch(model, data);
   if (mismatch && !f.anyData) {
     throw new SemsliceError('DATA_MISMATCH', `The model in ${f.model} was trained on ${mismatch.trainedOn} (its metadata), but --data is ${mismatch.given}: `
       + `its classes would be named and profiled as ${mismatch.given}'s.`, `Pass --data ${mismatch.trainedOn}, or --any-data to slice with other data on purpose.`);
   }
   assertFitsModel(data, model.inputs[0]!.shape);
-  const d = degenerateModel(model, data);
+  const d = await degenerateModel(model, data);
   if (d) {
     throw new SemsliceError('DEGENERATE_MODEL', `The model in ${f.model} is degenerate: it predicts class "${data.classNames[d.predicted] ?? d.predicted}" `
       + `for all ${d.checked} samples checked (of several classes), so its slice would mean nothing.`,
@@ -91,7 +91,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   const splits = await loadDataset(f.data);
   const base = f.split === 'test' ? splits.test : splits.train;
   const data = f.limit ? base.take(f.limit) : base;
-  checkModelAndData(model, data, f);
+  await checkModelAndData(model, data, f);
   checkEveryClass(data, f);
   const s = await slice(model, data, {
     metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau,
@@ -101,7 +101,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   if (f.evaluate) {
     const mask = s.mask();
     const cr = compressionRate(model, mask);
-    const ev = evaluateMasked(model, splits.test, mask, { batchSize: 512 });
+    const ev = await evaluateMasked(model, splits.test, mask, { batchSize: 512 });
     console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
   }
   if (f.out) {

@@ -109,9 +109,9 @@ export const demoSource = {
   train: `const model = ss.models.build("lenet5", { inputShape: [28, 28, 1], numClasses: 10, seed: seed });
 const history = await ss.train(model, data.train, { epochs: epochs, seed: seed, onProgress: ss.progressCallback("train") });
 await ss.models.save(model, modelDir, { force: true });
-const ev = ss.evaluate(model, data.test);
+const ev = await ss.evaluate(model, data.test);
 ss.show(ss.viz.trainingCurves(history));`,
-  load: `const model = await ss.models.load(modelDir);\nconst ev = ss.evaluate(model, data.test);`,
+  load: `const model = await ss.models.load(modelDir);\nconst ev = await ss.evaluate(model, data.test);`,
   slice: `const profileData = data.train.perClassCap(profilePerClass);
 // One profile serves the slice and the fidelity sweep below.
 const stats = await ss.profile(model, profileData, { metrics: [metric, "taylor", "avg"] });
@@ -122,13 +122,13 @@ ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`,
   similarity: `ss.show(ss.viz.similarityHeatmap(s.toJSON()));\nss.show(ss.viz.componentsChart(s.toJSON()));`,
   masked: `const mask = s.mask();
 const cr = ss.compressionRate(model, mask);
-const masked = ss.evaluateMasked(model, evalData, mask);
+const masked = await ss.evaluateMasked(model, evalData, mask);
 ss.show(ss.viz.perClassAccuracy({ classNames: [...data.classNames], series: [
   { name: "full model", perClass: ev.perClass }, { name: "slice", perClass: masked.perClass }] }));`,
   sweep: `const sweep = await ss.fidelitySweep(model, evalData, { stats: stats, metrics: ["taylor", "avg"], seed: seed });
 ss.show(ss.viz.fidelityCurves(ss.sweepRows(sweep), { baseline: ev.accuracy }));
 sweep`,
-  damage: `const damage = ss.damageMatrix(model, evalData, s);\nss.show(ss.viz.damageHeatmap(damage));`,
+  damage: `const damage = await ss.damageMatrix(model, evalData, s);\nss.show(ss.viz.damageHeatmap(damage));`,
   restructure: `const runs: Array<{ method: string; rows: ss.RestructureRow[]; ni: number; cr: number; ma: number; reached: boolean }> = [];
 let bound = 0;
 for (const pre of ["none", "slice"]) {

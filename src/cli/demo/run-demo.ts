@@ -135,7 +135,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const trainSet = opts.trainSamples ? data.train.take(opts.trainSamples) : data.train;
   const { model, trained, history } = await obtainModel(o, trainSet, onProgress, say);
   try {
-    const ev = evaluate(model, data.test, { batchSize: 512 });
+    const ev = await evaluate(model, data.test, { batchSize: 512 });
     nb.markdown(trained ? DEMO_TEXT.trained : DEMO_TEXT.cached);
     const modelOutputs: NotebookOutput[] = [
       streamOutput(`${trained ? 'trained' : 'loaded'} ${o.modelDir}: ${modelSummary(model).params} parameters, test accuracy ${pct(ev.accuracy)}\n`),
@@ -162,7 +162,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     nb.markdown(DEMO_TEXT.reading(verdictText));
 
     say('damage matrix');
-    const damage = damageMatrix(model, evalData, s, { batchSize: 512 });
+    const damage = await damageMatrix(model, evalData, s, { batchSize: 512 });
     nb.markdown(DEMO_TEXT.damage(damageVerdict(damage.summary)));
     nb.code(demoSource.damage, [displayOutput(await chartBundle(viz.damageHeatmap(damage)))]);
 
@@ -233,7 +233,7 @@ async function addSliceCells(nb: NotebookBuilder, model: tf.LayersModel, s: Slic
   ]);
   const mask = s.mask();
   const cr = compressionRate(model, mask);
-  const masked = evaluateMasked(model, evalData, mask, { batchSize: 512 });
+  const masked = await evaluateMasked(model, evalData, mask, { batchSize: 512 });
   nb.markdown(DEMO_TEXT.masked);
   nb.code(demoSource.masked, [
     streamOutput(`CR ${pct(cr)}; accuracy of the masked model ${pct(masked.accuracy)} on ${evalData.size} test images\n`),

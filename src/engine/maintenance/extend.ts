@@ -219,13 +219,13 @@ function inferenceTasks(slice: Slice | null, tasks: number[][], masks: boolean):
 }
 
 /** The old tasks' logits (their classes' columns, through their masks) on up to n test samples each. */
-function oldTaskLogits(model: tf.LayersModel, test: Dataset, tasks: readonly ExtendTask[], n: number): Float32Array {
+async function oldTaskLogits(model: tf.LayersModel, test: Dataset, tasks: readonly ExtendTask[], n: number): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for (const t of tasks) {
     const view = test.subsetClasses(t.classes).take(n);
     for (const b of view.batches(256)) {
       try {
-        parts.push(readTidy(() => {
+        parts.push(await readTidy(() => {
           const z = t.mask ? forward(model, b.xs, { masks: t.mask }).logits : logitsModel(model).apply(b.xs, false);
           return tf.gather(z, tf.tensor1d(t.classes, 'int32'), 1);
         }));
@@ -341,9 +341,9 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
     const tasksOld = inferenceTasks(slice, earlier, def.masksOldTasks);
     const newTask: ExtendTask = { classes: fresh, label: classLabel(fresh) };
     const evalTasks = (ts: ExtendTask[]): InferenceTask[] => ts.map((t) => ({ classes: t.classes, ...(t.mask ? { mask: t.mask } : {}) }));
-    const accBefore = incrementalAccuracy(work, opts.test, evalTasks([...tasksOld, newTask]), { confidence: def.masksOldTasks });
+    const accBefore = await incrementalAccuracy(work, opts.test, evalTasks([...tasksOld, newTask]), { confidence: def.masksOldTasks });
     const checkN = opts.checkSamples ?? 512;
-    const logitsBefore = oldTaskLogits(work, opts.test, tasksOld, checkN);
+    const logitsBefore = await oldTaskLogits(work, opts.test, tasksOld, checkN);
     const ctxBase = { ...(slice ? { mask: slice.forClasses(old).mask() } : {}), oldClasses: old, newClasses: fresh, ...(opts.oldData ? { oldData: opts.oldData } : {}), seed, batchSize: opts.batchSize ?? 64 };
 
     // A grid knob (EWC's lambda): train a copy per value on 90% of the data, keep the best mean task-IL on the rest.
@@ -356,8 +356,8 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
         for (const value of def.grid.values) {
           await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain);
           const val = opts.validation;
-          const oldAcc = val ?? oldVal ? evaluatePart(work, (val ?? oldVal)!, old, tasksOld) : NaN;
-          const newAcc = evaluatePart(work, val ?? newVal, fresh, []);
+          const oldAcc = val ?? oldVal ? await evaluatePart(work, (val ?? oldVal)!, old, tasksOld) : NaN;
+          const newAcc = await evaluatePart(work, val ?? newVal, fresh, []);
           grid.push({ value, score: (oldAcc + newAcc) / 2, oldTaskIL: oldAcc, newTaskIL: newAcc });
           restore(work, start);
         }
@@ -372,7 +372,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
     const frozenAfter = masks ? frozenValues(work, masks) : new Map<string, Float32Array>();
     const frozen = checksums(model, frozenBefore, frozenAfter);
 
-    const logitsAfter = oldTaskLogits(work, opts.test, tasksOld, checkN);
+    const logitsAfter = await oldTaskLogits(work, opts.test, tasksOld, checkN);
     let maxAbsDiff = 0;
     for (let i = 0; i < logitsAfter.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(logitsAfter[i]! - logitsBefore[i]!));
     const oldLogits: LogitsCheck = {
@@ -396,7 +396,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
     const newTaskAfter: ExtendTask = { ...newTask, ...(def.masksOldTasks && union ? { mask: union.forClasses([...old, ...fresh]).mask() } : {}) };
     // The new task is measured through the whole model (its mask is what later tasks will see; D: the whole model
     // is what it was trained as, and its neurons outside its slice are free only from the next task on).
-    const accAfter = incrementalAccuracy(work, opts.test, evalTasks([...tasksOld, newTask]), { confidence: def.masksOldTasks });
+    const accAfter = await incrementalAccuracy(work, opts.test, evalTasks([...tasksOld, newTask]), { confidence: def.masksOldTasks });
     const capacity = union ? capacityMeter([...earlierSlices, { classes: fresh, slice: taskSlice! }], minFree) : capacityBefore ?? { tasks: [], sites: [], minFree, warnings: [], full: [] };
 
     const rows: ExtendRow[] = [
@@ -439,10 +439,11 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
 }
 
 /** Task-IL accuracy on `data` for `classes`: the new task through the whole model, old tasks through their masks (mean over tasks). */
-function evaluatePart(model: tf.LayersModel, data: Dataset, classes: number[], tasks: readonly ExtendTask[]): number {
+async function evaluatePart(model: tf.LayersModel, data: Dataset, classes: number[], tasks: readonly ExtendTask[]): Promise<number> {
   if (data.subsetClasses(classes).size === 0) return NaN;
-  if (tasks.length === 0) return evaluate(model, data, { classes, confusion: false }).accuracy;
-  const accs = tasks.map((t) => evaluate(model, data, { classes: t.classes, confusion: false, ...(t.mask ? { mask: t.mask } : {}) }).accuracy);
+  if (tasks.length === 0) return (await evaluate(model, data, { classes, confusion: false })).accuracy;
+  const accs: number[] = [];
+  for (const t of tasks) accs.push((await evaluate(model, data, { classes: t.classes, confusion: false, ...(t.mask ? { mask: t.mask } : {}) })).accuracy);
   return accs.reduce((x, y) => x + y, 0) / accs.length;
 }
 

@@ -76,7 +76,7 @@ export async function readaptWorkload(model: tf.LayersModel, data: { train: Data
     const [m] = await mutants(model, pool.take(Math.max(1000, count)), { drop, count: 1, seed });
     target = m!.model; fresh = pool.take(count); heldOut = test;
     if (o.target === undefined) {
-      targetAcc = evaluate(model, test, { confusion: false }).accuracy - 0.02;
+      targetAcc = (await evaluate(model, test, { confusion: false })).accuracy - 0.02;
     }
     workload = { workload: 'mutant', drop, achievedDrop: m!.achievedDrop, fractionReplaced: m!.fractionReplaced, seed };
   } else {

@@ -238,12 +238,12 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
   const work = await cloneModel(model);
   const { data: trainData, cleanPart } = trainingSet(newData, opts.clean, seed);
   try {
-    const measure = (epoch: number, loss: number, seconds: number, cumulative: number): ReadaptRow => {
-      const n = evaluate(work, opts.heldOut, { batchSize: evalBs, confusion: false });
-      const c = evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
+    const measure = async (epoch: number, loss: number, seconds: number, cumulative: number): Promise<ReadaptRow> => {
+      const n = await evaluate(work, opts.heldOut, { batchSize: evalBs, confusion: false });
+      const c = await evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
       return { epoch, newAccuracy: n.accuracy, newPerClass: n.perClass, cleanAccuracy: c.accuracy, cleanPerClass: c.perClass, loss, seconds, cumulativeSeconds: cumulative };
     };
-    const before = measure(0, NaN, 0, 0);
+    const before = await measure(0, NaN, 0, 0);
     const rows: ReadaptRow[] = [before];
     opts.onEpoch?.(before);
     const hashesBefore = frozenHashes(work, masksFull);
@@ -252,9 +252,9 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
       epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, seed,
       gradientMasks, trainable: (name) => allowed.has(name), evalBatchSize: evalBs, workers: opts.workers ?? 'auto',
       ...(opts.signal ? { signal: opts.signal } : {}),
-      onEpochEnd: (m) => {
+      onEpochEnd: async (m) => {
         cumulative += m.seconds;
-        const row = measure(m.epoch, m.loss, m.seconds, cumulative);
+        const row = await measure(m.epoch, m.loss, m.seconds, cumulative);
         rows.push(row);
         opts.onEpoch?.(row);
       },

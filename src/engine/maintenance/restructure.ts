@@ -186,7 +186,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
   const evalBs = opts.evalBatchSize ?? 256;
 
   const P0 = paramCount(model);
-  const before = evaluate(model, opts.test, { batchSize: evalBs, confusion: false });
+  const before = await evaluate(model, opts.test, { batchSize: evalBs, confusion: false });
   const bound = before.accuracy - maxDrop;
 
   const outcome = await pre.run(model, { mask, train: opts.train, test: opts.test, seed });
@@ -206,8 +206,8 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
       const subset = opts.train.shuffle(seed * 7919 + r).take(ft.steps * ft.batchSize);
       await train(work, subset, { epochs: 1, batchSize: ft.batchSize, learningRate: ft.learningRate, seed: seed + r, gradientMasks: state.gradientMasks(), workers: ft.workers });
     };
-    const measure = (iteration: number, t0: number): RestructureRow => {
-      const e = evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
+    const measure = async (iteration: number, t0: number): Promise<RestructureRow> => {
+      const e = await evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
       const l = live();
       const row = { iteration, cr: 1 - l / P0, accuracy: e.accuracy, perClass: e.perClass, liveParams: l, seconds: (performance.now() - t0) / 1000 };
       rows.push(row);
@@ -217,7 +217,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
     let t0 = performance.now();
     const removedSomething = Object.values(outcome.neuronsRemoved).some((r) => r.length > 0) || (outcome.blocksRemoved?.length ?? 0) > 0;
     if (fineTuneAfterPre && removedSomething) await fineTune();
-    let last = measure(0, t0);
+    let last = await measure(0, t0);
     let resultRow = last;
     let stop: RestructureResult['stop'] = 'max-iterations';
     let ni = 0;
@@ -229,7 +229,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
         t0 = performance.now();
         state.step(prunerName, amount);
         await fineTune();
-        last = measure(it, t0);
+        last = await measure(it, t0);
         ni = it;
         if (last.accuracy < bound) {
           stop = 'accuracy';

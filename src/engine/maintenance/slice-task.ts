@@ -141,13 +141,13 @@ export async function sliceTask(model: tf.LayersModel, data: Dataset, classes: r
     metrics: metricsToProfile([o.metric]), onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize, workers: o.workers,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.signal ? { signal: o.signal } : {}),
   });
-  const unmasked = evaluate(model, val, { classes: task, confusion: false }).accuracy;
+  const unmasked = (await evaluate(model, val, { classes: task, confusion: false })).accuracy;
   const tried: ThetaChoice['grid'] = [];
   let chosen: { theta: number; slice: Slice; masked: number } | null = null;
   let best: { theta: number; slice: Slice; masked: number } | null = null;
   for (const t of grid) {
     const s = sliceFromStats(stats, { ...rest, theta: t, model, data: pd }).forClasses(task);
-    const masked = evaluate(model, val, { classes: task, mask: s.mask(), confusion: false }).accuracy;
+    const masked = (await evaluate(model, val, { classes: task, mask: s.mask(), confusion: false })).accuracy;
     tried.push({ theta: t, masked, kept: keptShare(s) });
     if (!best || masked > best.masked) best = { theta: t, slice: s, masked };
     if (masked >= unmasked - tol - 1e-12) { chosen = { theta: t, slice: s, masked }; break; }

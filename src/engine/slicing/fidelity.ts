@@ -144,7 +144,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
     const key = stats.sites.map((s) => mask[s.name]!.join('')).join('|');
     let r = cache.get(key);
     if (!r) {
-      r = { cr: compressionRate(model, mask), ...evaluateMasked(model, evalData, mask, { batchSize }) };
+      r = { cr: compressionRate(model, mask), ...(await evaluateMasked(model, evalData, mask, { batchSize })) };
       cache.set(key, r);
     }
     rows.push({ method: p.method as SliceMethod, metric: p.metric as Metric, theta: p.theta, k: p.k, cr: r.cr, accuracy: r.accuracy, perClass: [...r.perClass], beyondPaper: beyondPaper(p) });

@@ -29,7 +29,7 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
   const model = buildModel(String(params['model']), { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed });
   try {
     await train(model, trainSet, { epochs: s.epochs, seed });
-    const base = evaluate(model, test, { confusion: false });
+    const base = await evaluate(model, test, { confusion: false });
     const profileData = trainSet.perClassCap(s.perClass);
     const stats = await profile(model, profileData, { metrics: ['taylor', 'avg'] });
     const sweep = await fidelitySweep(model, test, { stats, metrics: ['taylor', 'avg'], seed });
@@ -41,8 +41,8 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
       }
     }
     const headline = sliceFromStats(stats, { metric: 'taylor', theta: 0.95, model, data: profileData });
-    for (const r of subsetFidelity(model, test, headline)) rows.push({ row: 'subset', metric: 'taylor', theta: 0.95, ...r });
-    const dm = damageMatrix(model, test, headline);
+    for (const r of await subsetFidelity(model, test, headline)) rows.push({ row: 'subset', metric: 'taylor', theta: 0.95, ...r });
+    const dm = await damageMatrix(model, test, headline);
     rows.push({ row: 'damage', metric: 'taylor', theta: 0.95, ...dm.summary });
     return rows;
   } finally {

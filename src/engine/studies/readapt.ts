@@ -103,7 +103,7 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
     newData = pool.take(s.count);
     heldOut = test;
     // Repaired = back within 2 points of the original's test accuracy.
-    targetAcc = evaluate(model, test, { confusion: false }).accuracy - 0.02;
+    targetAcc = (await evaluate(model, test, { confusion: false })).accuracy - 0.02;
     workloadCols = { drop, achievedDrop: m!.achievedDrop, fractionReplaced: m!.fractionReplaced };
   } else {
     const attack = workload === 'pgd' ? pgd : fgsm;

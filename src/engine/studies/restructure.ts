@@ -105,7 +105,7 @@ async function baseFor(params: CellParams, s: RestructureStudySizes, preset: Pre
   const model = buildModel(name, { inputShape: data.train.sampleShape, numClasses: data.train.numClasses, seed, batchNorm: Boolean(params['batchNorm']), width: Number(params['width'] ?? 1) });
   await train(model, trainSet, { epochs: s.epochs[name] ?? 1, seed });
   const sl = await slice(model, trainSet.perClassCap(s.profilePerClass), { seed });
-  cached = { key, model, slice: sl, train: trainSet, test, accuracy: evaluate(model, test, { confusion: false }).accuracy };
+  cached = { key, model, slice: sl, train: trainSet, test, accuracy: (await evaluate(model, test, { confusion: false })).accuracy };
   return cached;
 }
 

@@ -43,8 +43,8 @@ export interface TrainOptions {
   earlyStop?: EarlyStopOptions;
   /** Called after every batch (phase "train", done/total batches over the whole run). */
   onProgress?: ProgressCallback;
-  /** Called after every epoch. */
-  onEpochEnd?: (m: EpochMetrics) => void;
+  /** Called after every epoch (awaited when it returns a promise). */
+  onEpochEnd?: (m: EpochMetrics) => void | Promise<void>;
   /** Aborts between batches (throws SemsliceError ABORTED; the weights keep the last completed step). */
   signal?: AbortSignal;
   /** See {@link GradientMasks}. */

@@ -85,12 +85,12 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
       for (const s of sums.steps) steps.push({ step: steps.length + 1, epoch, loss: s.loss, accuracy: s.accuracy });
       const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
       if (opts.validation) {
-        const v = evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
+        const v = await evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
         m.valLoss = v.loss;
         m.valAccuracy = v.accuracy;
       }
       epochs.push(m);
-      opts.onEpochEnd?.(m);
+      await opts.onEpochEnd?.(m);
       if (tracker.update(m, model) && epoch < o.epochs) { stoppedEarly = true; break; }
     }
     if (o.earlyStop?.restoreBestWeights) tracker.restoreBest(model);
@@ -144,9 +144,9 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
         lastYield = performance.now();
       }
     }
-    const flat = perStep.length ? readTidy(() => tf.stack(perStep)) : new Float32Array(0);
-    const steps = sizes.map((n, i) => ({ loss: flat[2 * i]!, accuracy: flat[2 * i + 1]! / n }));
-    return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]!, steps };
+    const flat = await readTidy(() => tf.concat([tf.stack([loss, correct]), ...(perStep.length ? [tf.reshape(tf.stack(perStep), [-1])] : [])]));
+    const steps = sizes.map((n, i) => ({ loss: flat[2 + 2 * i]!, accuracy: flat[3 + 2 * i]! / n }));
+    return { loss: flat[0]!, correct: flat[1]!, steps };
   } finally {
     if (!next.done) { next.value.xs.dispose(); next.value.ys.dispose(); }
     tf.dispose([loss, correct, ...perStep]);

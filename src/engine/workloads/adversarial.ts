@@ -57,8 +57,8 @@ function checkAttack(kind: string, p: AttackParams, count: number, batchSize: nu
 }
 
 /** Positions of the first `count` samples the model classifies correctly. */
-function correctPositions(model: tf.LayersModel, data: Dataset, count: number, batchSize: number): Int32Array {
-  const pred = predictLabels(model, data, { batchSize });
+async function correctPositions(model: tf.LayersModel, data: Dataset, count: number, batchSize: number): Promise<Int32Array> {
+  const pred = await predictLabels(model, data, { batchSize });
   const out: number[] = [];
   for (let i = 0; i < data.size && out.length < count; i++) if (pred[i] === data.label(i)) out.push(i);
   return Int32Array.from(out);
@@ -71,7 +71,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
   const batchSize = o.batchSize ?? 128;
   const seed = o.seed ?? 0;
   checkAttack(kind, p, count, batchSize);
-  const positions = correctPositions(model, data, count, batchSize);
+  const positions = await correctPositions(model, data, count, batchSize);
   if (positions.length === 0) {
     throw new SemsliceError('NO_ATTACK_SOURCES', `${kind}: the model classifies none of the ${data.size} images of ${data.name}/${data.split} correctly.`,
       'Attack a trained model, on data of the task it was trained for.');
@@ -112,7 +112,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
   }
   const labels = sources.labels();
   const adv = fromArrays({ name: `${data.name}-${kind}`, split: data.split, images: out, labels, sampleShape: sources.sampleShape, classNames: data.classNames });
-  const pred = predictLabels(model, adv, { batchSize });
+  const pred = await predictLabels(model, adv, { batchSize });
   let hits = 0;
   for (let i = 0; i < adv.size; i++) if (pred[i] === labels[i]) hits++;
   return { data: adv, sources, positions, attack: kind, params: { ...p, seed }, accuracy: hits / adv.size };

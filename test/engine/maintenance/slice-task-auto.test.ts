@@ -48,7 +48,7 @@ describe('maintenance/sliceTask theta auto', function () {
     assert.deepEqual(s.classes, OLD);
     assert.equal(c.validationSamples, held.size);
     assert.deepEqual(c.thetaGrid, [...TASK_THETA_GRID]);
-    const unmasked = evaluate(model, held, { classes: OLD, confusion: false }).accuracy;
+    const unmasked = (await evaluate(model, held, { classes: OLD, confusion: false })).accuracy;
     assert.equal(c.unmasked, unmasked);
     // Every theta tried, recomputed independently with a numeric theta on the same profiling data.
     const ascending = [...TASK_THETA_GRID];
@@ -56,7 +56,7 @@ describe('maintenance/sliceTask theta auto', function () {
     for (const g of c.grid) {
       const direct = await sliceTask(model, profiled, OLD, { metric: 'taylor', theta: g.theta });
       assert.equal(thetaChoiceOf(direct), null, 'a numeric theta records no choice');
-      const masked = evaluate(model, held, { classes: OLD, mask: direct.mask(), confusion: false }).accuracy;
+      const masked = (await evaluate(model, held, { classes: OLD, mask: direct.mask(), confusion: false })).accuracy;
       assert.equal(g.masked, masked, `theta ${g.theta}`);
     }
     for (let i = 1; i < c.grid.length; i++) assert.ok(c.grid[i]!.kept >= c.grid[i - 1]!.kept, 'a larger theta keeps at least as many neurons');
@@ -105,7 +105,7 @@ describe('maintenance/sliceTask theta auto', function () {
       assert.deepEqual(r.manifest.slices.new!.choice, r.sliceChoice.new);
       assert.equal(r.oldLogits.identical, true);
       // The old task measured through the auto slice is within tolerance of the unmasked model on the held-out data.
-      const masked = evaluate(model, held, { classes: OLD, mask: s.mask(), confusion: false }).accuracy;
+      const masked = (await evaluate(model, held, { classes: OLD, mask: s.mask(), confusion: false })).accuracy;
       assert.equal(masked, thetaChoiceOf(s)!.masked);
     } finally { r.model.dispose(); }
   });

@@ -24,17 +24,17 @@ describe('engine/train/train', () => {
   it('learns a separable toy problem; history, callbacks and no tensor leaks', async () => {
     const model = mlp();
     const base = tf.memory().numTensors;
-    const before = evaluate(model, val).accuracy;
+    const before = (await evaluate(model, val)).accuracy;
     const events: ProgressEvent[] = [];
     const seen: number[] = [];
     const h = await train(model, data, { epochs: 4, batchSize: 16, learningRate: 0.01, validation: val,
-      onProgress: (e) => events.push(e), onEpochEnd: (m) => seen.push(m.epoch) });
+      onProgress: (e) => events.push(e), onEpochEnd: (m) => { seen.push(m.epoch); } });
     assert.equal(tf.memory().numTensors, base, 'no tensors left after training');
     assert.deepEqual(seen, [1, 2, 3, 4]);
     assert.equal(events.length, 4 * 6);
     assert.deepEqual(events.at(-1), { phase: 'train', done: 24, total: 24, message: 'epoch 4/4' });
     assert.ok(h.epochs[3]!.loss < h.epochs[0]!.loss, 'loss falls');
-    const after = evaluate(model, val);
+    const after = await evaluate(model, val);
     assert.ok(after.accuracy > 0.9 && after.accuracy > before, `accuracy ${before} -> ${after.accuracy}`);
     assert.ok(Math.abs(after.accuracy - h.epochs[3]!.valAccuracy!) < 1e-9);
     assert.equal(h.stoppedEarly, false);
@@ -117,11 +117,11 @@ describe('engine/train/train', () => {
     model.dispose();
   });
 
-  it('evaluate: per-class accuracy and confusion agree with predictLabels', () => {
+  it('evaluate: per-class accuracy and confusion agree with predictLabels', async () => {
     const model = mlp(4);
     const base = tf.memory().numTensors;
-    const r = evaluate(model, val, { batchSize: 10 });
-    const pred = predictLabels(model, val, { batchSize: 7 });
+    const r = await evaluate(model, val, { batchSize: 10 });
+    const pred = await predictLabels(model, val, { batchSize: 7 });
     const labels = val.labels();
     let hits = 0;
     const conf = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
@@ -148,7 +148,7 @@ describe('engine/train/train', () => {
     const base = tf.memory().numTensors;
     const h = await train(m, data, { epochs: 3, batchSize: 16, learningRate: 0.05 });
     assert.ok(h.epochs[2]!.loss < h.epochs[0]!.loss);
-    assert.ok(evaluate(m, val).accuracy > 0.9);
+    assert.ok((await evaluate(m, val)).accuracy > 0.9);
     assert.equal(tf.memory().numTensors, base);
     m.dispose();
   });
@@ -162,7 +162,7 @@ describe('engine/train/train', () => {
       const a = mlp(6);
       await saveModel(a, path.join(dir, 'm'));
       const b = await loadModel(path.join(dir, 'm'));
-      assert.deepEqual(evaluate(b, val), evaluate(a, val));
+      assert.deepEqual(await evaluate(b, val), await evaluate(a, val));
       await train(a, data, { epochs: 1, batchSize: 32, seed: 1 });
       await train(b, data, { epochs: 1, batchSize: 32, seed: 1 });
       assert.equal(modelFingerprint(a), modelFingerprint(b));

@@ -95,7 +95,7 @@ export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, 
     const order = rng.shuffle(Int32Array.from(cands.map((_, i) => i)));
     const subset = Array.from(order.slice(0, k)).sort((a, b) => a - b).map((i) => cands[i]!);
     const m = await skipBlocks(model, subset);
-    const acc = evaluate(m, test, { confusion: false }).accuracy;
+    const acc = (await evaluate(m, test, { confusion: false })).accuracy;
     m.dispose();
     if (!best || acc > best.acc) best = { subset, acc };
   }

@@ -244,13 +244,13 @@ function pooledTerms(pf: NonNullable<BatchContext['pooledFirst']>, pooled: tf.Te
 }
 
 /**
- * Profile one batch: xs [b, h, w, c] float32, ys [b] int32 labels. Returns the block described by batchLayout.
+ * Profile one batch: xs [b, h, w, c] float32, ys [b] int32 labels. Resolves to the block described by batchLayout.
  * Leaves no tensors behind.
  */
-export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Float32Array {
+export async function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<Float32Array> {
   const kept: tf.Tensor[] = [];
   try {
-    return readTidy(() => {
+    return await readTidy(() => {
       const c = ctx.numClasses;
       let onehot = tf.oneHot(tf.cast(ys, 'int32'), c).asType('float32') as tf.Tensor2D;
       const { logits, a, g, pooled } = forwardBackward(ctx, xs, onehot, kept);

@@ -38,14 +38,14 @@ async function init(m: InitMessage): Promise<void> {
   post({ type: 'ready' });
 }
 
-function batch(m: BatchMessage): void {
+async function batch(m: BatchMessage): Promise<void> {
   if (!state) throw new Error('profile-worker got a batch before init');
   const b = m.labels.length;
   const xs = tf.tensor4d(m.images, [b, ...state.shape]);
   const ys = tf.tensor1d(m.labels, 'int32');
   let block: Float32Array;
   try {
-    block = batchStats(state.ctx, xs, ys);
+    block = await batchStats(state.ctx, xs, ys);
   } finally {
     xs.dispose();
     ys.dispose();
