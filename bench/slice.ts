@@ -35,7 +35,7 @@ async function getModel(): Promise<{ model: tf.LayersModel; source: string }> {
 
 async function breakdown(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<void> {
   const sites = findSites(model);
-  const ctx = createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
+  const ctx = await createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
   await batchStats(ctx, xs, ys);
   const t0 = performance.now();
   const info = await tf.profile(async () => { await batchStats(ctx, xs, ys); });

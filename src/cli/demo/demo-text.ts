@@ -115,7 +115,7 @@ ss.show(ss.viz.trainingCurves(history));`,
   slice: `const profileData = data.train.perClassCap(profilePerClass);
 // One profile serves the slice and the fidelity sweep below.
 const stats = await ss.profile(model, profileData, { metrics: [metric, "taylor", "avg"] });
-const s = ss.sliceFromStats(stats, { metric: metric, theta: theta, seed: seed, model: model, data: profileData });
+const s = ss.sliceFromStats(stats, { metric: metric, theta: theta, seed: seed, data: profileData });
 console.log(String(s));
 ss.show(ss.table(s.summary()));
 ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`,

@@ -147,7 +147,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     const profileData = data.train.perClassCap(o.profilePerClass);
     // One profile serves the slice and the sweep (every metric either needs).
     const stats = await profile(model, profileData, { metrics: [...new Set([o.metric, 'taylor', 'avg'])] as Metric[], onProgress });
-    const s = sliceFromStats(stats, { metric: o.metric, theta: o.theta, seed: o.seed, model, data: profileData });
+    const s = sliceFromStats(stats, { metric: o.metric, theta: o.theta, seed: o.seed, data: profileData });
     const headline = await addSliceCells(nb, model, s, evalData, ev.perClass, data.classNames);
 
     say('fidelity sweep');
@@ -180,7 +180,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
       backend: info.name, seed: o.seed, params,
       datasets: [{ name: 'mnist', split: 'train', size: data.train.size, fingerprint: data.train.fingerprint() },
         { name: 'mnist', split: 'test', size: evalData.size, fingerprint: evalData.fingerprint() }],
-      models: [{ name: 'lenet5', fingerprint: modelFingerprint(model) }],
+      models: [{ name: 'lenet5', fingerprint: await modelFingerprint(model) }],
     });
     nb.setMetadata('semslice', meta);
     nb.markdown(DEMO_TEXT.metadata);

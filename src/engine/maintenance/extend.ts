@@ -239,12 +239,12 @@ async function oldTaskLogits(model: tf.LayersModel, test: Dataset, tasks: readon
 }
 
 /** Frozen entries (mask 0) of every masked weight, gathered into one buffer per weight. */
-function frozenValues(model: tf.LayersModel, masks: Record<string, Float32Array>): Map<string, Float32Array> {
+async function frozenValues(model: tf.LayersModel, masks: Record<string, Float32Array>): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const w of model.weights) {
     const m = masks[w.originalName];
     if (!m) continue;
-    const v = w.read().dataSync() as Float32Array;
+    const v = (await w.read().data()) as Float32Array;
     const vals: number[] = [];
     for (let i = 0; i < m.length; i++) if (m[i] === 0) vals.push(v[i]!);
     if (vals.length) out.set(w.originalName, Float32Array.from(vals));
@@ -368,8 +368,8 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
 
     const { plan, history, budget } = await runPlan(work, def, { ...ctxBase, newData, params }, opts, newData);
     const masks = plan.masks;
-    const frozenBefore = masks ? frozenValuesOf(model, masks) : new Map<string, Float32Array>();
-    const frozenAfter = masks ? frozenValues(work, masks) : new Map<string, Float32Array>();
+    const frozenBefore = masks ? await frozenValuesOf(model, masks) : new Map<string, Float32Array>();
+    const frozenAfter = masks ? await frozenValues(work, masks) : new Map<string, Float32Array>();
     const frozen = checksums(model, frozenBefore, frozenAfter);
 
     const logitsAfter = await oldTaskLogits(work, opts.test, tasksOld, checkN);
@@ -420,7 +420,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | null, newTask
     const sliceInfo = (s: Slice | null, c: ThetaChoice | null) => (s ? { metric: s.params.metric, theta: s.params.theta, k: s.params.k, choice: c } : null);
     const manifest: ExtendManifest = {
       kind: 'semslice-extend', version: 1, method: methodName,
-      model: { name: model.name, before: modelFingerprint(model), after: modelFingerprint(work) },
+      model: { name: model.name, before: await modelFingerprint(model), after: await modelFingerprint(work) },
       tasks: allTasks.map((t) => ({ classes: t.classes, label: t.label })), budget, chosen,
       data: { new: newData.fingerprint(), old: opts.oldData ? opts.oldData.fingerprint() : null, test: opts.test.fingerprint() },
       oldLogitsIdentical: oldLogits.identical, frozenIdentical: frozen.identical,
@@ -448,7 +448,7 @@ async function evaluatePart(model: tf.LayersModel, data: Dataset, classes: numbe
 }
 
 /** The input model's frozen entries (same layout as frozenValues). */
-function frozenValuesOf(model: tf.LayersModel, masks: Record<string, Float32Array>): Map<string, Float32Array> { return frozenValues(model, masks); }
+function frozenValuesOf(model: tf.LayersModel, masks: Record<string, Float32Array>): Promise<Map<string, Float32Array>> { return frozenValues(model, masks); }
 
 function checksums(model: tf.LayersModel, before: Map<string, Float32Array>, after: Map<string, Float32Array>): FrozenChecksums {
   const weights: FrozenChecksums['weights'] = [];

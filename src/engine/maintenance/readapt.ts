@@ -139,7 +139,7 @@ function checkOptions(o: ReadaptOptions, newData: Dataset): void {
 }
 
 /** The slice's mask (its sites must be the model's); the slice's own classes or those present in the new data. */
-function sliceMask(model: tf.LayersModel, slice: Slice | null, newData: Dataset, which: 'all' | 'present'): { mask?: NeuronMask; used: number[]; matches: boolean } {
+async function sliceMask(model: tf.LayersModel, slice: Slice | null, newData: Dataset, which: 'all' | 'present'): Promise<{ mask?: NeuronMask; used: number[]; matches: boolean }> {
   if (!slice) return { used: [], matches: false };
   const sites = siteReads(model).map((r) => r.site);
   const theirs = slice.sites;
@@ -150,7 +150,7 @@ function sliceMask(model: tf.LayersModel, slice: Slice | null, newData: Dataset,
   }
   const fp = slice.fingerprints.model;
   // A mutant's slice is its original's: same sites, another fingerprint. Recorded, not refused.
-  const matches = fp === modelFingerprint(model);
+  const matches = fp === await modelFingerprint(model);
   if (which === 'all') return { mask: slice.mask(), used: slice.classes, matches };
   const counts = newData.classCounts();
   const present = slice.classes.filter((c) => (counts[c] ?? 0) > 0);
@@ -172,10 +172,10 @@ function trainingSet(newData: Dataset, clean: Dataset, seed: number): { data: Da
 }
 
 /** Frozen entries (mask 0) of every weight, hashed. */
-function frozenHashes(model: tf.LayersModel, masks: Record<string, Float32Array>): Map<string, { hash: string; frozen: number; size: number }> {
+async function frozenHashes(model: tf.LayersModel, masks: Record<string, Float32Array>): Promise<Map<string, { hash: string; frozen: number; size: number }>> {
   const out = new Map<string, { hash: string; frozen: number; size: number }>();
   for (const w of model.weights) {
-    const v = w.read().dataSync() as Float32Array;
+    const v = (await w.read().data()) as Float32Array;
     const m = masks[w.originalName];
     const kept: number[] = [];
     const frozen = new Float32Array(v.length);
@@ -206,7 +206,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
   const method = opts.method ?? (slice ? 'critical' : 'full');
   const def = getTrainSet(method);
   const seed = opts.seed ?? 0;
-  const { mask, used, matches } = sliceMask(model, slice, newData, opts.sliceClasses ?? 'all');
+  const { mask, used, matches } = await sliceMask(model, slice, newData, opts.sliceClasses ?? 'all');
   if (def.needsSlice && !mask) throw new SemsliceError('NO_SLICE', `readapt: method "${method}" needs a slice.`, 'Pass a slice of this model, or use method "full", "last-layer" or "deeparc".');
   const budget = { epochs: opts.epochs ?? 5, batchSize: opts.batchSize ?? 64, learningRate: opts.learningRate ?? 1e-3, optimizer: 'adam' as const, seed };
   const target = opts.target ?? 0.8;
@@ -246,7 +246,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
     const before = await measure(0, NaN, 0, 0);
     const rows: ReadaptRow[] = [before];
     opts.onEpoch?.(before);
-    const hashesBefore = frozenHashes(work, masksFull);
+    const hashesBefore = await frozenHashes(work, masksFull);
     let cumulative = 0;
     await train(work, trainData, {
       epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, seed,
@@ -259,7 +259,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
         opts.onEpoch?.(row);
       },
     });
-    const hashesAfter = frozenHashes(work, masksFull);
+    const hashesAfter = await frozenHashes(work, masksFull);
     const checksums: FrozenChecksum[] = [...hashesBefore].map(([weight, b]) => {
       const a = hashesAfter.get(weight)!;
       return { weight, frozen: b.frozen, size: b.size, before: b.hash, after: a.hash, identical: a.hash === b.hash };
@@ -270,7 +270,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
     const totalParams = countParams(model);
     const manifest: ReadaptManifest = {
       kind: 'semslice-readapt', version: 1, method, ...(set.note ? { note: set.note } : {}),
-      model: { name: model.name, fingerprint: modelFingerprint(model), params: totalParams },
+      model: { name: model.name, fingerprint: await modelFingerprint(model), params: totalParams },
       slice: slice ? { classes: slice.classes, used, params: { ...slice.params } as Record<string, unknown>, modelMatches: matches } : null,
       budget,
       data: {
@@ -280,7 +280,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | null, newDat
       },
       result: {
         trainableParams, target, epochsToTarget: hit ? hit.epoch : null, secondsToTarget: hit ? hit.cumulativeSeconds : null,
-        newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical, fingerprint: modelFingerprint(work),
+        newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical, fingerprint: await modelFingerprint(work),
       },
     };
     const table = aq.from(rows.map((r) => ({ ...r, newPerClass: [...r.newPerClass], cleanPerClass: [...r.cleanPerClass] })));

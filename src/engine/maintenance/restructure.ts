@@ -134,10 +134,10 @@ function checkOptions(o: RestructureOptions): void {
 }
 
 /** The slice's mask, checked against the model's sites (a slice of another model is refused). */
-function sliceMask(model: tf.LayersModel, slice: Slice | null): Record<string, Float32Array> | undefined {
+async function sliceMask(model: tf.LayersModel, slice: Slice | null): Promise<Record<string, Float32Array> | undefined> {
   if (!slice) return undefined;
   const fp = slice.fingerprints.model;
-  const mine = modelFingerprint(model);
+  const mine = await modelFingerprint(model);
   const sites = siteReads(model).map((r) => r.site);
   const theirs = slice.sites;
   const sameSites = theirs.length === sites.length && theirs.every((s, i) => s.name === sites[i]!.name && s.neurons === sites[i]!.neurons);
@@ -172,7 +172,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
   const pre = getPreStep(preName);
   const prunerName = opts.pruner ?? 'lamp';
   getPruner(prunerName);
-  const mask = sliceMask(model, slice);
+  const mask = await sliceMask(model, slice);
   if (pre.needsSlice && !mask) {
     throw new SemsliceError('NO_SLICE', `The pre-step "${preName}" needs a slice.`, 'Pass a slice (--slice slice.json), or use pre "none".');
   }
@@ -227,7 +227,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
       good = snapshot(work);
       for (let it = 1; it <= maxIterations; it++) {
         t0 = performance.now();
-        state.step(prunerName, amount);
+        await state.step(prunerName, amount);
         await fineTune();
         last = await measure(it, t0);
         ni = it;
@@ -244,10 +244,10 @@ export async function restructure(model: tf.LayersModel, slice: Slice | null, op
       }
     }
     const reached = stop === 'target';
-    const fingerprint = modelFingerprint(work);
+    const fingerprint = await modelFingerprint(work);
     const manifest: RestructureManifest = {
       kind: 'semslice-restructure', version: 1,
-      model: { name: model.name, fingerprint: modelFingerprint(model), params: P0 },
+      model: { name: model.name, fingerprint: await modelFingerprint(model), params: P0 },
       slice: slice ? { classes: slice.classes, params: { ...slice.params } as Record<string, unknown>, fingerprints: slice.fingerprints } : null,
       pre: preName, neuronsRemoved: outcome.neuronsRemoved, blocksRemoved: outcome.blocksRemoved ?? [],
       ...(outcome.note ? { note: outcome.note } : {}),

@@ -146,7 +146,7 @@ export async function sliceTask(model: tf.LayersModel, data: Dataset, classes: r
   let chosen: { theta: number; slice: Slice; masked: number } | null = null;
   let best: { theta: number; slice: Slice; masked: number } | null = null;
   for (const t of grid) {
-    const s = sliceFromStats(stats, { ...rest, theta: t, model, data: pd }).forClasses(task);
+    const s = sliceFromStats(stats, { ...rest, theta: t, data: pd }).forClasses(task);
     const masked = (await evaluate(model, val, { classes: task, mask: s.mask(), confusion: false })).accuracy;
     tried.push({ theta: t, masked, kept: keptShare(s) });
     if (!best || masked > best.masked) best = { theta: t, slice: s, masked };

@@ -42,7 +42,7 @@ export const WEIGHTS_BIN = 'weights.bin';
  */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveModelOptions = {}): Promise<SaveModelResult> {
   const { path: target, exists } = await checkDirTarget(dir, { force: opts.force, terms: opts.terms ?? API_TERMS });
-  const weightsFingerprint = modelFingerprint(model);
+  const weightsFingerprint = await modelFingerprint(model);
   let json = '';
   let weights: ArrayBuffer = new ArrayBuffer(0);
   await model.save(tf.io.withSaveHandler(async (a) => {

@@ -139,25 +139,31 @@ export class Slice {
   static fromConfig(config: SliceJSON): Slice { return Slice.fromJSON(config); }
 
   /**
-   * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency; with
-   * `{ model }`, the model's weights fingerprint must match.
+   * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency. To check it
+   * against a model, `await s.checkModel(model)` (Slice.load does it with `{ model }`).
    *
    * @example
-   * const s = Slice.fromJSON(JSON.parse(text), { model });
+   * const s = Slice.fromJSON(JSON.parse(text));
    */
-  static fromJSON(json: unknown, opts: SliceLoadOptions & { source?: string } = {}): Slice {
+  static fromJSON(json: unknown, opts: { source?: string } = {}): Slice {
     const source = opts.source ?? 'The slice';
     validateSliceJSON(json, source);
-    const st = stateFromJSON(json, source);
-    if (opts.model) {
-      const fp = modelFingerprint(opts.model);
-      if (fp !== st.fingerprints.model) {
-        throw new SemsliceError('FINGERPRINT_MISMATCH',
-          `${source} was made from a model with fingerprint ${st.fingerprints.model}, but model "${opts.model.name}" has fingerprint ${fp}.`,
-          'Load the slice with the model it was made from, or slice this model again.');
-      }
+    return new Slice(stateFromJSON(json, source), opts.source ?? null);
+  }
+
+  /**
+   * Throws FINGERPRINT_MISMATCH unless `model`'s weights are those this slice was made from (its recorded fingerprint).
+   *
+   * @example
+   * await Slice.fromJSON(json).checkModel(model);
+   */
+  async checkModel(model: tf.LayersModel): Promise<void> {
+    const fp = await modelFingerprint(model);
+    if (fp !== this.state.fingerprints.model) {
+      throw new SemsliceError('FINGERPRINT_MISMATCH',
+        `${this.source ?? 'The slice'} was made from a model with fingerprint ${this.state.fingerprints.model}, but model "${model.name}" has fingerprint ${fp}.`,
+        'Load the slice with the model it was made from, or slice this model again.');
     }
-    return new Slice(st, opts.source ?? null);
   }
 
   /**
@@ -190,7 +196,9 @@ export class Slice {
     } catch (e) {
       throw new SemsliceError('INVALID_SLICE_FILE', `Slice file ${path} is not JSON: ${(e as Error).message}.`, 'Load a file written by Slice.save().');
     }
-    return Slice.fromJSON(json, { ...opts, source: path });
+    const s = Slice.fromJSON(json, { source: path });
+    if (opts.model) await s.checkModel(opts.model);
+    return s;
   }
 
   /** Short description for the console and notebooks. */

@@ -36,11 +36,11 @@ async function runCell(params: CellParams, preset: PresetName): Promise<ResultRo
     const rows: ResultRow[] = sweepRows(sweep).map((r) => ({ row: 'sweep', ...r, unmaskedAccuracy: base.accuracy }));
     for (const metric of ['taylor', 'avg']) {
       for (const theta of [0.9, 0.95, 0.99]) {
-        const sl = sliceFromStats(stats, { metric, theta, model, data: profileData });
+        const sl = sliceFromStats(stats, { metric, theta, data: profileData });
         rows.push({ row: 'components', metric, theta, components: sl.components.map((c) => c.classes.map((k) => data.classNames[k]).join('+')).join(' | '), cut: sl.toJSON().merge?.cut ?? null });
       }
     }
-    const headline = sliceFromStats(stats, { metric: 'taylor', theta: 0.95, model, data: profileData });
+    const headline = sliceFromStats(stats, { metric: 'taylor', theta: 0.95, data: profileData });
     for (const r of await subsetFidelity(model, test, headline)) rows.push({ row: 'subset', metric: 'taylor', theta: 0.95, ...r });
     const dm = await damageMatrix(model, test, headline);
     rows.push({ row: 'damage', metric: 'taylor', theta: 0.95, ...dm.summary });

@@ -135,7 +135,7 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
           // biases and BN arrays a reaching channel; weights of other layers are always live.
           const live = outAxis === undefined ? () => true
             : (o: number, i: number) => outFlags.reach[o] === 1 && (inAxis === undefined || inFlags.dead[i] === 0);
-          const cut = cutWeight(w.read().dataSync() as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
+          const cut = cutWeight((await w.read().data()) as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
             inAxis, inAxis === undefined ? undefined : inKeep, (o, i) => (s.spec.kind === 'batch-norm' && (short === 'moving_mean' || short === 'moving_variance') ? true : live(o, i)));
           // Retained zeros, counted as compression accounting does (BN moving statistics included, kept as values).
           let dead = 0;

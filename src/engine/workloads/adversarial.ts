@@ -106,7 +106,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
       // Long PGD runs: let progress and other work through between steps.
       if (p.steps > 1) await new Promise<void>((r) => setImmediate(r));
     }
-    out.set(x.dataSync() as Float32Array, written * per);
+    out.set((await x.data()) as Float32Array, written * per);
     written += n;
     tf.dispose([x, b.xs, b.ys]);
   }

@@ -62,7 +62,7 @@ function std(v: Float32Array): number {
 }
 
 /** The mutable weights of a model (indices into getWeights()) with their replacement values, and the order. */
-function plan(model: tf.LayersModel, rng: Rng): Plan {
+async function plan(model: tf.LayersModel, rng: Rng): Promise<Plan> {
   const all = model.weights;
   const mutable = new Set<string>();
   for (const l of model.layers) {
@@ -71,14 +71,14 @@ function plan(model: tf.LayersModel, rng: Rng): Plan {
   }
   const targets: Target[] = [];
   let total = 0;
-  all.forEach((w, index) => {
-    if (!mutable.has(w.originalName)) return;
-    const values = w.read().dataSync() as Float32Array;
+  for (const [index, w] of all.entries()) {
+    if (!mutable.has(w.originalName)) continue;
+    const values = (await w.read().data()) as Float32Array;
     const sigma = std(values);
     const noise = Float32Array.from({ length: values.length }, () => rng.normal() * sigma);
     targets.push({ index, values: Float32Array.from(values), noise, shape: w.shape.map((d) => d ?? 1), offset: total });
     total += values.length;
-  });
+  }
   const order = rng.shuffle(Int32Array.from({ length: total }, (_, i) => i));
   return { targets, order, total };
 }
@@ -150,7 +150,7 @@ export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOpt
 }
 
 async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; target: number; step: number; tol: number; acc: (m: tf.LayersModel) => Promise<number> }, drop: number): Promise<Mutant> {
-  const p = plan(m, new Rng(seed));
+  const p = await plan(m, new Rng(seed));
   const mutable = p.total;
   const at = async (f: number): Promise<{ f: number; acc: number; replaced: number }> => { const replaced = applyFraction(m, p, f); return { f, acc: await c.acc(m), replaced }; };
   // Coarse steps until the accuracy is at or below the target.

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { prototypeData, fitDeterministic } from './fixtures.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
@@ -84,13 +87,22 @@ describe('slicing/slice() end to end', function () {
     assert.notEqual(p.fingerprints.model, s.fingerprints.model);
   });
 
-  it('fromJSON / load check the model fingerprint', async () => {
+  it('checkModel / load check the model fingerprint', async () => {
     const s = await slice(model, data.train, { theta: 0.95 });
-    assert.ok(Slice.fromJSON(s.toJSON(), { model }));
+    await Slice.fromJSON(s.toJSON()).checkModel(model);
     const other = await tinyMlp(2);
-    assert.throws(() => Slice.fromJSON(s.toJSON(), { model: other }), (e: unknown) => isSemsliceError(e) && e.code === 'FINGERPRINT_MISMATCH'
-      && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message));
-    other.dispose();
+    const mismatch = (e: unknown) => isSemsliceError(e) && e.code === 'FINGERPRINT_MISMATCH'
+      && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message);
+    await assert.rejects(Slice.fromJSON(s.toJSON()).checkModel(other), mismatch);
+    const dir = await mkdtemp(join(tmpdir(), 'semslice-fp-'));
+    try {
+      await s.save(join(dir, 's.json'));
+      assert.equal((await Slice.load(join(dir, 's.json'), { model })).fingerprints.model, s.fingerprints.model);
+      await assert.rejects(Slice.load(join(dir, 's.json'), { model: other }), mismatch);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      other.dispose();
+    }
   });
 
   it('a masked model: full mask keeps accuracy, the slice mask zeroes the rest', async () => {

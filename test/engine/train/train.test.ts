@@ -46,7 +46,7 @@ describe('engine/train/train', () => {
     const run = async (seed: number) => {
       const m = buildModel('lenet5', { inputShape: [12, 12, 1], numClasses: 3, seed: 5, width: 0.5 });
       await train(m, tinyData({ n: 40, shape: [12, 12, 1], numClasses: 3 }), { epochs: 2, batchSize: 16, seed });
-      const f = modelFingerprint(m); m.dispose(); return f;
+      const f = await modelFingerprint(m); m.dispose(); return f;
     };
     const a = await run(1), b = await run(1), c = await run(2);
     assert.equal(a, b);
@@ -64,7 +64,7 @@ describe('engine/train/train', () => {
       assert.equal(tf.memory().numTensors, base);
       const mm = m.getLayer('conv1_bn').getWeights()[2]!.dataSync()[0];
       assert.notEqual(mm, 0, 'BN moving mean updated');
-      const f = modelFingerprint(m); m.dispose(); return f;
+      const f = await modelFingerprint(m); m.dispose(); return f;
     };
     assert.equal(await run(), await run());
   });
@@ -94,7 +94,7 @@ describe('engine/train/train', () => {
     await train(replay, data, { ...opts, epochs: h.bestEpoch });
     const restored = mlp();
     await train(restored, data, { ...opts, epochs: 30, earlyStop: { patience: 2, monitor: 'loss', restoreBestWeights: true } });
-    assert.equal(modelFingerprint(restored), modelFingerprint(replay));
+    assert.equal(await modelFingerprint(restored), await modelFingerprint(replay));
     replay.dispose(); restored.dispose();
   });
 
@@ -165,7 +165,7 @@ describe('engine/train/train', () => {
       assert.deepEqual(await evaluate(b, val), await evaluate(a, val));
       await train(a, data, { epochs: 1, batchSize: 32, seed: 1 });
       await train(b, data, { epochs: 1, batchSize: 32, seed: 1 });
-      assert.equal(modelFingerprint(a), modelFingerprint(b));
+      assert.equal(await modelFingerprint(a), await modelFingerprint(b));
       a.dispose(); b.dispose();
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ describe('engine/train on wasm', () => {
       const h = await train(m, data, { epochs: 3, batchSize: 16, learningRate: 0.01, seed: 2 });
       const acc = (await evaluate(m, test)).accuracy;
       assert.equal(tf.memory().numTensors, base);
-      const f = modelFingerprint(m);
+      const f = await modelFingerprint(m);
       m.dispose();
       return { h, acc, f };
     });

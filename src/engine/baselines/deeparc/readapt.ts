@@ -21,7 +21,7 @@ import { residualBlocks } from './blocks.js';
 /** One unit's score. */
 export interface DeepArcUnitScore { unit: string; cka: number; score: number; chosen: boolean }
 
-function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<{ data: Float32Array; p: number }> {
+async function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Promise<Array<{ data: Float32Array; p: number }>> {
   const { images } = data.gather(Int32Array.from({ length: data.size }, (_, i) => i));
   // Tensors leave the tidy and are read outside it (tidy would walk the typed arrays element by element).
   const outs = tf.tidy(() => {
@@ -30,7 +30,7 @@ function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<
     return Array.isArray(out) ? out : [out];
   });
   try {
-    return outs.map((t) => ({ data: t.dataSync() as Float32Array, p: t.size / data.size }));
+    return await Promise.all(outs.map(async (t) => ({ data: (await t.data()) as Float32Array, p: t.size / data.size })));
   } finally {
     tf.dispose(outs);
   }
@@ -40,10 +40,10 @@ function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<
  * Rank a model's blocks (or layers) by the CKA drop between clean and new samples.
  *
  * @example
- * const r = deeparcReadaptRanking(model, adv.sources.take(256), adv.data.take(256), { topK: 2 });
+ * const r = await deeparcReadaptRanking(model, adv.sources.take(256), adv.data.take(256), { topK: 2 });
  * r.units.filter((u) => u.chosen);   // the units DeepArc would retrain
  */
-export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fresh: Dataset, opts: { reference?: tf.LayersModel; topK?: number } = {}): { level: 'blocks' | 'layers'; units: DeepArcUnitScore[]; layers: Record<string, string[]> } {
+export async function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fresh: Dataset, opts: { reference?: tf.LayersModel; topK?: number } = {}): Promise<{ level: 'blocks' | 'layers'; units: DeepArcUnitScore[]; layers: Record<string, string[]> }> {
   if (clean.size !== fresh.size || clean.size < 2) {
     throw new SemsliceError('BAD_READAPT_OPTIONS', `DeepArc ranking needs the same number (>= 2) of clean and new samples, got ${clean.size} and ${fresh.size}.`,
       'Pass the adversarial set\'s sources as pairs ({ pairs: adv.sources }) or the undamaged model as reference.');
@@ -57,8 +57,8 @@ export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fre
   if (chain) for (const r of reads) layers[r.site.name] = [r.site.name, ...r.site.followers];
   else for (const b of blocks) layers[b.name] = b.layers;
   const ref = opts.reference ?? model;
-  const a = outputs(ref, outLayers, clean);
-  const b = outputs(model, outLayers, fresh);
+  const a = await outputs(ref, outLayers, clean);
+  const b = await outputs(model, outLayers, fresh);
   const n = clean.size;
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const x0 = clean.gather(all).images, x1 = fresh.gather(all).images;
@@ -75,7 +75,7 @@ export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fre
 export function registerDeepArcReadapt(): void {
   registerTrainSet({
     name: 'deeparc', description: 'DeepArc: train only the top blocks/layers by CKA drop between clean and new samples', needsSlice: false,
-    select: (model, ctx: TrainSetContext): TrainSet => {
+    select: async (model, ctx: TrainSetContext): Promise<TrainSet> => {
       const samples = Number(ctx.params?.['samples'] ?? 256);
       const fresh = ctx.fresh.take(samples);
       const clean = ctx.pairs ? ctx.pairs.take(samples) : fresh;
@@ -84,7 +84,7 @@ export function registerDeepArcReadapt(): void {
           'Pass { pairs: adv.sources } for adversarial samples, or { reference: originalModel } for a mutant.');
       }
       const topK = ctx.params?.['topK'] !== undefined ? Number(ctx.params['topK']) : undefined;
-      const r = deeparcReadaptRanking(model, clean, fresh, { ...(ctx.reference ? { reference: ctx.reference } : {}), ...(topK !== undefined ? { topK } : {}) });
+      const r = await deeparcReadaptRanking(model, clean, fresh, { ...(ctx.reference ? { reference: ctx.reference } : {}), ...(topK !== undefined ? { topK } : {}) });
       const masks = constantMasks(model, 0);
       const train = new Set(r.units.filter((u) => u.chosen).flatMap((u) => r.layers[u.unit]!));
       for (const l of model.layers) if (train.has(l.name)) for (const w of l.weights) masks[w.originalName]!.fill(1);

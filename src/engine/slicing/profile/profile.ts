@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
+import { modelFingerprint } from '../../models/fingerprint.js';
 import { runInProcess, throwIfAborted, type ProfileJob } from './run.js';
 import { ProfileAccumulator } from './accumulator.js';
 import { resolveProfileOptions, type ProfileOptions } from './options.js';
@@ -104,7 +105,10 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
       'Profile with more data of that class, or with onlyCorrect: false.');
   }
   const result = acc.finish(sites, o.raw);
-  return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
+  return new ProfileStats({
+    sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize },
+    modelFingerprint: await modelFingerprint(model),
+  });
 }
 
 /**

@@ -53,7 +53,7 @@ export async function arrayBatchStats(ctx: BatchContext, job: ProfileJob, images
 
 /** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
 export const runInProcess: BlockRunner = async (job, onBlock) => {
-  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
+  const ctx = await createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
   try {
     const nb = Math.ceil(job.data.size / job.o.batchSize);
     for (let k = 0; k < nb; k++) {

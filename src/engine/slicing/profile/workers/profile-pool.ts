@@ -56,7 +56,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     type: 'init', backend: tf.getBackend(), ...(await modelToTransfer(job.model)), sampleShape: [...data.sampleShape] as [number, number, number],
     numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect, siteNames: job.sites.map((s) => s.name),
   };
-  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });
+  const ctx = await createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });
   const workers: Worker[] = [];
   const blocks = new Map<number, Float32Array>();
   let next = 0; // next block to merge

@@ -33,7 +33,7 @@ async function init(m: InitMessage): Promise<void> {
   if (sites.map((s) => s.name).join() !== m.siteNames.join()) {
     throw new Error(`rebuilt model has sites ${sites.map((s) => s.name).join()} instead of ${m.siteNames.join()}`);
   }
-  const ctx = createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
+  const ctx = await createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
   state = { ctx, shape: m.sampleShape };
   post({ type: 'ready' });
 }
