@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError, EXIT } from './errors.js';
 import { COMMANDS } from './commands/index.js';
 import { packageVersion } from './version.js';
+import { releaseBackend } from '../engine/backend/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('semslice')
@@ -34,5 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         : EXIT.usage;
     }
     return reportError(e);
+  } finally {
+    // webgpu: Dawn's device and navigator.gpu keep Node alive until given back.
+    releaseBackend();
   }
 }

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
+import { refuseReplicasOnWebGPU } from '../../backend/index.js';
 import { modelFingerprint } from '../../models/fingerprint.js';
 import { runInProcess, throwIfAborted, type ProfileJob } from './run.js';
 import { ProfileAccumulator } from './accumulator.js';
@@ -68,6 +69,7 @@ function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
  */
 export async function profile(model: tf.LayersModel, data: Dataset, opts: ProfileOptions = {}): Promise<ProfileStats> {
   const o = resolveProfileOptions(opts);
+  refuseReplicasOnWebGPU(o.workers, 'profile: workers');
   const sites = siteReads(model).map((r) => r.site);
   const numClasses = logitCount(model);
   const inputShape = checkFits(model, data, numClasses);
