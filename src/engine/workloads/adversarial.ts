@@ -56,11 +56,18 @@ function checkAttack(kind: string, p: AttackParams, count: number, batchSize: nu
   if (!Number.isInteger(batchSize) || batchSize < 1) throw bad(`batchSize must be a positive integer, got ${batchSize}.`, 'Pass e.g. { batchSize: 128 }.');
 }
 
-/** Positions of the first `count` samples the model classifies correctly. */
+/**
+ * Positions of the first `count` samples the model classifies correctly. Predicted in chunks of whole batches,
+ * stopping once `count` are found: a few hundred sources need not predict a 60,000-image pool.
+ */
 async function correctPositions(model: tf.LayersModel, data: Dataset, count: number, batchSize: number): Promise<Int32Array> {
-  const pred = await predictLabels(model, data, { batchSize });
+  const chunk = Math.ceil((1.25 * count) / batchSize) * batchSize;
   const out: number[] = [];
-  for (let i = 0; i < data.size && out.length < count; i++) if (pred[i] === data.label(i)) out.push(i);
+  for (let start = 0; start < data.size && out.length < count; start += chunk) {
+    const n = Math.min(chunk, data.size - start);
+    const pred = await predictLabels(model, data.select(Int32Array.from({ length: n }, (_, i) => start + i)), { batchSize });
+    for (let i = 0; i < n && out.length < count; i++) if (pred[i] === data.label(start + i)) out.push(start + i);
+  }
   return Int32Array.from(out);
 }
 
