@@ -148,7 +148,6 @@ export async function loadWebGPU(forced: boolean): Promise<WebGPULoadResult> {
   if (typeof dawn.create !== 'function' || typeof backendModule.WebGPUBackend !== 'function') {
     return { ok: false, why: 'webgpu or @tensorflow/tfjs-backend-webgpu does not export what semslice uses (create, WebGPUBackend)' };
   }
-  releaseWebGPU();
   for (const [k, v] of Object.entries(dawn.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   const flags = webgpuFlags();
   const native = NATIVE_BACKEND[process.platform];
@@ -176,18 +175,22 @@ export async function loadWebGPU(forced: boolean): Promise<WebGPULoadResult> {
       continue;
     }
     const chosen = adapter;
+    let device: GpuDevice | undefined;
     try {
-      const device = await chosen.requestDevice({
+      device = await chosen.requestDevice({
         requiredLimits: allLimits(chosen),
         requiredFeatures: chosen.features.has('timestamp-query') ? ['timestamp-query'] : [],
       });
+      releaseWebGPU(); // a device loaded before gives way to this one
       held = { device, instance, createdNavigator: setNavigatorGpu(instance) };
       if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-      tf.registerBackend('webgpu', () => new backendModule.WebGPUBackend(device, chosen.info), 3);
+      const d = device;
+      tf.registerBackend('webgpu', () => new backendModule.WebGPUBackend(d, chosen.info), 3);
       if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend("webgpu") failed to initialise');
       return { ok: true, detail: `${adapterSummary(info)}${tried.length ? `; not taken before it: ${tried.join('; ')}` : ''}`, adapter: info };
     } catch (e) {
-      releaseWebGPU();
+      if (held?.device === device) releaseWebGPU();
+      else device?.destroy();
       tried.push(`${adapterSummary(info)}: ${message(e)}`);
     }
   }

@@ -45,11 +45,17 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   checkDataFits(model, head.units, data, 'training data');
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
+  let workers: number;
+  try {
+    workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan), convolutional: layersOfKind(model, 'conv2d').length > 0 });
+  } catch (e) {
+    plan.dispose();
+    throw e;
+  }
   const optimizer = adam(o.learningRate);
   const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
   const reseed = reseedDropout(model, dropoutRng);
   const dropoutCount = layersOfKind(model, 'dropout').length;
-  const workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan), convolutional: layersOfKind(model, 'conv2d').length > 0 });
   let parallel: DataParallelStepper | undefined;
   let step: (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
   if (workers > 1) {

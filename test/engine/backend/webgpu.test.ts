@@ -58,57 +58,83 @@ describe('backend: webgpu in the selection rule', function () {
   let savedEnv: string | undefined;
   before(() => { restore = backendBefore(); });
   after(async () => { await restore(); });
-  beforeEach(async () => {
+  beforeEach(() => {
     savedEnv = process.env['SEMSLICE_BACKEND'];
     delete process.env['SEMSLICE_BACKEND'];
-    releaseBackend();
-    await tf.setBackend('cpu');
-    restoreBackendState(undefined); // the next initBackend is a fresh choice, not the cache
   });
   afterEach(() => {
     if (savedEnv === undefined) delete process.env['SEMSLICE_BACKEND'];
     else process.env['SEMSLICE_BACKEND'] = savedEnv;
   });
 
-  it('auto tries webgpu after tensorflow and before wasm; without a GPU device it says so and never loads Dawn', async function () {
-    assert.deepEqual(AUTO_ORDER, ['tensorflow', 'webgpu', 'wasm', 'cpu']);
-    if (missingGpuDevice() === undefined) this.skip(); // a GPU machine: auto may take webgpu there
-    let loaded = false;
-    const info = await withProbe({ load: async (n) => { loaded = true; return import(n); } }, undefined,
-      () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
-    assert.notEqual(info.name, 'webgpu');
-    assert.match(info.reason, /webgpu \(no GPU device \(no \/dev\/dri\/renderD\*, \/dev\/nvidia\*, \/dev\/dxg\)\)/);
-    assert.equal(loaded, false, 'no package was imported');
-  });
-
-  it('an install without the packages works as before: auto goes on to wasm, a forced request explains the install', async () => {
-    for (const missing of ['webgpu', '@tensorflow/tfjs-backend-webgpu']) {
+  describe('the rule', () => {
+    // Each case is a fresh choice, not initBackend's cached one. webgpu, once loaded, is not released here: the
+    // forced cases below load it as few times as they can (each load is a Dawn instance of its own).
+    beforeEach(async () => {
+      await tf.setBackend('cpu');
       restoreBackendState(undefined);
-      const load = async (n: string) => { if (n === missing) throw notFound(n); return import(n); };
-      const auto = await withProbe({ ...gpuPresent, load }, undefined, () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
-      assert.equal(auto.name, 'wasm');
-      assert.ok(auto.reason.includes(`webgpu (${missing}: not installed)`), auto.reason);
-      const e = await withProbe({ load }, undefined, () => rejectsWith(initBackend({ backend: 'webgpu', quiet: true }), 'BACKEND_UNAVAILABLE'));
-      assert.ok(e.message.includes(`"webgpu" was requested (option backend) but cannot be loaded: ${missing}: not installed`), e.message);
-      assert.match(e.hint ?? '', /npm install webgpu @tensorflow\/tfjs-backend-webgpu@4\.22\.0/);
-      assert.match(e.hint ?? '', /libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri/);
-    }
-  });
+    });
 
-  it('a package that cannot load (a broken binary) is skipped with its message, not a crash', async () => {
-    const load = async (n: string) => { if (n === 'webgpu') throw new Error('dawn.node: cannot open shared object file: No such file or directory'); return import(n); };
-    const info = await withProbe({ ...gpuPresent, load }, undefined, () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
-    assert.equal(info.name, 'wasm');
-    assert.match(info.reason, /webgpu \(webgpu: dawn\.node: cannot open shared object file/);
-  });
+    it('auto tries webgpu after tensorflow and before wasm; without a GPU device it says so and never loads Dawn', async function () {
+      assert.deepEqual(AUTO_ORDER, ['tensorflow', 'webgpu', 'wasm', 'cpu']);
+      if (missingGpuDevice() === undefined) this.skip(); // a GPU machine: auto may take webgpu there
+      let loaded = false;
+      const info = await withProbe({ load: async (n) => { loaded = true; return import(n); } }, undefined,
+        () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
+      assert.notEqual(info.name, 'webgpu');
+      assert.match(info.reason, /webgpu \(no GPU device \(no \/dev\/dri\/renderD\*, \/dev\/nvidia\*, \/dev\/dxg\)\)/);
+      assert.equal(loaded, false, 'no package was imported');
+    });
 
-  it('SEMSLICE_WEBGPU_FLAGS: parsed as key=value options, the backend one chooses Dawn\'s backend', async () => {
-    assert.deepEqual(webgpuFlags(' backend=vulkan  enable-dawn-features=allow_unsafe_apis,dump_shaders '), { backend: 'vulkan', rest: ['enable-dawn-features=allow_unsafe_apis,dump_shaders'] });
-    assert.deepEqual(webgpuFlags(undefined), { rest: [] });
-    // Dawn itself answers: the flag reached it.
-    const e = await withProbe({}, 'backend=bogus', () => rejectsWith(initBackend({ backend: 'webgpu', quiet: true }), 'BACKEND_UNAVAILABLE'));
-    if (/not installed/.test(e.message)) return; // the packages are absent here: covered by the test above
-    assert.match(e.message, /Dawn bogus: unrecognised backend 'bogus'.*'vulkan'.*'opengles'/);
+    it('an install without the packages works as before: auto goes on to wasm, a forced request explains the install', async () => {
+      for (const missing of ['webgpu', '@tensorflow/tfjs-backend-webgpu']) {
+        restoreBackendState(undefined);
+        const load = async (n: string) => { if (n === missing) throw notFound(n); return import(n); };
+        const auto = await withProbe({ ...gpuPresent, load }, undefined, () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
+        assert.equal(auto.name, 'wasm');
+        assert.ok(auto.reason.includes(`webgpu (${missing}: not installed)`), auto.reason);
+        const e = await withProbe({ load }, undefined, () => rejectsWith(initBackend({ backend: 'webgpu', quiet: true }), 'BACKEND_UNAVAILABLE'));
+        assert.ok(e.message.includes(`"webgpu" was requested (option backend) but cannot be loaded: ${missing}: not installed`), e.message);
+        assert.match(e.hint ?? '', /npm install webgpu @tensorflow\/tfjs-backend-webgpu@4\.22\.0/);
+        assert.match(e.hint ?? '', /libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri/);
+      }
+    });
+
+    it('a package that cannot load (a broken binary) is skipped with its message, not a crash', async () => {
+      const load = async (n: string) => { if (n === 'webgpu') throw new Error('dawn.node: cannot open shared object file: No such file or directory'); return import(n); };
+      const info = await withProbe({ ...gpuPresent, load }, undefined, () => withLogger(quiet, () => initBackend({ backend: 'auto' })));
+      assert.equal(info.name, 'wasm');
+      assert.match(info.reason, /webgpu \(webgpu: dawn\.node: cannot open shared object file/);
+    });
+
+    it('SEMSLICE_WEBGPU_FLAGS: parsed as key=value options, the backend one chooses Dawn\'s backend', async () => {
+      assert.deepEqual(webgpuFlags(' backend=vulkan  enable-dawn-features=allow_unsafe_apis,dump_shaders '), { backend: 'vulkan', rest: ['enable-dawn-features=allow_unsafe_apis,dump_shaders'] });
+      assert.deepEqual(webgpuFlags(undefined), { rest: [] });
+      // Dawn itself answers: the flag reached it.
+      const e = await withProbe({}, 'backend=bogus', () => rejectsWith(initBackend({ backend: 'webgpu', quiet: true }), 'BACKEND_UNAVAILABLE'));
+      if (/not installed/.test(e.message)) return; // the packages are absent here: covered by the test above
+      assert.match(e.message, /Dawn bogus: unrecognised backend 'bogus'.*'vulkan'.*'opengles'/);
+    });
+
+    it('Node exits after a CLI command on webgpu (the CLI releases the backend)', async function () {
+      // A fresh process: the CLI's main() on webgpu, then nothing; it must end by itself.
+      const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['node', 'semslice', 'info', process.env.MODEL_DIR]);";
+      const dir = (await import('node:os')).tmpdir() + `/semslice-wg-exit-${process.pid}`;
+      const { saveModel } = await import('../../../src/engine/models/index.js');
+      const m = buildModel('mlp', { inputShape: [8, 8, 1], numClasses: 2, seed: 1, width: 0.1 });
+      await saveModel(m, dir, { force: true });
+      m.dispose();
+      try {
+        const r = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script],
+          { env: { ...process.env, SEMSLICE_BACKEND: 'webgpu', MODEL_DIR: dir }, timeout: 90_000 }).catch((e: { code?: number; killed?: boolean; stderr?: string; stdout?: string }) => e);
+        if ('killed' in r && r.killed) assert.fail('the process did not exit within 90 s');
+        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+        if (/cannot be loaded/.test(out)) { console.log(`      skipped: ${out.split('\n').find((l) => l.startsWith('error'))}`); this.skip(); }
+        assert.match(out, /model .*: \d+ layers/);
+      } finally {
+        await (await import('node:fs/promises')).rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('on this machine\'s adapter (forced)', () => {
@@ -170,7 +196,9 @@ describe('backend: webgpu in the selection rule', function () {
       const d = syntheticSync({ perClass: 8, testPerClass: 2, shape: [8, 8, 1], classes: 2, seed: 1 });
       const m = buildModel('mlp', { inputShape: [8, 8, 1], numClasses: 2, seed: 1, width: 0.1 });
       try {
+        const before = tf.memory().numTensors;
         const e = await rejectsWith(train(m, d.train, { epochs: 1, batchSize: 8, workers: 2 }), 'WORKERS_ON_WEBGPU');
+        assert.equal(tf.memory().numTensors, before, 'nothing left behind');
         assert.match(e.message, /train: workers is 2: .*webgpu/);
         assert.match(e.hint ?? '', /\{ workers: 1 \}/);
         await rejectsWith(profile(m, d.train, { workers: 2, onlyCorrect: false }), 'WORKERS_ON_WEBGPU');
@@ -180,25 +208,5 @@ describe('backend: webgpu in the selection rule', function () {
         m.dispose();
       }
     });
-  });
-
-  it('Node exits after a CLI command on webgpu (the CLI releases the backend)', async function () {
-    // A fresh process: the CLI's main() on webgpu, then nothing; it must end by itself.
-    const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['node', 'semslice', 'info', process.env.MODEL_DIR]);";
-    const dir = (await import('node:os')).tmpdir() + `/semslice-wg-exit-${process.pid}`;
-    const { saveModel } = await import('../../../src/engine/models/index.js');
-    const m = buildModel('mlp', { inputShape: [8, 8, 1], numClasses: 2, seed: 1, width: 0.1 });
-    await saveModel(m, dir, { force: true });
-    m.dispose();
-    try {
-      const r = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script],
-        { env: { ...process.env, SEMSLICE_BACKEND: 'webgpu', MODEL_DIR: dir }, timeout: 90_000 }).catch((e: { code?: number; killed?: boolean; stderr?: string; stdout?: string }) => e);
-      if ('killed' in r && r.killed) assert.fail('the process did not exit within 90 s');
-      const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-      if (/cannot be loaded/.test(out)) { console.log(`      skipped: ${out.split('\n').find((l) => l.startsWith('error'))}`); this.skip(); }
-      assert.match(out, /model .*: \d+ layers/);
-    } finally {
-      await (await import('node:fs/promises')).rm(dir, { recursive: true, force: true });
-    }
   });
 });
