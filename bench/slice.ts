@@ -2,9 +2,11 @@
  * Profiling throughput: samples/s of profile() with all five metrics (one forward + one backward per batch) for
  * lenet5 on the 10k MNIST test images, per backend and worker count, plus peak RSS.
  *
- *   npx tsx bench/slice.ts [--backend wasm|cpu] [--workers 2] [--batch 256] [--samples 10000] [--repeat 0] [--breakdown]
+ *   npx tsx bench/slice.ts [--backend wasm|cpu|webgpu] [--workers 2] [--batch 256] [--samples 10000] [--repeat 0] [--breakdown]
  *
  * Without --backend: wasm with 1 and 2 workers, then cpu (on --cpu-samples, default 500, since cpu is ~50x slower).
+ * --backend webgpu: one thread (replicas are CPU backends); the adapter Dawn gave is printed with the result (on a
+ * machine without a GPU that is Mesa's llvmpipe, which says nothing about GPU speed).
  * The model is models/lenet5-mnist if present, else a seeded random-init lenet5 (fine for throughput: the work per
  * sample does not depend on the weights; onlyCorrect is off so every sample is profiled).
  * --repeat R: R more timed runs in the same process (steady state: later profiles in a session are faster).
@@ -12,7 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendRequest } from '../src/engine/backend/index.js';
+import { adapterSummary, initBackend, releaseBackend, type BackendRequest } from '../src/engine/backend/index.js';
 import { mnist } from '../src/engine/data/index.js';
 import { buildModel, loadModel } from '../src/engine/models/index.js';
 import { closeProfileWorkers, profile } from '../src/engine/slicing/profile/profile.js';
@@ -35,10 +37,10 @@ async function getModel(): Promise<{ model: tf.LayersModel; source: string }> {
 
 async function breakdown(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<void> {
   const sites = findSites(model);
-  const ctx = createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
-  batchStats(ctx, xs, ys);
+  const ctx = await createBatchContext(model, sites, [28, 28, 1], { numClasses: 10, needGrad: true, onlyCorrect: false });
+  await batchStats(ctx, xs, ys);
   const t0 = performance.now();
-  const info = await tf.profile(() => { batchStats(ctx, xs, ys); });
+  const info = await tf.profile(async () => { await batchStats(ctx, xs, ys); });
   const wall = performance.now() - t0;
   const by = new Map<string, number>();
   for (const k of info.kernels) by.set(k.name, (by.get(k.name) ?? 0) + (await k.kernelTimeMs as number));
@@ -49,7 +51,8 @@ async function breakdown(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D
 }
 
 async function run(backend: BackendRequest, workers: number, batch: number, samples: number): Promise<void> {
-  await initBackend({ backend, quiet: true });
+  const info = await initBackend({ backend, quiet: true });
+  if (info.adapter) console.log(`webgpu adapter: ${adapterSummary(info.adapter)}`);
   const { model, source } = await getModel();
   const { test } = await mnist();
   const data = test.take(samples);
@@ -95,6 +98,7 @@ const workersArg = arg('workers');
 console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores, ${new Date().toISOString()}`);
 if (backendArg) {
   await run(backendArg, Number(workersArg ?? 1), batch, backendArg === 'cpu' ? Math.min(samples, Number(arg('cpu-samples') ?? samples)) : samples);
+  releaseBackend();
 } else {
   for (const w of workersArg ? [Number(workersArg)] : [1, 2]) await run('wasm', w, batch, samples);
   await run('cpu', 1, batch, Math.min(samples, Number(arg('cpu-samples') ?? 500)));

@@ -10,14 +10,20 @@
  * WHAT=mobilenet and MOBILENET_BENCH set to it) and prints our samples/s as a ratio of PyTorch's, measured in the
  * same run. Prints markdown tables; results are recorded in BENCHMARKS.md.
  *
- *   npx tsx bench/train.ts [--backend wasm|cpu|all] [--steps N] [--vgg-steps N] [--cpu-steps N] [--warmup N] [--runs R]
+ *   npx tsx bench/train.ts [--backend wasm|cpu|webgpu|all] [--steps N] [--vgg-steps N] [--cpu-steps N] [--warmup N] [--runs R]
  *     [--models lenet5,mlp,vgg-small,vgg-small+bn,resnet-small,mobilenet-small] [--workers 1,2] [--pytorch PATH] [--no-breakdown] [--cpu-breakdown]
+ *
+ * --backend webgpu: one replica (replicas are CPU backends), and each timed run is its own train() call, whose
+ * end-of-epoch read waits for the GPU's queue (the per-batch progress marks the wasm runs use would time the
+ * submission of work, not its completion). The adapter is printed in the header; tf.profile's kernel times need the
+ * adapter's timestamp-query feature (Vulkan/Metal/D3D12 have it, OpenGL ES does not).
+ * --backend all: wasm and cpu.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/engine/backend/index.js';
+import { adapterSummary, initBackend, releaseBackend, type BackendInfo } from '../src/engine/backend/index.js';
 import { mnist } from '../src/engine/data/index.js';
 import type { Dataset } from '../src/engine/data/types.js';
 import { buildModel } from '../src/engine/models/index.js';
@@ -104,6 +110,30 @@ async function throughput(model: string, full: Dataset, workers: number, warmup:
   return { median: median(all), all, cpu: median(cpu), startup };
 }
 
+/**
+ * webgpu: a warm-up train() of `warmup` steps, then `runs` train() calls of perRun steps, each timed to its
+ * end-of-epoch read (which waits for the GPU). Same fields as throughput().
+ */
+async function gpuThroughput(model: string, full: Dataset, warmup: number, perRun: number): Promise<Omit<Row, 'backend' | 'model' | 'workers' | 'steps'>> {
+  const m = buildNamed(model, 0);
+  const o = { epochs: 1, batchSize: BATCH, seed: 0, workers: 1, shuffle: false };
+  const t0 = performance.now();
+  let startup = 0;
+  await train(m, full.take(BATCH * Math.max(1, warmup)), { ...o, onProgress: ({ done }) => { if (done === 1) startup = performance.now() - t0; } });
+  const all: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
+    const t = performance.now();
+    await train(m, full.take(BATCH * perRun), o);
+    const c = process.cpuUsage(c0);
+    all.push(BATCH * perRun / ((performance.now() - t) / 1000));
+    cpu.push(BATCH * perRun / ((c.user + c.system) / 1e6));
+  }
+  m.dispose();
+  return { median: median(all), all, cpu: median(cpu), startup };
+}
+
 /** Milliseconds per batch of forward (+loss), forward+backward, and the full step; median of k batches. */
 async function breakdown(model: string, data: Dataset, k: number): Promise<{ fwd: number; fwdBwd: number; step: number; kernels: string }> {
   const m = buildNamed(model, 0);
@@ -112,20 +142,30 @@ async function breakdown(model: string, data: Dataset, k: number): Promise<{ fwd
   const opt = adam(1e-3);
   const step = makeStep(head, plan, opt);
   const batches = [...data.take(BATCH * k).batches(BATCH)];
-  const med = (f: (i: number) => void): number => {
+  // Each measured call ends in an asynchronous read of its result (the only read webgpu has in Node), so the time
+  // includes the work a GPU queued.
+  const med = async (f: (i: number) => Promise<void>): Promise<number> => {
     const ts: number[] = [];
-    for (let i = 0; i < batches.length; i++) { const t0 = performance.now(); f(i); ts.push(performance.now() - t0); }
+    for (let i = 0; i < batches.length; i++) { const t0 = performance.now(); await f(i); ts.push(performance.now() - t0); }
     return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)]!;
   };
-  const fwd = () => (i: number) => tf.tidy(() => { const b = batches[i]!; crossEntropy(head.apply(b.xs, true), b.ys, 10).dataSync(); });
-  const fb = () => (i: number) => { const b = batches[i]!; const { value, grads } = tf.variableGrads(() => crossEntropy(head.apply(b.xs, true), b.ys, 10), plan.varList); value.dataSync(); tf.dispose([value, grads]); };
-  const st = () => (i: number) => { const b = batches[i]!; const r = step(b.xs, b.ys); r.loss.dataSync(); tf.dispose([r.loss, r.correct]); };
-  st()(0); // warm-up
-  const res = { fwd: med(fwd()), fwdBwd: med(fb()), step: med(st()) };
-  const prof = await tf.profile(() => st()(0));
+  const fwd = () => async (i: number) => { const b = batches[i]!; const l = tf.tidy(() => crossEntropy(head.apply(b.xs, true), b.ys, 10)); await l.data(); l.dispose(); };
+  const fb = () => async (i: number) => { const b = batches[i]!; const { value, grads } = tf.variableGrads(() => crossEntropy(head.apply(b.xs, true), b.ys, 10), plan.varList); await value.data(); tf.dispose([value, grads]); };
+  const st = () => async (i: number) => { const b = batches[i]!; const r = step(b.xs, b.ys); await r.loss.data(); tf.dispose([r.loss, r.correct]); };
+  await st()(0); // warm-up
+  const res = { fwd: await med(fwd()), fwdBwd: await med(fb()), step: await med(st()) };
+  const prof = await tf.profile(async () => { await st()(0); });
   const byKernel = new Map<string, number>();
-  for (const kr of prof.kernels) byKernel.set(kr.name, (byKernel.get(kr.name) ?? 0) + (kr.kernelTimeMs as number));
+  for (const kr of prof.kernels) {
+    const ms = await kr.kernelTimeMs; // a promise on webgpu; { error } where the adapter cannot time kernels
+    byKernel.set(kr.name, (byKernel.get(kr.name) ?? 0) + (typeof ms === 'number' ? ms : NaN));
+  }
   const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  if (!(total > 0)) {
+    for (const b of batches) { b.xs.dispose(); b.ys.dispose(); }
+    plan.dispose(); opt.dispose(); m.dispose();
+    return { ...res, kernels: `no kernel times (the adapter cannot time kernels: timestamp-query), ${prof.kernels.length} kernels` };
+  }
   const kernels = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6)
     .map(([n, t]) => `${n} ${(100 * t / total).toFixed(0)}%`).join(', ');
   for (const b of batches) { b.xs.dispose(); b.ys.dispose(); }
@@ -138,15 +178,18 @@ async function main(): Promise<void> {
   const { train: full } = await mnist();
   const rows: Row[] = [];
   const parts: string[] = [];
+  const adapters: string[] = [];
   for (const backend of backends) {
-    await initBackend({ backend: backend as 'wasm' | 'cpu', quiet: true });
+    const info: BackendInfo = await initBackend({ backend: backend as 'wasm' | 'cpu' | 'webgpu', quiet: true });
+    if (info.adapter) adapters.push(`webgpu adapter: ${adapterSummary(info.adapter)}`);
+    const gpu = backend === 'webgpu';
     for (const model of models) {
       const big = model.startsWith('vgg') || model.startsWith('resnet');
       const perRun = backend === 'cpu' ? Math.min(cpuSteps, steps) : big ? vggSteps : steps;
       const warmup = warmupArg !== '' ? Number(warmupArg) : backend === 'cpu' ? 1 : big ? 5 : 20;
       const data = full.take(BATCH * perRun);
-      for (const workers of workerCounts) {
-        const r = await throughput(model, full, workers, warmup, perRun);
+      for (const workers of gpu ? [1] : workerCounts) {
+        const r = gpu ? await gpuThroughput(model, full, warmup, perRun) : await throughput(model, full, workers, warmup, perRun);
         rows.push({ backend, model, workers, steps: perRun, ...r });
         console.error(`${backend} ${model} workers ${workers}: ${r.all.map((v) => v.toFixed(0)).join(', ')} samples/s, start-up ${r.startup.toFixed(0)} ms`);
       }
@@ -156,7 +199,9 @@ async function main(): Promise<void> {
     }
   }
   await closeTrainWorkers();
+  releaseBackend();
   console.log(`Training throughput, batch ${BATCH}, Adam, MNIST (${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version.tfjs}, ${new Date().toISOString().slice(0, 16)}Z, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+  for (const a of adapters) console.log(`${a}\n`);
   console.log(`Median of ${runs} timed runs after the warm-up steps; start-up = train() call to the end of its first batch.\n`);
   console.log('| backend | model | replicas | steps per run | median samples/s (wall) | all runs (wall) | samples per CPU-second | start-up ms | PyTorch 2 threads | ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');

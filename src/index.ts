@@ -4,7 +4,7 @@
  *
  * @example
  * import * as ss from 'semslice';            // in tslab from this repo: import * as ss from '../dist/index.js'
- * await ss.initBackend();                     // tensorflow -> wasm -> cpu, printed
+ * await ss.initBackend();                     // tensorflow -> webgpu (a GPU) -> wasm -> cpu, printed
  * const data = await ss.data.mnist();
  * const model = await ss.models.load('models/lenet5-mnist');
  * const s = await ss.slice(model, data.train.take(2000), { metric: 'taylor', theta: 0.95 });
@@ -24,7 +24,7 @@ import * as vizModule from './viz/index.js';
 import { selfDisplayingFunctions } from './notebook/last-value.js';
 
 // Engine
-export { initBackend, backendInfo, type BackendInfo } from './engine/backend/index.js';
+export { initBackend, backendInfo, releaseBackend, type BackendInfo, type WebGPUAdapterInfo } from './engine/backend/index.js';
 export * as data from './engine/data/index.js';
 export type { Dataset, DatasetSplits } from './engine/data/index.js';
 export { evaluate, predictLabels, evaluateMasked, applyMask, type EvaluateOptions, type EvaluateResult, type MaskedModel, type TrainOptions, type TrainHistory, type EpochMetrics } from './engine/train/index.js';
@@ -42,7 +42,7 @@ export * as graph from './engine/graph/index.js';
 
 // The long-running entry points choose the backend on first use (initBackend's rule, SEMSLICE_BACKEND honoured)
 // when no initBackend call did: without it tfjs would run them on its pure-JS cpu backend, 14-19x slower.
-// (evaluate is synchronous and runs where the model's weights are: ss.models.load chooses the backend too.)
+// (evaluate runs where the model's weights are: ss.models.load chooses the backend too.)
 /** Train a model in place (see engine/train): `await ss.train(model, data.train, { epochs: 1 })`. */
 export const train: typeof trainImpl = onFirstUse(trainImpl);
 /** Slice a model on data (see engine/slicing): `await ss.slice(model, data, { metric: 'taylor', theta: 0.95 })`. */

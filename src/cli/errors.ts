@@ -36,6 +36,7 @@ const API_TO_FLAGS: Array<[RegExp, string]> = [
   [/\{ ?tau: ([^ }]+) ?\}/g, '--tau $1'],
   [/\{ ?maxPerClass: ([^ }]+) ?\}/g, '--max-per-class $1'],
   [/\{ ?backend: "?(\w+)"? ?\}/g, '--backend $1'],
+  [/\{ ?workers: ([^ }]+) ?\}/g, '--workers $1'],
   [/\(force: true\)|\{ ?force: true ?\}|\bforce: true\b/g, '--force'],
   [/\{ ?allowForeignSlice: true ?\}|\ballowForeignSlice: true\b/g, '--allow-foreign-slice'],
   [/\{ ?bootstrap: (\d+) ?\}|\bbootstrap: (\d+)\b/g, '--bootstrap $1$2'],

@@ -12,6 +12,7 @@ import { reportError, EXIT, inCliTerms } from './errors.js';
 import { handleInterrupts } from './interrupt.js';
 import { COMMANDS } from './commands/index.js';
 import { packageVersion } from './version.js';
+import { releaseBackend } from '../engine/backend/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('semslice')
@@ -50,5 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     stopHandling();
     setLogger(previous);
+    // webgpu: Dawn's device and navigator.gpu keep Node alive until given back.
+    releaseBackend();
   }
 }

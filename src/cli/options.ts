@@ -43,7 +43,7 @@ export function choiceArg(flag: string, choices: readonly string[]) {
   };
 }
 
-export const BACKEND_FLAG = ['--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: SEMSLICE_BACKEND, else auto)',
+export const BACKEND_FLAG = ['--backend <name>', 'tfjs backend: auto, tensorflow, webgpu, wasm or cpu (default: SEMSLICE_BACKEND, else auto)',
   choiceArg('--backend', BACKEND_CHOICES)] as const;
 
 /** `--tau`: a similarity in [0, 1] or "auto". */

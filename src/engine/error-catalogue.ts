@@ -679,6 +679,10 @@ export const ERROR_CATALOGUE = {
     message: "The wasm backend is not loaded, so its kernels cannot be patched.",
     hint: "Call `await initBackend({ backend: \"wasm\" })` (it loads @tensorflow/tfjs-backend-wasm and patches it).",
   },
+  WORKERS_ON_WEBGPU: {
+    message: "train: workers is …: worker-thread replicas run the wasm backend on other cores, but this run is on webgpu.",
+    hint: "Use { workers: 1 } (or \"auto\") on webgpu, where the GPU does the work; or choose { backend: \"wasm\" } for replicas on several cores.",
+  },
 } as const satisfies Record<string, { message: string; hint: string }>;
 
 /** A code of the catalogue. */

@@ -122,7 +122,7 @@ describe('cli: outputs and silent wrong runs (issue 10, points 9-13)', function 
   it('12: the CLI honours SEMSLICE_BACKEND (a bad value is an error; cpu runs cpu)', async () => {
     const bad = await runCli(['train', '--model', 'mlp', '--data', 'synthetic', '--out', join(dir, 'b')], { SEMSLICE_BACKEND: 'bogus' });
     assertCleanError(bad, /SEMSLICE_BACKEND is "bogus"[\s\S]*--backend/);
-    assertCleanError(await runCli(['info', model, '--backend', 'wsam']), /--backend takes one of auto, tensorflow, wasm, cpu, got "wsam". Did you mean "wasm"/);
+    assertCleanError(await runCli(['info', model, '--backend', 'wsam']), /--backend takes one of auto, tensorflow, webgpu, wasm, cpu, got "wsam". Did you mean "wasm"/);
     await initBackend({ backend: 'wasm', quiet: true });
     try {
       const r = await runCli(['info', model], { SEMSLICE_BACKEND: 'cpu' });

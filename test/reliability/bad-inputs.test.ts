@@ -152,7 +152,7 @@ describe('reliability: bad inputs through the CLI and the API', function () {
       try { await ss.models.save(m, '/proc/semslice-x/model'); } finally { m.dispose(); }
     }, code: 'OUTPUT_NOT_WRITABLE', problem: /Cannot write/, fix: /another path/ }),
     () => ({ name: 'data.load of an unknown dataset', run: () => ss.data.loadDataset('mnsit'), code: 'UNKNOWN_DATASET', problem: /"mnsit"/, fix: /mnist/ }),
-    () => ({ name: 'initBackend with a bad name', run: () => ss.initBackend({ backend: 'bogus' as 'auto' }), code: 'BACKEND_UNKNOWN', problem: /"bogus"/, fix: /auto, tensorflow, wasm, cpu/ }),
+    () => ({ name: 'initBackend with a bad name', run: () => ss.initBackend({ backend: 'bogus' as 'auto' }), code: 'BACKEND_UNKNOWN', problem: /"bogus"/, fix: /auto, tensorflow, webgpu, wasm, cpu/ }),
     () => ({ name: 'slice with theta 1.5', run: async () => ss.slice(await ss.models.load(p('model')), (await data()).train, { theta: 1.5 }), code: 'BAD_THETA', problem: /1\.5/, fix: /theta/ }),
     () => ({ name: 'slice with an unknown metric', run: async () => ss.slice(await ss.models.load(p('model')), (await data()).train, { metric: 'tayler' }), code: 'UNKNOWN_METRIC', problem: /"tayler"/, fix: /taylor/ }),
     () => ({ name: 'slice of data missing classes', run: async () => ss.slice(await ss.models.load(p('model')), (await data()).train.take(5)), code: 'NO_SAMPLES', problem: /has no samples at all/, fix: /perClassCap/ }),

@@ -385,7 +385,7 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
         ];
         for (const c of cases) await expectApiRefusal(c, work);
         assert.ok(await ss.Slice.load(p('other.slice.json'), { model, allowForeignSlice: true }));
-        assert.equal(ss.damageMatrix(model, data, theirs, { allowForeignSlice: true }).classes.length, 10);
+        assert.equal((await ss.damageMatrix(model, data, theirs, { allowForeignSlice: true })).classes.length, 10);
       } finally {
         model.dispose();
       }

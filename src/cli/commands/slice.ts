@@ -44,7 +44,7 @@ function checkMethodFlags(f: SliceFlags): void {
  * with no samples, and a model that predicts one class for everything stop the run, in that order (each names the
  * true cause before a later check could blame its consequence).
  */
-function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): void {
+async function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): Promise<void> {
   const mismatch = dataMismatch(model, data);
   if (mismatch && !f.anyData) {
     throw new SemsliceError('DATA_MISMATCH', `The model in ${f.model} was trained on ${mismatch.trainedOn} (its metadata), but --data is ${mismatch.given}: `
@@ -53,7 +53,7 @@ function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags):
   assertFitsModel(data, model.inputs[0]!.shape);
   checkProfileData(model, data, { everyClass: false });
   checkEveryClass(data, f);
-  const d = degenerateModel(model, data);
+  const d = await degenerateModel(model, data);
   if (d) {
     throw new SemsliceError('DEGENERATE_MODEL', `The model in ${f.model} is degenerate: it predicts class "${data.classNames[d.predicted] ?? d.predicted}" `
       + `for all ${d.checked} samples checked (of several classes), so its slice would mean nothing.`,
@@ -99,7 +99,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   const splits = await loadDataset(f.data);
   const base = f.split === 'test' ? splits.test : splits.train;
   const data = f.limit ? base.take(f.limit) : base;
-  checkModelAndData(model, data, f);
+  await checkModelAndData(model, data, f);
   const s = await slice(model, data, {
     metric: f.metric, method: f.method, theta: f.theta, k: f.k ?? null, tau: f.tau, bootstrap: f.bootstrap ?? 0,
     onlyCorrect: !f.allSamples, maxPerClass: f.maxPerClass ?? null, onProgress: progressCallback('semslice'),
@@ -108,7 +108,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
   if (f.evaluate) {
     const mask = s.mask();
     const cr = compressionRate(model, mask);
-    const ev = evaluateMasked(model, splits.test, mask, { batchSize: 512 });
+    const ev = await evaluateMasked(model, splits.test, mask, { batchSize: 512 });
     console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
   }
   if (f.out) {

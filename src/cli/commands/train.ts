@@ -62,7 +62,7 @@ async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetS
     onEpochEnd: (m) => console.log(`epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%, ${Math.round(m.samplesPerSecond)} samples/s`),
   });
   const test = classes ? data.test.subsetClasses(classes) : data.test;
-  const result = evaluate(model, test, { batchSize: 512 });
+  const result = await evaluate(model, test, { batchSize: 512 });
   console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${test.size} samples${classes ? ` of classes ${f.classes}` : ''}`);
   const saved = await saveModel(model, f.out, {
     force: f.force, terms: cliTerms('--out'),

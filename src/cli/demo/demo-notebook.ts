@@ -176,7 +176,7 @@ modelA.dispose();`),
 Versions, backend, seed, and the fingerprints of the data and the model this notebook was computed from.`),
     code(`const meta = ss.runMetadata({ backend: info.name, seed: seed,
   datasets: [{ name: "mnist", split: "test", size: evalData.size, fingerprint: evalData.fingerprint() }],
-  models: [{ name: "lenet5", fingerprint: ss.models.modelFingerprint(model) }] });
+  models: [{ name: "lenet5", fingerprint: await ss.models.modelFingerprint(model) }] });
 await ss.show(meta);`),
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * The backend on first use: semslice's entry points (profile, slice, train, fidelitySweep, loadModel) choose the
- * backend by initBackend's rule (SEMSLICE_BACKEND, else tensorflow -> wasm -> cpu) when nothing chose one yet, so a
+ * backend by initBackend's rule (SEMSLICE_BACKEND, else tensorflow -> webgpu -> wasm -> cpu) when nothing chose one yet, so a
  * notebook that never calls initBackend does not run on tfjs's pure-JS cpu backend 14-19x slower. And tfjs's
  * "install tfjs-node" banner is silenced: semslice picks and reports the backend itself.
  *
@@ -25,11 +25,16 @@ silenceCpuBanner();
 
 let firstUse: Promise<void> | undefined;
 
-/** Choose the backend by initBackend's rule unless some initBackend call already chose one (once per process). */
+/**
+ * Choose the backend by initBackend's rule unless some initBackend call already chose one (once per process, and
+ * again after releaseBackend()).
+ */
 export function ensureBackend(): Promise<void> {
   if (backendState() !== undefined) return Promise.resolve();
-  firstUse ??= initBackend().then(() => undefined, (e: unknown) => {
-    firstUse = undefined; // a bad SEMSLICE_BACKEND fixed in the same process may be retried
+  // Cleared once settled: a bad SEMSLICE_BACKEND fixed in the same process may be retried, and after
+  // releaseBackend() the next call chooses again.
+  firstUse ??= initBackend().then(() => { firstUse = undefined; }, (e: unknown) => {
+    firstUse = undefined;
     throw e;
   });
   return firstUse;

@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeKernelsActive, registerWasmPatches } from './wasm-patches.js';
 import { nativeStatus } from './native-addon.js';
+import { loadWebGPU, type WebGPUAdapterInfo } from './webgpu.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export type LoadResult =
-  | { ok: true; detail: string; simd?: boolean; threads?: number; native?: boolean }
+  | { ok: true; detail: string; simd?: boolean; threads?: number; native?: boolean; adapter?: WebGPUAdapterInfo }
   | { ok: false; why: string };
 
 /** Names of the optional native packages, GPU build first (module specifiers kept out of TS's resolution). */
@@ -81,8 +82,13 @@ export async function loadCpu(): Promise<LoadResult> {
   return (await tf.setBackend('cpu')) ? { ok: true, detail: 'pure JS, slow' } : { ok: false, why: 'setBackend failed' };
 }
 
-export const LOADERS: Record<BackendName, () => Promise<LoadResult>> = {
+/**
+ * One loader per backend. `forced`: the backend was asked for by name (webgpu then takes a software adapter too;
+ * 'auto' takes only a hardware one).
+ */
+export const LOADERS: Record<BackendName, (forced: boolean) => Promise<LoadResult>> = {
   tensorflow: loadTensorflow,
+  webgpu: loadWebGPU,
   wasm: loadWasm,
   cpu: loadCpu,
 };

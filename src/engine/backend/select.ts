@@ -1,20 +1,22 @@
 /**
- * Run-time choice of the tfjs backend: tensorflow (tfjs-node, optional) -> wasm (SIMD, 1 thread in Node) ->
- * cpu, overridable by option or SEMSLICE_BACKEND, reported once through the logger.
+ * Run-time choice of the tfjs backend: tensorflow (tfjs-node, optional) -> webgpu (Dawn, optional; a hardware
+ * adapter only) -> wasm (SIMD, 1 thread in Node) -> cpu, overridable by option or SEMSLICE_BACKEND, reported once
+ * through the logger.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError, didYouMean } from '../errors.js';
 import { logger } from '../log.js';
 import { LOADERS, type BackendName, type LoadResult } from './loaders.js';
+import { releaseWebGPU, type WebGPUAdapterInfo } from './webgpu.js';
 
 export type { BackendName } from './loaders.js';
 
 /** What initBackend may be asked for. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_CHOICES)[number];
 
 /** The order 'auto' tries. */
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** The backend tfjs now runs on. */
@@ -23,12 +25,16 @@ export interface BackendInfo {
   requested: string;
   /** Why this backend: where the request came from and, for 'auto', why earlier choices were skipped. */
   reason: string;
+  /** What the backend line says about it, e.g. "SIMD, 1 thread; native kernels" or the webgpu adapter. */
+  detail: string;
   /** wasm only: SIMD build in use. */
   simd?: boolean;
   /** wasm only: worker threads (1 in Node). */
   threads?: number;
   /** wasm only: convolutions and matrix products run on the native addon (OpenBLAS). */
   native?: boolean;
+  /** webgpu only: the adapter (device, vendor, architecture, Dawn backend, whether it is a software one). */
+  adapter?: WebGPUAdapterInfo;
 }
 
 export interface InitBackendOptions {
@@ -44,7 +50,8 @@ let pending: { request: BackendRequest; promise: Promise<BackendInfo> } | undefi
 /**
  * Choose, initialise and report the tfjs backend; registers semslice's wasm kernels when wasm is used.
  * Idempotent: the same request again returns the cached info. An explicitly requested backend that cannot be
- * loaded is an error (no silent fallback); only 'auto' falls back.
+ * loaded is an error (no silent fallback); only 'auto' falls back. 'auto' takes webgpu only on a hardware adapter;
+ * `backend: 'webgpu'` takes any adapter (a software one too). Call releaseBackend() when done with webgpu.
  *
  * @example
  * const info = await initBackend();                 // { name: 'wasm', requested: 'auto', simd: true, ... }
@@ -57,9 +64,9 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     return current.info;
   }
   if (pending?.request === request) return pending.promise;
-  const promise = choose(request, source).then(({ info, detail }) => {
+  const promise = choose(request, source).then((info) => {
     current = { request, info };
-    if (!opts.quiet) logger().info(`backend: ${info.name} (${detail})`);
+    if (!opts.quiet) logger().info(`backend: ${info.name} (${info.detail})`);
     return info;
   });
   pending = { request, promise };
@@ -82,6 +89,20 @@ export function backendInfo(): BackendInfo | undefined {
   return current !== undefined && tf.engine().backendName === current.info.name ? current.info : undefined;
 }
 
+/**
+ * Give back what the backend holds so Node can exit: on webgpu, its buffers, the Dawn device and navigator.gpu
+ * (tensors on webgpu are invalid afterwards). The next initBackend (or engine call) chooses a backend again.
+ * A no-op for the other backends' state; the CLI calls it after every command.
+ *
+ * @example
+ * await initBackend({ backend: 'webgpu' });
+ * try { await slice(model, data.train); } finally { releaseBackend(); }
+ */
+export function releaseBackend(): void {
+  if (current?.info.name === 'webgpu') current = undefined;
+  releaseWebGPU();
+}
+
 /** Internal (testing.ts): set the cached choice back after a temporary switch. */
 export function restoreBackendState(state: typeof current): void {
   current = state;
@@ -102,15 +123,15 @@ function resolveRequest(option: string | undefined): { request: BackendRequest; 
     `Choose one of: ${BACKEND_CHOICES.join(', ')}.`);
 }
 
-async function choose(request: BackendRequest, source: string): Promise<{ info: BackendInfo; detail: string }> {
+async function choose(request: BackendRequest, source: string): Promise<BackendInfo> {
   if (request !== 'auto') {
-    const r = await LOADERS[request]();
+    const r = await LOADERS[request](true);
     if (!r.ok) throw unavailable(request, source, r.why);
     return toInfo(request, request, `requested by ${source}`, r);
   }
   const skipped: string[] = [];
   for (const name of AUTO_ORDER) {
-    const r = await LOADERS[name]();
+    const r = await LOADERS[name](false);
     if (r.ok) {
       const why = skipped.length ? `auto; skipped ${skipped.join('; ')}` : 'auto; first available';
       return toInfo(name, 'auto', why, r);
@@ -121,18 +142,23 @@ async function choose(request: BackendRequest, source: string): Promise<{ info: 
     'Reinstall @tensorflow/tfjs (the cpu backend ships with it).');
 }
 
-function toInfo(name: BackendName, requested: string, reason: string, r: LoadResult & { ok: true }) {
-  const info: BackendInfo = { name, requested, reason };
+function toInfo(name: BackendName, requested: string, reason: string, r: LoadResult & { ok: true }): BackendInfo {
+  const info: BackendInfo = { name, requested, reason, detail: r.detail };
   if (r.simd !== undefined) info.simd = r.simd;
   if (r.threads !== undefined) info.threads = r.threads;
   if (r.native !== undefined) info.native = r.native;
-  return { info, detail: r.detail };
+  if (r.adapter !== undefined) info.adapter = r.adapter;
+  return info;
 }
 
 const HINTS: Record<BackendName, string> = {
   tensorflow: 'Install it with `npm install @tensorflow/tfjs-node@4.22.0` (or @tensorflow/tfjs-node-gpu@4.22.0 for ' +
     'CUDA 11.2 + cuDNN 8.1); its install script downloads libtensorflow 2.9.1 from Google storage, so it needs ' +
     'internet access. Or use another backend: SEMSLICE_BACKEND=wasm, or { backend: "wasm" }.',
+  webgpu: 'Install Dawn\'s Node bindings and the tfjs webgpu backend with `npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0`; ' +
+    'on a GPU server the driver\'s Vulkan ICD must be visible (docs/gpu.md); without a GPU, Linux needs Mesa\'s EGL/GLES drivers ' +
+    '(apt-get install libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri). Dawn options go in SEMSLICE_WEBGPU_FLAGS (e.g. backend=vulkan). ' +
+    'Or use another backend: { backend: "wasm" }.',
   wasm: 'Check that @tensorflow/tfjs-backend-wasm@4.22.0 is installed next to @tensorflow/tfjs and its .wasm files ' +
     'are present (npm ci), or use { backend: "cpu" }.',
   cpu: 'Reinstall @tensorflow/tfjs (npm ci).',

@@ -174,7 +174,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     throw buildError(file, (e as Error).message);
   }
   const meta = modelMetadata(model);
-  if (meta.weightsFingerprint && meta.weightsFingerprint !== modelFingerprint(model)) {
+  if (meta.weightsFingerprint && meta.weightsFingerprint !== await modelFingerprint(model)) {
     model.dispose();
     throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: ${shards.map((s) => s.file).join(', ')} do not match the weights fingerprint in ${file}.`,
       'The weight file was modified or damaged after saving: restore it or re-save the model.');

@@ -5,7 +5,7 @@
  *
  * @example
  * const problem = dataMismatch(model, data);      // undefined, or a sentence naming both datasets
- * const d = degenerateModel(model, data);         // undefined, or { predicted, checked } when one class for all
+ * const d = await degenerateModel(model, data);        // undefined, or { predicted, checked } when one class for all
  * await allWeightsZero(model);                     // true for an all-zero model (degenerate on any data)
  */
 import * as tf from '@tensorflow/tfjs';
@@ -24,13 +24,13 @@ export function dataMismatch(model: tf.LayersModel, data: Dataset): { trainedOn:
  * Predict the first `samples` samples of data; when they hold at least two classes but the model predicts one class
  * for all of them, return that class and the count checked. Disposes every tensor it makes.
  */
-export function degenerateModel(model: tf.LayersModel, data: Dataset, samples = 512): { predicted: number; checked: number } | undefined {
+export async function degenerateModel(model: tf.LayersModel, data: Dataset, samples = 512): Promise<{ predicted: number; checked: number } | undefined> {
   const view = data.take(samples);
   if (view.size < 2 || new Set(view.labels()).size < 2) return undefined;
   const seen = new Set<number>();
   for (const b of view.batches(256)) {
     try {
-      const labels = readTidy<Int32Array>(() => tf.argMax(model.predict(b.xs) as tf.Tensor, -1));
+      const labels = await readTidy<Int32Array>(() => tf.argMax(model.predict(b.xs) as tf.Tensor, -1));
       for (const l of labels) seen.add(l);
     } finally {
       b.xs.dispose(); b.ys.dispose();

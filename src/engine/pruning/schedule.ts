@@ -36,7 +36,7 @@ export function prunableKernels(model: tf.LayersModel): tf.LayerVariable[] {
  *
  * @example
  * const p = new PruningState(model);
- * p.step('lamp', 0.2);                                  // 20% of the surviving kernel weights -> 0
+ * await p.step('lamp', 0.2);                                  // 20% of the surviving kernel weights -> 0
  * await train(model, data, { gradientMasks: p.gradientMasks() });  // they stay 0
  */
 export class PruningState {
@@ -59,14 +59,14 @@ export class PruningState {
   }
 
   /** Prune `amount` (in (0, 1)) of the surviving kernel weights with a pruner (name or definition). */
-  step(pruner: string | PrunerDef, amount: number): PruneStepResult {
+  async step(pruner: string | PrunerDef, amount: number): Promise<PruneStepResult> {
     if (!(amount > 0 && amount < 1)) {
       throw new SemsliceError('BAD_PRUNE_AMOUNT', `The amount to prune per iteration must be in (0, 1), got ${amount}.`, 'Pass e.g. 0.2 (20% of the surviving weights).');
     }
     const def = typeof pruner === 'string' ? getPruner(pruner) : pruner;
-    const layers: PrunableLayer[] = this.kernels.map((k) => ({
-      name: k.originalName, shape: k.shape.map((d) => d ?? 1), values: k.read().dataSync() as Float32Array, mask: this.masks.get(k.originalName)!,
-    }));
+    const layers: PrunableLayer[] = await Promise.all(this.kernels.map(async (k) => ({
+      name: k.originalName, shape: k.shape.map((d) => d ?? 1), values: (await k.read().data()) as Float32Array, mask: this.masks.get(k.originalName)!,
+    })));
     const counts = def.counts(layers, amount);
     let pruned = 0;
     layers.forEach((l, i) => {

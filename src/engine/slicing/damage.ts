@@ -95,15 +95,15 @@ export function knockoutSets(slice: Slice, fraction: number): Record<string, num
  * (checkSliceFits; allowForeignSlice to use another model's on purpose).
  *
  * @example
- * const d = damageMatrix(model, data.test, slice);
+ * const d = await damageMatrix(model, data.test, slice);
  * d.summary; // { meanDiagonalDrop: 0.31, meanOffDiagonalDrop: 0.02, diagonalMaxRows: 10, rows: 10 }
  */
-export function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice, opts: DamageOptions = {}): DamageMatrix {
+export async function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice, opts: DamageOptions = {}): Promise<DamageMatrix> {
   const fraction = opts.fraction ?? 0.1;
   if (!(fraction > 0 && fraction <= 1)) {
     throw new SemsliceError('BAD_OPTION', `damageMatrix: fraction must be in (0, 1], got ${fraction}.`, 'Use e.g. fraction: 0.1 (a tenth of each site\'s neurons per class).');
   }
-  checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
+  await checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const st = slice.state;
   if (st.selection !== null) {
     throw new SemsliceError('BAD_ARGUMENT', 'damageMatrix needs a slice made by slice() (this one is a set-algebra result).', 'Pass the slice returned by slice() or forClasses().');
@@ -111,18 +111,18 @@ export function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice,
   const batchSize = opts.batchSize ?? 256;
   const sets = knockoutSets(slice, fraction);
   const pick = (perClass: number[]) => st.classes.map((c) => perClass[c]!);
-  const baseline = pick(evaluate(model, data, { batchSize, confusion: false }).perClass);
-  const accuracy = sets.map((set, r) => {
+  const baseline = pick((await evaluate(model, data, { batchSize, confusion: false })).perClass);
+  const accuracy: number[][] = [];
+  for (const [r, set] of sets.entries()) {
     const mask: Record<string, Float32Array> = {};
     for (const s of st.sites) {
       const m = new Float32Array(s.neurons).fill(1);
       for (const i of set[s.name]!) m[i] = 0;
       mask[s.name] = m;
     }
-    const acc = pick(evaluate(model, data, { batchSize, mask, confusion: false }).perClass);
+    accuracy.push(pick((await evaluate(model, data, { batchSize, mask, confusion: false })).perClass));
     opts.onProgress?.({ phase: 'damage', done: r + 1, total: sets.length });
-    return acc;
-  });
+  }
   const drop = accuracy.map((row) => row.map((a, c) => baseline[c]! - a));
   return { classNames: [...st.classNames], classes: [...st.classes], fraction, knockedOut: sets, baseline, accuracy, drop, summary: summarise(drop) };
 }

@@ -25,10 +25,12 @@ import { scoresFrom } from './metrics.js';
 export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'maxPerClass' | 'batchSize' | 'signal' | 'workers'> {
   /** Class names; default "class0", "class1", ... */
   classNames?: readonly string[];
-  /** Model and data fingerprints to record; default "unknown" (or computed from `model` and `data`). */
+  /**
+   * Model and data fingerprints to record; default: the model fingerprint profile() recorded in the statistics and
+   * the fingerprint of `data`, each "unknown" when absent.
+   */
   fingerprints?: { model: string; data: string };
-  /** The profiled model and data: their fingerprints are recorded (so the slice file can be checked against them). */
-  model?: tf.LayersModel;
+  /** The profiled data: its fingerprint is recorded (so the slice file can be checked against it), its class names used. */
   data?: Dataset;
 }
 
@@ -37,11 +39,12 @@ export interface FromStatsOptions extends Omit<SliceOptions, 'onlyCorrect' | 'ma
  *
  * @example
  * const stats = await profile(model, data.train);
- * const slices = [0.9, 0.95, 0.99].map((theta) => sliceFromStats(stats, { theta, model, data: data.train }));
+ * const slices = [0.9, 0.95, 0.99].map((theta) => sliceFromStats(stats, { theta, data: data.train }));
  */
 export function sliceFromStats(stats: ProfileStatsData, opts: FromStatsOptions = {}): Slice {
   const o = resolveSliceOptions({ ...opts, onlyCorrect: stats.options.onlyCorrect, maxPerClass: stats.options.maxPerClass, batchSize: stats.options.batchSize });
-  const fps = opts.fingerprints ?? (opts.model && opts.data ? { model: modelFingerprint(opts.model), data: opts.data.fingerprint() } : undefined);
+  const fps = opts.fingerprints ?? (stats.modelFingerprint !== undefined || opts.data
+    ? { model: stats.modelFingerprint ?? 'unknown', data: opts.data?.fingerprint() ?? 'unknown' } : undefined);
   return assemble(stats, o, opts.classNames ?? opts.data?.classNames, fps) as Slice;
 }
 
@@ -122,5 +125,5 @@ export async function slice(model: tf.LayersModel, data: Dataset, opts: SliceOpt
     workers: o.workers, replicates: o.bootstrap, seed: o.seed,
     ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  return assemble(stats, o, data.classNames, { model: modelFingerprint(model), data: data.fingerprint() }, stability);
+  return assemble(stats, o, data.classNames, { model: stats.modelFingerprint ?? await modelFingerprint(model), data: data.fingerprint() }, stability);
 }

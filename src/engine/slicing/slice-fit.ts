@@ -31,11 +31,11 @@ const sitesText = (s: ReadonlyArray<{ name: string; neurons: number }>): string 
  * Throw SLICE_MODEL_MISMATCH unless `slice` was made from `model` (see the file comment); returns how it relates.
  *
  * @example
- * checkSliceFits(model, slice);                              // 'this-model'
- * checkSliceFits(mutant, slice, { reference: original });   // 'reference'
- * checkSliceFits(other, slice, { allowForeignSlice: true }); // 'foreign'
+ * await checkSliceFits(model, slice);                            // 'this-model'
+ * await checkSliceFits(mutant, slice, { reference: original });// 'reference'
+ * await checkSliceFits(other, slice, { allowForeignSlice: true });// 'foreign'
  */
-export function checkSliceFits(model: tf.LayersModel, slice: Pick<Slice, 'sites' | 'fingerprints'>, opts: SliceFitOptions = {}): SliceOrigin {
+export async function checkSliceFits(model: tf.LayersModel, slice: Pick<Slice, 'sites' | 'fingerprints'>, opts: SliceFitOptions = {}): Promise<SliceOrigin> {
   const sites = siteReads(model).map((r) => r.site);
   const theirs = slice.sites;
   const sameSites = theirs.length === sites.length && theirs.every((s, i) => s.name === sites[i]!.name && s.neurons === sites[i]!.neurons);
@@ -49,11 +49,12 @@ export function checkSliceFits(model: tf.LayersModel, slice: Pick<Slice, 'sites'
     logger().warn(`the slice records no model fingerprint (made by sliceFromStats without a model): it cannot be checked against model "${model.name}".`);
     return 'unknown';
   }
-  const mine = modelFingerprint(model);
+  const mine = await modelFingerprint(model);
   if (fp === mine) return 'this-model';
-  if (opts.reference && fp === modelFingerprint(opts.reference)) return 'reference';
+  const theirsRef = opts.reference ? await modelFingerprint(opts.reference) : undefined;
+  if (theirsRef !== undefined && fp === theirsRef) return 'reference';
   if (opts.allowForeignSlice) return 'foreign';
-  const ref = opts.reference ? ` (its reference model: ${modelFingerprint(opts.reference)})` : '';
+  const ref = theirsRef !== undefined ? ` (its reference model: ${theirsRef})` : '';
   throw new SemsliceError('SLICE_MODEL_MISMATCH',
     `The slice was made from a model with fingerprint ${fp}, but model "${model.name}" has fingerprint ${mine}${ref}: same layers, other weights.`,
     'Slice this model (slice(model, data) and slice.save(file)), or pass allowForeignSlice: true to use a slice of another model on purpose.');

@@ -10,7 +10,7 @@ import type * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
 import { checkFileTarget, uninterrupted, type OutputTerms } from '../output-target.js';
-import { checkSliceFits, type SliceFitOptions } from './slice-fit.js';
+import { checkSliceFits, type SliceFitOptions, type SliceOrigin } from './slice-fit.js';
 import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
 import { stateFromJSON, stateToJSON, stringifySlice, validateSliceJSON } from './slice-schema.js';
 import { rowOf, siteInfo, type SliceState } from './slice-state.js';
@@ -148,19 +148,28 @@ export class Slice {
   static fromConfig(config: SliceJSON): Slice { return Slice.fromJSON(config); }
 
   /**
-   * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency; with
-   * `{ model }`, it must have been made from that model (checkSliceFits: sites and weights fingerprint; a slice of
-   * another model with the same layers only with `allowForeignSlice: true`).
+   * Rebuild from JSON: validated against schema/slice.schema.json and for internal consistency. To check it
+   * against a model, `await s.checkModel(model)` (Slice.load does it with `{ model }`).
    *
    * @example
-   * const s = Slice.fromJSON(JSON.parse(text), { model });
+   * const s = Slice.fromJSON(JSON.parse(text));
    */
-  static fromJSON(json: unknown, opts: SliceLoadOptions & { source?: string } = {}): Slice {
+  static fromJSON(json: unknown, opts: { source?: string } = {}): Slice {
     const source = opts.source ?? 'The slice';
     validateSliceJSON(json, source);
-    const s = new Slice(stateFromJSON(json, source), opts.source ?? null);
-    if (opts.model) checkSliceFits(opts.model, s, opts);
-    return s;
+    return new Slice(stateFromJSON(json, source), opts.source ?? null);
+  }
+
+  /**
+   * Throws SLICE_MODEL_MISMATCH unless this slice was made from `model` (checkSliceFits: sites and weights
+   * fingerprint; a slice of another model with the same layers only with `allowForeignSlice: true`); returns how it
+   * relates to the model (recorded in manifests).
+   *
+   * @example
+   * await Slice.fromJSON(json).checkModel(model);
+   */
+  checkModel(model: tf.LayersModel, opts: SliceFitOptions = {}): Promise<SliceOrigin> {
+    return checkSliceFits(model, this, opts);
   }
 
   /**
@@ -196,7 +205,9 @@ export class Slice {
     } catch (e) {
       throw new SemsliceError('INVALID_SLICE_FILE', `Slice file ${path} is not JSON: ${(e as Error).message}.`, 'Load a file written by Slice.save().');
     }
-    return Slice.fromJSON(json, { ...opts, source: path });
+    const s = Slice.fromJSON(json, { source: path });
+    if (opts.model) await s.checkModel(opts.model, opts);
+    return s;
   }
 
   /** Short description for the console and notebooks. */

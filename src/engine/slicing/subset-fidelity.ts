@@ -109,11 +109,11 @@ function balanced(pred: Int32Array, labels: Int32Array, c: number): number {
  * (checkSliceFits; allowForeignSlice to use another model's on purpose).
  *
  * @example
- * const rows = subsetFidelity(model, data.test, slice);
+ * const rows = await subsetFidelity(model, data.test, slice);
  * rows.filter((r) => r.kind === 'component').map((r) => [r.name, r.cr, r.accuracy, r.baselineAccuracy]);
  */
-export function subsetFidelity(model: tf.LayersModel, data: Dataset, slice: Slice, opts: SubsetFidelityOptions = {}): SubsetFidelityRow[] {
-  checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
+export async function subsetFidelity(model: tf.LayersModel, data: Dataset, slice: Slice, opts: SubsetFidelityOptions = {}): Promise<SubsetFidelityRow[]> {
+  await checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const batchSize = opts.batchSize ?? 256;
   const names = slice.classNames;
   const st = slice.state;
@@ -132,9 +132,9 @@ export function subsetFidelity(model: tf.LayersModel, data: Dataset, slice: Slic
     const rowsOf = S.map((c) => st.classes.indexOf(c));
     const mask = slice.forClasses(S).mask();
     const cr = compressionRate(model, mask);
-    const measure = (m: Mask | undefined): number => {
-      if (sub.kind === 'component') return evaluate(model, data, { batchSize, classes: S, confusion: false, ...(m ? { mask: m } : {}) }).accuracy;
-      const pred = m ? predictLabels(model, data, { batchSize, mask: m }) : (fullPred ??= predictLabels(model, data, { batchSize }));
+    const measure = async (m: Mask | undefined): Promise<number> => {
+      if (sub.kind === 'component') return (await evaluate(model, data, { batchSize, classes: S, confusion: false, ...(m ? { mask: m } : {}) })).accuracy;
+      const pred = m ? await predictLabels(model, data, { batchSize, mask: m }) : (fullPred ??= await predictLabels(model, data, { batchSize }));
       return balanced(pred, labels, S[0]!);
     };
     const crCache = new Map<number, number>();
@@ -145,14 +145,16 @@ export function subsetFidelity(model: tf.LayersModel, data: Dataset, slice: Slic
     const ks = bracketK(crOf, cr);
     let baselineAccuracy: number | null = null;
     if (ks) {
-      const pts = [...new Set(ks)].map((k) => ({ cr: crOf(k), accuracy: measure(topKMask(slice, rowsOf, k)) })).sort((a, b) => a.cr - b.cr);
+      const pts: Array<{ cr: number; accuracy: number }> = [];
+      for (const k of new Set(ks)) pts.push({ cr: crOf(k), accuracy: await measure(topKMask(slice, rowsOf, k)) });
+      pts.sort((a, b) => a.cr - b.cr);
       baselineAccuracy = interpolateAt(pts, cr);
     }
     const samples = sub.kind === 'component' ? S.reduce((a, c) => a + labels.filter((y) => y === c).length, 0) : data.size;
     rows.push({
       kind: sub.kind,
       name: sub.kind === 'component' ? `{${S.map((c) => names[c]).join(', ')}}` : `${names[S[0]!]} vs rest`,
-      classes: [...S], samples, cr, accuracy: measure(mask), fullAccuracy: measure(undefined),
+      classes: [...S], samples, cr, accuracy: await measure(mask), fullAccuracy: await measure(undefined),
       baselineAccuracy, baselineK: ks,
     });
     opts.onProgress?.({ phase: 'subsets', done: i + 1, total: subsets.length });

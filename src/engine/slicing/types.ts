@@ -32,6 +32,8 @@ export interface ProfileStatsData {
   /** Over all profiled samples (not per class), for the global top-k baseline: metric -> site -> [neurons]. */
   global: Record<'avg' | 'var' | 'taylor' | 'deeplift', Record<string, Float32Array>>;
   options: { onlyCorrect: boolean; maxPerClass: number | null; batchSize: number };
+  /** Fingerprint of the profiled model's weights (profile() records it; a slice built from the stats records it too). */
+  modelFingerprint?: string;
 }
 
 /** Parameters a slice was made with (recorded in every result). */

@@ -152,7 +152,7 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
           // live (gamma and beta are zeroed there) but count as retained zeros, as compression counts them removed.
           const live = weightLiveness(axes, outFlags, inFlags);
           const keepValue = s.spec.kind === 'batch-norm' && (short === 'moving_mean' || short === 'moving_variance');
-          const cut = cutWeight(w.read().dataSync() as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
+          const cut = cutWeight((await w.read().data()) as Float32Array, shape, outAxis, outAxis === undefined ? undefined : outKeep,
             inAxis, inAxis === undefined ? undefined : inKeep, live, keepValue);
           retainedDead += cut.live.length - cut.live.reduce((a, b) => a + b, 0);
           // The kernels a pruning schedule prunes (prunableKernels: a weight layer's weights with input channels).

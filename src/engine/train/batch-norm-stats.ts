@@ -72,7 +72,7 @@ export interface RecomputeBatchNormOptions {
  * @example
  * await train(model, data.train.take(3000), { recomputeBatchNorm: false });
  * await recomputeBatchNormStatistics(model, data.train.take(3000));
- * evaluate(model, data.test).accuracy; // no longer near chance after short training with momentum 0.99
+ * (await evaluate(model, data.test)).accuracy; // no longer near chance after short training with momentum 0.99
  */
 export async function recomputeBatchNormStatistics(model: tf.LayersModel, data: Dataset, opts: RecomputeBatchNormOptions = {}): Promise<{ layers: string[]; samples: number }> {
   const batchSize = opts.batchSize ?? 256;

@@ -76,11 +76,11 @@ function argmaxOver(z: tf.Tensor2D, cols: number[] | undefined): tf.Tensor1D {
  * Accuracy, loss, per-class accuracy and confusion matrix of a model on a dataset.
  *
  * @example
- * const { accuracy, perClass } = evaluate(model, data.test);
- * evaluate(model, data.test, { mask: slice.mask() });                       // the masked model
- * evaluate(model, data.test, { mask: slice.forClasses([3, 5]).mask(), classes: [3, 5] }); // a class-subset model
+ * const { accuracy, perClass } = await evaluate(model, data.test);
+ * await evaluate(model, data.test, { mask: slice.mask() });                       // the masked model
+ * await evaluate(model, data.test, { mask: slice.forClasses([3, 5]).mask(), classes: [3, 5] }); // a class-subset model
  */
-export function evaluate(model: tf.LayersModel, data: Dataset, opts: EvaluateOptions = {}): EvaluateResult {
+export async function evaluate(model: tf.LayersModel, data: Dataset, opts: EvaluateOptions = {}): Promise<EvaluateResult> {
   const bs = batchSizeOf(opts);
   const k = logitsModel(model).units;
   checkDataFits(model, k, data, 'evaluation data');
@@ -89,17 +89,21 @@ export function evaluate(model: tf.LayersModel, data: Dataset, opts: EvaluateOpt
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let lossSum = 0;
   for (const b of view.batches(bs)) {
-    let loss: number, pred: Int32Array, ys: Int32Array;
+    let loss: Float32Array, pred: Int32Array, ys: Int32Array;
     try {
-      [loss, pred] = tf.tidy(() => {
+      const [l, p] = tf.tidy(() => {
         const z = batchLogits(model, b.xs, opts.mask);
-        return [crossEntropy(z, b.ys, k).dataSync()[0]!, argmaxOver(z, cols).dataSync() as Int32Array] as const;
+        return [crossEntropy(z, b.ys, k), argmaxOver(z, cols)];
       });
-      ys = b.ys.dataSync() as Int32Array;
+      try {
+        [loss, pred, ys] = await Promise.all([l.data() as Promise<Float32Array>, p.data() as Promise<Int32Array>, b.ys.data() as Promise<Int32Array>]);
+      } finally {
+        tf.dispose([l, p]);
+      }
     } finally {
       b.xs.dispose(); b.ys.dispose();
     }
-    lossSum += loss * ys.length;
+    lossSum += loss[0]! * ys.length;
     for (let i = 0; i < ys.length; i++) confusion[ys[i]!]![pred[i]!]!++;
   }
   let correct = 0;
@@ -118,9 +122,9 @@ export function evaluate(model: tf.LayersModel, data: Dataset, opts: EvaluateOpt
  * Predicted class (argmax) of every sample, in view order, optionally through a mask and over a class set.
  *
  * @example
- * const labels = predictLabels(model, data.test); // Int32Array
+ * const labels = await predictLabels(model, data.test); // Int32Array
  */
-export function predictLabels(model: tf.LayersModel, data: Dataset, opts: Pick<EvaluateOptions, 'batchSize' | 'mask' | 'classes'> = {}): Int32Array {
+export async function predictLabels(model: tf.LayersModel, data: Dataset, opts: Pick<EvaluateOptions, 'batchSize' | 'mask' | 'classes'> = {}): Promise<Int32Array> {
   const bs = batchSizeOf(opts);
   const k = logitsModel(model).units;
   checkDataFits(model, Number.MAX_SAFE_INTEGER, data, 'prediction data');
@@ -130,7 +134,7 @@ export function predictLabels(model: tf.LayersModel, data: Dataset, opts: Pick<E
   for (const b of data.batches(bs)) {
     let p: Int32Array;
     try {
-      p = readTidy<Int32Array>(() => argmaxOver(batchLogits(model, b.xs, opts.mask), cols));
+      p = await readTidy<Int32Array>(() => argmaxOver(batchLogits(model, b.xs, opts.mask), cols));
     } finally {
       b.xs.dispose(); b.ys.dispose();
     }
@@ -144,10 +148,10 @@ export function predictLabels(model: tf.LayersModel, data: Dataset, opts: Pick<E
  * Accuracy (overall and per class) of the masked model: `evaluate(model, data, { mask })` in short.
  *
  * @example
- * const { accuracy, perClass } = evaluateMasked(model, data.test, slice.mask());
+ * const { accuracy, perClass } = await evaluateMasked(model, data.test, slice.mask());
  */
-export function evaluateMasked(model: tf.LayersModel, data: Dataset, mask: NeuronMask, opts: { batchSize?: number } = {}): { accuracy: number; perClass: number[] } {
-  const r = evaluate(model, data, { ...opts, mask, confusion: false });
+export async function evaluateMasked(model: tf.LayersModel, data: Dataset, mask: NeuronMask, opts: { batchSize?: number } = {}): Promise<{ accuracy: number; perClass: number[] }> {
+  const r = await evaluate(model, data, { ...opts, mask, confusion: false });
   return { accuracy: r.accuracy, perClass: r.perClass };
 }
 
@@ -158,7 +162,7 @@ export interface MaskedModel {
   /** Pre-softmax logits of the masked model; the tensor belongs to the caller. */
   predict(x: tf.Tensor4D): tf.Tensor2D;
   /** Accuracy of the masked model on a dataset. */
-  evaluate(data: Dataset, opts?: { batchSize?: number }): { accuracy: number; perClass: number[] };
+  evaluate(data: Dataset, opts?: { batchSize?: number }): Promise<{ accuracy: number; perClass: number[] }>;
 }
 
 /**
@@ -167,7 +171,7 @@ export interface MaskedModel {
  * @example
  * const masked = applyMask(model, slice.mask());
  * const z = masked.predict(x); z.dispose();
- * masked.evaluate(data.test).accuracy;
+ * (await masked.evaluate(data.test)).accuracy;
  */
 export function applyMask(model: tf.LayersModel, mask: NeuronMask): MaskedModel {
   const frozen: NeuronMask = Object.fromEntries(Object.entries(mask).map(([k, v]) => [k, Float32Array.from(v)]));

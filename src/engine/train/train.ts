@@ -50,12 +50,18 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   if (opts.validation) checkDataFits(model, head.units, opts.validation, 'validation data');
   const groupsTable = lossGroupTable(opts.lossGroups, head.units, data);
   const plan = new WeightPlan(model, opts.gradientMasks, opts.trainable);
+  let workers: number;
+  try {
+    workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan), convolutional: layersOfKind(model, 'conv2d').length > 0 });
+  } catch (e) {
+    plan.dispose();
+    throw e;
+  }
   const optimizer = adam(o.learningRate);
   const groups = groupsTable ? { table: groupsTable, tensor: tf.tensor2d(groupsTable, [head.units, head.units]) } : undefined;
   const dropoutRng = new Rng(o.seed ^ 0x5bd1e995);
   const reseed = reseedDropout(model, dropoutRng);
   const dropoutCount = layersOfKind(model, 'dropout').length;
-  const workers = resolveWorkers({ requested: o.workers, batchSize: o.batchSize, samples: data.size * o.epochs, parameters: trainableParameters(plan), convolutional: layersOfKind(model, 'conv2d').length > 0 });
   let parallel: DataParallelStepper | undefined;
   let step: (xs: tf.Tensor4D, ys: tf.Tensor1D) => StepResult | Promise<StepResult>;
   if (workers > 1) {
@@ -107,7 +113,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
       const m: EpochMetrics = { epoch, loss: sums.loss / data.size, accuracy: sums.correct / data.size, seconds, samplesPerSecond: data.size / seconds };
       if (opts.validation) {
         await refreshBatchNorm();
-        const v = evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
+        const v = await evaluate(model, opts.validation, { batchSize: o.evalBatchSize, confusion: false });
         m.valLoss = v.loss;
         m.valAccuracy = v.accuracy;
       }
@@ -216,9 +222,9 @@ async function runEpoch(view: Dataset, batchSize: number, step: StepFn, check: (
         lastYield = performance.now();
       }
     }
-    const flat = perStep.length ? readTidy(() => tf.stack(perStep)) : new Float32Array(0);
-    const steps = sizes.map((n, i) => ({ loss: flat[2 * i]!, accuracy: flat[2 * i + 1]! / n }));
-    return { loss: loss.dataSync()[0]!, correct: correct.dataSync()[0]!, steps };
+    const flat = await readTidy(() => tf.concat([tf.stack([loss, correct]), ...(perStep.length ? [tf.reshape(tf.stack(perStep), [-1])] : [])]));
+    const steps = sizes.map((n, i) => ({ loss: flat[2 + 2 * i]!, accuracy: flat[3 + 2 * i]! / n }));
+    return { loss: flat[0]!, correct: flat[1]!, steps };
   } finally {
     if (!next.done) { next.value.xs.dispose(); next.value.ys.dispose(); }
     tf.dispose([loss, correct, ...perStep]);

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
+import { refuseReplicasOnWebGPU } from '../backend/index.js';
 
 /** What the decision looks at. */
 export interface WorkerDecisionInput {
@@ -21,8 +22,9 @@ export const AUTO_MIN_SAMPLES = 4096;
 export const AUTO_MIN_PARAMETERS = 20_000;
 
 /**
- * Replicas for a run: a number is taken as given; 'auto' reads SEMSLICE_TRAIN_WORKERS, else uses 2 when the
- * backend is wasm (single-threaded in Node; tfjs-node has its own threads), the machine has 2 or more cores, and the
+ * Replicas for a run: a number is taken as given (above 1 refused on webgpu: replicas are CPU backends); 'auto' reads
+ * SEMSLICE_TRAIN_WORKERS, else uses 2 when the backend is wasm (single-threaded in Node; tfjs-node has its own threads,
+ * webgpu its GPU), the machine has 2 or more cores, and the
  * run is large enough for the second replica to pay (a convolutional model, batch >= 32, >= 4,096 samples stepped,
  * >= 20,000 parameters), else 1. Measured on 2 cores with the native kernels: LeNet-5 1.15-1.3x, vgg-small 1.45x,
  * vgg-small+BN 1.5x, resnet-small 1.7x faster with 2 replicas; the dense-only MLP 0.6x (its steps are too small for
@@ -32,13 +34,17 @@ export const AUTO_MIN_PARAMETERS = 20_000;
  * resolveWorkers({ requested: 'auto', batchSize: 64, samples: 60000, parameters: 61706, convolutional: true }); // 2 on wasm
  */
 export function resolveWorkers(d: WorkerDecisionInput): number {
-  if (d.requested !== 'auto') return d.requested;
+  if (d.requested !== 'auto') {
+    refuseReplicasOnWebGPU(d.requested, 'train: workers');
+    return d.requested;
+  }
   const env = process.env['SEMSLICE_TRAIN_WORKERS'];
   if (env !== undefined && env !== '' && env !== 'auto') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1) {
       throw new SemsliceError('BAD_TRAIN_OPTIONS', `SEMSLICE_TRAIN_WORKERS is "${env}", not a positive integer.`, 'Set it to 1 (one thread), 2, or auto (or unset it).');
     }
+    refuseReplicasOnWebGPU(n, 'SEMSLICE_TRAIN_WORKERS');
     return n;
   }
   if (tf.getBackend() !== 'wasm' || availableParallelism() < 2) return 1;

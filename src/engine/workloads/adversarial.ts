@@ -56,11 +56,18 @@ function checkAttack(kind: string, p: AttackParams, count: number, batchSize: nu
   if (!Number.isInteger(batchSize) || batchSize < 1) throw bad(`batchSize must be a positive integer, got ${batchSize}.`, 'Pass e.g. { batchSize: 128 }.');
 }
 
-/** Positions of the first `count` samples the model classifies correctly. */
-function correctPositions(model: tf.LayersModel, data: Dataset, count: number, batchSize: number): Int32Array {
-  const pred = predictLabels(model, data, { batchSize });
+/**
+ * Positions of the first `count` samples the model classifies correctly. Predicted in chunks of whole batches,
+ * stopping once `count` are found: a few hundred sources need not predict a 60,000-image pool.
+ */
+async function correctPositions(model: tf.LayersModel, data: Dataset, count: number, batchSize: number): Promise<Int32Array> {
+  const chunk = Math.ceil((1.25 * count) / batchSize) * batchSize;
   const out: number[] = [];
-  for (let i = 0; i < data.size && out.length < count; i++) if (pred[i] === data.label(i)) out.push(i);
+  for (let start = 0; start < data.size && out.length < count; start += chunk) {
+    const n = Math.min(chunk, data.size - start);
+    const pred = await predictLabels(model, data.select(Int32Array.from({ length: n }, (_, i) => start + i)), { batchSize });
+    for (let i = 0; i < n && out.length < count; i++) if (pred[i] === data.label(start + i)) out.push(start + i);
+  }
   return Int32Array.from(out);
 }
 
@@ -71,7 +78,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
   const batchSize = o.batchSize ?? 128;
   const seed = o.seed ?? 0;
   checkAttack(kind, p, count, batchSize);
-  const positions = correctPositions(model, data, count, batchSize);
+  const positions = await correctPositions(model, data, count, batchSize);
   if (positions.length === 0) {
     throw new SemsliceError('NO_ATTACK_SOURCES', `${kind}: the model classifies none of the ${data.size} images of ${data.name}/${data.split} correctly.`,
       'Attack a trained model, on data of the task it was trained for.');
@@ -106,13 +113,13 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
       // Long PGD runs: let progress and other work through between steps.
       if (p.steps > 1) await new Promise<void>((r) => setImmediate(r));
     }
-    out.set(x.dataSync() as Float32Array, written * per);
+    out.set((await x.data()) as Float32Array, written * per);
     written += n;
     tf.dispose([x, b.xs, b.ys]);
   }
   const labels = sources.labels();
   const adv = fromArrays({ name: `${data.name}-${kind}`, split: data.split, images: out, labels, sampleShape: sources.sampleShape, classNames: data.classNames });
-  const pred = predictLabels(model, adv, { batchSize });
+  const pred = await predictLabels(model, adv, { batchSize });
   let hits = 0;
   for (let i = 0; i < adv.size; i++) if (pred[i] === labels[i]) hits++;
   return { data: adv, sources, positions, attack: kind, params: { ...p, seed }, accuracy: hits / adv.size };
@@ -125,7 +132,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
  * @example
  * const adv = await fgsm(model, data.test, { count: 1000 });   // eps 0.3 on MNIST
  * adv.accuracy;                                                  // the clean model on the adversarial images
- * evaluate(model, adv.data).accuracy;                            // the same
+ * (await evaluate(model, adv.data)).accuracy;                          // the same
  */
 export function fgsm(model: tf.LayersModel, data: Dataset, opts: AttackOptions = {}): Promise<AdversarialSet> {
   return attack('fgsm', model, data, opts);

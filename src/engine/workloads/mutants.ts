@@ -62,7 +62,7 @@ function std(v: Float32Array): number {
 }
 
 /** The mutable weights of a model (indices into getWeights()) with their replacement values, and the order. */
-function plan(model: tf.LayersModel, rng: Rng): Plan {
+async function plan(model: tf.LayersModel, rng: Rng): Promise<Plan> {
   const all = model.weights;
   const mutable = new Set<string>();
   for (const l of model.layers) {
@@ -70,14 +70,14 @@ function plan(model: tf.LayersModel, rng: Rng): Plan {
   }
   const targets: Target[] = [];
   let total = 0;
-  all.forEach((w, index) => {
-    if (!mutable.has(w.originalName)) return;
-    const values = w.read().dataSync() as Float32Array;
+  for (const [index, w] of all.entries()) {
+    if (!mutable.has(w.originalName)) continue;
+    const values = (await w.read().data()) as Float32Array;
     const sigma = std(values);
     const noise = Float32Array.from({ length: values.length }, () => rng.normal() * sigma);
     targets.push({ index, values: Float32Array.from(values), noise, shape: w.shape.map((d) => d ?? 1), offset: total });
     total += values.length;
-  });
+  }
   const order = rng.shuffle(Int32Array.from({ length: total }, (_, i) => i));
   return { targets, order, total };
 }
@@ -128,8 +128,8 @@ function check(o: MutantOptions): void {
 export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOptions): Promise<Mutant[]> {
   check(o);
   const count = o.count ?? 3, seed0 = o.seed ?? 0, step = o.stepFraction ?? 0.05, tol = o.tolerance ?? 0.02, bs = o.batchSize ?? 256;
-  const acc = (m: tf.LayersModel) => evaluate(m, data, { batchSize: bs, confusion: false }).accuracy;
-  const before = acc(model);
+  const acc = async (m: tf.LayersModel) => (await evaluate(m, data, { batchSize: bs, confusion: false })).accuracy;
+  const before = await acc(model);
   if (before - o.drop < 0) {
     throw new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: the model's accuracy is ${before.toFixed(4)}; it cannot drop by ${o.drop}.`, 'Ask for a smaller drop, or mutate a trained model.');
   }
@@ -148,15 +148,15 @@ export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOpt
   return out;
 }
 
-async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; target: number; step: number; tol: number; acc: (m: tf.LayersModel) => number }, drop: number): Promise<Mutant> {
-  const p = plan(m, new Rng(seed));
+async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; target: number; step: number; tol: number; acc: (m: tf.LayersModel) => Promise<number> }, drop: number): Promise<Mutant> {
+  const p = await plan(m, new Rng(seed));
   const mutable = p.total;
-  const at = (f: number): { f: number; acc: number; replaced: number } => { const replaced = applyFraction(m, p, f); return { f, acc: c.acc(m), replaced }; };
+  const at = async (f: number): Promise<{ f: number; acc: number; replaced: number }> => { const replaced = applyFraction(m, p, f); return { f, acc: await c.acc(m), replaced }; };
   // Coarse steps until the accuracy is at or below the target.
   let lo = { f: 0, acc: c.before, replaced: 0 };
   let hi: typeof lo | undefined;
   for (let f = c.step; f <= 1 + 1e-9; f += c.step) {
-    const r = at(Math.min(1, f));
+    const r = await at(Math.min(1, f));
     if (r.acc <= c.target) { hi = r; break; }
     lo = r;
     await new Promise<void>((res) => setImmediate(res));
@@ -170,12 +170,12 @@ async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; t
   let best = Math.abs(c.before - hi.acc - drop) <= Math.abs(c.before - lo.acc - drop) || lo.f === 0 ? hi : lo;
   for (let it = 0; it < 14 && Math.abs(c.before - best.acc - drop) > c.tol / 4; it++) {
     const mid = (lo.f + hi.f) / 2;
-    const r = at(mid);
+    const r = await at(mid);
     if (Math.abs(c.before - r.acc - drop) < Math.abs(c.before - best.acc - drop)) best = r;
     if (r.acc <= c.target) hi = r; else lo = r;
     if (hi.replaced - lo.replaced <= 1) break;
   }
-  const final = at(best.f);
+  const final = await at(best.f);
   const achievedDrop = c.before - final.acc;
   return {
     model: m, seed, fractionReplaced: final.replaced / mutable, replaced: final.replaced, mutable,

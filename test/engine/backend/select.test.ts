@@ -41,8 +41,8 @@ describe('backend: initBackend selection', function () {
     if (savedBackend) await tf.setBackend(savedBackend);
   });
 
-  it("'auto' tries tensorflow, then wasm, then cpu and says why", async function () {
-    assert.deepEqual(AUTO_ORDER, ['tensorflow', 'wasm', 'cpu']);
+  it("'auto' tries tensorflow, then webgpu, then wasm, then cpu and says why", async function () {
+    assert.deepEqual(AUTO_ORDER, ['tensorflow', 'webgpu', 'wasm', 'cpu']);
     if (await tfjsNodeInstalled()) this.skip();
     await withBackend('cpu', () => {}); // make sure the next call is a fresh choice, not the cache
     const info = await withLogger(quietLog, () => initBackend({ backend: 'auto' }));
@@ -83,7 +83,7 @@ describe('backend: initBackend selection', function () {
     process.env['SEMSLICE_BACKEND'] = 'gpu';
     const e1 = await rejectsWith(initBackend({ quiet: true }), 'BACKEND_UNKNOWN');
     assert.match(e1.message, /"gpu".*SEMSLICE_BACKEND/);
-    assert.match(e1.hint ?? '', /auto, tensorflow, wasm, cpu/);
+    assert.match(e1.hint ?? '', /auto, tensorflow, webgpu, wasm, cpu/);
     const e2 = await rejectsWith(initBackend({ backend: 'wsam' as 'wasm', quiet: true }), 'BACKEND_UNKNOWN');
     assert.match(e2.message, /Did you mean "wasm"/);
   });

@@ -15,7 +15,7 @@ describe('baselines/deeparc: re-adaptation ranking', () => {
     const all = clean.gather(Int32Array.from({ length: clean.size }, (_, i) => i));
     const { fromArrays } = await import('../../../src/engine/data/from-arrays.js');
     const fresh = fromArrays({ images: all.images.map((v) => 1 - v), labels: all.labels, sampleShape: [6, 6, 1] });
-    const r = deeparcReadaptRanking(model, clean, fresh, { topK: 1 });
+    const r = await deeparcReadaptRanking(model, clean, fresh, { topK: 1 });
     assert.equal(r.level, 'blocks');
     assert.equal(r.units.length, residualBlocks(model).length);
     assert.equal(r.units.filter((u) => u.chosen).length, 1);
@@ -33,7 +33,7 @@ describe('baselines/deeparc: re-adaptation ranking', () => {
   it('chain model: sites are the units; without pairs or a reference the method refuses', async () => {
     const model = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 1, width: 0.25 });
     const d = prototypeData({ classes: 4, perClass: 5, seed: 2 });
-    const r = deeparcReadaptRanking(model, d, d);
+    const r = await deeparcReadaptRanking(model, d, d);
     assert.equal(r.level, 'layers');
     assert.ok(r.units.every((u) => Math.abs(u.score) < 1e-9), 'identical inputs: no drop anywhere');
     assert.throws(() => getReadaptMethod('deeparc').select(model, { fresh: d, seed: 0 }), { code: 'BAD_READAPT_OPTIONS' });

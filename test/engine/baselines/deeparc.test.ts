@@ -59,7 +59,7 @@ describe('baselines/deeparc', () => {
   it('chain models: modules are layer ranges and block removal does not apply', async () => {
     const model = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 1, width: 0.25 });
     const data = prototypeData({ classes: 4, perClass: 10, seed: 1 });
-    const a = analyseDeepArc(model, data, { samples: 32 });
+    const a = await analyseDeepArc(model, data, { samples: 32 });
     assert.equal(a.level, 'layers');
     assert.deepEqual(a.redundant, []);
     assert.match(a.note!, /does not apply/);
@@ -72,7 +72,7 @@ describe('baselines/deeparc', () => {
   it('resnet-small: redundant blocks by threshold, best k-subset skipped (fewer parameters); the deeparc pre-step runs', async () => {
     const model = buildModel('resnet-small', { inputShape: [6, 6, 1], numClasses: 4, seed: 1, width: 0.25 });
     const data = prototypeData({ classes: 4, perClass: 10, seed: 1 });
-    const a = analyseDeepArc(model, data, { samples: 32, threshold: -1 });
+    const a = await analyseDeepArc(model, data, { samples: 32, threshold: -1 });
     assert.equal(a.level, 'blocks');
     assert.deepEqual(a.modules, [[0, 2]]);
     assert.deepEqual(a.redundant, ['block2_add', 'block3_add']);

@@ -123,12 +123,12 @@ describe('engine/graph/executor', () => {
     tf.dispose([x, y]);
   });
 
-  it('the evaluator with a mask: accuracy and per-class accuracy agree with argmax of the masked logits', () => {
+  it('the evaluator with a mask: accuracy and per-class accuracy agree with argmax of the masked logits', async () => {
     const m = track(tinyCnn(4));
     const data = randomDataset(23, [8, 8, 1], 3, 9);
     const mask = new Float32Array(5).fill(1);
     mask[0] = 0;
-    const r = { ...evaluate(m, data, { mask: { fc1: mask }, batchSize: 8 }), predictions: predictLabels(m, data, { mask: { fc1: mask }, batchSize: 8 }) };
+    const r = { ...(await evaluate(m, data, { mask: { fc1: mask }, batchSize: 8 })), predictions: await predictLabels(m, data, { mask: { fc1: mask }, batchSize: 8 }) };
     const x = tf.tensor4d(data.gather(Int32Array.from({ length: 23 }, (_, i) => i)).images, [23, 8, 8, 1]);
     const pred = tf.tidy(() => tf.argMax(logitsOf(m, x, { fc1: mask }), 1).dataSync());
     assert.deepEqual(Array.from(r.predictions), Array.from(pred));

@@ -26,7 +26,7 @@ describe('engine/graph/logits: one resolver for training, evaluation and profili
     m.dispose();
   });
 
-  it('the evaluator masked and unmasked agree when the mask keeps everything', () => {
+  it('the evaluator masked and unmasked agree when the mask keeps everything', async () => {
     const m = tf.sequential({ layers: [
       tf.layers.flatten({ inputShape: [8, 8, 1] }),
       tf.layers.dense({ units: 5, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }), name: 'fc1' }),
@@ -34,10 +34,10 @@ describe('engine/graph/logits: one resolver for training, evaluation and profili
       tf.layers.activation({ activation: 'softmax', name: 'softmax' }),
     ] });
     const data = randomDataset(30, [8, 8, 1], 3, 7);
-    const plain = evaluate(m, data);
-    const masked = evaluate(m, data, { mask: { fc1: new Float32Array(5).fill(1) } });
+    const plain = await evaluate(m, data);
+    const masked = await evaluate(m, data, { mask: { fc1: new Float32Array(5).fill(1) } });
     assert.deepEqual(masked.confusion, plain.confusion);
-    const sub = evaluate(m, data, { classes: [0, 2] });
+    const sub = await evaluate(m, data, { classes: [0, 2] });
     assert.equal(sub.samples, data.subsetClasses([0, 2]).size);
     assert.ok(sub.confusion!.every((row) => row[1] === 0), 'argmax restricted to the class set never predicts class 1');
     m.dispose();

@@ -27,9 +27,9 @@ describe('maintenance/restructure', () => {
 
   it('slice pre-step: iteration 0 has the CR of compression accounting; iterations prune 20%; the stop rule holds', async () => {
     const start = tf.memory().numTensors;
-    const fp = modelFingerprint(model);
+    const fp = await modelFingerprint(model);
     const r = await restructure(model, s, { train: trainData, test: testData, pruner: 'lamp', targetCR: 0.6, maxDrop: 0.2, fineTune: ft, seed: 1 });
-    assert.equal(modelFingerprint(model), fp, 'the input model is unchanged');
+    assert.equal(await modelFingerprint(model), fp, 'the input model is unchanged');
     const row0 = r.rows[0]!;
     assert.equal(row0.iteration, 0);
     assert.ok(Math.abs(row0.cr - compressionReport(model, s.mask()).rate) < 1e-12);
@@ -64,7 +64,7 @@ describe('maintenance/restructure', () => {
     const o = { train: trainData, test: testData, pruner: 'global', targetCR: 0.5, maxDrop: 0.5, fineTune: ft, seed: 4 };
     const a = await restructure(model, s, { ...o, pre: 'random' });
     const b = await restructure(model, s, { ...o, pre: 'random' });
-    assert.equal(modelFingerprint(a.model), modelFingerprint(b.model));
+    assert.equal(await modelFingerprint(a.model), await modelFingerprint(b.model));
     const sl = await restructure(model, s, { ...o, pre: 'slice' });
     for (const site of Object.keys(sl.manifest.neuronsRemoved)) {
       assert.equal(a.manifest.neuronsRemoved[site]!.length, sl.manifest.neuronsRemoved[site]!.length);
@@ -88,8 +88,9 @@ describe('maintenance/restructure', () => {
     other.dispose();
     // Same layers, other weights: refused with both fingerprints, unless the reuse is declared.
     const twin = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 9, width: 0.25 });
+    const fpModel = await modelFingerprint(model), fpTwin = await modelFingerprint(twin);
     await assert.rejects(restructure(twin, s, { ...o, fineTune: ft, maxIterations: 1 }),
-      (e: Error & { code?: string }) => e.code === 'SLICE_MODEL_MISMATCH' && e.message.includes(modelFingerprint(model)) && e.message.includes(modelFingerprint(twin)));
+      (e: Error & { code?: string }) => e.code === 'SLICE_MODEL_MISMATCH' && e.message.includes(fpModel) && e.message.includes(fpTwin));
     const reused = await restructure(twin, s, { ...o, fineTune: ft, maxIterations: 1, targetCR: 0.99, allowForeignSlice: true });
     assert.equal(reused.manifest.slice!.origin, 'foreign');
     reused.model.dispose();

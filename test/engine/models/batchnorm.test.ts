@@ -30,7 +30,7 @@ describe('engine/models: BatchNormalization after short training', function () {
     try {
       const h = await train(m, d.train, { epochs: 1, batchSize: 16, seed: 0 });
       const trainAcc = h.epochs[0]!.accuracy;
-      const testAcc = evaluate(m, d.test).accuracy;
+      const testAcc = (await evaluate(m, d.test)).accuracy;
       assert.ok(trainAcc > 0.5, `training accuracy ${trainAcc}`);
       // measured: momentum 0.99 gives 0.10 (chance) against 0.74 in training; momentum 0.9 gives 1.00.
       assert.ok(testAcc >= trainAcc - 0.1, `test accuracy ${testAcc} should be near training accuracy ${trainAcc}`);

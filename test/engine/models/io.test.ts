@@ -49,12 +49,12 @@ describe('engine/models/io', () => {
     const dir = path.join(tmp, 'rt');
     const res = await saveModel(model, dir, { metadata: { data: 'synthetic', accuracy: 0.5, seed: 3 } });
     assert.deepEqual((await fs.readdir(dir)).sort(), ['.semslice-output.json', 'model.json', 'weights.bin']);
-    assert.equal(res.weightsFingerprint, modelFingerprint(model));
+    assert.equal(res.weightsFingerprint, await modelFingerprint(model));
     const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
     assert.equal(json.format, 'layers-model');
     assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
     const back = await loadModel(dir);
-    assert.equal(modelFingerprint(back), modelFingerprint(model));
+    assert.equal(await modelFingerprint(back), await modelFingerprint(model));
     assert.deepEqual(modelMetadata(back), { data: 'synthetic', accuracy: 0.5, seed: 3, weightsFingerprint: res.weightsFingerprint });
     const [p, q] = tf.tidy(() => { const x = tf.randomUniform([2, 12, 12, 1], 0, 1, 'float32', 1);
       return [(model.predict(x) as tf.Tensor).arraySync(), (back.predict(x) as tf.Tensor).arraySync()]; });
@@ -94,7 +94,7 @@ describe('engine/models/io', () => {
     const dir = path.join(tmp, 'stock');
     await writeStockLayout(model, dir);
     const back = await loadModel(dir);
-    assert.equal(modelFingerprint(back), modelFingerprint(model));
+    assert.equal(await modelFingerprint(back), await modelFingerprint(model));
     assert.deepEqual(modelMetadata(back), {});
     back.dispose();
     const viaJson = await loadModel(path.join(dir, 'model.json'));
@@ -143,7 +143,7 @@ describe('engine/models/io', () => {
       const m = buildModel(name, { inputShape: [12, 12, 1], numClasses: 3, seed: 1, batchNorm: true, width: 0.25 });
       await saveModel(m, path.join(tmp, `zoo-${name}`));
       const back = await loadModel(path.join(tmp, `zoo-${name}`));
-      assert.equal(modelFingerprint(back), modelFingerprint(m), name);
+      assert.equal(await modelFingerprint(back), await modelFingerprint(m), name);
       assert.deepEqual(back.layers.map((l) => l.name), m.layers.map((l) => l.name), name);
       m.dispose(); back.dispose();
     }

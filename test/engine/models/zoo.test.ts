@@ -13,12 +13,12 @@ describe('engine/models/zoo', () => {
   });
 
   for (const name of NAMES) {
-    it(`${name}: same seed -> byte-identical weights, other seed -> different; ends logits -> softmax`, () => {
+    it(`${name}: same seed -> byte-identical weights, other seed -> different; ends logits -> softmax`, async () => {
       const base = tf.memory().numTensors;
       const opts = { inputShape: [16, 16, 1] as const, numClasses: 3, seed: 7 };
       const a = buildModel(name, opts), b = buildModel(name, opts), c = buildModel(name, { ...opts, seed: 8 });
-      assert.equal(modelFingerprint(a), modelFingerprint(b));
-      assert.notEqual(modelFingerprint(a), modelFingerprint(c));
+      assert.equal(await modelFingerprint(a), await modelFingerprint(b));
+      assert.notEqual(await modelFingerprint(a), await modelFingerprint(c));
       const last = a.layers[a.layers.length - 1]!, prev = a.layers[a.layers.length - 2]!;
       assert.equal(last.name, 'softmax');
       assert.equal(last.getClassName(), 'Activation');

@@ -69,10 +69,10 @@ describe('pruning/PruningState', () => {
     const start = tf.memory().numTensors;
     const model = buildModel('lenet5', { inputShape: [16, 16, 1], numClasses: 3, seed: 1, width: 0.5 });
     const p = new PruningState(model);
-    const r1 = p.step('lamp', 0.2);
+    const r1 = await p.step('lamp', 0.2);
     assert.equal(r1.pruned, r1.total - r1.surviving);
 
-    p.step('global', 0.2);
+    await p.step('global', 0.2);
     const { surviving, total } = p.counts();
     assert.ok(Math.abs(surviving / total - 0.64) < 0.01);
     const masks = p.gradientMasks();
@@ -94,10 +94,10 @@ describe('pruning/PruningState', () => {
     assert.equal(tf.memory().numTensors, start);
   });
 
-  it('bad amounts and models without kernels are SemsliceErrors', () => {
+  it('bad amounts and models without kernels are SemsliceErrors', async () => {
     const model = buildModel('mlp', { inputShape: [4, 4, 1], numClasses: 3, seed: 1, width: 0.1 });
     const p = new PruningState(model);
-    assert.throws(() => p.step('lamp', 1), { code: 'BAD_PRUNE_AMOUNT' });
+    await assert.rejects(p.step('lamp', 1), { code: 'BAD_PRUNE_AMOUNT' });
     model.dispose();
     const bare = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] })] });
     assert.throws(() => new PruningState(bare), { code: 'NOTHING_TO_PRUNE' });

@@ -62,7 +62,7 @@ describe('engine/slicing/profile: behaviour', () => {
     });
     closeArrays(s.get('avg', 'conv2'), want, 'avg conv2');
     assert.ok(s.get('taylor', 'conv1').some((v) => v > 0), 'gradients reach the residual branch');
-    const ctx = createBatchContext(m, findSites(m), [6, 6, 2], { numClasses: 3, needGrad: true, onlyCorrect: false });
+    const ctx = await createBatchContext(m, findSites(m), [6, 6, 2], { numClasses: 3, needGrad: true, onlyCorrect: false });
     assert.equal(ctx.pooledFirst, undefined, 'conv1 has two consumers: no pooled shortcut');
     disposeBatchContext(ctx);
     x.dispose();

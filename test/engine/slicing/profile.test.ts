@@ -59,7 +59,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('tiny CNN with max pooling, dead windows and ties: all statistics, also with onlyCorrect', async () => {
       const m = tinyCnn(23); // a seed whose random model predicts all three classes
       // conv1 feeds only a 2x2 pool and its a_ref is constant: its gradient is taken after the pool (checked here too).
-      const ctx = createBatchContext(m, findSites(m), [8, 8, 1], { numClasses: 3, needGrad: true, onlyCorrect: false });
+      const ctx = await createBatchContext(m, findSites(m), [8, 8, 1], { numClasses: 3, needGrad: true, onlyCorrect: false });
       assert.deepEqual(ctx.pooledFirst?.poolShape, [4, 4, 3]);
       disposeBatchContext(ctx);
       const data = tieDataset(30, [8, 8, 1], 3, 4);

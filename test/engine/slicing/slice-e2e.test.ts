@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { prototypeData, fitDeterministic } from './fixtures.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
@@ -48,8 +51,8 @@ describe('slicing/slice() end to end', function () {
   before(async () => { model = await tinyMlp(); });
   after(() => model.dispose());
 
-  it('the model learned the data (so onlyCorrect keeps samples of every class)', () => {
-    assert.ok(evaluateMasked(model, data.test, {}).accuracy > 0.9);
+  it('the model learned the data (so onlyCorrect keeps samples of every class)', async () => {
+    assert.ok((await evaluateMasked(model, data.test, {})).accuracy > 0.9);
   });
 
   it('same seed and data give byte-identical JSON, also from an independently built model', async () => {
@@ -84,28 +87,28 @@ describe('slicing/slice() end to end', function () {
     assert.notEqual(p.fingerprints.model, s.fingerprints.model);
   });
 
-  it('fromJSON / load check the slice against the model (the one rule, checkSliceFits)', async () => {
+  it('checkModel / load check the slice against the model (the one rule, checkSliceFits)', async () => {
     const s = await slice(model, data.train, { theta: 0.95 });
-    assert.ok(Slice.fromJSON(s.toJSON(), { model }));
+    await Slice.fromJSON(s.toJSON()).checkModel(model);
     const other = await tinyMlp(2);
-    assert.throws(() => Slice.fromJSON(s.toJSON(), { model: other }), (e: unknown) => isSemsliceError(e) && e.code === 'SLICE_MODEL_MISMATCH'
+    await assert.rejects(Slice.fromJSON(s.toJSON()).checkModel(other), (e: unknown) => isSemsliceError(e) && e.code === 'SLICE_MODEL_MISMATCH'
       && e.message.includes(s.fingerprints.model) && /has fingerprint [0-9a-f]{16}/.test(e.message) && /allowForeignSlice: true/.test(e.hint ?? ''));
-    assert.ok(Slice.fromJSON(s.toJSON(), { model: other, allowForeignSlice: true }), 'the documented override');
+    assert.equal(await Slice.fromJSON(s.toJSON()).checkModel(other, { allowForeignSlice: true }), 'foreign', 'the documented override');
     other.dispose();
   });
 
   it('a masked model: full mask keeps accuracy, the slice mask zeroes the rest', async () => {
     const s = await slice(model, data.train, { theta: 0.99 });
-    const full = evaluateMasked(model, data.test, {});
+    const full = await evaluateMasked(model, data.test, {});
     const masked = applyMask(model, s.mask());
-    const r = masked.evaluate(data.test);
+    const r = await masked.evaluate(data.test);
     assert.equal(r.perClass.length, 3);
     assert.ok(r.accuracy > 0.5);
     const x = tf.zeros([2, 6, 6, 1]) as tf.Tensor4D;
     const z = masked.predict(x);
     assert.deepEqual(z.shape, [2, 3]);
     tf.dispose([x, z]);
-    const none = evaluateMasked(model, data.test, { fc1: new Float32Array(12) });
+    const none = await evaluateMasked(model, data.test, { fc1: new Float32Array(12) });
     assert.ok(none.accuracy < full.accuracy);
   });
 
@@ -137,7 +140,7 @@ describe('slicing/slice() end to end', function () {
     const base = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) {
       const s = await slice(model, data.train, { theta: 0.9 + i * 0.004, maxPerClass: 4, seed: i });
-      evaluateMasked(model, data.test.take(6), s.mask());
+      await evaluateMasked(model, data.test.take(6), s.mask());
     }
     assert.equal(tf.memory().numTensors, base);
   });

@@ -40,9 +40,9 @@ describe('slicing/subsetFidelity and damageMatrix', function () {
     assert.equal(bracketK(crOf, 0.995), null, 'top-k cannot remove more than its smallest k does');
   });
 
-  it('one row per component and per class; CR and accuracies measured as documented', () => {
+  it('one row per component and per class; CR and accuracies measured as documented', async () => {
     const before = tf.memory().numTensors;
-    const rows = subsetFidelity(model, data.test, s);
+    const rows = await subsetFidelity(model, data.test, s);
     assert.equal(tf.memory().numTensors, before);
     assert.deepEqual(rows.map((r) => r.kind), ['component', 'component', 'component', 'component', 'class', 'class', 'class', 'class']);
     const r0 = rows[4]!;
@@ -58,20 +58,20 @@ describe('slicing/subsetFidelity and damageMatrix', function () {
     }
   });
 
-  it('damage: each class loses its most specific critical neurons; the matrix and its summary', () => {
+  it('damage: each class loses its most specific critical neurons; the matrix and its summary', async () => {
     const sets = knockoutSets(s, 0.25);
     for (const [r, set] of sets.entries()) {
       assert.ok(set['fc1']!.length <= 5 && set['fc2']!.length <= 3);
       for (const i of set['fc1']!) assert.ok(s.critical(r, 'fc1').includes(i), 'only critical neurons of that class');
     }
     const before = tf.memory().numTensors;
-    const d = damageMatrix(model, data.test, s, { fraction: 0.25 });
+    const d = await damageMatrix(model, data.test, s, { fraction: 0.25 });
     assert.equal(tf.memory().numTensors, before);
     assert.equal(d.drop.length, 4);
-    const full = evaluate(model, data.test).perClass;
+    const full = (await evaluate(model, data.test)).perClass;
     assert.deepEqual(d.baseline, full);
     d.drop.forEach((row, r) => row.forEach((v, c) => assert.ok(Math.abs(v - (d.baseline[c]! - d.accuracy[r]![c]!)) < 1e-12)));
     assert.deepEqual(summarise([[0.5, 0], [0.1, 0.4]]), { meanDiagonalDrop: 0.45, meanOffDiagonalDrop: 0.05, diagonalMaxRows: 2, rows: 2 });
-    assert.throws(() => damageMatrix(model, data.test, s, { fraction: 0 }), (e: any) => e.code === 'BAD_OPTION');
+    await assert.rejects(damageMatrix(model, data.test, s, { fraction: 0 }), (e: any) => e.code === 'BAD_OPTION');
   });
 });

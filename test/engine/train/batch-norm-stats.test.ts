@@ -39,7 +39,7 @@ describe('engine/train: BatchNormalization statistics after short training', fun
     assert.match(w[0]!, /momentum 0\.99\) start untrained and get 75 training steps/);
     assert.match(w[0]!, /recomputeBatchNorm: true/);
     assert.match(w[0]!, /recomputeBatchNormStatistics\(model, data\)/);
-    assert.ok(evaluate(m, d.train).accuracy <= 0.35, 'measured: chance (0.25) on the very data it fits in training mode');
+    assert.ok((await evaluate(m, d.train)).accuracy <= 0.35, 'measured: chance (0.25) on the very data it fits in training mode');
     m.dispose();
   });
 
@@ -50,9 +50,9 @@ describe('engine/train: BatchNormalization statistics after short training', fun
     await withLogger({ warn: () => {}, info: () => {} }, () => trainCapturing(b, d, {}));
     assert.equal(w.length, 1);
     assert.match(w[0]!, /re-estimated on 400 training samples after training \(recomputeBatchNorm: 'auto'/);
-    const acc = evaluate(a, d.test).accuracy;
+    const acc = (await evaluate(a, d.test)).accuracy;
     assert.ok(acc >= 0.9, `test accuracy ${acc}`);
-    assert.equal(modelFingerprint(a), modelFingerprint(b));
+    assert.equal((await modelFingerprint(a)), (await modelFingerprint(b)));
     a.dispose(); b.dispose();
     assert.equal(tf.memory().numTensors, start);
   });
@@ -111,7 +111,7 @@ describe('engine/train: BatchNormalization statistics after short training', fun
     assert.equal((m.getLayer('bn') as unknown as { momentum: number }).momentum, 0.99, 'momentum restored');
     const again = make();
     await recomputeBatchNormStatistics(again, data, { batchSize: 16 });
-    assert.equal(modelFingerprint(again), modelFingerprint(m));
+    assert.equal((await modelFingerprint(again)), (await modelFingerprint(m)));
     await assert.rejects(recomputeBatchNormStatistics(m, data, { batchSize: 0 }), { code: 'BAD_ARGUMENT' });
     await assert.rejects(train(m, data, { recomputeBatchNorm: 'yes' as unknown as boolean }), { code: 'BAD_TRAIN_OPTIONS' });
     m.dispose(); again.dispose();

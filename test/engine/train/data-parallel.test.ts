@@ -47,7 +47,7 @@ describe('engine/train: data-parallel steps (main thread + worker replicas)', fu
       assert.equal(h.steps!.length, events.length, 'one recorded step per batch');
       const meanOfSteps = h.steps!.filter((s) => s.epoch === 3).reduce((a, s, i, all) => a + s.loss / all.length, 0);
       assert.ok(Math.abs(meanOfSteps - h.epochs[2]!.loss) < 0.05 * h.epochs[2]!.loss, 'per-step losses agree with the epoch loss');
-      const r = { fp: modelFingerprint(m), acc: evaluate(m, data.test).accuracy, loss: h.epochs.map((e) => e.loss) };
+      const r = { fp: await modelFingerprint(m), acc: (await evaluate(m, data.test)).accuracy, loss: h.epochs.map((e) => e.loss) };
       m.dispose();
       return r;
     };

@@ -50,7 +50,7 @@ describe('engine/train: lossGroups (a softmax per task)', function () {
       const base = tf.memory().numTensors;
       await train(m, d.train, { epochs: 1, batchSize: 16, seed: 2, workers: 2, lossGroups: [[0, 1], [2, 3]] });
       assert.equal(tf.memory().numTensors, base);
-      const fp = modelFingerprint(m);
+      const fp = await modelFingerprint(m);
       m.dispose();
       return fp;
     };
@@ -59,11 +59,11 @@ describe('engine/train: lossGroups (a softmax per task)', function () {
 
   it('refuses overlapping groups, classes the model lacks and training labels in no group', async () => {
     const m = buildModel('mlp', { inputShape: SHAPE, numClasses: 4, seed: 2, width: 0.25 });
-    const fp = modelFingerprint(m);
+    const fp = await modelFingerprint(m);
     for (const [groups, msg] of [[[[0, 1], [1, 2]], /disjoint/], [[[0, 7]], /not an output/], [[[0, 1]], /no loss group contains/]] as const) {
       await assert.rejects(train(m, data.train, { epochs: 1, lossGroups: groups as unknown as number[][] }), (e: unknown) => isSemsliceError(e) && e.code === 'BAD_TRAIN_OPTIONS' && msg.test(e.message));
     }
-    assert.equal(modelFingerprint(m), fp, 'nothing trained');
+    assert.equal((await modelFingerprint(m)), fp, 'nothing trained');
     m.dispose();
   });
 });

@@ -24,17 +24,17 @@ describe('engine/train/train', () => {
   it('learns a separable toy problem; history, callbacks and no tensor leaks', async () => {
     const model = mlp();
     const base = tf.memory().numTensors;
-    const before = evaluate(model, val).accuracy;
+    const before = (await evaluate(model, val)).accuracy;
     const events: ProgressEvent[] = [];
     const seen: number[] = [];
     const h = await train(model, data, { epochs: 4, batchSize: 16, learningRate: 0.01, validation: val,
-      onProgress: (e) => events.push(e), onEpochEnd: (m) => seen.push(m.epoch) });
+      onProgress: (e) => events.push(e), onEpochEnd: (m) => { seen.push(m.epoch); } });
     assert.equal(tf.memory().numTensors, base, 'no tensors left after training');
     assert.deepEqual(seen, [1, 2, 3, 4]);
     assert.equal(events.length, 4 * 6);
     assert.deepEqual(events.at(-1), { phase: 'train', done: 24, total: 24, message: 'epoch 4/4' });
     assert.ok(h.epochs[3]!.loss < h.epochs[0]!.loss, 'loss falls');
-    const after = evaluate(model, val);
+    const after = await evaluate(model, val);
     assert.ok(after.accuracy > 0.9 && after.accuracy > before, `accuracy ${before} -> ${after.accuracy}`);
     assert.ok(Math.abs(after.accuracy - h.epochs[3]!.valAccuracy!) < 1e-9);
     assert.equal(h.stoppedEarly, false);
@@ -46,7 +46,7 @@ describe('engine/train/train', () => {
     const run = async (seed: number) => {
       const m = buildModel('lenet5', { inputShape: [12, 12, 1], numClasses: 3, seed: 5, width: 0.5 });
       await train(m, tinyData({ n: 40, shape: [12, 12, 1], numClasses: 3 }), { epochs: 2, batchSize: 16, seed });
-      const f = modelFingerprint(m); m.dispose(); return f;
+      const f = await modelFingerprint(m); m.dispose(); return f;
     };
     const a = await run(1), b = await run(1), c = await run(2);
     assert.equal(a, b);
@@ -64,7 +64,7 @@ describe('engine/train/train', () => {
       assert.equal(tf.memory().numTensors, base);
       const mm = m.getLayer('conv1_bn').getWeights()[2]!.dataSync()[0];
       assert.notEqual(mm, 0, 'BN moving mean updated');
-      const f = modelFingerprint(m); m.dispose(); return f;
+      const f = await modelFingerprint(m); m.dispose(); return f;
     };
     assert.equal(await run(), await run());
   });
@@ -94,7 +94,7 @@ describe('engine/train/train', () => {
     await train(replay, data, { ...opts, epochs: h.bestEpoch });
     const restored = mlp();
     await train(restored, data, { ...opts, epochs: 30, earlyStop: { patience: 2, monitor: 'loss', restoreBestWeights: true } });
-    assert.equal(modelFingerprint(restored), modelFingerprint(replay));
+    assert.equal(await modelFingerprint(restored), await modelFingerprint(replay));
     replay.dispose(); restored.dispose();
   });
 
@@ -117,11 +117,11 @@ describe('engine/train/train', () => {
     model.dispose();
   });
 
-  it('evaluate: per-class accuracy and confusion agree with predictLabels', () => {
+  it('evaluate: per-class accuracy and confusion agree with predictLabels', async () => {
     const model = mlp(4);
     const base = tf.memory().numTensors;
-    const r = evaluate(model, val, { batchSize: 10 });
-    const pred = predictLabels(model, val, { batchSize: 7 });
+    const r = await evaluate(model, val, { batchSize: 10 });
+    const pred = await predictLabels(model, val, { batchSize: 7 });
     const labels = val.labels();
     let hits = 0;
     const conf = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
@@ -148,7 +148,7 @@ describe('engine/train/train', () => {
     const base = tf.memory().numTensors;
     const h = await train(m, data, { epochs: 3, batchSize: 16, learningRate: 0.05 });
     assert.ok(h.epochs[2]!.loss < h.epochs[0]!.loss);
-    assert.ok(evaluate(m, val).accuracy > 0.9);
+    assert.ok((await evaluate(m, val)).accuracy > 0.9);
     assert.equal(tf.memory().numTensors, base);
     m.dispose();
   });
@@ -162,10 +162,10 @@ describe('engine/train/train', () => {
       const a = mlp(6);
       await saveModel(a, path.join(dir, 'm'));
       const b = await loadModel(path.join(dir, 'm'));
-      assert.deepEqual(evaluate(b, val), evaluate(a, val));
+      assert.deepEqual(await evaluate(b, val), await evaluate(a, val));
       await train(a, data, { epochs: 1, batchSize: 32, seed: 1 });
       await train(b, data, { epochs: 1, batchSize: 32, seed: 1 });
-      assert.equal(modelFingerprint(a), modelFingerprint(b));
+      assert.equal(await modelFingerprint(a), await modelFingerprint(b));
       a.dispose(); b.dispose();
     } finally {
       await fs.rm(dir, { recursive: true, force: true });

@@ -13,9 +13,9 @@ describe('engine/train on wasm', () => {
       const m = buildModel('lenet5', { inputShape: [12, 12, 1], numClasses: 3, seed: 1 });
       const base = tf.memory().numTensors;
       const h = await train(m, data, { epochs: 3, batchSize: 16, learningRate: 0.01, seed: 2 });
-      const acc = evaluate(m, test).accuracy;
+      const acc = (await evaluate(m, test)).accuracy;
       assert.equal(tf.memory().numTensors, base);
-      const f = modelFingerprint(m);
+      const f = await modelFingerprint(m);
       m.dispose();
       return { h, acc, f };
     });

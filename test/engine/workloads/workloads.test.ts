@@ -44,19 +44,19 @@ describe('workloads: fgsm, pgd, mutants', () => {
 
   it('fgsm: within eps of the source, in [0, 1], from correctly classified images, lowers accuracy', async () => {
     const start = tf.memory().numTensors;
-    const clean = evaluate(model, testData, { confusion: false }).accuracy;
+    const clean = (await evaluate(model, testData, { confusion: false })).accuracy;
     assert.ok(clean > 0.9, `the fixture model is trained (${clean})`);
     // The prototypes are far apart (0.9 vs 0.1 pixels), so this fixture needs a larger eps than MNIST's 0.3.
     const adv = await fgsm(model, testData, { eps: 0.5, count: 40, batchSize: 16 });
     assert.equal(adv.data.size, 40);
-    assert.equal(evaluate(model, adv.sources, { confusion: false }).accuracy, 1, 'sources are correctly classified');
+    assert.equal((await evaluate(model, adv.sources, { confusion: false })).accuracy, 1, 'sources are correctly classified');
     assert.deepEqual(Array.from(adv.data.labels()), Array.from(adv.sources.labels()), 'true labels kept');
     const d = distance(adv.data, adv.sources);
     assert.ok(d.maxDiff <= 0.5 + 1e-6, `max |delta| ${d.maxDiff}`);
     assert.ok(d.maxDiff > 0.49, 'the step is eps');
     assert.ok(d.inRange);
     assert.ok(adv.accuracy <= 0.25, `FGSM accuracy ${adv.accuracy}`);
-    assert.equal(evaluate(model, adv.data, { confusion: false }).accuracy, adv.accuracy);
+    assert.equal((await evaluate(model, adv.data, { confusion: false })).accuracy, adv.accuracy);
     assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
   });
 
@@ -83,22 +83,22 @@ describe('workloads: fgsm, pgd, mutants', () => {
   });
 
   it('mutants: accuracy drops by the asked points within tolerance, fraction recorded, input untouched, seeded', async () => {
-    const fp = modelFingerprint(model);
+    const fp = await modelFingerprint(model);
     const start = tf.memory().numTensors;
     const ms = await mutants(model, trainData, { drop: 0.3, count: 2, seed: 7, tolerance: 0.03 });
-    assert.equal(modelFingerprint(model), fp);
+    assert.equal(await modelFingerprint(model), fp);
     assert.equal(ms.length, 2);
     for (const m of ms) {
-      const acc = evaluate(m.model, trainData, { confusion: false }).accuracy;
+      const acc = (await evaluate(m.model, trainData, { confusion: false })).accuracy;
       assert.equal(acc, m.accuracy);
       assert.ok(Math.abs(m.accuracyBefore - acc - 0.3) <= 0.03, `drop ${m.accuracyBefore - acc}`);
       assert.ok(m.withinTolerance);
       assert.ok(m.fractionReplaced > 0 && m.fractionReplaced < 1);
       assert.equal(m.fractionReplaced, m.replaced / m.mutable);
     }
-    assert.notEqual(modelFingerprint(ms[0]!.model), modelFingerprint(ms[1]!.model));
+    assert.notEqual(await modelFingerprint(ms[0]!.model), await modelFingerprint(ms[1]!.model));
     const again = await mutants(model, trainData, { drop: 0.3, count: 1, seed: 7, tolerance: 0.03 });
-    assert.equal(modelFingerprint(again[0]!.model), modelFingerprint(ms[0]!.model));
+    assert.equal(await modelFingerprint(again[0]!.model), await modelFingerprint(ms[0]!.model));
     for (const m of [...ms, ...again]) m.model.dispose();
     assert.equal(tf.memory().numTensors, start);
     await assert.rejects(mutants(model, trainData, { drop: 1.5 }), { code: 'BAD_MUTANT_OPTIONS' });

@@ -37,19 +37,19 @@ export interface DeepArcAnalysis {
   note?: string;
 }
 
-function flatRows(t: tf.Tensor): { data: Float32Array; n: number; p: number } {
+async function flatRows(t: tf.Tensor): Promise<{ data: Float32Array; n: number; p: number }> {
   const n = t.shape[0]!;
-  return { data: t.dataSync() as Float32Array, n, p: t.size / n };
+  return { data: (await t.data()) as Float32Array, n, p: t.size / n };
 }
 
 /**
  * CKA of consecutive residual blocks (or, in a chain model, consecutive sites) on `data`, and the modules.
  *
  * @example
- * const a = analyseDeepArc(model, data.train.take(256));
+ * const a = await analyseDeepArc(model, data.train.take(256));
  * a.modules; a.redundant;  // ['block2_add', ...]
  */
-export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepArcOptions = {}): DeepArcAnalysis {
+export async function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepArcOptions = {}): Promise<DeepArcAnalysis> {
   const threshold = opts.threshold ?? 0.99;
   const blocks = residualBlocks(model);
   const chain = blocks.length === 0;
@@ -62,9 +62,9 @@ export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepA
     const out = probe.predict(tf.tensor4d(images, [sample.size, ...sample.sampleShape]));
     return Array.isArray(out) ? out : [out];
   });
-  let reps: ReturnType<typeof flatRows>[];
+  let reps: Array<Awaited<ReturnType<typeof flatRows>>>;
   try {
-    reps = outs.map((t) => flatRows(t));
+    reps = await Promise.all(outs.map((t) => flatRows(t)));
   } finally {
     tf.dispose(outs);
   }
@@ -83,7 +83,7 @@ export function analyseDeepArc(model: tf.LayersModel, data: Dataset, opts: DeepA
  * redundant blocks. Returns the new model (a copy when nothing applies) and what was removed.
  */
 export async function deeparcRemoveBlocks(model: tf.LayersModel, data: Dataset, validation: Dataset, opts: DeepArcOptions = {}): Promise<{ model: tf.LayersModel; removed: string[]; analysis: DeepArcAnalysis; accuracy?: number }> {
-  const analysis = analyseDeepArc(model, data, opts);
+  const analysis = await analyseDeepArc(model, data, opts);
   const blocks = residualBlocks(model);
   const cands = blocks.filter((b) => analysis.redundant.includes(b.name));
   const k = Math.min(opts.k ?? 1, cands.length);

@@ -33,11 +33,11 @@ export interface DeepArcIncremental {
  * classes' output rows.
  *
  * @example
- * const d = deeparcIncremental(model, taskA.take(256), [5, 6, 7, 8, 9]);
+ * const d = await deeparcIncremental(model, taskA.take(256), [5, 6, 7, 8, 9]);
  * d.units;   // e.g. ['fc2'] for lenet5
  */
-export function deeparcIncremental(model: tf.LayersModel, oldData: Dataset, newClasses: readonly number[], opts: { threshold?: number; samples?: number; seed?: number } = {}): DeepArcIncremental {
-  const a = analyseDeepArc(model, oldData, { threshold: opts.threshold ?? 0.99, samples: opts.samples ?? 256, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+export async function deeparcIncremental(model: tf.LayersModel, oldData: Dataset, newClasses: readonly number[], opts: { threshold?: number; samples?: number; seed?: number } = {}): Promise<DeepArcIncremental> {
+  const a = await analyseDeepArc(model, oldData, { threshold: opts.threshold ?? 0.99, samples: opts.samples ?? 256, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   const blocks = residualBlocks(model);
   const reads = siteReads(model);
   const names = a.level === 'blocks' ? blocks.map((b) => b.name) : reads.map((r) => r.site.name);

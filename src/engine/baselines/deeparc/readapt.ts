@@ -20,7 +20,7 @@ import { residualBlocks } from './blocks.js';
 /** One unit's score. */
 export interface DeepArcUnitScore { unit: string; cka: number; score: number; chosen: boolean }
 
-function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<{ data: Float32Array; p: number }> {
+async function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Promise<Array<{ data: Float32Array; p: number }>> {
   const { images } = data.gather(Int32Array.from({ length: data.size }, (_, i) => i));
   // Tensors leave the tidy and are read outside it (tidy would walk the typed arrays element by element).
   const outs = tf.tidy(() => {
@@ -29,7 +29,7 @@ function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<
     return Array.isArray(out) ? out : [out];
   });
   try {
-    return outs.map((t) => ({ data: t.dataSync() as Float32Array, p: t.size / data.size }));
+    return await Promise.all(outs.map(async (t) => ({ data: (await t.data()) as Float32Array, p: t.size / data.size })));
   } finally {
     tf.dispose(outs);
   }
@@ -39,10 +39,10 @@ function outputs(model: tf.LayersModel, layers: string[], data: Dataset): Array<
  * Rank a model's blocks (or layers) by the CKA drop between clean and new samples.
  *
  * @example
- * const r = deeparcReadaptRanking(model, adv.sources.take(256), adv.data.take(256), { topK: 2 });
+ * const r = await deeparcReadaptRanking(model, adv.sources.take(256), adv.data.take(256), { topK: 2 });
  * r.units.filter((u) => u.chosen);   // the units DeepArc would retrain
  */
-export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fresh: Dataset, opts: { reference?: tf.LayersModel; topK?: number } = {}): { level: 'blocks' | 'layers'; units: DeepArcUnitScore[]; layers: Record<string, string[]> } {
+export async function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fresh: Dataset, opts: { reference?: tf.LayersModel; topK?: number } = {}): Promise<{ level: 'blocks' | 'layers'; units: DeepArcUnitScore[]; layers: Record<string, string[]> }> {
   if (clean.size !== fresh.size || clean.size < 2) {
     throw new SemsliceError('BAD_READAPT_OPTIONS', `DeepArc ranking needs the same number (>= 2) of clean and new samples, got ${clean.size} and ${fresh.size}.`,
       'Pass the adversarial set\'s sources as pairs ({ pairs: adv.sources }) or the undamaged model as reference.');
@@ -56,8 +56,8 @@ export function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fre
   if (chain) for (const r of reads) layers[r.site.name] = [r.site.name, ...r.site.followers];
   else for (const b of blocks) layers[b.name] = b.layers;
   const ref = opts.reference ?? model;
-  const a = outputs(ref, outLayers, clean);
-  const b = outputs(model, outLayers, fresh);
+  const a = await outputs(ref, outLayers, clean);
+  const b = await outputs(model, outLayers, fresh);
   const n = clean.size;
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const x0 = clean.gather(all).images, x1 = fresh.gather(all).images;

@@ -53,12 +53,12 @@ export function sliceRecord(slice: Slice, origin: SliceOrigin, choice: SliceChoi
  * The common part of a manifest.
  *
  * @example
- * const m = { ...manifestBase('semslice-readapt', 'critical', model, record, budget, { test: dataRecord(test) }), result };
+ * const m = { ...(await manifestBase('semslice-readapt', 'critical', model, record, budget, { test: dataRecord(test) })), result };
  */
-export function manifestBase(kind: ManifestBase['kind'], method: string, model: tf.LayersModel, slice: SliceRecord | null, budget: TrainBudget,
-  data: Record<string, DataRecord | null>, note?: string): ManifestBase {
+export async function manifestBase(kind: ManifestBase['kind'], method: string, model: tf.LayersModel, slice: SliceRecord | null, budget: TrainBudget,
+  data: Record<string, DataRecord | null>, note?: string): Promise<ManifestBase> {
   return {
-    kind, version: 2, method, model: { name: model.name, fingerprint: modelFingerprint(model), params: countParams(model) },
+    kind, version: 2, method, model: { name: model.name, fingerprint: await modelFingerprint(model), params: countParams(model) },
     slice, budget, data, seed: budget.seed, ...(note ? { note } : {}),
   };
 }

@@ -260,7 +260,7 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   // The sites capacity is asked of: those where the freest candidate (the smallest theta) meets it.
   let deciding: string[] | undefined;
   for (const t of grid) {
-    const s = sliceFromStats(stats, { ...sliceOpts, metric: o.metric, theta: t, model, data: profiled }).forClasses(task);
+    const s = sliceFromStats(stats, { ...sliceOpts, metric: o.metric, theta: t, data: profiled }).forClasses(task);
     const mask = s.mask();
     const infer = unionMask(mask, keep);
     const masked = (await evaluate(model, val, { classes: task, mask: infer, confusion: false })).accuracy;

@@ -368,7 +368,7 @@ export async function extendSlice(model: tf.LayersModel, given: Slice | TaskSlic
   if (!given && !needsSlice) return null;
   if (given) {
     const ts = 'choice' in given ? given : { slice: given, choice: givenSliceChoice(model, given) };
-    const origin = checkSliceFits(model, ts.slice, { allowForeignSlice: o.allowForeignSlice ?? false });
+    const origin = await checkSliceFits(model, ts.slice, { allowForeignSlice: o.allowForeignSlice ?? false });
     if (ts.slice.classes.join() === old.join()) return { ...ts, origin };
     const missing = old.filter((c) => !ts.slice.classes.includes(c));
     if (missing.length) throw fail(`the slice has no critical sets for the old classes ${missing.join(', ')}.`, 'Slice the old task\'s data (all its classes) and pass that slice.');
@@ -552,10 +552,10 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
     const chosen = { ...(plan.chosen ?? {}), ...params };
     const sliceChoice = { old: used?.choice ?? null, new: newSlice?.choice ?? null };
     const manifest: ExtendManifest = {
-      ...manifestBase('semslice-extend', methodName, model, used ? sliceRecord(used.slice, used.origin, used.choice) : null, budget, {
+      ...await manifestBase('semslice-extend', methodName, model, used ? sliceRecord(used.slice, used.origin, used.choice) : null, budget, {
         new: dataRecord(newData), old: opts.oldData ? dataRecord(opts.oldData) : null, validation: opts.validation ? dataRecord(opts.validation) : null, test: dataRecord(opts.test),
       }, plan.note),
-      kind: 'semslice-extend', after: modelFingerprint(work),
+      kind: 'semslice-extend', after: await modelFingerprint(work),
       tasks: allTasks.map((t) => ({ classes: t.classes, label: t.label })), chosen,
       oldLogitsIdentical: oldLogits.identical, frozenIdentical: frozen.identical,
       newSlice: newSlice ? { classes: newSlice.slice.classes, params: { ...newSlice.slice.params } as Record<string, unknown>, choice: newSlice.choice } : null,

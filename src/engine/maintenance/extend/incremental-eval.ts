@@ -43,12 +43,12 @@ export interface IncrementalAccuracy {
 function mean(xs: number[]): number { return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN; }
 
 /** Class-IL predictions by task confidence (see the file comment). */
-function confidencePredict(model: tf.LayersModel, data: Dataset, tasks: readonly InferenceTask[], bs: number): Int32Array {
+async function confidencePredict(model: tf.LayersModel, data: Dataset, tasks: readonly InferenceTask[], bs: number): Promise<Int32Array> {
   const out = new Int32Array(data.size);
   let off = 0;
   for (const b of data.batches(bs)) {
     try {
-      const p = readTidy<Int32Array>(() => {
+      const p = await readTidy<Int32Array>(() => {
         let bestConf: tf.Tensor1D | undefined, bestLabel: tf.Tensor1D | undefined;
         for (const t of tasks) {
           const idx = tf.tensor1d(t.classes as number[], 'int32');
@@ -76,20 +76,21 @@ function confidencePredict(model: tf.LayersModel, data: Dataset, tasks: readonly
  * Task-IL and class-IL accuracy of `model` on `test` for these tasks (the last one is "new").
  *
  * @example
- * const acc = incrementalAccuracy(model, data.test, [{ classes: [0, 1, 2, 3, 4], mask: sliceA.mask() }, { classes: [5, 6, 7, 8, 9] }], { confidence: true });
+ * const acc = await incrementalAccuracy(model, data.test, [{ classes: [0, 1, 2, 3, 4], mask: sliceA.mask() }, { classes: [5, 6, 7, 8, 9] }], { confidence: true });
  * acc.perTask; acc.classIL.all;
  */
-export function incrementalAccuracy(model: tf.LayersModel, test: Dataset, tasks: readonly InferenceTask[], opts: { confidence: boolean; batchSize?: number }): IncrementalAccuracy {
+export async function incrementalAccuracy(model: tf.LayersModel, test: Dataset, tasks: readonly InferenceTask[], opts: { confidence: boolean; batchSize?: number }): Promise<IncrementalAccuracy> {
   const bs = opts.batchSize ?? 256;
   const units = logitsModel(model).units;
   const taskIL = new Array<number>(units).fill(NaN);
   const counts: number[] = [];
-  const perTask = tasks.map((t) => {
-    const r = evaluate(model, test, { classes: t.classes, confusion: false, batchSize: bs, ...(t.mask ? { mask: t.mask } : {}) });
+  const perTask: number[] = [];
+  for (const t of tasks) {
+    const r = await evaluate(model, test, { classes: t.classes, confusion: false, batchSize: bs, ...(t.mask ? { mask: t.mask } : {}) });
     for (const c of t.classes) taskIL[c] = r.perClass[c]!;
     counts.push(r.samples);
-    return r.accuracy;
-  });
+    perTask.push(r.accuracy);
+  }
   const earlier = perTask.slice(0, -1);
   const earlierN = counts.slice(0, -1);
   const nOld = earlierN.reduce((a, b) => a + b, 0);
@@ -99,11 +100,11 @@ export function incrementalAccuracy(model: tf.LayersModel, test: Dataset, tasks:
   const view = test.subsetClasses(seen);
   const classIL = new Array<number>(units).fill(NaN);
   let plainArgmax: number | undefined;
-  const plain = evaluate(model, view, { classes: seen, confusion: false, batchSize: bs });
+  const plain = await evaluate(model, view, { classes: seen, confusion: false, batchSize: bs });
   let correctPerClass: number[], countPerClass: number[];
   if (opts.confidence && tasks.length > 1) {
     plainArgmax = plain.accuracy;
-    const pred = confidencePredict(model, view, tasks, bs);
+    const pred = await confidencePredict(model, view, tasks, bs);
     const labels = view.labels();
     correctPerClass = new Array<number>(units).fill(0);
     countPerClass = new Array<number>(units).fill(0);

@@ -148,8 +148,8 @@ registry.register({
 });
 registry.register({
   name: 'deeparc', description: 'DeepArc: learn the new task only in the redundant layers (CKA modules on the old data) and the new output rows', needsSlice: false, needsOldData: true, masksOldTasks: false,
-  plan: (model, ctx) => {
-    const d = deeparcIncremental(model, needOld(ctx, 'deeparc'), ctx.newClasses, { seed: ctx.seed });
+  plan: async (model, ctx) => {
+    const d = await deeparcIncremental(model, needOld(ctx, 'deeparc'), ctx.newClasses, { seed: ctx.seed });
     return {
       masks: d.masks, chosen: { level: d.level, units: d.units, layers: d.layers, fallback: d.fallback, cka: d.neighbours },
       ...(d.fallback ? { note: 'no multi-unit CKA module at 0.99: the most redundant unit was taken' } : {}),

@@ -75,7 +75,7 @@ registry.register({
 });
 registry.register({
   name: 'deeparc', description: 'DeepArc: train only the top blocks/layers by CKA drop between clean and new samples', needsSlice: false,
-  select: (model, ctx) => {
+  select: async (model, ctx) => {
     const samples = Number(ctx.params?.['samples'] ?? 256);
     const fresh = ctx.fresh.take(samples);
     if (!ctx.pairs && !ctx.reference) {
@@ -84,7 +84,7 @@ registry.register({
     }
     const clean = ctx.pairs ? ctx.pairs.take(samples) : fresh;
     const topK = ctx.params?.['topK'] !== undefined ? Number(ctx.params['topK']) : undefined;
-    const r = deeparcReadaptRanking(model, clean, fresh, { ...(ctx.reference ? { reference: ctx.reference } : {}), ...(topK !== undefined ? { topK } : {}) });
+    const r = await deeparcReadaptRanking(model, clean, fresh, { ...(ctx.reference ? { reference: ctx.reference } : {}), ...(topK !== undefined ? { topK } : {}) });
     const masks = constantMasks(model, 0);
     const train = new Set(r.units.filter((u) => u.chosen).flatMap((u) => r.layers[u.unit]!));
     for (const l of model.layers) if (train.has(l.name)) for (const w of l.weights) masks[w.originalName]!.fill(1);

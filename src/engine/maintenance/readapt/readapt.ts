@@ -171,7 +171,7 @@ export async function readaptSlice(model: tf.LayersModel, given: Slice | TaskSli
   const classes = sliceClassesOf(model, newData, o.sliceClasses);
   if (given) {
     const ts = 'choice' in given ? given : { slice: given, choice: givenSliceChoice(o.reference ?? model, given) };
-    const origin = checkSliceFits(model, ts.slice, { ...(o.reference ? { reference: o.reference } : {}), allowForeignSlice: o.allowForeignSlice ?? false });
+    const origin = await checkSliceFits(model, ts.slice, { ...(o.reference ? { reference: o.reference } : {}), allowForeignSlice: o.allowForeignSlice ?? false });
     const have = classes.filter((c) => ts.slice.classes.includes(c));
     if (o.sliceClasses === 'all' || have.join() === ts.slice.classes.join()) return { ...ts, origin };
     if (have.length === 0) throw new SemsliceError('BAD_READAPT_OPTIONS', 'readapt: none of the slice\'s classes is present in the new data.', 'Use sliceClasses "all", or a slice of the classes in the new data.');
@@ -281,13 +281,13 @@ export async function readapt(model: tf.LayersModel, slice: Slice | TaskSlice | 
     const trainedWeights = model.trainableWeights.filter((w) => allowed.has(w.originalName)).length;
     const record = used ? sliceRecord(used.slice, used.origin, used.choice) : null;
     const manifest: ReadaptManifest = {
-      ...manifestBase('semslice-readapt', method, model, record, { ...budget, steps: budget.epochs * perEpoch }, {
+      ...await manifestBase('semslice-readapt', method, model, record, { ...budget, steps: budget.epochs * perEpoch }, {
         new: dataRecord(newData), clean: dataRecord(cleanPart), train: dataRecord(trainData), heldOut: dataRecord(opts.heldOut), test: dataRecord(opts.test),
       }, choice.note),
       kind: 'semslice-readapt', sliceClasses, cleanRatio,
       result: {
         trainableParams, trainedWeights, target, epochsToTarget: hit ? hit.epoch : null, secondsToTarget: hit ? hit.cumulativeSeconds : null, secondsPerStep,
-        newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical: frozen.identical, fingerprint: modelFingerprint(work),
+        newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical: frozen.identical, fingerprint: await modelFingerprint(work),
       },
     };
     const table = aq.from(rows.map((r) => ({ ...r, newPerClass: [...r.newPerClass], cleanPerClass: [...r.cleanPerClass] })));

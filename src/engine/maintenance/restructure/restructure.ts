@@ -27,7 +27,7 @@ import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
 import { manifestBase, sliceRecord, type ManifestBase } from '../common/manifest.js';
 import { countParams } from '../common/params.js';
 import { retentionMethod, type Retains } from '../common/retention.js';
-import { checkSliceFits } from '../common/slice-check.js';
+import { checkSliceFits, type SliceOrigin } from '../common/slice-check.js';
 import { applyStopRule, type StopReason } from '../common/stop-rule.js';
 import { givenSliceChoice, taskSlice, type SliceChoice, type SlicePolicyOptions, type TaskSlice } from '../common/task-slice.js';
 import { getRestructureMethod } from './methods.js';
@@ -159,11 +159,11 @@ function snapshot(model: tf.LayersModel): tf.Tensor[] {
  * the training data with the validation split; null for methods that need none.
  */
 export async function restructureSlice(model: tf.LayersModel, given: Slice | TaskSlice | null | undefined, needsSlice: boolean,
-  splits: { train: Dataset; validation: Dataset }, o: { slicePolicy?: SlicePolicyOptions; allowForeignSlice?: boolean; seed: number }): Promise<TaskSlice & { origin: ReturnType<typeof checkSliceFits> } | null> {
+  splits: { train: Dataset; validation: Dataset }, o: { slicePolicy?: SlicePolicyOptions; allowForeignSlice?: boolean; seed: number }): Promise<TaskSlice & { origin: SliceOrigin } | null> {
   if (!needsSlice && !given) return null;
   if (given) {
     const ts = 'choice' in given ? given : { slice: given, choice: givenSliceChoice(model, given) };
-    return { ...ts, origin: checkSliceFits(model, ts.slice, { allowForeignSlice: o.allowForeignSlice ?? false }) };
+    return { ...ts, origin: await checkSliceFits(model, ts.slice, { allowForeignSlice: o.allowForeignSlice ?? false }) };
   }
   const units = logitsModel(model).units;
   const ts = await taskSlice(model, splits.train, Array.from({ length: units }, (_, c) => c), { seed: o.seed, ...o.slicePolicy, validation: splits.validation });
@@ -263,10 +263,10 @@ export async function restructure(model: tf.LayersModel, slice: Slice | TaskSlic
     }
     const resultRow = rows.find((r) => r.iteration === verdict.iteration)!;
     const ma = resultRow.testAccuracy ?? resultRow.accuracy;
-    const fingerprint = modelFingerprint(work);
+    const fingerprint = await modelFingerprint(work);
     const record = used ? sliceRecord(used.slice, used.origin, used.choice) : null;
     const manifest: RestructureManifest = {
-      ...manifestBase('semslice-restructure', preName, model, record, { steps: ft.steps, batchSize: ft.batchSize, learningRate: ft.learningRate, optimizer: 'adam', seed },
+      ...await manifestBase('semslice-restructure', preName, model, record, { steps: ft.steps, batchSize: ft.batchSize, learningRate: ft.learningRate, optimizer: 'adam', seed },
         { train: dataRecord(splits.train), validation: dataRecord(splits.validation), test: opts.test ? dataRecord(opts.test) : null }, outcome.note),
       kind: 'semslice-restructure',
       neuronsRemoved: outcome.neuronsRemoved, blocksRemoved: outcome.blocksRemoved, ...(outcome.details ? { details: outcome.details } : {}),

@@ -43,7 +43,7 @@ export interface BatchContext {
   chain?: ChainPlan;
 }
 
-function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['pooledFirst'] {
+function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor, v: Float32Array): BatchContext['pooledFirst'] {
   if (aref.rank !== 4) return undefined;
   const g = modelGraph(model);
   const read = siteReads(model)[0]!;
@@ -54,7 +54,6 @@ function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['
   const st = cfg.strides ?? ps;
   if (cfg.padding !== 'valid' || cfg.dataFormat === 'channelsFirst' || ps[0] !== st[0] || ps[1] !== st[1]) return undefined;
   const [, h, w, c] = aref.shape as [number, number, number, number];
-  const v = aref.dataSync();
   for (let i = c; i < v.length; i++) if (v[i] !== v[i % c]) return undefined;
   const poolShape = [Math.floor(h / ps[0]!), Math.floor(w / ps[1]!), c];
   const windows = poolShape[0]! * poolShape[1]!;
@@ -79,11 +78,10 @@ function pooledFirstSite(model: tf.LayersModel, aref: tf.Tensor): BatchContext['
 /** Conv sites with at most this many channels reduce by matrix product (its cost grows with channels²). */
 const POOL_MATMUL_MAX_CHANNELS = 32;
 
-function poolMatrices(aref: tf.Tensor): { mean: tf.Tensor2D; ref: tf.Tensor2D } | null {
+function poolMatrices(aref: tf.Tensor, r: Float32Array): { mean: tf.Tensor2D; ref: tf.Tensor2D } | null {
   if (aref.rank !== 4 || aref.shape[3]! > POOL_MATMUL_MAX_CHANNELS) return null;
   const c = aref.shape[3]!;
   const p = aref.shape[1]! * aref.shape[2]!;
-  const r = aref.dataSync();
   const mean = new Float32Array(p * c * c);
   const ref = new Float32Array(p * c * c);
   for (let i = 0; i < p; i++) {
@@ -96,11 +94,18 @@ function poolMatrices(aref: tf.Tensor): { mean: tf.Tensor2D; ref: tf.Tensor2D } 
 }
 
 /** Build the context (a_ref by a forward pass on zeros, pooling matrices). Dispose it with disposeBatchContext. */
-export function createBatchContext(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[],
-  o: { numClasses: number; needGrad: boolean; onlyCorrect: boolean }): BatchContext {
+export async function createBatchContext(model: tf.LayersModel, sites: SiteInfo[], inputShape: readonly number[],
+  o: { numClasses: number; needGrad: boolean; onlyCorrect: boolean }): Promise<BatchContext> {
   const aref = referenceActivations(model, sites, inputShape);
-  const ctx: BatchContext = { model, sites, ...o, aref, pool: aref.map(poolMatrices) };
-  const pf = o.needGrad ? pooledFirstSite(model, aref[0]!) : undefined;
+  let values: Float32Array[];
+  try {
+    values = await Promise.all(aref.map((t) => t.data() as Promise<Float32Array>));
+  } catch (e) {
+    tf.dispose(aref);
+    throw e;
+  }
+  const ctx: BatchContext = { model, sites, ...o, aref, pool: aref.map((t, i) => poolMatrices(t, values[i]!)) };
+  const pf = o.needGrad ? pooledFirstSite(model, aref[0]!, values[0]!) : undefined;
   if (pf) ctx.pooledFirst = pf;
   if (o.needGrad && (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['SEMSLICE_PROFILE_TAPE'] !== '1') {
     const startId = pf ? pf.poolOutId : siteReads(model)[0]!.tensorId;
@@ -244,13 +249,13 @@ function pooledTerms(pf: NonNullable<BatchContext['pooledFirst']>, pooled: tf.Te
 }
 
 /**
- * Profile one batch: xs [b, h, w, c] float32, ys [b] int32 labels. Returns the block described by batchLayout.
+ * Profile one batch: xs [b, h, w, c] float32, ys [b] int32 labels. Resolves to the block described by batchLayout.
  * Leaves no tensors behind.
  */
-export function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Float32Array {
+export async function batchStats(ctx: BatchContext, xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<Float32Array> {
   const kept: tf.Tensor[] = [];
   try {
-    return readTidy(() => {
+    return await readTidy(() => {
       const c = ctx.numClasses;
       let onehot = tf.oneHot(tf.cast(ys, 'int32'), c).asType('float32') as tf.Tensor2D;
       const { logits, a, g, pooled } = forwardBackward(ctx, xs, onehot, kept);

@@ -17,6 +17,8 @@ import { SemsliceError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
 import { assertEveryClass } from '../../data/checks.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
+import { refuseReplicasOnWebGPU } from '../../backend/index.js';
+import { modelFingerprint } from '../../models/fingerprint.js';
 import { runInProcess, throwIfAborted, type ProfileJob } from './run.js';
 import { ProfileAccumulator } from './accumulator.js';
 import { resolveProfileOptions, type ProfileOptions } from './options.js';
@@ -87,6 +89,7 @@ function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
  */
 export async function profile(model: tf.LayersModel, data: Dataset, opts: ProfileOptions = {}): Promise<ProfileStats> {
   const o = resolveProfileOptions(opts);
+  refuseReplicasOnWebGPU(o.workers, 'profile: workers');
   const sites = siteReads(model).map((r) => r.site);
   const numClasses = logitCount(model);
   const inputShape = checkProfileData(model, data);
@@ -117,7 +120,10 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
       'Profile more data of that class or a better-trained model (more training samples or epochs), or with onlyCorrect: false.');
   }
   const result = acc.finish(sites, o.raw);
-  return new ProfileStats({ sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize } });
+  return new ProfileStats({
+    sites, numClasses, ...result, options: { onlyCorrect: o.onlyCorrect, maxPerClass: o.maxPerClass, batchSize: o.batchSize },
+    modelFingerprint: await modelFingerprint(model),
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
 import type { Dataset } from '../../data/types.js';
-import { batchStats, createBatchContext, disposeBatchContext } from './batch.js';
+import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from './batch.js';
 import type { ResolvedProfileOptions } from './options.js';
 import type { SiteInfo } from '../types.js';
 
@@ -40,15 +40,26 @@ export function batchArrays(job: ProfileJob, k: number): { images: Float32Array;
   return job.data.gather(Int32Array.from({ length: n }, (_, i) => first + i));
 }
 
+/** batchStats of one batch given as host arrays (the tensors made here are disposed here). */
+export async function arrayBatchStats(ctx: BatchContext, job: ProfileJob, images: Float32Array, labels: Int32Array): Promise<Float32Array> {
+  const xs = tf.tensor4d(images, [labels.length, ...job.inputShape] as [number, number, number, number]);
+  const ys = tf.tensor1d(labels, 'int32');
+  try {
+    return await batchStats(ctx, xs, ys);
+  } finally {
+    tf.dispose([xs, ys]);
+  }
+}
+
 /** The in-process runner: batches on the current backend, one at a time, yielding to the event loop between them. */
 export const runInProcess: BlockRunner = async (job, onBlock) => {
-  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
+  const ctx = await createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: job.o.needGrad, onlyCorrect: job.o.onlyCorrect });
   try {
     const nb = Math.ceil(job.data.size / job.o.batchSize);
     for (let k = 0; k < nb; k++) {
       throwIfAborted(job.o.signal);
       const { images, labels } = batchArrays(job, k);
-      const block = tf.tidy(() => batchStats(ctx, tf.tensor4d(images, [labels.length, ...job.inputShape] as [number, number, number, number]), tf.tensor1d(labels, 'int32')));
+      const block = await arrayBatchStats(ctx, job, images, labels);
       onBlock(block, k * job.o.batchSize, labels.length);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

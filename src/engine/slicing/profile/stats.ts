@@ -19,6 +19,7 @@ export class ProfileStats implements ProfileStatsData {
   readonly stats: ProfileStatsData['stats'];
   readonly global: ProfileStatsData['global'];
   readonly options: ProfileStatsData['options'];
+  readonly modelFingerprint?: string;
 
   constructor(data: ProfileStatsData) {
     this.sites = data.sites.map((s) => ({ ...s, followers: [...s.followers] }));
@@ -27,6 +28,7 @@ export class ProfileStats implements ProfileStatsData {
     this.stats = data.stats;
     this.global = data.global;
     this.options = { ...data.options };
+    if (data.modelFingerprint !== undefined) this.modelFingerprint = data.modelFingerprint;
   }
 
   /** The raw metrics this profile holds (those it was asked for; all four when ens was asked for). */
@@ -78,6 +80,7 @@ export class ProfileStats implements ProfileStatsData {
       stats: copyTables(this.stats),
       global: copyTables(this.global),
       options: { ...this.options },
+      ...(this.modelFingerprint !== undefined ? { modelFingerprint: this.modelFingerprint } : {}),
     };
   }
 

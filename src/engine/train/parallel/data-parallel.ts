@@ -145,19 +145,19 @@ export async function startDataParallel(
     // Shards 1.. go to the workers first, so they compute while the main thread does shard 0.
     request++;
     let at = sizes[0]!;
-    replicas.forEach((r, k) => {
+    for (const [k, r] of replicas.entries()) {
       const size = sizes[k + 1]!;
       const b = r.buffers;
       b.seeds.set(dropoutSeeds());
       Atomics.store(b.control, CTL.SIZE, size);
       if (size > 0) {
-        b.images.set(readTidy(() => xs.slice([at, 0, 0, 0], [size, -1, -1, -1])));
-        b.labels.set(readTidy<Int32Array>(() => ys.slice([at], [size])));
+        b.images.set(await readTidy(() => xs.slice([at, 0, 0, 0], [size, -1, -1, -1])));
+        b.labels.set(await readTidy<Int32Array>(() => ys.slice([at], [size])));
         at += size;
         Atomics.store(b.control, CTL.REQUEST, request);
         Atomics.notify(b.control, CTL.REQUEST);
       }
-    });
+    }
     let correct0: tf.Scalar | undefined;
     const n0 = sizes[0]!;
     const { value, grads } = tf.variableGrads(() => {

@@ -11,8 +11,8 @@ import { SemsliceError } from '../../../errors.js';
 import type { ErrorCode } from '../../../errors.js';
 import { siblingModule, startModuleWorker, WorkerPool } from '../../../worker-thread.js';
 import { modelToTransfer } from '../../../models/artifacts.js';
-import { batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
-import { batchStats, createBatchContext, disposeBatchContext } from '../batch.js';
+import { arrayBatchStats, batchArrays, runInProcess, throwIfAborted, type BlockRunner } from '../run.js';
+import { createBatchContext, disposeBatchContext } from '../batch.js';
 import type { InitMessage, WorkerMessage } from './protocol.js';
 
 /** A profile worker (compiled JS or, under tsx, the TypeScript source). */
@@ -56,7 +56,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     type: 'init', backend: tf.getBackend(), ...(await modelToTransfer(job.model)), sampleShape: [...data.sampleShape] as [number, number, number],
     numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect, siteNames: job.sites.map((s) => s.name),
   };
-  const ctx = createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });
+  const ctx = await createBatchContext(job.model, job.sites, job.inputShape, { numClasses: job.numClasses, needGrad: o.needGrad, onlyCorrect: o.onlyCorrect });
   const workers: Worker[] = [];
   const blocks = new Map<number, Float32Array>();
   let next = 0; // next block to merge
@@ -101,8 +101,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
       throwIfAborted(o.signal);
       const k = handed++;
       const { images, labels } = batchArrays(job, k);
-      const block = tf.tidy(() => batchStats(ctx, tf.tensor4d(images, [labels.length, ...job.inputShape] as [number, number, number, number]), tf.tensor1d(labels, 'int32')));
-      store(k, block);
+      store(k, await arrayBatchStats(ctx, job, images, labels));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (next < nb && !failed) {

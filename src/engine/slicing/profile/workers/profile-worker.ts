@@ -33,19 +33,19 @@ async function init(m: InitMessage): Promise<void> {
   if (sites.map((s) => s.name).join() !== m.siteNames.join()) {
     throw new Error(`rebuilt model has sites ${sites.map((s) => s.name).join()} instead of ${m.siteNames.join()}`);
   }
-  const ctx = createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
+  const ctx = await createBatchContext(model, sites, m.sampleShape, { numClasses: m.numClasses, needGrad: m.needGrad, onlyCorrect: m.onlyCorrect });
   state = { ctx, shape: m.sampleShape };
   post({ type: 'ready' });
 }
 
-function batch(m: BatchMessage): void {
+async function batch(m: BatchMessage): Promise<void> {
   if (!state) throw new Error('profile-worker got a batch before init');
   const b = m.labels.length;
   const xs = tf.tensor4d(m.images, [b, ...state.shape]);
   const ys = tf.tensor1d(m.labels, 'int32');
   let block: Float32Array;
   try {
-    block = batchStats(state.ctx, xs, ys);
+    block = await batchStats(state.ctx, xs, ys);
   } finally {
     xs.dispose();
     ys.dispose();
