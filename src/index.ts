@@ -35,7 +35,7 @@ export {
   SLICE_DEFAULTS, DEFAULT_THETAS, DEFAULT_KS,
   type SliceOptions, type ProfileOptions, type FidelitySweepOptions, type Metric, type SliceJSON, type FidelityRow, type SiteInfo,
 } from './engine/slicing/index.js';
-export { compareAtEqualCR, compareSweep, describeComparison, describeDamage, subsetFidelity, damageMatrix, mergeClasses, type CurveComparison, type SubsetFidelityRow, type DamageMatrix } from './engine/slicing/index.js';
+export { compareAtEqualCR, compareSweep, describeComparison, describeDamage, subsetFidelity, damageMatrix, mergeClasses, areaBetween, differenceAt, curveOf, type AreaBetween, type CurveComparison, type SubsetFidelityRow, type DamageMatrix } from './engine/slicing/index.js';
 export * as slicing from './engine/slicing/index.js';
 export * as studies from './engine/studies/index.js';
 export * as graph from './engine/graph/index.js';
@@ -55,7 +55,7 @@ export { SemsliceError, isSemsliceError } from './engine/errors.js';
 // Maintenance: the slice policy, the three strategies, their method lists and comparison drivers, the defaults table.
 export {
   taskSlice, givenSliceChoice, THETA_GRID, SLICE_POLICY_DEFAULTS, MAINTENANCE_DEFAULTS, checkSliceFits, maintenanceSplits, applyStopRule, assertRetention,
-  restructure, compareRestructure, describeRestructure, registerRestructureMethod, listRestructureMethods,
+  restructure, compareRestructure, describeRestructure, trajectoryAtCR, registerRestructureMethod, listRestructureMethods,
   readapt, compareReadapt, describeReadapt, registerReadaptMethod, listReadaptMethods, READAPT_WORKLOADS,
   extend, compareExtend, describeExtend, extendSequence, registerExtendMethod, listExtendMethods, INCREMENTAL_COMPARISON, capacityMeter,
   type SlicePolicyOptions, type SliceChoice, type TaskSlice, type MaintenanceData, type MaintenanceDefaults, type FrozenCheck, type RetentionContract,

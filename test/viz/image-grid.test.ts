@@ -10,7 +10,7 @@ describe('viz/image-grid', () => {
     { pixels: px((i) => 1 - i / 15), title: '3 -> 8', row: 'FGSM' }, { pixels: px(() => 1), title: '5 -> 6', row: 'FGSM' },
   ] };
 
-  it('one rect per pixel, rows in the given order, valid Vega-Lite that compiles; registered', () => {
+  it('one rect per pixel, rows in the given order, valid Vega-Lite that compiles; registered', async () => {
     const spec = imageGrid(input) as unknown as { data: { values: Array<{ v: number; row: string; x: number; y: number }> }; facet: { row: { sort: string[] } } };
     assert.equal(spec.data.values.length, 4 * 16);
     assert.deepEqual(spec.facet.row.sort, ['clean', 'FGSM']);
@@ -18,7 +18,7 @@ describe('viz/image-grid', () => {
     assert.deepEqual([spec.data.values[5]!.x, spec.data.values[5]!.y], [1, 1]);
     const v = validateVegaLite(spec);
     assert.ok(v.valid, v.errors);
-    compileSpec(spec as never);
+    await compileSpec(spec as never);
     assert.deepEqual(buildChart('image-grid', input), imageGrid(input));
   });
 
@@ -37,7 +37,7 @@ describe('viz/readapt-curves', () => {
     assert.equal(spec.data.values[2]!.accuracyPct, 60);
     const v = validateVegaLite(spec);
     assert.ok(v.valid, v.errors);
-    compileSpec(spec as never);
+    await compileSpec(spec as never);
     assert.throws(() => readaptCurves([{ method: 'x', rows: [{ epoch: 0, newAccuracy: NaN, cleanAccuracy: 1 }] }]), { name: 'SemsliceError' });
   });
 });

@@ -82,7 +82,7 @@ are *exclusive*, for several *shared*, for all *common*, for none *idle*.`),
     code(`const profileData = data.train.perClassCap(profilePerClass);
 // One profile serves the slice and the fidelity sweep below.
 const stats = await ss.profile(model, profileData, { metrics: [metric, "taylor", "avg"] });
-const s = ss.sliceFromStats(stats, { metric: metric, theta: theta, seed: seed, model: model, data: profileData });
+const s = ss.sliceFromStats(stats, { metric: metric, theta: theta, seed: seed, data: profileData });
 console.log(String(s));
 await ss.show(ss.table(s.summary()));
 await ss.show(ss.viz.criticalNeuronsChart(s.toJSON()));`),

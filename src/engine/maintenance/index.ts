@@ -16,6 +16,7 @@ export { assertRetention, checkRetention, retentionMethod, type RetentionContrac
 export { restructure, type RestructureOptions, type RestructureResult, type RestructureRow, type RestructureManifest, type FineTuneOptions } from './restructure/restructure.js';
 export { registerRestructureMethod, getRestructureMethod, listRestructureMethods, restructureMethodsFor, type RestructureMethodDef, type PreStepContext, type PreStepOutcome } from './restructure/methods.js';
 export { compareRestructure, describeRestructure, type RestructureComparisonOptions, type RestructureComparison, type RestructureRun } from './restructure/compare.js';
+export { trajectoryAtCR, type TrajectoryReadout } from './restructure/trajectory.js';
 
 export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptManifest } from './readapt/readapt.js';
 export { registerReadaptMethod, getReadaptMethod, listReadaptMethods, type ReadaptMethodDef, type ReadaptMethodContext, type ReadaptChoice } from './readapt/methods.js';

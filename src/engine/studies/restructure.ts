@@ -15,8 +15,7 @@
  * A `recovery` cell shows, on one model, how accuracy recovers within a fine-tuning round at each learning rate of a
  * small grid (validation accuracy every 20 steps), which is how the rounds' learning rate was chosen.
  */
-import { applyStopRule, compareRestructure, getRestructureMethod, restructure, taskSlice, type RestructureRow, type TaskSlice } from '../maintenance/index.js';
-import { interpolateAt } from '../slicing/index.js';
+import { applyStopRule, compareRestructure, getRestructureMethod, restructure, taskSlice, trajectoryAtCR, type RestructureRow, type TaskSlice } from '../maintenance/index.js';
 import { prunableKernels } from '../pruning/index.js';
 import { evaluate, train } from '../train/index.js';
 import { studyBaseModel, type BaseModel, type BaseRecipe } from './base-models.js';
@@ -99,8 +98,6 @@ export function clearRestructureStudyCache(): void {
   cached = undefined;
 }
 
-const crOf = (rows: readonly RestructureRow[]): Array<{ cr: number; accuracy: number }> => rows.map((r) => ({ cr: r.cr, accuracy: r.testAccuracy ?? r.accuracy }));
-
 async function methodCell(params: CellParams, s: RestructureStudySizes, c: Config): Promise<ResultRow[]> {
   const seed = Number(params['seed']);
   const method = String(params['method']);
@@ -116,17 +113,15 @@ async function methodCell(params: CellParams, s: RestructureStudySizes, c: Confi
   }, getRestructureMethod(pre).needsSlice ? (paper ? b.paper : b.auto) : null);
   const seconds = (performance.now() - t0) / 1000;
   const r = cmp.runs[0]!;
-  const m = r.rows[0]!.cr;
-  const curve = crOf(r.rows);
-  const reachedCR = r.rows.at(-1)!.cr;
-  const atCR = Object.fromEntries(s.targets.map((t) => [`acc${Math.round(100 * t)}`, reachedCR >= t - 1e-9 ? interpolateAt(curve, t) : null]));
+  const read = trajectoryAtCR(r.rows, s.targets, s.amountPerIteration);
+  const atCR = Object.fromEntries(read.accuracyAt.map((p) => [`acc${Math.round(100 * p.cr)}`, p.accuracy]));
   const stops = s.maxDrops.flatMap((d) => s.targets.map((t) => {
     const o = applyStopRule(r.rows, r.original.accuracy - d, t);
     const row = r.rows.find((x) => x.iteration === o.iteration)!;
     return { maxDrop: d, targetCR: t, ni: o.ni, cr: o.cr, ma: row.testAccuracy, reached: o.reached, stop: o.stop };
   }));
   return [{
-    kind: 'run', preCR: m, niArithmeticSaving: m > 0 ? Math.log(1 - m) / Math.log(1 - s.amountPerIteration) : 0,
+    kind: 'run', preCR: read.preCR, niArithmeticSaving: read.arithmeticSaving,
     neuronsRemoved: Object.values(r.manifest.neuronsRemoved).reduce((a, x) => a + x.length, 0), blocksRemoved: r.manifest.blocksRemoved.join(' '),
     details: r.manifest.details ?? null, note: r.manifest.note ?? '',
     sliceTheta: r.sliceChoice?.theta ?? null, sliceRule: r.sliceChoice?.rule ?? null, sliceMasked: r.sliceChoice?.masked ?? null, sliceUnmasked: r.sliceChoice?.unmasked ?? null,

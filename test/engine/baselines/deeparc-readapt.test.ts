@@ -36,7 +36,7 @@ describe('baselines/deeparc: re-adaptation ranking', () => {
     const r = await deeparcReadaptRanking(model, d, d);
     assert.equal(r.level, 'layers');
     assert.ok(r.units.every((u) => Math.abs(u.score) < 1e-9), 'identical inputs: no drop anywhere');
-    assert.throws(() => getReadaptMethod('deeparc').select(model, { fresh: d, seed: 0 }), { code: 'BAD_READAPT_OPTIONS' });
+    await assert.rejects(async () => getReadaptMethod('deeparc').select(model, { fresh: d, seed: 0 }), { code: 'BAD_READAPT_OPTIONS' });
     model.dispose();
   });
 });

@@ -247,7 +247,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | TaskSlic
       good = snapshot(work);
       for (let it = 1; it <= maxIterations; it++) {
         t0 = performance.now();
-        state.step(prunerName, amount);
+        await state.step(prunerName, amount);
         await fineTune();
         await measure(it, t0);
         verdict = applyStopRule(rows, bound, targetCR);
