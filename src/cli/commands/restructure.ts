@@ -11,7 +11,7 @@ import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError } from '../../engine/errors.js';
 import { Slice } from '../../engine/slicing/index.js';
-import { compareRestructure, getRestructureMethod, listRestructureMethods, MAINTENANCE_DEFAULTS } from '../../engine/maintenance/index.js';
+import { compareRestructure, getRestructureMethod, listRestructureMethods, MAINTENANCE_DEFAULTS, restructureMethodsFor } from '../../engine/maintenance/index.js';
 import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { BACKEND_FLAG, choiceArg, intArg, positiveNumberArg, rangeArg, WORKERS_FLAG } from '../options.js';
@@ -80,6 +80,11 @@ export function registerRestructure(program: Command): void {
 async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void> {
   const data = await loadDataset(f.data);
   const protect = protectedClasses(f.protect, data.classNames.length);
+  const applies = restructureMethodsFor(model);
+  if (!applies.includes(f.pre)) {
+    throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `--pre ${f.pre} does not apply to the model in ${f.model} (${getRestructureMethod(f.pre).description}).`,
+      `Pass --pre with one of the methods that apply to it: ${applies.join(', ')}.`);
+  }
   // The slice-vs-model rule (checkSliceFits) before any work.
   const slice = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
   const train = f.trainLimit ? data.train.take(f.trainLimit) : data.train;

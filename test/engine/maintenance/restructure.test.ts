@@ -83,6 +83,9 @@ describe('maintenance/restructure', () => {
     await assert.rejects(restructure(model, s, { ...o, targetCR: 0 }), { code: 'BAD_RESTRUCTURE_OPTIONS' });
     await assert.rejects(restructure(model, s, { ...o, pruner: 'lmap' }), { code: 'UNKNOWN_PRUNER' });
     await assert.rejects(restructure(model, s, { ...o, pre: 'nope' }), { code: 'UNKNOWN_PRE_STEP' });
+    // DeepArc on a model without residual blocks would remove nothing and be reported as if it had run.
+    await assert.rejects(restructure(model, s, { ...o, pre: 'deeparc' }), (e: Error & { code?: string; hint?: string }) =>
+      e.code === 'BAD_RESTRUCTURE_OPTIONS' && /method "deeparc" does not apply to model/.test(e.message) && ['none', 'slice', 'random', 'low-activation'].every((m) => (e.hint ?? '').includes(m)));
     const other = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 2, width: 0.5 });
     await assert.rejects(restructure(other, s, o), { code: 'SLICE_MODEL_MISMATCH' });
     other.dispose();

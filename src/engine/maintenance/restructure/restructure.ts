@@ -30,7 +30,7 @@ import { retentionMethod, type Retains } from '../common/retention.js';
 import { checkSliceFits, type SliceOrigin } from '../common/slice-check.js';
 import { applyStopRule, type StopReason } from '../common/stop-rule.js';
 import { givenSliceChoice, taskSlice, type SliceChoice, type SlicePolicyOptions, type TaskSlice } from '../common/task-slice.js';
-import { getRestructureMethod } from './methods.js';
+import { getRestructureMethod, restructureMethodsFor } from './methods.js';
 
 /** The fine-tuning budget, the same for every method: `steps` batches of `batchSize` per round. */
 export interface FineTuneOptions {
@@ -186,6 +186,11 @@ export async function restructure(model: tf.LayersModel, slice: Slice | TaskSlic
   const D = MAINTENANCE_DEFAULTS.restructure;
   const preName = opts.pre ?? D.pre;
   const pre = getRestructureMethod(preName);
+  if (pre.appliesTo && !pre.appliesTo(model)) {
+    // Run anyway, it would remove nothing and report a pruner-alone run under the method's name.
+    throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `restructure: method "${preName}" does not apply to model "${model.name}" (${pre.description}).`,
+      `Pass pre as one of the methods that apply to it: ${restructureMethodsFor(model).join(', ')}.`);
+  }
   const prunerName = opts.pruner ?? D.pruner;
   getPruner(prunerName);
   const seed = opts.seed ?? 0;
