@@ -15,6 +15,7 @@
  * A `recovery` cell shows, on one model, how accuracy recovers within a fine-tuning round at each learning rate of a
  * small grid (validation accuracy every 20 steps), which is how the rounds' learning rate was chosen.
  */
+import * as tf from '@tensorflow/tfjs';
 import { applyStopRule, compareRestructure, getRestructureMethod, restructure, taskSlice, trajectoryAtCR, type RestructureRow, type TaskSlice } from '../maintenance/index.js';
 import { prunableKernels } from '../pruning/index.js';
 import { evaluate, train } from '../train/index.js';
@@ -146,8 +147,10 @@ async function recoveryCell(params: CellParams, s: RestructureStudySizes, c: Con
     amountPerIteration: s.amountPerIteration, maxIterations: s.maxIterations, fineTune: { steps: 0 }, seed,
   });
   const rows: ResultRow[] = [];
+  let start: tf.Tensor[] = [];
   try {
-    const start = pruned.model.getWeights();
+    // Copies: getWeights() hands out the variables' own tensors, which training overwrites in place.
+    start = pruned.model.getWeights().map((w) => w.clone());
     const masks: Record<string, Float32Array> = {};
     for (const k of prunableKernels(pruned.model)) masks[k.originalName] = Float32Array.from((await k.read().data()) as Float32Array, (v) => (v !== 0 ? 1 : 0));
     const subset = b.base.splits.train.shuffle(seed * 7919).take(rc.steps * s.fineTune.batchSize);
@@ -163,6 +166,7 @@ async function recoveryCell(params: CellParams, s: RestructureStudySizes, c: Con
       rows.push({ kind: 'recovery', learningRate: lr, cr: pruned.cr, originalValAccuracy: pruned.original.accuracy, curve: curve.map(([st, a]) => [st, Number(a.toFixed(6))]), end });
     }
   } finally {
+    tf.dispose(start);
     pruned.model.dispose();
   }
   return rows;
