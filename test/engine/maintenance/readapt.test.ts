@@ -17,7 +17,7 @@ describe('maintenance/readapt', () => {
   let advTest: AdversarialSet;
   const trainData = prototypeData({ classes: 4, perClass: 50, seed: 5 });
   const testData = prototypeData({ classes: 4, perClass: 20, seed: 5, split: 'test' });
-  const budget = { epochs: 3, batchSize: 16, learningRate: 0.005, seed: 2, evalEvery: 5 };
+  const budget = { epochs: 3, batchSize: 16, learningRate: 0.005, seed: 2, evalEvery: 5, cleanRatio: 1 };
 
   before(async () => {
     await tf.setBackend('cpu');
@@ -154,6 +154,26 @@ describe('maintenance/readapt', () => {
     assert.ok(!last.kernels.has('Conv2DBackpropInput'), 'nothing trainable below them: no gradient flows through them either');
     assert.ok(last.trained < full.trained);
     conv.dispose();
+  });
+
+  it('batchNormStatistics "moving": BatchNormalization normalises with its moving statistics while re-adapting and keeps them', async () => {
+    const bn = buildModel('vgg-small', { inputShape: [6, 6, 1], numClasses: 4, seed: 4, width: 0.25, batchNorm: true });
+    await train(bn, trainData, { epochs: 2, batchSize: 16, seed: 1, learningRate: 0.01, workers: 1 });
+    const a = await fgsm(bn, trainData, { eps: 0.5, count: 16 });
+    const stats = (m: tf.LayersModel) => m.weights.filter((w) => /moving_(mean|variance)/.test(w.originalName)).map((w) => Array.from(w.read().dataSync()));
+    const o = { ...opts(), heldOut: a.data, test: testData.take(16), pairs: a.sources, method: 'full', epochs: 1, evalEvery: 100 };
+    const moving = await readapt(bn, null, a.data, { ...o, batchNormStatistics: 'moving' });
+    const batch = await readapt(bn, null, a.data, o);
+    assert.ok(stats(bn).length > 0);
+    assert.deepEqual(stats(moving.model), stats(bn), 'moving statistics kept');
+    assert.notDeepEqual(stats(batch.model), stats(bn), 'batch statistics update them');
+    assert.equal(moving.manifest.batchNormStatistics, 'moving');
+    assert.equal(batch.manifest.batchNormStatistics, 'batch');
+    // Afterwards the model behaves as any model: training mode uses batch statistics again.
+    const layer = moving.model.layers.find((l) => l.getClassName() === 'BatchNormalization')!;
+    assert.ok(!Object.prototype.hasOwnProperty.call(layer, 'call'), 'the per-layer override is gone');
+    await assert.rejects(readapt(bn, null, a.data, { ...o, batchNormStatistics: 'frozen' as 'moving' }), { code: 'BAD_READAPT_OPTIONS' });
+    moving.model.dispose(); batch.model.dispose(); bn.dispose();
   });
 
   it('compareReadapt: class-targeted workloads, several slices (each slice-needing method runs once per slice)', async () => {

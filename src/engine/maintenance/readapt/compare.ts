@@ -30,6 +30,8 @@ export interface ReadaptSliceSpec {
   sliceClasses?: 'all' | 'present';
   /** How it is made (default: the comparison's slicePolicy). */
   slicePolicy?: SlicePolicyOptions;
+  /** A slice made beforehand (of this model, or of a mutant's original), used as a slice handed in is. */
+  slice?: Slice | TaskSlice;
 }
 
 /** Options of {@link compareReadapt}; defaults in MAINTENANCE_DEFAULTS.readapt. */
@@ -57,7 +59,10 @@ export interface ReadaptComparisonOptions {
   seed?: number;
   /** Optimiser steps between held-out checkpoints (default MAINTENANCE_DEFAULTS.readapt.evalEvery). */
   evalEvery?: number;
-  /** Clean test images measured at every checkpoint (the first n; default all of them). Before and after: all. */
+  /**
+   * Clean test images measured at every checkpoint (the first n; default all of them), and held-out new samples at
+   * most as many (a mutant's held-out images are test images). Before and after: all of both.
+   */
   checkpointTestCount?: number;
   /** Held-out new-sample accuracy counted as re-adapted (mutants: default the original's accuracy on the held-out images - 0.01). */
   target?: number;
@@ -161,7 +166,9 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
       successRateLearn: learn.successRate, successRateHeldOut: held.successRate, accuracyOnLearn: learn.accuracy, accuracyOnHeldOut: held.accuracy,
     };
   }
-  const checkpointTest = o.checkpointTestCount !== undefined && o.checkpointTestCount < test.size ? test.take(o.checkpointTestCount) : test;
+  const cap = (d: Dataset): Dataset => (o.checkpointTestCount !== undefined && o.checkpointTestCount < d.size ? d.take(o.checkpointTestCount) : d);
+  const checkpointTest = cap(test);
+  const checkpointHeldOut = cap(heldOut);
   const runs: ReadaptRun[] = [];
   try {
     if (fresh.size === 0 || heldOut.size === 0) {
@@ -173,12 +180,12 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
     if (needsSlice || slice) {
       for (const spec of specs) {
         const policy = spec.slicePolicy ?? o.slicePolicy;
-        const used = await readaptSlice(target, slice, true, fresh, { ...sliceData, sliceClasses: spec.sliceClasses ?? 'all', ...(policy ? { slicePolicy: policy } : {}) });
+        const used = await readaptSlice(target, spec.slice ?? slice, true, fresh, { ...sliceData, sliceClasses: spec.sliceClasses ?? 'all', ...(policy ? { slicePolicy: policy } : {}) });
         made[spec.name] = used!;
       }
     }
     const common = {
-      clean: splits.train, validation: splits.validation, heldOut, test, checkpointTest, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
+      clean: splits.train, validation: splits.validation, heldOut, test, checkpointTest, checkpointHeldOut, ...(pairs ? { pairs } : {}), ...(target !== model ? { reference: model } : {}),
       seed, target: targetAcc, workers: o.workers ?? 'auto', allowForeignSlice: o.allowForeignSlice ?? false, evalEvery: every,
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
       ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}), ...(o.cleanRatio !== undefined ? { cleanRatio: o.cleanRatio } : {}),
