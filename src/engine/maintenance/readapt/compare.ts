@@ -41,7 +41,10 @@ export interface ReadaptComparisonOptions {
   methods?: readonly string[];
   /** Attack radius (default per dataset). */
   eps?: number;
-  /** New samples to learn from, and held-out ones (each; a class-targeted workload may find fewer). */
+  /**
+   * New samples to learn from, and held-out ones (each; a class-targeted workload may find fewer). Default
+   * MAINTENANCE_DEFAULTS.readapt.count, or fewer when the training images cannot mix `cleanRatio` clean ones per new one.
+   */
   count?: number;
   /** Attacks: keep only images the model gets wrong ('errors', default) or every attacked image ('all'). */
   keep?: AttackKeep;
@@ -117,7 +120,7 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
     throw bad(`unknown workload "${String(o?.workload)}".`, `Use workload ${READAPT_WORKLOADS.join(', ')}.`);
   }
   const D = MAINTENANCE_DEFAULTS.readapt;
-  const seed = o.seed ?? 0, count = o.count ?? D.count;
+  const seed = o.seed ?? 0;
   const methods = [...(o.methods ?? listReadaptMethods())];
   for (const m of methods) getReadaptMethod(m);
   const units = logitsModel(model).units;
@@ -135,6 +138,10 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
   if (slice && specs.length > 1) throw bad('a slice was handed in and several slices were asked for.', 'Pass either a slice or { slices }.');
   const every = o.evalEvery ?? D.evalEvery;
   const splits = maintenanceSplits(data, seed);
+  // The default count shrinks to what the clean training images can pair with (cleanRatio per new one); a count
+  // asked for is kept, and readapt refuses it when the clean images are too few.
+  const ratio = o.cleanRatio ?? D.cleanRatio;
+  const count = o.count ?? (ratio > 0 ? Math.max(1, Math.min(D.count, Math.floor(splits.train.size / ratio))) : D.count);
   const pool = splits.train.shuffle(seed);
   const test = splits.test;
   const focus = o.workload === 'mutant' && o.classes ? o.classes[0]! : undefined;
