@@ -56,18 +56,18 @@ export { SemsliceError, isSemsliceError } from './engine/errors.js';
 export {
   taskSlice, givenSliceChoice, THETA_GRID, SLICE_POLICY_DEFAULTS, MAINTENANCE_DEFAULTS, checkSliceFits, maintenanceSplits, applyStopRule, assertRetention,
   restructure, compareRestructure, describeRestructure, trajectoryAtCR, registerRestructureMethod, listRestructureMethods,
-  readapt, compareReadapt, describeReadapt, registerReadaptMethod, listReadaptMethods, READAPT_WORKLOADS,
+  readapt, compareReadapt, describeReadapt, readaptRunLabel, registerReadaptMethod, listReadaptMethods, READAPT_WORKLOADS,
   extend, compareExtend, describeExtend, extendSequence, registerExtendMethod, listExtendMethods, INCREMENTAL_COMPARISON, capacityMeter,
   type SlicePolicyOptions, type SliceChoice, type TaskSlice, type MaintenanceData, type MaintenanceDefaults, type FrozenCheck, type RetentionContract,
   type RestructureOptions, type RestructureResult, type RestructureRow, type RestructureComparison, type RestructureComparisonOptions, type RestructureMethodDef,
-  type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptComparison, type ReadaptComparisonOptions, type ReadaptMethodDef,
+  type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptComparison, type ReadaptComparisonOptions, type ReadaptMethodDef, type ReadaptRun, type ReadaptSliceSpec,
   type ExtendOptions, type ExtendResult, type ExtendComparison, type ExtendComparisonOptions, type ExtendRun, type ExtendMethodDef, type SequenceResult, type CapacityReport,
 } from './engine/maintenance/index.js';
 export { oldTaskFreezeMasks, neuronTrainMasks, randomNeuronsLike, mostActiveLike } from './engine/masks/index.js';
 export { removeNeurons, removeNeuronsDetailed, type SurgeryResult } from './engine/surgery/index.js';
 export { registerPruner, listPruners, PruningState, type PrunerDef } from './engine/pruning/index.js';
 export * as baselines from './engine/baselines/index.js';
-export { fgsm, pgd, mutants, attackDefaults, type AttackOptions, type AdversarialSet, type MutantOptions, type Mutant } from './engine/workloads/index.js';
+export { fgsm, pgd, mutants, attackDefaults, type AttackOptions, type AdversarialSet, type AttackKeep, type MutantOptions, type Mutant } from './engine/workloads/index.js';
 export { withLogger, setLogger, type Logger, type ProgressEvent, type ProgressCallback } from './engine/log.js';
 
 /** Models: the zoo (build), save and load, summaries and fingerprints. `models.load(dir)` = loadModel. */

@@ -12,7 +12,7 @@ import { stabilityChart } from './stability-chart.js';
 import { damageHeatmap } from './damage-heatmap.js';
 import { subsetFidelityChart } from './subset-fidelity-chart.js';
 import { imageGrid } from './image-grid.js';
-import { readaptCurves } from './readapt-curves.js';
+import { readaptCurves, readaptTradeoff } from './readapt-curves.js';
 import { classDamage, niBars, restructureCurves } from './restructure-charts.js';
 import { capacityChart, forgettingChart } from './incremental-charts.js';
 import type { ChartEntry } from './registry.js';
@@ -27,7 +27,8 @@ export const BUILTIN_CHARTS: ChartEntry<any, any>[] = [ // eslint-disable-line @
   { name: 'damage-matrix', description: 'Accuracy lost per class when each class\'s own neurons are switched off. Input: DamageMatrix.', build: damageHeatmap },
   { name: 'subset-fidelity', description: 'Class-subset slices: accuracy against category-wise top-k at the same CR. Input: SubsetFidelityRow[].', build: subsetFidelityChart },
   { name: 'image-grid', description: 'Small grid of grayscale images by row (e.g. clean vs adversarial). Input: { height, width, images: [{ pixels, title, row }] }.', build: imageGrid },
-  { name: 'readapt-curves', description: 'RQ3: held-out new-sample and clean accuracy per epoch, a line per method. Input: [{ method, rows }].', build: readaptCurves },
+  { name: 'readapt-curves', description: 'RQ3: held-out new-sample and clean accuracy per optimiser step, a line per method. Input: [{ method, rows }].', build: readaptCurves },
+  { name: 'readapt-tradeoff', description: 'RQ3: held-out new-sample against clean accuracy per clean ratio, a line per method. Input: [{ method, points: [{ ratio, newAccuracy, cleanAccuracy }] }].', build: readaptTradeoff },
   { name: 'restructure-curves', description: 'RQ2: accuracy % against CR % along the pruning iterations, a line per method. Input: [{ method, rows }].', build: restructureCurves },
   { name: 'ni-bars', description: 'RQ2: pruning iterations (NI) per method, CR and MA in the tooltip. Input: [{ method, ni, cr, ma, reached }].', build: niBars },
   { name: 'class-damage', description: 'Accuracy points lost per class and method. Input: { classNames, before, methods: [{ method, perClass }] }.', build: classDamage },

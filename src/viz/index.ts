@@ -28,6 +28,6 @@ export type { RenderOptions, CompiledSpec } from './render.js';
 export { registerChart, unregisterChart, buildChart, listCharts } from './registry.js';
 export type { ChartEntry, RegisterChartOptions } from './registry.js';
 export { imageGrid, type ImageGridInput, type ImageGridOptions, type GridImage } from './image-grid.js';
-export { readaptCurves, type ReadaptCurve } from './readapt-curves.js';
+export { readaptCurves, readaptTradeoff, type ReadaptCurve, type ReadaptTradeoff } from './readapt-curves.js';
 export { restructureCurves, niBars, classDamage, type RestructureRun, type RestructureCurvesOptions, type ClassDamageInput } from './restructure-charts.js';
 export { forgettingChart, forgettingPoints, capacityChart, capacityPoints, FORGETTING_MEASURES, type ForgettingRow, type CapacityInput } from './incremental-charts.js';

@@ -81,7 +81,7 @@ describe('magics: %%restructure, %%readapt, %%extend on the real engine', functi
     assert.ok(r.runs.every((x) => x.frozen.identical));
     const text = stdout.join('');
     assert.match(text, /Clean images and their adversarial versions/);
-    assert.match(text, /Re-adaptation: accuracy per epoch/);
+    assert.match(text, /Re-adaptation: accuracy per step/);
   });
 
   it('%%extend learns the new classes with each method and shows the slice choice, forgetting, capacity and the summary', async () => {

@@ -145,15 +145,4 @@ describe('notebooks/ (real Jupyter + tslab, small parameters)', function () {
     await keep(r.out, '02-restructuring.ipynb');
   });
 
-  it('03-readaptation runs clean: workloads, image grids, curves per workload, checksum proof, %%readapt', async () => {
-    const r = await executeNotebook('notebooks/03-readaptation.ipynb', {
-      params: { trainSamples: 1500, count: 60, epochs: 1, testCount: 300 }, out: join(dir, '03.ipynb'), timeoutS: 400, check: { expectMimes },
-    });
-    assert.deepEqual(r.problems, []);
-    assert.equal(outputsOf(r.notebook, 'examples').filter((o) => o.data?.[VL]).length, 2, 'FGSM and PGD image grids');
-    assert.equal(outputsOf(r.notebook, 'curves').filter((o) => o.data?.[VL]).length, 3, 'one curve chart per workload');
-    assert.match(joinText(outputsOf(r.notebook, 'checksums').map((o) => joinText(o.text ?? o.data?.['text/plain'] ?? '')).join('')), /bit-identical for every workload and method: true/);
-    assert.match(joinText(outputsOf(r.notebook, 'table')[0]!.data!['text/html']), /trainable_pct/);
-    await keep(r.out, '03-readaptation.ipynb');
-  });
 });

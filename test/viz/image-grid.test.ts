@@ -39,5 +39,27 @@ describe('viz/readapt-curves', () => {
     assert.ok(v.valid, v.errors);
     await compileSpec(spec as never);
     assert.throws(() => readaptCurves([{ method: 'x', rows: [{ epoch: 0, newAccuracy: NaN, cleanAccuracy: 1 }] }]), { name: 'SemsliceError' });
+    // Checkpoint rows with steps: the x axis is optimiser steps.
+    const steps = readaptCurves([{ method: 'critical', rows: [{ steps: 0, epoch: 0, newAccuracy: 0, cleanAccuracy: 0.99 }, { steps: 20, epoch: 0.25, newAccuracy: 0.4, cleanAccuracy: 0.97 }] }]) as unknown as { data: { values: Array<{ x: number }> }; spec: { encoding: { x: { title: string } } } };
+    assert.deepEqual(steps.data.values.map((v) => v.x), [0, 0, 20, 20]);
+    assert.equal(steps.spec.encoding.x.title, 'optimiser steps');
+  });
+});
+
+describe('viz/readapt-tradeoff', () => {
+  it('a point per clean ratio joined in ratio order, a line per method; valid Vega-Lite; refuses NaN and empty input', async () => {
+    const { readaptTradeoff } = await import('../../src/viz/readapt-curves.js');
+    const spec = readaptTradeoff([
+      { method: 'full', points: [{ ratio: 4, newAccuracy: 0.85, cleanAccuracy: 0.981 }, { ratio: 1, newAccuracy: 0.883, cleanAccuracy: 0.966 }] },
+      { method: 'critical', points: [{ ratio: 1, newAccuracy: 0.871, cleanAccuracy: 0.968 }] },
+    ]) as unknown as { data: { values: Array<{ method: string; ratio: number; newPct: number; cleanPct: number }> }; encoding: { order: { field: string } } };
+    assert.equal(spec.data.values.length, 3);
+    assert.deepEqual(spec.data.values[0], { method: 'full', ratio: 4, newPct: 85, cleanPct: 98.1 });
+    assert.equal(spec.encoding.order.field, 'ratio');
+    const v = validateVegaLite(spec);
+    assert.ok(v.valid, v.errors);
+    await compileSpec(spec as never);
+    assert.throws(() => readaptTradeoff([]), { name: 'SemsliceError' });
+    assert.throws(() => readaptTradeoff([{ method: 'x', points: [{ ratio: 1, newAccuracy: NaN, cleanAccuracy: 1 }] }]), { name: 'SemsliceError' });
   });
 });

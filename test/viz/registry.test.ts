@@ -7,7 +7,7 @@ describe('viz/registry', () => {
 
   it('lists the built-in charts with descriptions', () => {
     const names = listCharts().map((c) => c.name);
-    assert.deepEqual(names, ['capacity', 'class-damage', 'components', 'critical-neurons', 'damage-matrix', 'fidelity-curves', 'forgetting', 'image-grid', 'ni-bars', 'per-class-accuracy', 'readapt-curves', 'restructure-curves', 'similarity-heatmap', 'stability', 'subset-fidelity', 'training-curves']);
+    assert.deepEqual(names, ['capacity', 'class-damage', 'components', 'critical-neurons', 'damage-matrix', 'fidelity-curves', 'forgetting', 'image-grid', 'ni-bars', 'per-class-accuracy', 'readapt-curves', 'readapt-tradeoff', 'restructure-curves', 'similarity-heatmap', 'stability', 'subset-fidelity', 'training-curves']);
     assert.ok(listCharts().every((c) => c.description.length > 10));
   });
 

@@ -75,12 +75,12 @@ export function registerReadapt(program: Command): void {
           workload: f.workload, methods: [f.method], count: f.count, drop: f.drop, epochs: f.epochs, seed: f.seed, workers: f.workers, ...(f.target !== undefined ? { target: f.target } : {}),
           sliceClasses: f.sliceClasses, batchSize: f.batchSize, learningRate: f.lr, cleanRatio: f.cleanRatio, keepModels: true,
           slicePolicy: policyFromFlags(f), allowForeignSlice: f.allowForeignSlice ?? false, ...(f.eps !== undefined ? { eps: f.eps } : {}),
-          onEpoch: (_m, row) => note(`epoch ${row.epoch}: new samples ${pct(row.newAccuracy, 2)}, clean ${pct(row.cleanAccuracy, 2)}`),
+          onCheckpoint: (_m, row) => note(`step ${row.steps} (epoch ${row.epoch.toFixed(2)}): held-out new samples ${pct(row.newAccuracy, 2)}, clean ${pct(row.cleanAccuracy, 2)}`),
         }, given);
         const r = w.runs[0]!;
         try {
           // Outputs first, the contract after: a broken contract still leaves everything written.
-          const cols = ['epoch', 'newAccuracy', 'cleanAccuracy', 'loss', 'seconds', 'cumulativeSeconds', 'steps', 'newPerClass', 'cleanPerClass'] as const;
+          const cols = ['steps', 'epoch', 'newAccuracy', 'cleanAccuracy', 'loss', 'seconds', 'cumulativeSeconds', 'newPerClass', 'cleanPerClass'] as const;
           const cell = (v: unknown) => (Array.isArray(v) ? `"${v.map((x) => (Number.isNaN(x) ? '' : x)).join(' ')}"` : Number.isNaN(v) ? '' : String(v));
           await writeFolderOut(f.out, 'readapt', f.force, [f.model, f.slice], async (dir) => {
             await saveModel(r.model!, path.join(dir, 'model'), { metadata: { data: f.data, readapt: r.manifest.result } });
@@ -94,8 +94,8 @@ export function registerReadapt(program: Command): void {
           const change = r.before.cleanPerClass.map((b, k) => `${data.classNames[k] ?? k} ${((r.after.cleanPerClass[k]! - b) * 100).toFixed(1)}`);
           console.log(`per-class clean accuracy change (points): ${change.join(', ')}`);
           if (w.choice) console.log(`slice: theta ${w.choice.theta} (${w.choice.rule}) of classes ${w.choice.classes.join(',')}, ${pct(w.choice.kept)} of the neurons kept`);
-          console.log(`method ${r.method}: ${r.trainableParams} of ${r.totalParams} parameters trainable (${pct(r.trainableParams / r.totalParams)}), ${(1000 * r.secondsPerStep).toFixed(2)} ms per step; ` +
-            `${r.epochsToTarget === null ? `target ${pct(r.target)} not reached in ${f.epochs} epochs` : `target ${pct(r.target)} at epoch ${r.epochsToTarget} (${r.secondsToTarget!.toFixed(1)} s)`}; ` +
+          console.log(`method ${r.method}: ${r.trainableParams} of ${r.totalParams} parameters trainable (${pct(r.trainableParams / r.totalParams)}), ${(1000 * r.secondsPerStep).toFixed(2)} ms per step, ${r.trainSeconds.toFixed(1)} s of training in all; ` +
+            `${r.stepsToTarget === null ? `target ${pct(r.target)} not reached in ${r.steps} steps (${f.epochs} epochs)` : `target ${pct(r.target)} at step ${r.stepsToTarget} (epoch ${r.epochsToTarget!.toFixed(2)}, ${r.secondsToTarget!.toFixed(1)} s of training)`}; ` +
             `frozen weights ${r.frozen.identical ? 'bit-identical (checksums in manifest.json)' : 'CHANGED'}${r.manifest.note ? `; ${r.manifest.note}` : ''}`);
           console.log(`wrote ${path.join(f.out, 'model')}, manifest.json, epochs.csv`);
           reportRetention(r, protect, f.protectMaxDrop);

@@ -20,7 +20,7 @@ export { trajectoryAtCR, type TrajectoryReadout } from './restructure/trajectory
 
 export { readapt, type ReadaptOptions, type ReadaptResult, type ReadaptRow, type ReadaptManifest } from './readapt/readapt.js';
 export { registerReadaptMethod, getReadaptMethod, listReadaptMethods, type ReadaptMethodDef, type ReadaptMethodContext, type ReadaptChoice } from './readapt/methods.js';
-export { compareReadapt, describeReadapt, READAPT_WORKLOADS, type ReadaptWorkload, type ReadaptComparisonOptions, type ReadaptComparison, type ReadaptRun } from './readapt/compare.js';
+export { compareReadapt, describeReadapt, READAPT_WORKLOADS, type ReadaptWorkload, type ReadaptComparisonOptions, type ReadaptComparison, type ReadaptRun, type ReadaptSliceSpec, readaptRunLabel } from './readapt/compare.js';
 
 export { extend, type ExtendOptions, type ExtendResult, type ExtendRow, type ExtendTask, type ExtendManifest, type ExtendBudget, type ExtendCurvePoint, type TrainedShare, type LogitsCheck } from './extend/extend.js';
 export { registerExtendMethod, getExtendMethod, listExtendMethods, extendArm, INCREMENTAL_COMPARISON, EWC_LAMBDA_GRID, DEFAULT_REPLAY, type ExtendMethodDef, type ExtendMethodContext, type ExtendPlan, type ExtendArm, type ExtendHeads } from './extend/methods.js';

@@ -1,19 +1,24 @@
 /**
  * Repair workloads (docs/maintenance.md, D): a mutant is a copy of the model
- * whose randomly chosen kernel and bias entries of its Dense/Conv2D layers (the classifier included) are
- * overwritten with N(0, std of that weight), in growing steps of `stepFraction` of all such entries (one seeded
- * order over all of them), until its
- * accuracy on `data` has dropped by `drop` points (absolute). The step that crosses the target is then bisected on
- * the number of replaced entries (the replacement order is fixed by the seed, so accuracy at each count is
- * deterministic), so the drop lands within `tolerance` of the target whenever one entry more or less does not jump
- * past it. Mutant i uses seed `seed + i`.
+ * whose kernel and bias entries of its Dense/Conv2D layers (the classifier included) are overwritten with
+ * N(0, std of that weight), in growing steps of `stepFraction` of all such entries (one order over all of them),
+ * until its accuracy on `data` has dropped by `drop` points (absolute). The step that crosses the target is then
+ * bisected on the number of replaced entries (the order is fixed, so accuracy at each count is deterministic), so the
+ * drop lands within `tolerance` of the target whenever one entry more or less does not jump past it. Mutant i uses
+ * seed `seed + i`.
+ *
+ * The order is a seeded random one, or, with `focusClass` (a mutant damaged on one class, D), the entries that matter
+ * to that class more than to the others first: per entry, the first-order Taylor importance |w * dL_k/dw| of the
+ * class-k cross-entropy on up to FOCUS_SAMPLES images of class k, and the score of class c minus the mean over the
+ * other classes (ties in seeded random order). The drop is then measured on the images of class c, and the result
+ * gives every class's accuracy before and after, so how far the damage concentrates is measured, not assumed.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import { isWeightKind, layerSpec } from '../graph/index.js';
+import { isWeightKind, layerSpec, logitsModel } from '../graph/index.js';
 import { Rng } from '../rng.js';
-import { evaluate } from '../train/index.js';
+import { crossEntropy, evaluate } from '../train/index.js';
 import { cloneModel } from './clone.js';
 
 /** Options of {@link mutants}. */
@@ -30,6 +35,8 @@ export interface MutantOptions {
   tolerance?: number;
   /** Default 256. */
   batchSize?: number;
+  /** Damage this class above all (see the file comment); the drop is measured on its images in `data`. */
+  focusClass?: number;
 }
 
 /** One damaged copy. */
@@ -48,7 +55,15 @@ export interface Mutant {
   achievedDrop: number;
   /** True when |achievedDrop - drop| <= tolerance. */
   withinTolerance: boolean;
+  /** The class the damage was aimed at (null: random damage); the drop above is measured on its images. */
+  focusClass: number | null;
+  /** Accuracy per class on `data` before and after (NaN for a class without images). */
+  perClassBefore: number[];
+  perClassAfter: number[];
 }
+
+/** Images per class the focus order's importance is estimated on. */
+const FOCUS_SAMPLES = 256;
 
 interface Target { index: number; values: Float32Array; noise: Float32Array; shape: number[]; offset: number }
 /** The mutable weights and one seeded replacement order over all their entries (global, so the damage grows one
@@ -62,7 +77,7 @@ function std(v: Float32Array): number {
 }
 
 /** The mutable weights of a model (indices into getWeights()) with their replacement values, and the order. */
-async function plan(model: tf.LayersModel, rng: Rng): Promise<Plan> {
+async function plan(model: tf.LayersModel, rng: Rng, focus?: { data: Dataset; cls: number; batchSize: number }): Promise<Plan> {
   const all = model.weights;
   const mutable = new Set<string>();
   for (const l of model.layers) {
@@ -79,7 +94,55 @@ async function plan(model: tf.LayersModel, rng: Rng): Promise<Plan> {
     total += values.length;
   }
   const order = rng.shuffle(Int32Array.from({ length: total }, (_, i) => i));
+  if (focus) {
+    const score = await focusScores(model, targets, total, focus);
+    // Stable sort of the seeded random order: ties keep their random order.
+    const sorted = Int32Array.from(Array.from(order).sort((a, b) => score[b]! - score[a]!));
+    return { targets, order: sorted, total };
+  }
   return { targets, order, total };
+}
+
+/** Per entry (in the plan's global numbering): Taylor importance for the focus class minus the mean over the others. */
+async function focusScores(model: tf.LayersModel, targets: Target[], total: number, focus: { data: Dataset; cls: number; batchSize: number }): Promise<Float64Array> {
+  const head = logitsModel(model);
+  const vars = targets.map((t) => model.weights[t.index]!.read() as tf.Variable);
+  const units = head.units;
+  const own = new Float64Array(total);
+  const others = new Float64Array(total);
+  const counts = focus.data.classCounts();
+  let otherClasses = 0;
+  for (let k = 0; k < units; k++) {
+    if (!(counts[k] ?? 0)) continue;
+    const imgs = focus.data.subsetClasses([k]).take(FOCUS_SAMPLES);
+    const grads = targets.map((t) => new Float64Array(t.values.length));
+    for (const b of imgs.batches(focus.batchSize)) {
+      try {
+        const { value, grads: g } = tf.variableGrads(() => tf.mul(crossEntropy(head.apply(b.xs, false), b.ys, units), b.ys.shape[0]) as tf.Scalar, vars);
+        value.dispose();
+        try {
+          for (const [i, v] of vars.entries()) {
+            const values = (await g[v.name]!.data()) as Float32Array;
+            const acc = grads[i]!;
+            for (let j = 0; j < values.length; j++) acc[j]! += values[j]!;
+          }
+        } finally {
+          tf.dispose(Object.values(g));
+        }
+      } finally {
+        b.xs.dispose(); b.ys.dispose();
+      }
+    }
+    const into = k === focus.cls ? own : others;
+    if (k !== focus.cls) otherClasses++;
+    for (const [i, t] of targets.entries()) {
+      const g = grads[i]!;
+      for (let j = 0; j < g.length; j++) into[t.offset + j]! += Math.abs(t.values[j]! * g[j]! / imgs.size);
+    }
+  }
+  const score = new Float64Array(total);
+  for (let i = 0; i < total; i++) score[i] = own[i]! - (otherClasses ? others[i]! / otherClasses : 0);
+  return score;
 }
 
 /** Set the model's mutable weights to the originals with the first round(f * total) entries of the order replaced. */
@@ -105,7 +168,7 @@ function applyFraction(model: tf.LayersModel, p: Plan, f: number): number {
   return k;
 }
 
-function check(o: MutantOptions): void {
+function check(o: MutantOptions, units: number, data: Dataset): void {
   const bad = (msg: string, hint: string) => new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: ${msg}`, hint);
   if (!(o.drop > 0 && o.drop < 1)) throw bad(`drop must be in (0, 1), got ${o.drop}.`, 'Pass e.g. { drop: 0.3 } (30 points of accuracy).');
   const c = o.count ?? 3;
@@ -114,6 +177,9 @@ function check(o: MutantOptions): void {
   if (!(s > 0 && s <= 1)) throw bad(`stepFraction must be in (0, 1], got ${o.stepFraction}.`, 'Pass e.g. { stepFraction: 0.05 }.');
   const t = o.tolerance ?? 0.02;
   if (!(t >= 0 && t < 1)) throw bad(`tolerance must be in [0, 1), got ${o.tolerance}.`, 'Pass e.g. { tolerance: 0.02 }.');
+  const f = o.focusClass;
+  if (f !== undefined && !(Number.isInteger(f) && f >= 0 && f < units)) throw bad(`focusClass must be one of the model's classes (0..${units - 1}), got ${f}.`, 'Pass e.g. { focusClass: 3 }.');
+  if (f !== undefined && !(data.classCounts()[f] ?? 0)) throw bad(`the data has no images of focusClass ${f}.`, 'Pass data with images of that class (e.g. a sample of the training data).');
 }
 
 /**
@@ -124,22 +190,29 @@ function check(o: MutantOptions): void {
  * const ms = await mutants(model, data.train.take(2000), { drop: 0.3, count: 3, seed: 0 });
  * ms[0].achievedDrop;      // ~0.30
  * ms[0].fractionReplaced;  // e.g. 0.12
+ * const [m3] = await mutants(model, data.train.take(2000), { drop: 0.5, count: 1, focusClass: 3 });
+ * m3.perClassBefore[3] - m3.perClassAfter[3];   // ~0.50; the other classes lose less
  */
 export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOptions): Promise<Mutant[]> {
-  check(o);
+  check(o, logitsModel(model).units, data);
   const count = o.count ?? 3, seed0 = o.seed ?? 0, step = o.stepFraction ?? 0.05, tol = o.tolerance ?? 0.02, bs = o.batchSize ?? 256;
-  const acc = async (m: tf.LayersModel) => (await evaluate(m, data, { batchSize: bs, confusion: false })).accuracy;
+  const focus = o.focusClass;
+  const measured = focus === undefined ? data : data.subsetClasses([focus]);
+  const acc = async (m: tf.LayersModel) => (await evaluate(m, measured, { batchSize: bs, confusion: false })).accuracy;
+  const perClass = async (m: tf.LayersModel) => (await evaluate(m, data, { batchSize: bs, confusion: false })).perClass;
   const before = await acc(model);
   if (before - o.drop < 0) {
-    throw new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: the model's accuracy is ${before.toFixed(4)}; it cannot drop by ${o.drop}.`, 'Ask for a smaller drop, or mutate a trained model.');
+    throw new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: the model's accuracy${focus === undefined ? '' : ` on class ${focus}`} is ${before.toFixed(4)}; it cannot drop by ${o.drop}.`, 'Ask for a smaller drop, or mutate a trained model.');
   }
   const target = before - o.drop;
+  const perClassBefore = await perClass(model);
   const out: Mutant[] = [];
   try {
     for (let i = 0; i < count; i++) {
       const seed = seed0 + i;
       const m = await cloneModel(model);
-      out.push(await mutateOne(m, seed, { before, target, step, tol, acc }, o.drop));
+      const one = await mutateOne(m, seed, { before, target, step, tol, acc, ...(focus !== undefined ? { focus: { data, cls: focus, batchSize: bs } } : {}) }, o.drop);
+      out.push({ ...one, focusClass: focus ?? null, perClassBefore, perClassAfter: await perClass(m) });
     }
   } catch (e) {
     for (const x of out) x.model.dispose();
@@ -148,8 +221,14 @@ export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOpt
   return out;
 }
 
-async function mutateOne(m: tf.LayersModel, seed: number, c: { before: number; target: number; step: number; tol: number; acc: (m: tf.LayersModel) => Promise<number> }, drop: number): Promise<Mutant> {
-  const p = await plan(m, new Rng(seed));
+interface MutateContext {
+  before: number; target: number; step: number; tol: number;
+  acc: (m: tf.LayersModel) => Promise<number>;
+  focus?: { data: Dataset; cls: number; batchSize: number };
+}
+
+async function mutateOne(m: tf.LayersModel, seed: number, c: MutateContext, drop: number): Promise<Omit<Mutant, 'focusClass' | 'perClassBefore' | 'perClassAfter'>> {
+  const p = await plan(m, new Rng(seed), c.focus);
   const mutable = p.total;
   const at = async (f: number): Promise<{ f: number; acc: number; replaced: number }> => { const replaced = applyFraction(m, p, f); return { f, acc: await c.acc(m), replaced }; };
   // Coarse steps until the accuracy is at or below the target.

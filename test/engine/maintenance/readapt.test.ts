@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { compareReadapt, listReadaptMethods, readapt } from '../../../src/engine/maintenance/index.js';
+import { compareReadapt, listReadaptMethods, readapt, readaptRunLabel } from '../../../src/engine/maintenance/index.js';
 import { neuronTrainMasks } from '../../../src/engine/masks/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 import { modelFingerprint } from '../../../src/engine/models/fingerprint.js';
 import { slice } from '../../../src/engine/slicing/index.js';
 import type { Slice } from '../../../src/engine/slicing/index.js';
-import { train } from '../../../src/engine/train/index.js';
+import { evaluate, train } from '../../../src/engine/train/index.js';
 import { fgsm, mutants, type AdversarialSet } from '../../../src/engine/workloads/index.js';
 import { prototypeData } from '../slicing/fixtures.js';
 
@@ -17,7 +17,7 @@ describe('maintenance/readapt', () => {
   let advTest: AdversarialSet;
   const trainData = prototypeData({ classes: 4, perClass: 50, seed: 5 });
   const testData = prototypeData({ classes: 4, perClass: 20, seed: 5, split: 'test' });
-  const budget = { epochs: 3, batchSize: 16, learningRate: 0.005, seed: 2 };
+  const budget = { epochs: 3, batchSize: 16, learningRate: 0.005, seed: 2, evalEvery: 5, cleanRatio: 1 };
 
   before(async () => {
     await tf.setBackend('cpu');
@@ -33,9 +33,9 @@ describe('maintenance/readapt', () => {
 
   it('critical: only the critical neurons\' weights move (checked entry by entry and by checksums); accuracy on new samples rises', async () => {
     const start = tf.memory().numTensors;
-    const fp = await (await modelFingerprint(model));
+    const fp = await modelFingerprint(model);
     const r = await readapt(model, s, adv.data, { ...opts(), method: 'critical' });
-    assert.equal((await modelFingerprint(model)), fp, 'the input model is unchanged');
+    assert.equal(await modelFingerprint(model), fp, 'the input model is unchanged');
     assert.ok(r.frozen.identical);
     assert.ok(r.frozen.weights.some((c) => c.frozen > 0 && c.frozen < c.size), 'some weights are partly frozen');
     const masks = neuronTrainMasks(model, s.mask());
@@ -49,17 +49,30 @@ describe('maintenance/readapt', () => {
       }
     }
     assert.ok(moved > 0, 'critical weights moved');
-    assert.equal(r.rows.length, budget.epochs + 1);
-    assert.equal(r.rows[0]!.epoch, 0);
-    assert.ok(r.before.newAccuracy <= 0.3, `adversarial accuracy before ${r.before.newAccuracy}`);
-    assert.ok(r.after.newAccuracy > r.before.newAccuracy, `${r.before.newAccuracy} -> ${r.after.newAccuracy}`);
+    // Checkpoints: before (0 steps), every evalEvery steps, and after the last step.
+    const perEpoch = Math.ceil(2 * adv.data.size / budget.batchSize);
+    assert.equal(r.steps, budget.epochs * perEpoch);
+    const expected = Array.from({ length: Math.floor(r.steps / 5) + 1 }, (_, i) => 5 * i);
+    if (r.steps % 5) expected.push(r.steps);
+    assert.deepEqual(r.rows.map((x) => x.steps), expected);
+    assert.equal(r.rows.at(-1)!.steps, r.steps);
+    assert.equal(r.rows[2]!.epoch, 10 / perEpoch);
+    assert.ok(Number.isNaN(r.rows[0]!.loss) && r.rows.slice(1).every((x) => x.loss > 0), 'each checkpoint has the mean training loss since the previous one');
+    assert.equal(r.before.newAccuracy, 0, 'the held-out images are errors of the model, every one');
+    assert.ok(r.after.newAccuracy > 0.1, `${r.before.newAccuracy} -> ${r.after.newAccuracy}`);
     assert.equal(r.before.cleanPerClass.length, 4);
     assert.ok(r.trainableParams < r.totalParams);
     assert.equal(r.manifest.budget.epochs, budget.epochs);
-    assert.equal(r.manifest.budget.steps, r.rows.at(-1)!.steps);
-    assert.ok(r.secondsPerStep > 0 && r.after.cumulativeSeconds > 0);
+    assert.equal(r.manifest.budget.steps, r.steps);
+    // Training seconds leave evaluation out: they add up over the checkpoints, per step is their mean.
+    assert.ok(r.trainSeconds > 0);
+    assert.ok(Math.abs(r.rows.reduce((a, x) => a + x.seconds, 0) - r.trainSeconds) < 1e-9);
+    assert.ok(Math.abs(r.after.cumulativeSeconds - r.trainSeconds) < 1e-9);
+    assert.ok(Math.abs(r.secondsPerStep - r.trainSeconds / r.steps) < 1e-12);
     assert.equal(r.table.numRows(), r.rows.length);
-    if (r.epochsToTarget !== null) assert.ok(r.rows[r.epochsToTarget]!.newAccuracy >= r.target);
+    const hit = r.rows.find((x) => x.newAccuracy >= r.target);
+    assert.equal(r.stepsToTarget, hit ? hit.steps : null);
+    assert.equal(r.secondsToTarget, hit ? hit.cumulativeSeconds : null);
     r.model.dispose();
     assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
   });
@@ -119,6 +132,76 @@ describe('maintenance/readapt', () => {
     assert.deepEqual(r.slice!.classes, [1, 2]);
     assert.ok(r.sliceChoice!.validationSamples > 0);
     r.model.dispose();
+  });
+
+  it('a weight with no trainable entry costs no weight gradient: with the convolutions frozen no convolution gradient is computed', async () => {
+    const conv = buildModel('vgg-small', { inputShape: [6, 6, 1], numClasses: 4, seed: 3, width: 0.25 });
+    await train(conv, trainData, { epochs: 2, batchSize: 16, seed: 1, learningRate: 0.01, workers: 1 });
+    const a = await fgsm(conv, trainData, { eps: 0.5, count: 16 });
+    const kernelsOf = async (method: string): Promise<{ kernels: Set<string>; trained: number }> => {
+      let trained = 0;
+      const info = await tf.profile(async () => {
+        const r = await readapt(conv, null, a.data, { ...opts(), heldOut: a.data, test: testData.take(16), pairs: a.sources, method, epochs: 1, evalEvery: 100, workers: 1 });
+        trained = r.trainedWeights;
+        r.model.dispose();
+      });
+      return { kernels: new Set(info.kernelNames), trained };
+    };
+    const last = await kernelsOf('last-layer');
+    const full = await kernelsOf('full');
+    assert.ok(full.kernels.has('Conv2DBackpropFilter') && full.kernels.has('Conv2DBackpropInput'), 'full retraining computes convolution gradients');
+    assert.ok(!last.kernels.has('Conv2DBackpropFilter'), 'frozen convolutions: no kernel gradient');
+    assert.ok(!last.kernels.has('Conv2DBackpropInput'), 'nothing trainable below them: no gradient flows through them either');
+    assert.ok(last.trained < full.trained);
+    conv.dispose();
+  });
+
+  it('batchNormStatistics "moving": BatchNormalization normalises with its moving statistics while re-adapting and keeps them', async () => {
+    const bn = buildModel('vgg-small', { inputShape: [6, 6, 1], numClasses: 4, seed: 4, width: 0.25, batchNorm: true });
+    await train(bn, trainData, { epochs: 2, batchSize: 16, seed: 1, learningRate: 0.01, workers: 1 });
+    const a = await fgsm(bn, trainData, { eps: 0.5, count: 16 });
+    const stats = (m: tf.LayersModel) => m.weights.filter((w) => /moving_(mean|variance)/.test(w.originalName)).map((w) => Array.from(w.read().dataSync()));
+    const o = { ...opts(), heldOut: a.data, test: testData.take(16), pairs: a.sources, method: 'full', epochs: 1, evalEvery: 100 };
+    const moving = await readapt(bn, null, a.data, { ...o, batchNormStatistics: 'moving' });
+    const batch = await readapt(bn, null, a.data, o);
+    assert.ok(stats(bn).length > 0);
+    assert.deepEqual(stats(moving.model), stats(bn), 'moving statistics kept');
+    assert.notDeepEqual(stats(batch.model), stats(bn), 'batch statistics update them');
+    assert.equal(moving.manifest.batchNormStatistics, 'moving');
+    assert.equal(batch.manifest.batchNormStatistics, 'batch');
+    // Afterwards the model behaves as any model: training mode uses batch statistics again.
+    const layer = moving.model.layers.find((l) => l.getClassName() === 'BatchNormalization')!;
+    assert.ok(!Object.prototype.hasOwnProperty.call(layer, 'call'), 'the per-layer override is gone');
+    await assert.rejects(readapt(bn, null, a.data, { ...o, batchNormStatistics: 'frozen' as 'moving' }), { code: 'BAD_READAPT_OPTIONS' });
+    moving.model.dispose(); batch.model.dispose(); bn.dispose();
+  });
+
+  it('compareReadapt: class-targeted workloads, several slices (each slice-needing method runs once per slice)', async () => {
+    const start = tf.memory().numTensors;
+    const r = await compareReadapt(model, { train: trainData, test: testData }, {
+      workload: 'fgsm', eps: 0.5, count: 30, epochs: 1, classes: [1, 2], methods: ['critical', 'full'], seed: 1,
+      slices: [{ name: 'present', sliceClasses: 'present' }, { name: 'every', sliceClasses: 'all' }],
+    });
+    assert.deepEqual(r.runs.map((x) => readaptRunLabel(x, r)), ['critical@present', 'critical@every', 'full']);
+    assert.deepEqual(r.summary.array('slice'), ['present', 'every', null]);
+    assert.deepEqual(r.slices['present']!.slice.classes, [1, 2]);
+    assert.deepEqual(r.slices['every']!.slice.classes, [0, 1, 2, 3]);
+    assert.deepEqual([...new Set(r.examples.fresh.labels())].sort(), [1, 2], 'attacks from the given classes only');
+    assert.equal(r.workload['classes'], '1 2');
+    assert.equal(r.workload['keep'], 'errors');
+    assert.ok(r.runs.every((x) => x.before.newAccuracy === 0));
+    assert.ok(r.runs[0]!.trainableParams <= r.runs[1]!.trainableParams, 'the slice of two classes is no larger than the slice of all four');
+    // A mutant damaged on one class learns from and is measured on that class; its target is the original's accuracy there minus a point.
+    const m = await compareReadapt(model, { train: trainData, test: testData }, { workload: 'mutant', drop: 0.3, count: 30, epochs: 1, classes: [2], methods: ['last-layer'] });
+    assert.equal(m.workload['focusClass'], 2);
+    assert.deepEqual([...new Set(m.examples.fresh.labels())], [2]);
+    const original = (await evaluate(model, testData.subsetClasses([2]), { confusion: false })).accuracy;
+    assert.ok(Math.abs(m.runs[0]!.target - (original - 0.01)) < 1e-12);
+    assert.equal(m.runs[0]!.manifest.data['heldOut']!.size, testData.subsetClasses([2]).size);
+    assert.equal(tf.memory().numTensors, start);
+    await assert.rejects(compareReadapt(model, { train: trainData, test: testData }, { workload: 'mutant', classes: [1, 2] }), { code: 'BAD_READAPT_OPTIONS' });
+    await assert.rejects(compareReadapt(model, { train: trainData, test: testData }, { workload: 'fgsm', classes: [9] }), { code: 'BAD_READAPT_OPTIONS' });
+    await assert.rejects(compareReadapt(model, { train: trainData, test: testData }, { workload: 'fgsm', slices: [{ name: 'a' }, { name: 'a' }] }), { code: 'BAD_READAPT_OPTIONS' });
   });
 
   it('compareReadapt: one call makes the workload, slices once, runs the methods on one training set and summarises them; held-out images come from the test images', async () => {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fgsm, pgd, mutants, attackDefaults } from '../../../src/engine/workloads/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 import { modelFingerprint } from '../../../src/engine/models/fingerprint.js';
-import { evaluate, train } from '../../../src/engine/train/index.js';
+import { evaluate, predictLabels, train } from '../../../src/engine/train/index.js';
 import { fingerprint } from '../../../src/engine/fingerprint.js';
 import type { Dataset } from '../../../src/engine/data/types.js';
 import { prototypeData } from '../slicing/fixtures.js';
@@ -47,8 +47,10 @@ describe('workloads: fgsm, pgd, mutants', () => {
     const clean = (await evaluate(model, testData, { confusion: false })).accuracy;
     assert.ok(clean > 0.9, `the fixture model is trained (${clean})`);
     // The prototypes are far apart (0.9 vs 0.1 pixels), so this fixture needs a larger eps than MNIST's 0.3.
-    const adv = await fgsm(model, testData, { eps: 0.5, count: 40, batchSize: 16 });
+    const adv = await fgsm(model, testData, { eps: 0.5, count: 40, batchSize: 16, keep: 'all' });
     assert.equal(adv.data.size, 40);
+    assert.equal(adv.keep, 'all');
+    assert.equal(adv.attacked, 40);
     assert.equal((await evaluate(model, adv.sources, { confusion: false })).accuracy, 1, 'sources are correctly classified');
     assert.deepEqual(Array.from(adv.data.labels()), Array.from(adv.sources.labels()), 'true labels kept');
     const d = distance(adv.data, adv.sources);
@@ -57,7 +59,41 @@ describe('workloads: fgsm, pgd, mutants', () => {
     assert.ok(d.inRange);
     assert.ok(adv.accuracy <= 0.25, `FGSM accuracy ${adv.accuracy}`);
     assert.equal((await evaluate(model, adv.data, { confusion: false })).accuracy, adv.accuracy);
+    assert.ok(Math.abs(adv.successRate - (1 - adv.accuracy)) < 1e-9, 'keep all: the success rate is the share the model gets wrong');
     assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
+  });
+
+  it('keep "errors" (the default): only images the model gets wrong, a true error each; attacks more sources to find them; the share is recorded', async () => {
+    const start = tf.memory().numTensors;
+    // A weak attack fools the model on some images only, so the two ways of keeping differ.
+    const all = await fgsm(model, testData, { eps: 0.25, count: 30, batchSize: 8, keep: 'all' });
+    assert.ok(all.accuracy > 0.1 && all.accuracy < 0.9, `a partial attack (model still right on ${all.accuracy})`);
+    const errs = await fgsm(model, testData, { eps: 0.25, count: 30, batchSize: 8 });
+    assert.equal(errs.keep, 'errors');
+    assert.equal(errs.accuracy, 0);
+    assert.equal((await evaluate(model, errs.data, { confusion: false })).accuracy, 0, 'every kept image is misclassified');
+    assert.equal((await evaluate(model, errs.sources, { confusion: false })).accuracy, 1, 'made from correctly classified images');
+    assert.ok(errs.attacked > errs.data.size, `attacked ${errs.attacked} to keep ${errs.data.size}`);
+    assert.ok(errs.successRate > 0 && errs.successRate < 1);
+    assert.equal(errs.requested, 30);
+    assert.ok(errs.data.size <= 30);
+    // The first kept images are those of the keep-all run that fooled the model, in the same order.
+    const foolingAll = Array.from(await predictLabels(model, all.data)).map((p, i) => (p !== all.data.label(i) ? all.positions[i] : -1)).filter((x) => x >= 0);
+    assert.deepEqual(Array.from(errs.positions).slice(0, foolingAll.length), foolingAll);
+    // Deterministic.
+    const again = await fgsm(model, testData, { eps: 0.25, count: 30, batchSize: 8 });
+    assert.equal(again.data.fingerprint(), errs.data.fingerprint());
+    assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
+  });
+
+  it('class-targeted attacks: sources only of the given classes; bad classes are SemsliceErrors', async () => {
+    const a = await pgd(model, testData, { eps: 0.45, count: 20, steps: 5, stepSize: 0.1, batchSize: 16, classes: [1, 3] });
+    assert.ok(a.data.size > 0);
+    assert.deepEqual([...new Set(a.data.labels())].sort(), [1, 3]);
+    assert.deepEqual(a.classes, [1, 3]);
+    await assert.rejects(fgsm(model, testData, { classes: [7] }), { code: 'BAD_ATTACK_OPTIONS' });
+    await assert.rejects(fgsm(model, testData, { classes: [] }), { code: 'BAD_ATTACK_OPTIONS' });
+    await assert.rejects(fgsm(model, testData, { keep: 'some' as 'all' }), { code: 'BAD_ATTACK_OPTIONS' });
   });
 
   it('pgd: random start, within eps, in [0, 1], at least as strong as fgsm; same seed same bytes, other seed other bytes', async () => {
@@ -102,5 +138,24 @@ describe('workloads: fgsm, pgd, mutants', () => {
     for (const m of [...ms, ...again]) m.model.dispose();
     assert.equal(tf.memory().numTensors, start);
     await assert.rejects(mutants(model, trainData, { drop: 1.5 }), { code: 'BAD_MUTANT_OPTIONS' });
+  });
+
+  it('a mutant damaged on one class: the drop is measured on that class and the damage concentrates there', async () => {
+    const start = tf.memory().numTensors;
+    const [m] = await mutants(model, trainData, { drop: 0.3, count: 1, seed: 3, focusClass: 2, tolerance: 0.05 });
+    const own = (await evaluate(m!.model, trainData.subsetClasses([2]), { confusion: false })).accuracy;
+    assert.equal(own, m!.accuracy, 'the drop is of class 2');
+    assert.ok(Math.abs(m!.accuracyBefore - own - 0.3) <= 0.05, `class-2 drop ${m!.accuracyBefore - own}`);
+    assert.equal(m!.focusClass, 2);
+    const drops = m!.perClassBefore.map((b, k) => b - m!.perClassAfter[k]!);
+    const others = drops.filter((_, k) => k !== 2);
+    assert.ok(Math.max(...others) < drops[2]! / 2, `class drops ${drops.map((d) => d.toFixed(2)).join(' ')}`);
+    // Random damage replaces entries anywhere: it needs far more of them for a drop of the whole model's accuracy.
+    const [r] = await mutants(model, trainData, { drop: 0.3, count: 1, seed: 3, tolerance: 0.05 });
+    assert.equal(r!.focusClass, null);
+    assert.ok(r!.replaced > 10 * m!.replaced, `random ${r!.replaced} entries, focused ${m!.replaced}`);
+    m!.model.dispose(); r!.model.dispose();
+    assert.equal(tf.memory().numTensors, start, 'no tensor leaks');
+    await assert.rejects(mutants(model, trainData, { drop: 0.3, focusClass: 9 }), { code: 'BAD_MUTANT_OPTIONS' });
   });
 });

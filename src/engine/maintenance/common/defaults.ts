@@ -19,6 +19,8 @@ export interface ReadaptDefaults {
   cleanRatio: number;
   /** Mutant workload: accuracy drop to cause. */
   drop: number;
+  /** Optimiser steps between held-out checkpoints. */
+  evalEvery: number;
 }
 /** Incremental development: method, budget, capacity condition, replay share. */
 export interface ExtendDefaults {
@@ -52,6 +54,6 @@ export const MAINTENANCE_DEFAULTS: MaintenanceDefaults = {
     pre: 'slice', pruner: 'lamp', targetCR: 0.9, maxDrop: 0.01, amountPerIteration: 0.2, maxIterations: 30,
     fineTune: { steps: 100, batchSize: 64, learningRate: 1e-4 },
   },
-  readapt: { method: 'critical', epochs: 5, batchSize: 64, learningRate: 1e-3, target: 0.8, sliceClasses: 'all', count: 1000, cleanRatio: 1, drop: 0.3 },
+  readapt: { method: 'critical', epochs: 5, batchSize: 64, learningRate: 1e-3, target: 0.8, sliceClasses: 'all', count: 1000, cleanRatio: 4, drop: 0.3, evalEvery: 20 },
   extend: { method: 'ours', epochs: 3, batchSize: 64, learningRate: 1e-3, minFree: 0.25, replay: 0.1, perTask: 2000, checkSamples: 512 },
 };

@@ -7,16 +7,18 @@
  * out of the optimiser, so it costs no weight gradient); the result carries a checksum of every weight's frozen
  * entries before and after to show it.
  *
- * Measured before training (epoch 0) and after every epoch: accuracy on held-out new samples (adversarial images made
- * from test images, or the mutant's test set) and on the clean test set, overall and per class; training seconds per
- * epoch and per step. Time to target = the first epoch whose held-out new-sample accuracy reaches `target`.
+ * Measured before training (step 0), every `evalEvery` optimiser steps and after the last one (the checkpoints):
+ * accuracy on held-out new samples (adversarial images made from test images, or the mutant's test images;
+ * `checkpointHeldOut` may be a subset) and on clean images (`checkpointTest`, default the clean test set), overall and
+ * per class; both are measured whole before and after. Training seconds are wall time with every evaluation left out. Time to target = the first
+ * checkpoint whose held-out new-sample accuracy reaches `target`, in steps and training seconds.
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { fromArrays } from '../../data/from-arrays.js';
 import { SemsliceError } from '../../errors.js';
-import { logitsModel } from '../../graph/index.js';
+import { layersOfKind, logitsModel } from '../../graph/index.js';
 import { modelFingerprint } from '../../models/fingerprint.js';
 import type { Slice } from '../../slicing/slice.js';
 import { evaluate, train } from '../../train/index.js';
@@ -39,8 +41,14 @@ export interface ReadaptOptions {
   clean: Dataset;
   /** Held-out new samples (adversarial images from test images; a mutant's test set). */
   heldOut: Dataset;
-  /** The clean test set. */
+  /** The clean test set (measured before and after). */
   test: Dataset;
+  /** Clean images measured at every checkpoint (default `test`; a subset keeps frequent checkpoints cheap). */
+  checkpointTest?: Dataset;
+  /** Held-out new samples measured at every checkpoint (default `heldOut`; e.g. a subset of a mutant's test set). */
+  checkpointHeldOut?: Dataset;
+  /** Optimiser steps between checkpoints. Default MAINTENANCE_DEFAULTS.readapt.evalEvery (20). */
+  evalEvery?: number;
   /** Held-out clean training samples theta 'auto' is chosen on (default: a split of `clean`). */
   validation?: Dataset;
   /** Clean counterparts of `newData` in the same order (an attack's `sources`): DeepArc's ranking. */
@@ -67,26 +75,36 @@ export interface ReadaptOptions {
   target?: number;
   /** Method knobs (DeepArc: topK, samples). */
   methodParams?: Record<string, number | string | boolean>;
+  /**
+   * How BatchNormalization layers normalise while re-adapting: 'batch' (default: batch statistics, moving statistics
+   * updated, as training does) or 'moving' (their moving statistics, kept as they are: the layers run as in inference;
+   * an ablation, trained on one thread).
+   */
+  batchNormStatistics?: 'batch' | 'moving';
   /** Evaluation batch size. Default 256. */
   evalBatchSize?: number;
-  onEpoch?: (row: ReadaptRow) => void;
+  /** Called at every checkpoint (the row's loss is filled in after training; NaN here). */
+  onCheckpoint?: (row: ReadaptRow) => void;
   signal?: AbortSignal;
 }
 
-/** One row per epoch (0 = before training). */
+/** One row per checkpoint: before training (steps 0), every `evalEvery` steps, and after the last step. */
 export interface ReadaptRow {
+  /** Optimiser steps done. */
+  steps: number;
+  /** Passes over the training set done (steps / steps per epoch). */
   epoch: number;
+  /** Accuracy on the held-out new samples, overall and per class (NaN for a class without samples). */
   newAccuracy: number;
   newPerClass: number[];
+  /** Accuracy on the clean images of the checkpoints (the clean test set unless `checkpointTest` was given). */
   cleanAccuracy: number;
   cleanPerClass: number[];
-  /** Training loss of the epoch (NaN at epoch 0). */
+  /** Mean training loss of the steps since the previous checkpoint (NaN at steps 0). */
   loss: number;
-  /** Training seconds of this epoch (evaluation excluded) and up to it. */
+  /** Training seconds since the previous checkpoint and up to this one (evaluation excluded). */
   seconds: number;
   cumulativeSeconds: number;
-  /** Optimiser steps up to this epoch. */
-  steps: number;
 }
 
 /** What {@link readapt} returns. */
@@ -103,11 +121,15 @@ export interface ReadaptResult extends Retains {
   trainedWeights: number;
   totalWeights: number;
   target: number;
-  /** First epoch whose held-out new-sample accuracy >= target (null: not reached; 0: already before). */
+  /** The first checkpoint whose held-out new-sample accuracy >= target, in steps, epochs and training seconds (null: not reached; 0: already before). */
+  stepsToTarget: number | null;
   epochsToTarget: number | null;
   secondsToTarget: number | null;
-  /** Mean training seconds per optimiser step. */
+  /** Optimiser steps run, their training seconds (evaluation excluded) and the mean per step. */
+  steps: number;
+  trainSeconds: number;
   secondsPerStep: number;
+  /** Before and after training, measured on the whole clean test set and the held-out new samples. */
   before: ReadaptRow;
   after: ReadaptRow;
   frozen: FrozenCheck;
@@ -125,9 +147,10 @@ export interface ReadaptManifest extends ManifestBase {
   /** The classes the slice covers ('all' or the classes present in the new data). */
   sliceClasses: 'all' | 'present';
   cleanRatio: number;
+  batchNormStatistics: 'batch' | 'moving';
   result: {
-    trainableParams: number; trainedWeights: number; target: number; epochsToTarget: number | null; secondsToTarget: number | null; secondsPerStep: number;
-    newAccuracy: number; cleanAccuracy: number; frozenIdentical: boolean; fingerprint: string;
+    trainableParams: number; trainedWeights: number; target: number; stepsToTarget: number | null; epochsToTarget: number | null; secondsToTarget: number | null;
+    steps: number; trainSeconds: number; secondsPerStep: number; newAccuracy: number; cleanAccuracy: number; frozenIdentical: boolean; fingerprint: string;
   };
 }
 
@@ -138,14 +161,17 @@ function checkOptions(o: ReadaptOptions, newData: Dataset): void {
   const D = MAINTENANCE_DEFAULTS.readapt;
   const e = o.epochs ?? D.epochs;
   if (!Number.isInteger(e) || e < 1) throw bad(`epochs must be a positive integer, got ${o.epochs}.`, 'Pass e.g. { epochs: 5 }.');
+  const every = o.evalEvery ?? D.evalEvery;
+  if (!Number.isInteger(every) || every < 1) throw bad(`evalEvery must be a positive integer (optimiser steps), got ${o.evalEvery}.`, 'Pass e.g. { evalEvery: 20 }.');
   const t = o.target ?? D.target;
   if (!(t >= 0 && t <= 1)) throw bad(`target must be in [0, 1], got ${o.target}.`, 'Pass e.g. { target: 0.8 }.');
   const r = o.cleanRatio ?? D.cleanRatio;
   if (!(r >= 0 && Number.isFinite(r))) throw bad(`cleanRatio must be a non-negative number, got ${o.cleanRatio}.`, 'Pass e.g. { cleanRatio: 1 } (as many clean samples as new ones).');
+  if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw bad(`batchNormStatistics must be "batch" or "moving", got "${o.batchNormStatistics}".`, 'Pass { batchNormStatistics: "batch" } (the default) or "moving".');
   if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw bad(`sliceClasses must be "all" or "present", got "${o.sliceClasses}".`, 'Pass { sliceClasses: "all" } or "present".');
   if (o.clean.size < Math.round(r * newData.size)) throw bad(`the clean data has ${o.clean.size} samples, fewer than the ${Math.round(r * newData.size)} the training set mixes in.`, 'Pass more clean training data, fewer new samples, or a smaller cleanRatio.');
   const shape = newData.sampleShape.join('x');
-  for (const [name, d] of [['clean', o.clean], ['heldOut', o.heldOut], ['test', o.test]] as const) {
+  for (const [name, d] of [['clean', o.clean], ['heldOut', o.heldOut], ['test', o.test], ['checkpointTest', o.checkpointTest ?? o.test], ['checkpointHeldOut', o.checkpointHeldOut ?? o.heldOut]] as const) {
     if (d.sampleShape.join('x') !== shape) throw bad(`${name} data has samples of ${d.sampleShape.join('x')}, the new data ${shape}.`, 'Use data of the same dataset.');
   }
 }
@@ -180,6 +206,23 @@ export async function readaptSlice(model: tf.LayersModel, given: Slice | TaskSli
   }
   const ts = await taskSlice(o.reference ?? model, o.clean, classes, { seed: o.seed, ...o.slicePolicy, ...(o.validation ? { validation: o.validation } : {}) });
   return { ...ts, origin: o.reference ? 'reference' : 'this-model' };
+}
+
+/**
+ * Make the model's BatchNormalization layers normalise with their moving statistics (and leave them as they are) in
+ * training mode too, until the returned function is called. Per layer instance, on this thread only (a data-parallel
+ * worker rebuilds the layers: the caller trains on one thread).
+ */
+function batchNormOnMovingStatistics(model: tf.LayersModel): () => void {
+  type Call = (inputs: unknown, kwargs: Record<string, unknown>) => unknown;
+  const patched: Array<{ call?: Call }> = [];
+  for (const l of layersOfKind(model, 'batch-norm')) {
+    const layer = l as unknown as { call?: Call };
+    const stock = Object.getPrototypeOf(l) as { call: Call };
+    layer.call = function (this: unknown, inputs, kwargs) { return stock.call.call(this, inputs, { ...kwargs, training: false }); };
+    patched.push(layer);
+  }
+  return () => { for (const layer of patched) delete layer.call; };
 }
 
 /** New samples followed by `ratio` times as many clean ones (seeded choice), as one dataset. */
@@ -249,51 +292,81 @@ export async function readapt(model: tf.LayersModel, slice: Slice | TaskSlice | 
   const work = await cloneModel(model);
   const { data: trainData, cleanPart } = trainingSet(newData, opts.clean, cleanRatio, seed);
   const perEpoch = Math.ceil(trainData.size / budget.batchSize);
+  const totalSteps = budget.epochs * perEpoch;
+  const every = opts.evalEvery ?? D.evalEvery;
+  const checkpointTest = opts.checkpointTest ?? opts.test;
+  const checkpointHeldOut = opts.checkpointHeldOut ?? opts.heldOut;
+  const whole = checkpointTest === opts.test && checkpointHeldOut === opts.heldOut;
   try {
-    const measure = async (epoch: number, loss: number, seconds: number, cumulative: number): Promise<ReadaptRow> => {
-      const n = await evaluate(work, opts.heldOut, { batchSize: evalBs, confusion: false });
-      const c = await evaluate(work, opts.test, { batchSize: evalBs, confusion: false });
-      return { epoch, newAccuracy: n.accuracy, newPerClass: n.perClass, cleanAccuracy: c.accuracy, cleanPerClass: c.perClass, loss, seconds, cumulativeSeconds: cumulative, steps: epoch * perEpoch };
+    const measure = async (sets: 'checkpoint' | 'whole', steps: number, cumulative: number, seconds: number): Promise<ReadaptRow> => {
+      const n = await evaluate(work, sets === 'whole' ? opts.heldOut : checkpointHeldOut, { batchSize: evalBs, confusion: false });
+      const c = await evaluate(work, sets === 'whole' ? opts.test : checkpointTest, { batchSize: evalBs, confusion: false });
+      return { steps, epoch: steps / perEpoch, newAccuracy: n.accuracy, newPerClass: n.perClass, cleanAccuracy: c.accuracy, cleanPerClass: c.perClass, loss: NaN, seconds, cumulativeSeconds: cumulative };
     };
-    const before = await measure(0, NaN, 0, 0);
-    const rows: ReadaptRow[] = [before];
-    opts.onEpoch?.(before);
+    const first = await measure('checkpoint', 0, 0, 0);
+    const before = whole ? first : await measure('whole', 0, 0, 0);
+    const rows: ReadaptRow[] = [first];
+    opts.onCheckpoint?.(first);
     const frozenBefore = await frozenValues(work, masksFull);
-    let cumulative = 0;
-    // Evaluation runs in the epoch callback, after train() has timed the epoch (seconds exclude it).
-    await train(work, trainData, {
-      epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, seed,
-      gradientMasks, trainable: (name) => allowed.has(name), evalBatchSize: evalBs, workers: opts.workers ?? 'auto',
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onEpochEnd: async (m) => {
-        cumulative += m.seconds;
-        const row = await measure(m.epoch, m.loss, m.seconds, cumulative);
-        rows.push(row);
-        opts.onEpoch?.(row);
-      },
-    });
+    // Training seconds: wall time between evaluations (the checkpoints run inside train()'s step loop).
+    let trainSeconds = 0, mark = performance.now(), lastSeconds = 0;
+    const lap = (): void => { const now = performance.now(); trainSeconds += (now - mark) / 1000; mark = now; };
+    const checkpoint = async (steps: number): Promise<void> => {
+      lap();
+      const row = await measure('checkpoint', steps, trainSeconds, trainSeconds - lastSeconds);
+      lastSeconds = trainSeconds;
+      rows.push(row);
+      opts.onCheckpoint?.(row);
+      mark = performance.now();
+    };
+    const moving = opts.batchNormStatistics === 'moving';
+    const release = moving ? batchNormOnMovingStatistics(work) : () => undefined;
+    let history: Awaited<ReturnType<typeof train>>;
+    try {
+      history = await train(work, trainData, {
+        epochs: budget.epochs, batchSize: budget.batchSize, learningRate: budget.learningRate, seed,
+        gradientMasks, trainable: (name) => allowed.has(name), evalBatchSize: evalBs, workers: moving ? 1 : opts.workers ?? 'auto',
+        everySteps: { every, run: checkpoint },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } finally {
+      release();
+    }
+    lap();
+    if (rows.at(-1)!.steps !== totalSteps) await checkpoint(totalSteps);
+    // Each checkpoint's loss: the mean training loss of the steps since the previous one.
+    const stepLoss = (history.steps ?? []).map((x) => x.loss);
+    for (let i = 1; i < rows.length; i++) {
+      const seg = stepLoss.slice(rows[i - 1]!.steps, rows[i]!.steps);
+      rows[i]!.loss = seg.length ? seg.reduce((a, b) => a + b, 0) / seg.length : NaN;
+    }
+    const last = rows.at(-1)!;
+    const after = whole ? last : { ...(await measure('whole', last.steps, last.cumulativeSeconds, last.seconds)), loss: last.loss };
     const frozen = compareFrozen(work, frozenBefore, await frozenValues(work, masksFull));
     const hit = rows.find((r) => r.newAccuracy >= target);
-    const after = rows.at(-1)!;
     const totalParams = countParams(model, 'trainable');
-    const secondsPerStep = cumulative / Math.max(1, budget.epochs * perEpoch);
+    const secondsPerStep = trainSeconds / Math.max(1, totalSteps);
     const trainable = model.trainableWeights.length;
     const trainedWeights = model.trainableWeights.filter((w) => allowed.has(w.originalName)).length;
     const record = used ? sliceRecord(used.slice, used.origin, used.choice) : null;
     const manifest: ReadaptManifest = {
-      ...await manifestBase('semslice-readapt', method, model, record, { ...budget, steps: budget.epochs * perEpoch }, {
+      ...await manifestBase('semslice-readapt', method, model, record, { ...budget, steps: totalSteps }, {
         new: dataRecord(newData), clean: dataRecord(cleanPart), train: dataRecord(trainData), heldOut: dataRecord(opts.heldOut), test: dataRecord(opts.test),
+        ...(checkpointTest !== opts.test ? { checkpointTest: dataRecord(checkpointTest) } : {}),
+        ...(checkpointHeldOut !== opts.heldOut ? { checkpointHeldOut: dataRecord(checkpointHeldOut) } : {}),
       }, choice.note),
-      kind: 'semslice-readapt', sliceClasses, cleanRatio,
+      kind: 'semslice-readapt', sliceClasses, cleanRatio, batchNormStatistics: opts.batchNormStatistics ?? 'batch',
       result: {
-        trainableParams, trainedWeights, target, epochsToTarget: hit ? hit.epoch : null, secondsToTarget: hit ? hit.cumulativeSeconds : null, secondsPerStep,
-        newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical: frozen.identical, fingerprint: await modelFingerprint(work),
+        trainableParams, trainedWeights, target, stepsToTarget: hit ? hit.steps : null, epochsToTarget: hit ? hit.epoch : null, secondsToTarget: hit ? hit.cumulativeSeconds : null,
+        steps: totalSteps, trainSeconds, secondsPerStep, newAccuracy: after.newAccuracy, cleanAccuracy: after.cleanAccuracy, frozenIdentical: frozen.identical,
+        fingerprint: await modelFingerprint(work),
       },
     };
     const table = aq.from(rows.map((r) => ({ ...r, newPerClass: [...r.newPerClass], cleanPerClass: [...r.cleanPerClass] })));
     return {
       model: work, method, table, rows, trainableParams, totalParams, trainedWeights, totalWeights: trainable, target,
-      epochsToTarget: manifest.result.epochsToTarget, secondsToTarget: manifest.result.secondsToTarget, secondsPerStep,
+      stepsToTarget: manifest.result.stepsToTarget, epochsToTarget: manifest.result.epochsToTarget, secondsToTarget: manifest.result.secondsToTarget,
+      steps: totalSteps, trainSeconds, secondsPerStep,
       before, after, frozen, chosen: choice.chosen, slice: used?.slice ?? null, sliceChoice: used?.choice ?? null, manifest,
       assertRetention: retentionMethod(before.cleanPerClass, after.cleanPerClass),
     };
