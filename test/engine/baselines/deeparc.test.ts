@@ -56,17 +56,17 @@ describe('baselines/deeparc', () => {
     small.dispose(); model.dispose();
   });
 
-  it('chain models: modules are layer ranges and block removal does not apply', async () => {
+  it('chain models: modules are layer ranges, block removal does not apply, and restructure refuses the pre-step', async () => {
     const model = buildModel('mlp', { inputShape: [6, 6, 1], numClasses: 4, seed: 1, width: 0.25 });
     const data = prototypeData({ classes: 4, perClass: 10, seed: 1 });
     const a = await analyseDeepArc(model, data, { samples: 32 });
     assert.equal(a.level, 'layers');
     assert.deepEqual(a.redundant, []);
     assert.match(a.note!, /does not apply/);
-    const r = await restructure(model, null, { train: data, test: data, pre: 'deeparc', targetCR: 0.3, maxDrop: 1, fineTune: { steps: 1, batchSize: 8 } });
-    assert.match(r.manifest.note!, /does not apply/);
-    assert.deepEqual(r.manifest.blocksRemoved, []);
-    r.model.dispose(); model.dispose();
+    // As a restructure pre-step it is refused before any work (it would remove nothing under DeepArc's name).
+    await assert.rejects(restructure(model, null, { train: data, test: data, pre: 'deeparc', targetCR: 0.3, maxDrop: 1, fineTune: { steps: 1, batchSize: 8 } }),
+      (e: Error & { code?: string }) => e.code === 'BAD_RESTRUCTURE_OPTIONS' && /does not apply to model/.test(e.message));
+    model.dispose();
   });
 
   it('resnet-small: redundant blocks by threshold, best k-subset skipped (fewer parameters); the deeparc pre-step runs', async () => {
