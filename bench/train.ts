@@ -21,6 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { adapterSummary, initBackend, releaseBackend, type BackendInfo } from '../src/engine/backend/index.js';
@@ -76,6 +77,18 @@ function pytorchReference(script: string): Map<string, number> {
     const model = j['model'] === undefined ? 'lenet5' : String(j['model']).replace(/-bn$/, '+bn');
     console.error(`pytorch: ${line.trim()}`);
     if (Number.isFinite(rate)) out.set(model, rate);
+  }
+  // A reference script without the mobilenet case: run the equivalent the way it runs its own (its interpreter,
+  // its OpenBLAS build, 2 threads), after its own measurements.
+  if (models.includes('mobilenet-small') && !out.has('mobilenet-small')) {
+    const work = process.env['PYREF_WORK'] ?? join(process.env['TMPDIR'] ?? '/tmp', 'pytorch-reference');
+    const openblas = join(work, 'openblas-openmp/usr/lib/x86_64-linux-gnu/openblas-openmp');
+    const line = execFileSync('/usr/bin/python3', [mobilenet, '--threads', '2'], {
+      env: { ...process.env, LD_LIBRARY_PATH: openblas, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim().split('\n').at(-1) ?? '';
+    console.error(`pytorch: ${line}`);
+    const rate = Number((JSON.parse(line) as Record<string, unknown>)['train_samples_per_s'] ?? NaN);
+    if (Number.isFinite(rate)) out.set('mobilenet-small', rate);
   }
   return out;
 }
