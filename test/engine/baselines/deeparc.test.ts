@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { analyseDeepArc, deeparcRemoveBlocks, linearCka, modulesByThreshold, residualBlocks, skipBlocks } from '../../../src/engine/baselines/deeparc/index.js';
+import { analyseDeepArc, deeparcLowestChange, deeparcRemoveBlocks, linearCka, modulesByThreshold, residualBlocks, skipBlocks } from '../../../src/engine/baselines/deeparc/index.js';
 import { buildModel } from '../../../src/engine/models/zoo.js';
 import { Rng } from '../../../src/engine/rng.js';
 import { restructure } from '../../../src/engine/maintenance/index.js';
@@ -85,5 +85,18 @@ describe('baselines/deeparc', () => {
     assert.equal(r.manifest.method, 'deeparc');
     assert.ok(Array.isArray((r.manifest.details as { cka: number[] }).cka), 'the consecutive-block CKA is recorded');
     r.model.dispose(); model.dispose();
+  });
+  it('k-lowest change on resnet-9, whose consecutive blocks share a tensor: one CKA per block, the k most alike skipped', async () => {
+    const start = tf.memory().numTensors;
+    const model = buildModel('resnet-9', { inputShape: [6, 6, 1], numClasses: 4, seed: 1, width: 0.25 });
+    const data = prototypeData({ classes: 4, perClass: 10, seed: 1 });
+    const r = await deeparcLowestChange(model, data, 2, { samples: 32 });
+    assert.equal(r.change.length, 9);
+    assert.ok(r.change.every((c) => Number.isFinite(c.cka) && c.cka > 0 && c.cka <= 1 + 1e-9), JSON.stringify(r.change));
+    const top = [...r.change].sort((a, b) => b.cka - a.cka).slice(0, 2).map((c) => c.block).sort();
+    assert.deepEqual([...r.removed].sort(), top, 'the two blocks whose output is most like their input');
+    assert.ok(r.model.countParams() < model.countParams());
+    r.model.dispose(); model.dispose();
+    assert.equal(tf.memory().numTensors, start);
   });
 });

@@ -117,7 +117,9 @@ export async function deeparcLowestChange(model: tf.LayersModel, data: Dataset, 
   if (blocks.length === 0) return { model: await skipBlocks(model, []), removed: [], change: [] };
   const sample = data.take(opts.samples ?? 256);
   const { images } = sample.gather(Int32Array.from({ length: sample.size }, (_, i) => i));
-  const layers = blocks.flatMap((b) => [b.inputLayer, b.outputLayer]);
+  // Consecutive blocks share a tensor (one block's output is the next one's input): a model lists each output once.
+  const layers = [...new Set(blocks.flatMap((b) => [b.inputLayer, b.outputLayer]))];
+  const at = (layer: string): number => layers.indexOf(layer);
   const outs = tf.tidy(() => {
     const probe = tf.model({ inputs: model.inputs, outputs: layers.map((u) => model.getLayer(u).output as tf.SymbolicTensor) });
     const out = probe.predict(tf.tensor4d(images, [sample.size, ...sample.sampleShape]));
@@ -130,8 +132,8 @@ export async function deeparcLowestChange(model: tf.LayersModel, data: Dataset, 
   } finally {
     tf.dispose(outs);
   }
-  const change = blocks.map((b, i) => {
-    const x = reps[2 * i]!, y = reps[2 * i + 1]!;
+  const change = blocks.map((b) => {
+    const x = reps[at(b.inputLayer)]!, y = reps[at(b.outputLayer)]!;
     return { block: b.name, cka: linearCka(x.data, y.data, x.n, x.p, y.p) };
   });
   const order = change.map((c, i) => i).sort((i, j) => change[j]!.cka - change[i]!.cka || i - j);
