@@ -33,6 +33,8 @@ describe('cli: semslice readapt', function () {
     ['zero epochs', ['--workload', 'fgsm', '--epochs', '0'], /--epochs takes an integer >= 1/],
     ['a bad --slice-classes', ['--workload', 'fgsm', '--slice-classes', 'some'], /--slice-classes takes one of all, present/],
     ['a missing --workload', [], /required option '--workload <name>'/],
+    ['a --count beyond what the data gives', ['--workload', 'fgsm', '--count', '100000'], /--count 100000 asks for more samples than synthetic has: [\s\S]*hint: Pass --count \d+ or less, or a smaller --clean-ratio/],
+    ['a mutant --count beyond the training images', ['--workload', 'mutant', '--count', '100000'], /--count 100000 asks for more samples than synthetic has: the [\d,]+ training images give at most [\d,]+ new samples at 4 clean per new one/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`${what}: exit 2, a clear error, nothing written`, async () => {

@@ -66,6 +66,7 @@ export function registerReadapt(program: Command): void {
       try {
         const data = await loadDataset(f.data);
         const protect = protectedClasses(f.protect, data.classNames.length);
+        checkCount(f, data.train.size, f.testLimit ? Math.min(f.testLimit, data.test.size) : data.test.size);
         // The slice-vs-model rule (checkSliceFits) before any work; a mutant is made from this model, so its slice is this model's.
         const given = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;
         const note = (s: string) => process.stderr.write(`${s}\n`);
@@ -106,4 +107,20 @@ export function registerReadapt(program: Command): void {
         model.dispose();
       }
     });
+}
+
+/**
+ * --count against what the data can give, before any work: each held-out attack image is made from one test image,
+ * and the training images supply the new samples and --clean-ratio clean ones per new sample.
+ */
+function checkCount(f: Flags, trainSize: number, testSize: number): void {
+  const perNew = Math.max(1, f.cleanRatio);
+  const fromTrain = Math.floor(trainSize / perNew);
+  const most = f.workload === 'mutant' ? fromTrain : Math.min(fromTrain, testSize);
+  if (f.count <= most) return;
+  const why = f.workload !== 'mutant' && testSize < fromTrain
+    ? `the held-out images are made from the ${testSize.toLocaleString('en-US')} test images`
+    : `the ${trainSize.toLocaleString('en-US')} training images give at most ${fromTrain.toLocaleString('en-US')} new samples at ${f.cleanRatio} clean per new one`;
+  throw new SemsliceError('BAD_READAPT_OPTIONS', `--count ${f.count} asks for more samples than ${f.data} has: ${why}.`,
+    `Pass --count ${most} or less${f.cleanRatio > 1 ? ', or a smaller --clean-ratio' : ''}.`);
 }
