@@ -31,8 +31,8 @@ import { SemsliceError } from './errors.js';
 export const OUTPUT_MARKER = '.semslice-output.json';
 /** Files of a model folder that semslice writes (and so may replace with force). */
 export const MODEL_FILES = ['model.json', 'weights.bin', OUTPUT_MARKER] as const;
-/** The files of a study folder (study.json is its marker). */
-const STUDY_FILES = ['study.json', 'results.jsonl', 'results.csv', 'timings.csv'];
+/** The files of a study folder (study.json is its marker), with the report bench/study-report.ts writes beside them. */
+const STUDY_FILES = ['study.json', 'results.jsonl', 'results.csv', 'timings.csv', 'row-timings.csv', 'report.md'];
 /** What restructure, readapt and extend wrote before their folders carried the marker, by the file naming the kind. */
 const LEGACY_RESULTS: Record<string, string[]> = {
   'manifest.json': ['model/', 'manifest.json', 'iterations.csv', 'iterations.json', 'epochs.csv'],

@@ -356,6 +356,12 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
       await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
       await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
       await refuse({ name: 'study merge over a restructure output', args: merge(p('restructure-own')), problem: /already holds the output of semslice restructure, not a merge of this study/, fix: /Pass --force/ });
+      // A study folder keeps resuming beside the files semslice writes there besides the table: the runner's
+      // row-timings.csv and the report bench/study-report.ts writes (the documented place for it).
+      await writeFile(p('toy-0/report.md'), '### report\n');
+      await writeFile(p('toy-0/row-timings.csv'), 'index,cell,row\n');
+      await runStudy(toyStudy, { out: p('toy-0'), shard: { index: 0, count: 2 } });
+      assert.equal(await readFile(p('toy-0/report.md'), 'utf8'), '### report\n', 'resuming leaves the report alone');
     });
 
     it('the API follows the same rule: Slice.save, models.save, executeNotebook', async () => {
