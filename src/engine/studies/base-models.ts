@@ -22,7 +22,7 @@ import { backendInfo, ensureBackend } from '../backend/index.js';
 import { loadDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { fingerprint } from '../fingerprint.js';
-import { maintenanceSplits, type MaintenanceSplits } from '../maintenance/index.js';
+import { maintenanceSplits, taskSlice, type MaintenanceSplits, type TaskSlice } from '../maintenance/index.js';
 import { buildModel, loadModel, saveModel } from '../models/index.js';
 import { evaluate, train, type EpochMetrics } from '../train/index.js';
 
@@ -142,4 +142,35 @@ export async function studyBaseModel(r: BaseRecipe, opts: { cacheDir?: string } 
     model.dispose();
     throw e;
   }
+}
+
+/** A base model with its two slices of every class: theta auto (the slice policy) and 0.95 (the paper's row). */
+export interface SlicedBaseModel { base: BaseModel; auto: TaskSlice; paper: TaskSlice }
+
+let sliced: { key: string; value: SlicedBaseModel } | undefined;
+
+/**
+ * studyBaseModel and its two slices of every class, both chosen on the base model's validation split; kept in memory
+ * while consecutive cells ask for the same recipe (the maintenance studies group their cells by base model).
+ *
+ * @example
+ * const { base, auto, paper } = await slicedBaseModel({ model: 'lenet5', dataset: 'mnist', seed: 0, maxEpochs: 20, patience: 3 });
+ */
+export async function slicedBaseModel(recipe: BaseRecipe): Promise<SlicedBaseModel> {
+  const key = JSON.stringify(recipe);
+  if (sliced?.key === key) return sliced.value;
+  clearSlicedBaseModel();
+  const base = await studyBaseModel(recipe);
+  const classes = Array.from({ length: base.splits.train.numClasses }, (_, k) => k);
+  const opts = { seed: recipe.seed, validation: base.splits.validation };
+  const auto = await taskSlice(base.model, base.splits.train, classes, opts);
+  const paper = await taskSlice(base.model, base.splits.train, classes, { ...opts, theta: 0.95 });
+  sliced = { key, value: { base, auto, paper } };
+  return sliced.value;
+}
+
+/** Release the model slicedBaseModel keeps (tests; a study run's process ends anyway). */
+export function clearSlicedBaseModel(): void {
+  sliced?.value.base.model.dispose();
+  sliced = undefined;
 }

@@ -21,7 +21,7 @@ import { stratifiedSplit } from '../data/split.js';
 import type { Dataset } from '../data/types.js';
 import { compareReadapt, readaptRunLabel, taskSlice, type ReadaptRun, type ReadaptSliceSpec, type TaskSlice } from '../maintenance/index.js';
 import { Rng } from '../rng.js';
-import { studyBaseModel, type BaseModel, type BaseRecipe } from './base-models.js';
+import { clearSlicedBaseModel, slicedBaseModel, type BaseRecipe, type SlicedBaseModel } from './base-models.js';
 import { formatInterval, seedInterval } from './stats.js';
 import type { CellParams, ClaimVerdict, PresetName, ReportTable, ResultRow, StudyDefinition, StudyRecord, StudyReport } from './types.js';
 
@@ -113,27 +113,11 @@ function recipeOf(s: ReadaptStudySizes, c: Config, seed: number): BaseRecipe {
   return { model: c.model, dataset: c.dataset, seed, batchNorm: c.batchNorm, width: c.width, maxEpochs: c.maxEpochs, patience: c.patience, ...(s.trainCount !== undefined ? { trainCount: s.trainCount } : {}) };
 }
 
-/** The base model and its two slices of every class, kept while consecutive cells share them (cells are grouped by them). */
-interface Base { key: string; base: BaseModel; auto: TaskSlice; paper: TaskSlice }
-let cached: Base | undefined;
-
-async function baseFor(s: ReadaptStudySizes, c: Config, seed: number): Promise<Base> {
-  const recipe = recipeOf(s, c, seed);
-  const key = JSON.stringify(recipe);
-  if (cached?.key === key) return cached;
-  if (cached) { cached.base.model.dispose(); cached = undefined; }
-  const base = await studyBaseModel(recipe);
-  const classes = Array.from({ length: base.splits.train.numClasses }, (_, k) => k);
-  const auto = await taskSlice(base.model, base.splits.train, classes, { seed, validation: base.splits.validation });
-  const paper = await taskSlice(base.model, base.splits.train, classes, { seed, theta: 0.95, validation: base.splits.validation });
-  cached = { key, base, auto, paper };
-  return cached;
-}
+const baseFor = (s: ReadaptStudySizes, c: Config, seed: number): Promise<SlicedBaseModel> => slicedBaseModel(recipeOf(s, c, seed));
 
 /** Release the cached base model (tests; the runner's process ends anyway). */
 export function clearReadaptStudyCache(): void {
-  if (cached) cached.base.model.dispose();
-  cached = undefined;
+  clearSlicedBaseModel();
 }
 
 /** The classes of a class-targeted workload of a seed: `n` distinct classes, a seeded draw. */

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyStopRule, compareRestructure, getRestructureMethod, restructure, taskSlice, trajectoryAtCR, type RestructureRow, type TaskSlice } from '../maintenance/index.js';
 import { prunableKernels } from '../pruning/index.js';
 import { evaluate, train } from '../train/index.js';
-import { studyBaseModel, type BaseModel, type BaseRecipe } from './base-models.js';
+import { clearSlicedBaseModel, slicedBaseModel, type BaseRecipe, type SlicedBaseModel } from './base-models.js';
 import { formatInterval, seedInterval } from './stats.js';
 import type { CellParams, ClaimVerdict, PresetName, ReportTable, ResultRow, StudyDefinition, StudyRecord, StudyReport } from './types.js';
 
@@ -76,27 +76,11 @@ function recipeOf(s: RestructureStudySizes, c: Config, seed: number): BaseRecipe
   return { model: c.model, dataset: c.dataset, seed, batchNorm: c.batchNorm, width: c.width, maxEpochs: c.maxEpochs, patience: c.patience, ...(s.trainCount !== undefined ? { trainCount: s.trainCount } : {}) };
 }
 
-/** The base model and its two slices, kept while consecutive cells share them (cells are grouped by them). */
-interface Base { key: string; base: BaseModel; auto: TaskSlice; paper: TaskSlice }
-let cached: Base | undefined;
-
-async function baseFor(s: RestructureStudySizes, c: Config, seed: number): Promise<Base> {
-  const recipe = recipeOf(s, c, seed);
-  const key = JSON.stringify(recipe);
-  if (cached?.key === key) return cached;
-  if (cached) { cached.base.model.dispose(); cached = undefined; }
-  const base = await studyBaseModel(recipe);
-  const classes = Array.from({ length: base.splits.train.numClasses }, (_, k) => k);
-  const auto = await taskSlice(base.model, base.splits.train, classes, { seed, validation: base.splits.validation });
-  const paper = await taskSlice(base.model, base.splits.train, classes, { seed, theta: 0.95, validation: base.splits.validation });
-  cached = { key, base, auto, paper };
-  return cached;
-}
+const baseFor = (s: RestructureStudySizes, c: Config, seed: number): Promise<SlicedBaseModel> => slicedBaseModel(recipeOf(s, c, seed));
 
 /** Release the cached base model (tests; the runner's process ends anyway). */
 export function clearRestructureStudyCache(): void {
-  if (cached) cached.base.model.dispose();
-  cached = undefined;
+  clearSlicedBaseModel();
 }
 
 async function methodCell(params: CellParams, s: RestructureStudySizes, c: Config): Promise<ResultRow[]> {
