@@ -1,27 +1,42 @@
 /**
- * Typed errors. Every error semslice throws on bad input is a SemsliceError with a stable `code`
- * and a `hint` that says how to fix it; the CLI prints `error: <message>\n  hint: <hint>` and exits 2.
+ * Typed errors. Every error semslice throws on bad input is a SemsliceError with a stable `code` (a key of the message
+ * module, messages/index.ts), a message naming the value at fault and a hint saying how to fix it; the CLI prints
+ * `error: <message>\n  hint: <hint>` with options as flags, and exits 2. Throw sites do not word errors themselves:
+ * they call `fail(code, params)` from messages/index.ts.
  *
  * @example
- * throw new SemsliceError('UNKNOWN_MODEL', `Unknown model "lenet"`, 'Available: mlp, lenet5, vgg-small, resnet-small.');
+ * throw fail('UNKNOWN_MODEL', { what: 'model', name: 'lenet', choices: listModels() });
  */
-// Re-exported, not imported: this file stays free of dependencies (report code loads it without tfjs), and the
-// catalogue is plain data. test/architecture/errors.test.ts checks that every code thrown is in the catalogue.
-export { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
+// Only types and the dependency-free text module are imported: report code loads this file without tfjs, and the
+// message module imports this one.
+import type { ErrorCode } from './messages/index.js';
+import type { Said } from './messages/entry.js';
+import { API_RENDERER, renderText, type TermRenderer } from './messages/text.js';
+
+export type { ErrorCode } from './messages/index.js';
 
 export class SemsliceError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  /** `code` is one of the catalogue's (error-catalogue.ts); docs/errors.md lists them all. */
-  constructor(code: string, message: string, hint?: string) {
-    super(message);
+  // MIGRATION: `| (string & {})` goes when every throw site calls fail().
+  readonly code: ErrorCode | (string & {});
+  /** The hint in the API's terms (options as `{ name: value }`). */
+  readonly hint: string;
+  /** Message and hint with their terms, for rendering in other terms (the CLI's flags). JSON-serialisable. */
+  readonly said: Said;
+  /** Built by `fail(code, params)` (messages/index.ts), which words the error from the code's entry. */
+  constructor(code: ErrorCode, said: Said);
+  /** @deprecated Migration only: removed once every throw site calls fail(). */
+  constructor(code: string, message: string, hint?: string);
+  constructor(code: string, saidOrMessage: Said | string, legacyHint?: string) {
+    const said: Said = typeof saidOrMessage === 'string' ? { message: saidOrMessage, hint: legacyHint ?? '' } : saidOrMessage;
+    super(renderText(said.message, API_RENDERER));
     this.name = 'SemsliceError';
     this.code = code;
-    this.hint = hint;
+    this.said = said;
+    this.hint = renderText(said.hint, API_RENDERER);
   }
   /** Message plus hint, one line each: what a user sees. */
-  toDisplayString(): string {
-    return this.hint ? `${this.message}\n  hint: ${this.hint}` : this.message;
+  toDisplayString(renderer: TermRenderer = API_RENDERER): string {
+    return `${renderText(this.said.message, renderer)}\n  hint: ${renderText(this.said.hint, renderer)}`;
   }
 }
 
@@ -53,14 +68,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
-}
-
-/** Error for a name not in a closed vocabulary: names the argument, the bad value and the choices. */
-export function unknownNameError(code: string, what: string, name: string, choices: readonly string[]): SemsliceError {
-  const guess = didYouMean(name, choices);
-  return new SemsliceError(
-    code,
-    `Unknown ${what} "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
-    `Available: ${choices.join(', ')}.`,
-  );
 }

@@ -7,27 +7,25 @@
  *
  * @example
  * interface Shape { name: string; sides: number }
- * const shapes = new Registry<Shape>({ kind: 'shape', codePrefix: 'SHAPE', namePattern: /^[a-z][a-z0-9-]*$/ });
+ * const shapes = new Registry<Shape>({ kind: 'metric', codePrefix: 'METRIC', namePattern: /^[a-z][a-z0-9-]*$/ });
  * shapes.register({ name: 'triangle', sides: 3 });
  * shapes.get('triangle').sides; // 3
  * shapes.get('triangel');       // throws UNKNOWN_SHAPE: Unknown shape "triangel". Did you mean "triangle"?
  * shapes.register({ name: 'triangle', sides: 4 });                     // throws DUPLICATE_SHAPE
  * shapes.register({ name: 'triangle', sides: 4 }, { override: true }); // replaces it (keeps its place in list())
  */
-import { SemsliceError, unknownNameError, type ErrorCode } from './errors.js';
+import { fail, unknownNameError, type CodesWith, type ErrorCode } from './messages/index.js';
+import type { BadName, DuplicateName, UnknownName } from './messages/core.js';
 
-/** An error's message and hint, for {@link RegistryOptions.messages}. */
-export type MessageAndHint = [message: string, hint: string];
-
-/** How a {@link Registry} checks names and words its errors. Only `kind` and `codePrefix` are required. */
+/** How a {@link Registry} checks names and words its errors. Only `kind` and `codePrefix` (or all three `codes`) are required. */
 export interface RegistryOptions<T> {
   /** What an entry is, in messages: 'metric' gives `Unknown metric "x".` and `A metric named "x" is already registered.` */
   kind: string;
   /**
    * Upper-case stem of the error codes: 'METRIC' gives UNKNOWN_METRIC, DUPLICATE_METRIC and BAD_METRIC_NAME (all three
-   * must be in the error catalogue; test/engine/errors.test.ts checks every prefix used in src).
+   * are entries of the message module, messages/core.ts; the type checks it).
    */
-  codePrefix: string;
+  codePrefix?: RegistryPrefix;
   /** Names must match this (checked first, before `validate`); a non-string name always fails it. */
   namePattern?: RegExp;
   /** Extra check of an entry, run on register() after the name check and before the duplicate check; throws to refuse. */
@@ -37,13 +35,13 @@ export interface RegistryOptions<T> {
   /** List the choices of an unknown-name error sorted by name instead of in registration order. */
   sortChoices?: boolean;
   /** Codes that do not follow `codePrefix` (kept for compatibility with existing codes). */
-  codes?: { unknown?: string; duplicate?: string; badName?: string };
-  /** Message and hint of the duplicate and bad-name errors, where the defaults do not fit. */
-  messages?: {
-    duplicate?: (name: string) => MessageAndHint;
-    badName?: (name: unknown) => MessageAndHint;
-  };
+  codes?: { unknown?: CodesWith<UnknownName>; duplicate?: CodesWith<DuplicateName>; badName?: CodesWith<BadName> };
 }
+
+/** The stems P for which the message module has UNKNOWN_P, DUPLICATE_P and BAD_P_NAME. */
+export type RegistryPrefix = {
+  [C in ErrorCode]: C extends `UNKNOWN_${infer P}` ? (`DUPLICATE_${P}` extends ErrorCode ? (`BAD_${P}_NAME` extends ErrorCode ? P : never) : never) : never
+}[ErrorCode];
 
 /** Options of {@link Registry.register}. */
 export interface RegisterOptions {
@@ -79,17 +77,13 @@ export class Registry<T extends { name: string }> {
    */
   register(entry: T, opts: RegisterOptions = {}): void {
     const name: unknown = (entry as { name?: unknown } | null | undefined)?.name;
-    const { namePattern, validate, codes = {}, messages = {}, codePrefix, kind } = this.opts;
+    const { namePattern, validate, codes = {}, codePrefix, kind } = this.opts;
     if (namePattern && (typeof name !== 'string' || !namePattern.test(name))) {
-      const [message, hint] = messages.badName?.(name)
-        ?? [`Invalid ${kind} name ${JSON.stringify(name)}.`, `Use a name matching ${String(namePattern)}.`];
-      throw new SemsliceError((codes.badName ?? `BAD_${codePrefix}_NAME`) as ErrorCode, message, hint);
+      throw fail(codes.badName ?? (`BAD_${codePrefix}_NAME` as CodesWith<BadName>), { kind, name, pattern: String(namePattern) });
     }
     validate?.(entry);
     if (this.entries.has(entry.name) && !opts.override) {
-      const [message, hint] = messages.duplicate?.(entry.name)
-        ?? [`A ${kind} named "${entry.name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it.'];
-      throw new SemsliceError((codes.duplicate ?? `DUPLICATE_${codePrefix}`) as ErrorCode, message, hint);
+      throw fail(codes.duplicate ?? (`DUPLICATE_${codePrefix}` as CodesWith<DuplicateName>), { kind, name: entry.name });
     }
     this.entries.set(entry.name, entry);
   }
@@ -104,7 +98,7 @@ export class Registry<T extends { name: string }> {
     const entry = this.entries.get(name);
     if (entry === undefined) {
       const choices = this.opts.sortChoices ? this.names().sort() : this.names();
-      throw unknownNameError((this.opts.codes?.unknown ?? `UNKNOWN_${this.opts.codePrefix}`) as ErrorCode, this.opts.what ?? this.kind, String(name), choices);
+      throw unknownNameError(this.opts.codes?.unknown ?? (`UNKNOWN_${this.opts.codePrefix}` as CodesWith<UnknownName>), this.opts.what ?? this.kind, String(name), choices);
     }
     return entry;
   }

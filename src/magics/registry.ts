@@ -29,10 +29,6 @@ const magics = new Registry<MagicSpec>({
   kind: 'magic',
   codePrefix: 'MAGIC',
   namePattern: /^[A-Za-z][\w-]*$/,
-  messages: {
-    badName: (name) => [`Invalid magic name "${String(name)}".`, 'Use letters, digits, "_" and "-", starting with a letter.'],
-    duplicate: (name) => [`A magic named "${name}" is already registered.`, 'Pass { override: true } to replace it.'],
-  },
 });
 
 /**

@@ -7,7 +7,8 @@
  */
 import { SemsliceError } from '../engine/errors.js';
 
-export { SemsliceError, isSemsliceError, unknownNameError, didYouMean } from '../engine/errors.js';
+export { SemsliceError, isSemsliceError, didYouMean } from '../engine/errors.js';
+export { unknownNameError } from '../engine/messages/index.js';
 
 export function unknownTemplateError(name: string, available: readonly string[], guess: string | undefined): SemsliceError {
   return new SemsliceError('UNKNOWN_TEMPLATE', `Unknown report template "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,

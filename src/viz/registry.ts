@@ -26,7 +26,6 @@ type AnyEntry = ChartEntry<any, any>; // eslint-disable-line @typescript-eslint/
 
 const charts = new Registry<AnyEntry>({
   kind: 'chart',
-  codePrefix: 'CHART',
   namePattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
   sortChoices: true,
   codes: { unknown: 'VIZ_UNKNOWN_CHART', duplicate: 'VIZ_DUPLICATE_CHART', badName: 'VIZ_BAD_CHART_NAME' },
@@ -34,11 +33,6 @@ const charts = new Registry<AnyEntry>({
     if (typeof entry.build !== 'function') {
       throw new SemsliceError('VIZ_BAD_CHART', `Chart "${entry.name}" has no build function.`, 'Pass { name, description, build: (input, opts) => spec }.');
     }
-  },
-  messages: {
-    badName: (name) => [`Invalid chart name ${JSON.stringify(name)}.`,
-      'Use a kebab-case name: lower-case letters and digits separated by single dashes, e.g. "fidelity-curves".'],
-    duplicate: (name) => [`A chart named "${name}" is already registered.`, 'Pick another name, or pass { override: true } to replace it on purpose.'],
   },
 });
 for (const e of BUILTIN_CHARTS) charts.register(e);

@@ -1,7 +1,7 @@
 /**
  * Class x class Jaccard similarity of critical sets, overall or for one site (docs/algorithm.md).
  */
-import { unknownNameError } from '../engine/errors.js';
+import { unknownNameError } from '../engine/messages/index.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, labelAngleFor, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { SemsliceError } from '../../src/engine/errors.js';
-import type { ErrorCode } from '../../src/engine/errors.js';
 import { Registry, type RegistryOptions } from '../../src/engine/registry.js';
 
 interface Shape { name: string; sides: number }
 
 const shapes = (opts: Partial<RegistryOptions<Shape>> = {}): Registry<Shape> =>
-  new Registry<Shape>({ kind: 'shape', codePrefix: 'SHAPE', ...opts });
+  new Registry<Shape>({ kind: 'shape', codePrefix: 'STUDY', ...opts });
 
 const isError = (code: string, message?: RegExp, hint?: RegExp) => (e: unknown): boolean => {
   assert.ok(e instanceof SemsliceError, `not a SemsliceError: ${String(e)}`);
@@ -31,7 +30,7 @@ describe('engine/registry', () => {
     const r = shapes();
     r.register({ name: 'triangle', sides: 3 });
     assert.throws(() => r.register({ name: 'triangle', sides: 4 }),
-      isError('DUPLICATE_SHAPE', /^A shape named "triangle" is already registered\.$/, /override: true/));
+      isError('DUPLICATE_STUDY', /^A shape named "triangle" is already registered\.$/, /override: true/));
     assert.equal(r.get('triangle').sides, 3);
   });
 
@@ -51,8 +50,8 @@ describe('engine/registry', () => {
     r.register({ name: 'triangle', sides: 3 });
     r.register({ name: 'square', sides: 4 });
     assert.throws(() => r.get('triangel'),
-      isError('UNKNOWN_SHAPE', /^Unknown shape "triangel"\. Did you mean "triangle"\?$/, /^Available: triangle, square\.$/));
-    assert.throws(() => r.get('hexagon'), isError('UNKNOWN_SHAPE', /^Unknown shape "hexagon"\.$/));
+      isError('UNKNOWN_STUDY', /^Unknown shape "triangel"\. Did you mean "triangle"\?$/, /^Available: triangle, square\.$/));
+    assert.throws(() => r.get('hexagon'), isError('UNKNOWN_STUDY', /^Unknown shape "hexagon"\.$/));
   });
 
   it('lists entries and names in registration order', () => {
@@ -70,7 +69,7 @@ describe('engine/registry', () => {
     assert.equal(r.unregister('triangle'), true);
     assert.equal(r.unregister('triangle'), false);
     assert.ok(!r.has('triangle'));
-    assert.throws(() => r.get('triangle'), isError('UNKNOWN_SHAPE'));
+    assert.throws(() => r.get('triangle'), isError('UNKNOWN_STUDY'));
     r.register({ name: 'triangle', sides: 3 }); // the name is free again
   });
 
@@ -80,35 +79,31 @@ describe('engine/registry', () => {
       namePattern: /^[a-z][a-z0-9-]*$/,
       validate: (e) => {
         calls.push(e.name);
-        if (!(e.sides >= 3)) throw new SemsliceError('BAD_SHAPE' as ErrorCode, `Shape "${e.name}" needs at least 3 sides.`);
+        if (!(e.sides >= 3)) throw new RangeError(`Shape "${e.name}" needs at least 3 sides.`);
       },
     });
-    assert.throws(() => r.register({ name: 'Bad Name', sides: 3 }), isError('BAD_SHAPE_NAME', /^Invalid shape name "Bad Name"\.$/));
-    assert.throws(() => r.register({ name: undefined as unknown as string, sides: 3 }), isError('BAD_SHAPE_NAME'));
-    assert.throws(() => r.register(undefined as unknown as Shape), isError('BAD_SHAPE_NAME'));
+    assert.throws(() => r.register({ name: 'Bad Name', sides: 3 }), isError('BAD_STUDY_NAME', /^Invalid shape name "Bad Name"\.$/));
+    assert.throws(() => r.register({ name: undefined as unknown as string, sides: 3 }), isError('BAD_STUDY_NAME'));
+    assert.throws(() => r.register(undefined as unknown as Shape), isError('BAD_STUDY_NAME'));
     assert.deepEqual(calls, [], 'validate runs only on a valid name');
-    assert.throws(() => r.register({ name: 'line', sides: 2 }), isError('BAD_SHAPE', /at least 3 sides/));
+    assert.throws(() => r.register({ name: 'line', sides: 2 }), /at least 3 sides/);
     r.register({ name: 'triangle', sides: 3 });
-    assert.throws(() => r.register({ name: 'triangle', sides: 2 }), isError('BAD_SHAPE'), 'validate runs before the duplicate check');
+    assert.throws(() => r.register({ name: 'triangle', sides: 2 }), /at least 3 sides/, 'validate runs before the duplicate check');
     assert.deepEqual(r.names(), ['triangle']);
   });
 
-  it('custom codes, messages, noun and sorted choices', () => {
+  it('custom codes, noun and sorted choices', () => {
     const r = shapes({
       what: 'polygon',
       sortChoices: true,
       namePattern: /^[a-z]+$/,
-      codes: { unknown: 'GEO_UNKNOWN', duplicate: 'GEO_DUPLICATE', badName: 'GEO_BAD_NAME' },
-      messages: {
-        duplicate: (name) => [`Polygon "${name}" exists.`, 'Use override.'],
-        badName: (name) => [`Bad polygon name ${String(name)}.`, 'Letters only.'],
-      },
+      codes: { unknown: 'VIZ_UNKNOWN_CHART', duplicate: 'VIZ_DUPLICATE_CHART', badName: 'VIZ_BAD_CHART_NAME' },
     });
     r.register({ name: 'triangle', sides: 3 });
     r.register({ name: 'square', sides: 4 });
-    assert.throws(() => r.get('squar'), isError('GEO_UNKNOWN', /^Unknown polygon "squar"\. Did you mean "square"\?$/, /^Available: square, triangle\.$/));
-    assert.throws(() => r.register({ name: 'square', sides: 4 }), isError('GEO_DUPLICATE', /^Polygon "square" exists\.$/, /^Use override\.$/));
-    assert.throws(() => r.register({ name: 'sq-2', sides: 4 }), isError('GEO_BAD_NAME', /^Bad polygon name sq-2\.$/, /^Letters only\.$/));
+    assert.throws(() => r.get('squar'), isError('VIZ_UNKNOWN_CHART', /^Unknown polygon "squar"\. Did you mean "square"\?$/, /^Available: square, triangle\.$/));
+    assert.throws(() => r.register({ name: 'square', sides: 4 }), isError('VIZ_DUPLICATE_CHART', /^A shape named "square" is already registered\.$/, /override: true/));
+    assert.throws(() => r.register({ name: 'sq-2', sides: 4 }), isError('VIZ_BAD_CHART_NAME', /^Invalid shape name "sq-2"\.$/, /matches \/\^\[a-z\]\+\$\//));
     assert.deepEqual(r.names(), ['triangle', 'square'], 'sortChoices only sorts the error\'s choices');
   });
 

@@ -14,7 +14,6 @@ const entries = new Registry<AnyEntry>({
   codePrefix: 'DATASET',
   namePattern: /^[a-z0-9][a-z0-9-]*$/,
   codes: { badName: 'BAD_NAME' },
-  messages: { badName: (name) => [`Dataset name "${String(name)}" is not kebab-case.`, 'Use lower-case letters, digits and dashes, e.g. "my-digits".'] },
 });
 for (const e of BUILTIN_DATASETS) entries.register(e);
 

@@ -6,7 +6,8 @@
  * backward pass), and tap the read values. Logits are read before any final softmax.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import { inputGradLayerCall } from './input-grad-ops.js';
 import { logitsSource } from './logits.js';
 import { modelGraph, type GraphStep } from './model-graph.js';

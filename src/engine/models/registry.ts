@@ -30,10 +30,6 @@ const registry = new Registry<ModelEntry>({
   kind: 'model',
   codePrefix: 'MODEL',
   namePattern: /^[a-z0-9][a-z0-9-]*$/,
-  messages: {
-    badName: (name) => [`Model name "${String(name)}" is not valid.`, 'Use lower-case letters, digits and dashes, e.g. "my-cnn".'],
-    duplicate: (name) => [`A model named "${name}" is already registered.`, 'Pick another name or pass { override: true }.'],
-  },
 });
 
 /**

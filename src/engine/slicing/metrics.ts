@@ -2,7 +2,8 @@
  * Contribution metrics (docs/algorithm.md) as a registry: a metric turns raw profiling statistics into one score
  * per (class, neuron) of a site. Selection never branches on the metric (criteria apart from mechanism).
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import { Registry } from '../registry.js';
 import type { ProfileStatsData } from './types.js';
 
@@ -27,7 +28,6 @@ const registry = new Registry<MetricDef>({
       throw new SemsliceError('BAD_METRIC', 'registerMetric() needs { name, score, scoreGlobal }.', 'Pass a name and two score functions.');
     }
   },
-  messages: { duplicate: (name) => [`Metric "${name}" is already registered.`, 'Pass { override: true } to replace it.'] },
 });
 
 /**

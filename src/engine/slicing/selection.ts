@@ -33,7 +33,6 @@ const registry = new Registry<SelectorDef>({
   codePrefix: 'SELECTOR',
   what: 'slicing method',
   codes: { unknown: 'UNKNOWN_METHOD' },
-  messages: { duplicate: (name) => [`Selection method "${name}" is already registered.`, 'Pass { override: true } to replace it.'] },
 });
 
 /**

@@ -2,7 +2,8 @@
  * The plain data behind a Slice and the one function that derives its categories, similarity and components from
  * the per-class critical sets, so a fresh slice, a set-algebra result and a loaded file are all built the same way.
  */
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import { categorise, similarity } from './categorise.js';
 import { componentsOf, mergeClasses } from './merge.js';
 import type { CriticalSets } from './selection.js';

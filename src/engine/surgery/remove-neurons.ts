@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { filterReads, isWeightKind, modelGraph, siteReads, weightShortName } from '../graph/index.js';
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import { strides } from '../masks/weight-masks.js';
 import { weightLiveness } from '../masks/compression.js';
 import { channelPlan, keptIndices, ownChannelsTensor, type ChannelPlan } from './channel-plan.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError, unknownNameError } from '../errors.js';
+import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import type { GradientMasks } from './options.js';
 
 /** A weight whose (masked) entries are put back after each optimizer step, so they stay bit-identical. */

@@ -20,7 +20,6 @@ const registry = new Registry<Preprocessor>({
   codePrefix: 'PREPROCESSOR',
   what: 'report preprocessor',
   namePattern: /^[a-z][a-z0-9-]*$/,
-  messages: { badName: (name) => [`Invalid preprocessor name "${String(name)}".`, 'Use kebab-case: lower-case letters, digits and dashes.'] },
 });
 
 /** Add a preprocessor; an existing name fails unless `override` is set. */

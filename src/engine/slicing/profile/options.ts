@@ -1,7 +1,8 @@
 /**
  * Options of profile() and their defaults, in one place (style rule: one options object per entry point).
  */
-import { SemsliceError, unknownNameError } from '../../errors.js';
+import { SemsliceError } from '../../errors.js';
+import { unknownNameError } from '../../messages/index.js';
 import type { ProgressCallback } from '../../log.js';
 import { METRICS, type Metric } from '../types.js';
 

@@ -2,7 +2,8 @@
  * The result of profile(): raw (unnormalised) per-class statistics per metric and site, plus the same statistics
  * over all profiled samples (for the global top-k baseline).
  */
-import { SemsliceError, unknownNameError } from '../../errors.js';
+import { SemsliceError } from '../../errors.js';
+import { unknownNameError } from '../../messages/index.js';
 import { RAW_METRICS, type RawMetric } from './options.js';
 import type { Metric, ProfileStatsData, SiteInfo } from '../types.js';
 

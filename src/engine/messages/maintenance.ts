@@ -1,0 +1,6 @@
+/** Error messages: see index.ts. */
+import { entry } from './entry.js';
+import { say, opt, alt } from './text.js';
+
+export const MAINTENANCE_MESSAGES = {
+};
