@@ -6,8 +6,11 @@
  * const warnings: string[] = [];
  * await withLogger({ warn: (m) => warnings.push(m), info: () => {} }, () => slice(model, data));
  */
+import { API_RENDERER, renderText, type Text } from './messages/text.js';
+
 export interface Logger {
-  warn(message: string): void;
+  /** `text` is the same warning with its option terms kept (the CLI renders them as flags); `message` is the API's wording. */
+  warn(message: string, text?: Text): void;
   info(message: string): void;
 }
 
@@ -17,6 +20,16 @@ const consoleLogger: Logger = {
 };
 
 let current: Logger = consoleLogger;
+
+/**
+ * Warn through the current logger, with option terms the CLI shows as flags.
+ *
+ * @example
+ * warn(say`few samples for class 3: profile more (${opt('maxPerClass', 200)}).`);
+ */
+export function warn(text: Text): void {
+  current.warn(renderText(text, API_RENDERER), text);
+}
 
 export function logger(): Logger {
   return current;
