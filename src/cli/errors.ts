@@ -1,13 +1,90 @@
+import type { Command } from 'commander';
 import { isSemsliceError } from '../engine/errors.js';
+import { renderText, type OptionTerm, type TermRenderer, type Text } from '../engine/messages/text.js';
 
 /** Exit codes: 0 ok, 1 failure (a bug or an unexpected error), 2 bad input or usage, 130 interrupted (Ctrl-C). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
-/** Print an error the way a user should see it and return the exit code. Known errors: one line plus the hint. */
-export function reportError(e: unknown, stderr: (s: string) => void = (s) => process.stderr.write(s)): number {
+/**
+ * API options whose flag is not the option's name in kebab-case (`maxPerClass` -> `--max-per-class`), or depends on
+ * the value. Each gives the flag as it is typed, value included, or undefined where no flag does it.
+ */
+const OPTION_FLAGS: Record<string, (value: unknown) => string | undefined> = {
+  learningRate: (v) => withValue('--lr', v),
+  onlyCorrect: (v) => (v === false ? '--all-samples' : undefined),
+  shard: (v) => (isShard(v) ? `--shard ${v.index}/${v.count}` : withValue('--shard', v)),
+  outDir: (v) => withValue('--out-dir', v),
+};
+
+function isShard(v: unknown): v is { index: number; count: number } {
+  return typeof v === 'object' && v !== null && 'index' in v && 'count' in v;
+}
+
+const kebab = (option: string): string => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A flag with its value as typed: `--force` for true, `--classes 0,1,2` for a list, `--flag` alone without one. */
+function withValue(flag: string, v: unknown): string | undefined {
+  if (v === undefined || v === true) return flag;
+  if (v === false) return undefined;
+  if (Array.isArray(v)) return `${flag} ${v.join(',')}`;
+  if (typeof v === 'object' && v !== null) return undefined;
+  return `${flag} ${String(v)}`;
+}
+
+/** The flag (with value) for an option term, or undefined where no flag does it. */
+export function flagFor(term: OptionTerm): string | undefined {
+  const special = OPTION_FLAGS[term.option];
+  return special ? special(term.value) : withValue(`--${kebab(term.option)}`, term.value);
+}
+
+/** How an option reads where the command has no flag for it: its own words, else the option's name in words. */
+function inWords(term: OptionTerm): string {
+  if (term.words !== undefined) return term.words;
+  const name = kebab(term.option).replace(/-/g, ' ');
+  return term.value === undefined ? name : `${name} ${typeof term.value === 'string' ? term.value : JSON.stringify(term.value)}`;
+}
+
+/**
+ * The CLI's wording of terms: options as flags, phrases in their CLI form. With `flags` (the long flags of the
+ * command that runs), an option whose flag the command lacks is said in words instead of naming a flag it has not.
+ *
+ * @example
+ * renderText(say`Pass e.g. ${opt('learningRate', 1e-3)}.`, cliRenderer()); // 'Pass e.g. --lr 0.001.'
+ */
+export function cliRenderer(flags?: ReadonlySet<string>): TermRenderer {
+  return {
+    option: (t) => {
+      const flag = flagFor(t);
+      if (flag === undefined) return inWords(t);
+      return !flags || flags.has(flag.split(' ')[0]!) ? flag : inWords(t);
+    },
+    alt: (t) => t.cli,
+  };
+}
+
+/** Text in the CLI's terms. */
+export function inCliTerms(text: Text, flags?: ReadonlySet<string>): string {
+  return renderText(text, cliRenderer(flags));
+}
+
+/** The long flags of a commander command (and of its parents: global flags). */
+export function flagsOf(command: Command | undefined): ReadonlySet<string> | undefined {
+  if (!command) return undefined;
+  const out = new Set<string>();
+  for (let c: Command | null = command; c; c = c.parent) for (const o of c.options) if (o.long) out.add(o.long);
+  return out;
+}
+
+/**
+ * Print an error the way a user should see it and return the exit code. Known errors: the message and the hint, in
+ * the terms of the command that ran (`flags`: its long flags; without them every option shows as its flag).
+ */
+export function reportError(e: unknown, stderr: (s: string) => void = (s) => process.stderr.write(s), flags?: ReadonlySet<string>): number {
   if (isSemsliceError(e)) {
-    const hint = e.hint ? inCliTerms(e.hint) : undefined;
-    stderr(`error: ${e.message}\n${hint ? `  hint: ${hint}\n` : ''}`);
+    // An error from another realm (a worker) may lack `said`: its message and hint are then shown as they are.
+    const said = (e as { said?: { message: Text; hint: Text } }).said ?? { message: e.message, hint: e.hint ?? '' };
+    const hint = inCliTerms(said.hint, flags);
+    stderr(`error: ${inCliTerms(said.message, flags)}\n${hint ? `  hint: ${hint}\n` : ''}`);
     return EXIT.usage;
   }
   const err = e as { code?: string; message?: string; stack?: string };
@@ -18,39 +95,4 @@ export function reportError(e: unknown, stderr: (s: string) => void = (s) => pro
   return EXIT.failure;
 }
 
-/**
- * Engine hints name the API's options; at the CLI the same fix is a flag. Each entry rewrites one API phrase the
- * engine uses into the flag that does the same (a hint with no match is shown as it is).
- */
-const API_TO_FLAGS: Array<[RegExp, string]> = [
-  [/\{ ?shard: \{ ?index: (\w+), count: (\w+) ?\} ?\}/g, '--shard $1/$2'],
-  [/the shard count \{ ?count: (\w+) ?\}/g, '--shards $1'],
-  [/--force \(force: true\)/g, '--force'],
-  [/\bwith onlyCorrect: false\b/g, 'with --all-samples'],
-  [/\{ ?onlyCorrect: false ?\}|\bonlyCorrect: false\b/g, '--all-samples'],
-  [/\{ ?learningRate: ([^ }]+) ?\}/g, '--lr $1'],
-  [/\{ ?batchSize: ([^ }]+) ?\}/g, '--batch-size $1'],
-  [/\{ ?seed: ([^ }]+) ?\}/g, '--seed $1'],
-  [/\{ ?theta: ([^ }]+) ?\}/g, '--theta $1'],
-  [/\{ ?k: ([^ }]+) ?\}/g, '--k $1'],
-  [/\{ ?tau: ([^ }]+) ?\}/g, '--tau $1'],
-  [/\{ ?maxPerClass: ([^ }]+) ?\}/g, '--max-per-class $1'],
-  [/\{ ?backend: "?(\w+)"? ?\}/g, '--backend $1'],
-  [/\{ ?workers: ([^ }]+) ?\}/g, '--workers $1'],
-  [/\(force: true\)|\{ ?force: true ?\}|\bforce: true\b/g, '--force'],
-  [/\{ ?allowForeignSlice: true ?\}|\ballowForeignSlice: true\b/g, '--allow-foreign-slice'],
-  [/\{ ?bootstrap: (\d+) ?\}|\bbootstrap: (\d+)\b/g, '--bootstrap $1$2'],
-  [/\bslice\(model, data\)(?: and slice\.save\(file\))?/g, 'semslice slice --model DIR --out slice.json'],
-  [/\b(written by|with) [Ss]lice\.save\(\)/g, '$1 semslice slice --out FILE'],
-  [/re-create it with slice\(\)/g, 're-create it with semslice slice --out FILE'],
-  // Data folders: the API's { dir } has no flag; at the CLI the folder is SEMSLICE_DATA_DIR, or the package.
-  [/Pass \{ ?dir ?\} naming the unpacked binary version \(([^)]*)\), or set SEMSLICE_DATA_DIR to its parent/g, 'Set SEMSLICE_DATA_DIR to the folder that holds the unpacked binary version ($1)'],
-  [/\bpass \{ ?dir ?\} or set SEMSLICE_DATA_DIR/g, 'set SEMSLICE_DATA_DIR'],
-  [/,? or pass \{ ?dir ?\}(?: naming a folder with [^()]*\(raw or \.gz\))?/g, ''],
-  [/,? or pass \{ ?download: true ?\} to fetch them from \S+ into \S+?(?=\.$)| \(or load with \{ ?download: true ?\}\)/g, ''],
-];
 
-/** An engine hint with its API option syntax replaced by the CLI's flags. */
-export function inCliTerms(hint: string): string {
-  return API_TO_FLAGS.reduce((h, [re, flag]) => h.replace(re, flag), hint);
-}

@@ -8,7 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { setLogger } from '../engine/log.js';
 import { isInterrupted } from '../engine/output-target.js';
-import { reportError, EXIT, inCliTerms } from './errors.js';
+import { reportError, EXIT, inCliTerms, flagsOf } from './errors.js';
 import { handleInterrupts } from './interrupt.js';
 import { COMMANDS } from './commands/index.js';
 import { packageVersion } from './version.js';
@@ -31,8 +31,11 @@ export function buildProgram(): Command {
  */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // The command that runs: errors and warnings name only its flags.
+  let running: Command | undefined;
+  program.hook('preAction', (_program, action) => { running = action; });
   const previous = setLogger({
-    warn: (m) => console.warn(`semslice: ${inCliTerms(m)}`),
+    warn: (m, text) => console.warn(`semslice: ${inCliTerms(text ?? m, flagsOf(running))}`),
     info: (m) => console.error(`semslice: ${m}`),
   });
   const stopHandling = handleInterrupts();
@@ -47,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Interrupted: the command was stopped on purpose; the handler says so and sets the exit code.
     if (isInterrupted()) return EXIT.interrupted;
-    return reportError(e);
+    return reportError(e, undefined, flagsOf(running));
   } finally {
     stopHandling();
     setLogger(previous);

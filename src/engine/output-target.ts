@@ -14,18 +14,18 @@
  *   (or an interrupted run) never sees half of it. Temporary outputs are registered here: a process interrupted
  *   (Ctrl-C) removes them, and waits for a rename in progress instead of leaving half a replacement.
  *
- * Messages speak the caller's terms: the API's option names by default, the CLI's flags when it passes `terms`.
+ * Messages name the output by the option that gives it (`option`: 'out', 'outDir', ...), which the CLI shows as its flag.
  *
  * @example
  * await checkDirTarget('models/lenet5', { force: true });                         // throws OUTPUT_NOT_OURS on thesis.txt
- * await checkFileTarget('slice.json', { force: false, what: 'slice file', terms: cliTerms('--out') });
+ * await checkFileTarget('slice.json', { force: false, what: 'slice file', option: 'out' });
  * await writeOutputFolder('runs/r1', { writer: 'restructure', force: true }, async (tmp) => { ... });
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { tempPathFor } from './atomic-write.js';
-import { SemsliceError } from './errors.js';
+import { fail } from './messages/index.js';
 
 /** The marker semslice writes into every folder it writes: the writer and the entries it wrote there. */
 export const OUTPUT_MARKER = '.semslice-output.json';
@@ -38,21 +38,6 @@ const LEGACY_RESULTS: Record<string, string[]> = {
   'manifest.json': ['model/', 'manifest.json', 'iterations.csv', 'iterations.json', 'epochs.csv'],
   'result.json': ['model/', 'result.json', 'slice-old.json', 'slice-new.json'],
 };
-
-/** How the caller names the force switch and the output location. */
-export interface OutputTerms {
-  /** e.g. '--force' at the CLI, 'force: true' in the API. */
-  force: string;
-  /** e.g. 'another --out' at the CLI, 'another path' in the API. */
-  out: string;
-}
-
-export const API_TERMS: OutputTerms = { force: 'force: true', out: 'another path' };
-
-/** The CLI's terms for a command whose output flag is `flag`. */
-export function cliTerms(flag: string): OutputTerms {
-  return { force: '--force', out: `another ${flag}` };
-}
 
 /** What semslice wrote at an output location (a folder's writer and entries, or a file's kind). */
 export interface Ours {
@@ -75,8 +60,8 @@ export interface TargetCheck {
 export interface TargetOptions {
   /** Replace an existing output that semslice wrote. Default false. */
   force?: boolean;
-  /** How errors name the force switch and the path. Default: the API's. */
-  terms?: OutputTerms;
+  /** The option that names the output ('out', 'outDir', 'dir'), for messages; the CLI shows its flag. Default: "path". */
+  option?: string;
   /** Files and folders this run reads: never an output, never inside one that is replaced, never holding one. */
   inputs?: ReadonlyArray<string | undefined>;
   /** What the output is, for messages: "report" (a file), "semslice restructure writes a folder" (a folder). */
@@ -100,7 +85,7 @@ async function statOrUndefined(p: string): Promise<Awaited<ReturnType<typeof sta
  * folder joined with the rest. A link to nothing is refused: writing through it would create a file wherever it
  * points.
  */
-export async function realOutputPath(p: string, terms: OutputTerms = API_TERMS): Promise<string> {
+export async function realOutputPath(p: string, option?: string): Promise<string> {
   const abs = resolve(p);
   try {
     return await realpath(abs);
@@ -110,8 +95,7 @@ export async function realOutputPath(p: string, terms: OutputTerms = API_TERMS):
   }
   const link = await lstat(abs).catch(() => undefined);
   if (link?.isSymbolicLink()) {
-    throw new SemsliceError('OUTPUT_NOT_WRITABLE', `${p} is a symbolic link to ${await readlink(abs)}, which does not exist.`,
-      `Choose ${terms.out}; semslice writes through a link only to a file or folder that exists.`);
+    throw fail('OUTPUT_NOT_WRITABLE', { path: p, case: 'dangling-link', target: await readlink(abs), option });
   }
   const rest: string[] = [];
   let d = abs;
@@ -143,15 +127,14 @@ const inside = (child: string, parent: string): boolean => {
 
 /** OUTPUT_IS_INPUT when the output is an input, holds one (a folder output), or lies inside an input folder. */
 async function checkInputs(given: string, real: string, opts: TargetOptions, folder: boolean): Promise<void> {
-  const terms = opts.terms ?? API_TERMS;
-  const link = resolve(given) !== real ? ` (${given} is a link to ${real})` : '';
+  const link = resolve(given) !== real ? real : undefined;
   for (const input of opts.inputs ?? []) {
     if (input === undefined) continue;
     const r = await realInput(input);
-    const why = r === real ? 'is the input' : folder && inside(r, real) ? 'holds the input' : inside(real, r) ? 'is inside the input' : undefined;
-    if (why) {
+    const relation = r === real ? 'is' : folder && inside(r, real) ? 'holds' : inside(real, r) ? 'is inside' : undefined;
+    if (relation) {
       const kind = (await statOrUndefined(r))?.isDirectory() ? 'folder' : 'file';
-      throw new SemsliceError('OUTPUT_IS_INPUT', `The output ${given} ${why} ${kind} ${input}${link}.`, `Choose ${terms.out} outside the inputs; inputs are never overwritten.`);
+      throw fail('OUTPUT_IS_INPUT', { path: given, relation, kind, input, ...(link ? { link } : {}), option: opts.option });
     }
   }
 }
@@ -160,7 +143,7 @@ async function checkInputs(given: string, real: string, opts: TargetOptions, fol
  * Throw OUTPUT_NOT_WRITABLE unless a file can be created where `target` goes: its nearest existing ancestor
  * must be a folder in which a file can be created. Leaves nothing behind.
  */
-export async function checkWritable(target: string, terms: OutputTerms = API_TERMS): Promise<void> {
+export async function checkWritable(target: string, option?: string): Promise<void> {
   const abs = resolve(target);
   let dir = dirname(abs);
   let st = await statOrUndefined(dir);
@@ -168,16 +151,14 @@ export async function checkWritable(target: string, terms: OutputTerms = API_TER
     dir = dirname(dir);
     st = await statOrUndefined(dir);
   }
-  const fail = (why: string): SemsliceError => new SemsliceError('OUTPUT_NOT_WRITABLE',
-    `Cannot write ${target}: ${why}.`, `Choose ${terms.out} in a folder you can write to.`);
-  if (!st) throw fail('no parent folder exists');
-  if (!st.isDirectory()) throw fail(`${dir} is a file, not a folder`);
+  if (!st) throw fail('OUTPUT_NOT_WRITABLE', { path: target, case: 'no-parent', option });
+  if (!st.isDirectory()) throw fail('OUTPUT_NOT_WRITABLE', { path: target, case: 'parent-is-file', parent: dir, option });
   const probe = tempPathFor(join(dir, 'probe'));
   try {
     const h = await open(probe, 'wx');
     await h.close();
   } catch (e) {
-    throw fail(`files cannot be created in ${dir} (${(e as Errno).code ?? (e as Error).message})`);
+    throw fail('OUTPUT_NOT_WRITABLE', { path: target, case: 'cannot-create', dir, reason: (e as Errno).code ?? (e as Error).message, option });
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }
@@ -242,13 +223,12 @@ export function describeOutput(ours: Ours): string {
  * semslice wrote (its marker lists every entry there); anything else there is refused, nothing touched.
  */
 export async function checkDirTarget(dir: string, opts: TargetOptions = {}): Promise<TargetCheck> {
-  const terms = opts.terms ?? API_TERMS;
-  const real = await realOutputPath(dir, terms);
+  const option = opts.option;
+  const real = await realOutputPath(dir, option);
   await checkInputs(dir, real, opts, true);
   const st = await statOrUndefined(real);
   if (st && !st.isDirectory()) {
-    throw new SemsliceError('OUTPUT_NOT_DIR', `${dir} is a file; ${opts.what ?? 'a model is saved as a folder (model.json + weights.bin)'}.`,
-      `Choose ${terms.out} that is a folder or does not exist yet; ${terms.force} never replaces a file with a folder.`);
+    throw fail('OUTPUT_NOT_DIR', { path: dir, what: opts.what ?? 'a model is saved as a folder (model.json + weights.bin)', option });
   }
   let ours: Ours | undefined;
   if (st) {
@@ -258,18 +238,15 @@ export async function checkDirTarget(dir: string, opts: TargetOptions = {}): Pro
       const own = new Set(ours?.entries ?? []);
       const foreign = entries.filter((e) => !own.has(e));
       if (foreign.length > 0) {
-        throw new SemsliceError('OUTPUT_NOT_OURS',
-          `${dir} already holds files semslice did not write (${list(foreign)}); they are left as they are.`,
-          `Choose ${terms.out} (a new or empty folder); ${terms.force} replaces only what semslice wrote.`);
+        throw fail('OUTPUT_NOT_OURS', { path: dir, foreign: list(foreign), option });
       }
       if (!opts.force) {
-        throw new SemsliceError('OUTPUT_EXISTS', `${dir} already holds ${describeOutput(ours!)} (${list(entries.filter((e) => e !== OUTPUT_MARKER))}).`,
-          `Pass ${terms.force} to replace it, or choose ${terms.out}.`);
+        throw fail('OUTPUT_EXISTS', { path: dir, holds: `${describeOutput(ours!)} (${list(entries.filter((e) => e !== OUTPUT_MARKER))})`, option });
       }
     }
   }
-  await checkWritable(join(real, 'probe'), terms);
-  if (st) await checkWritable(real, terms); // a replaced folder is renamed into place from beside it
+  await checkWritable(join(real, 'probe'), option);
+  if (st) await checkWritable(real, option); // a replaced folder is renamed into place from beside it
   return { path: real, exists: st !== undefined, ...(ours ? { ours } : {}) };
 }
 
@@ -298,12 +275,12 @@ export function semsliceFileKind(text: string): string | undefined {
  * (semsliceFileKind); any other file is refused, with or without force. An input is never an output.
  */
 export async function checkFileTarget(file: string, opts: TargetOptions & { what: string }): Promise<TargetCheck> {
-  const terms = opts.terms ?? API_TERMS;
-  const real = await realOutputPath(file, terms);
+  const option = opts.option;
+  const real = await realOutputPath(file, option);
   await checkInputs(file, real, opts, false);
   const st = await statOrUndefined(real);
   if (st?.isDirectory()) {
-    throw new SemsliceError('OUTPUT_IS_DIR', `${file} is a folder; the ${opts.what} is one file.`, `Choose ${terms.out} that names a file, e.g. ${join(file, 'out')}.`);
+    throw fail('OUTPUT_IS_DIR', { path: file, what: opts.what, option });
   }
   let ours: Ours | undefined;
   if (st) {
@@ -315,15 +292,14 @@ export async function checkFileTarget(file: string, opts: TargetOptions & { what
     }
     const kind = semsliceFileKind(text);
     if (!kind) {
-      throw new SemsliceError('OUTPUT_NOT_OURS', `${file} already exists and is not a file semslice wrote; it is left as it is.`,
-        `Choose ${terms.out}; ${terms.force} replaces only a file semslice wrote.`);
+      throw fail('OUTPUT_NOT_OURS', { path: file, option });
     }
     ours = { writer: kind, entries: [] };
     if (!opts.force) {
-      throw new SemsliceError('OUTPUT_EXISTS', `${file} already holds ${describeOutput(ours)}.`, `Pass ${terms.force} to replace it, or choose ${terms.out}.`);
+      throw fail('OUTPUT_EXISTS', { path: file, holds: describeOutput(ours), option });
     }
   }
-  await checkWritable(real, terms);
+  await checkWritable(real, option);
   return { path: real, exists: st !== undefined, ...(ours ? { ours } : {}) };
 }
 

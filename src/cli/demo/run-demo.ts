@@ -13,7 +13,7 @@ import type { EvaluateResult } from '../../engine/train/index.js';
 import type { ExtendComparison, ReadaptComparison, RestructureComparison } from '../../engine/maintenance/index.js';
 import { logger } from '../../engine/log.js';
 import { writeFileAtomic } from '../../engine/atomic-write.js';
-import { API_TERMS, checkDirTarget, checkFileTarget, uninterrupted, type OutputTerms } from '../../engine/output-target.js';
+import { checkDirTarget, checkFileTarget, uninterrupted } from '../../engine/output-target.js';
 import { NotebookBuilder } from '../../notebook/document-builder.js';
 import { runCells } from '../../notebook/run-cells.js';
 import type { RunMetadata } from '../../notebook/run-metadata.js';
@@ -49,8 +49,8 @@ export interface DemoOptions {
   progress?: boolean;
   /** Replace demo.ipynb and demo.html from an earlier run (files semslice wrote; never others). Default false. */
   force?: boolean;
-  /** How errors name the force switch, the output folder and the model cache (the CLI passes its flags). Default: the API's. */
-  terms?: { outDir: OutputTerms; modelDir: OutputTerms };
+  /** The options that name the output folder and the model cache in messages (the CLI's flags set them). */
+  options?: { outDir: string; modelDir: string };
 }
 
 /** One method of the demo's incremental section (accuracies as fractions). */
@@ -127,15 +127,15 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const trained = opts.retrain === true || !existsSync(join(params.modelDir, 'model.json'));
   // The output rule, before any work: the two files (replaced with force, when semslice wrote them) and, when it is
   // trained, the model cache (the demo's own: replaced, but never a folder of someone else's files).
-  const terms = opts.terms ?? { outDir: API_TERMS, modelDir: API_TERMS };
+  const names = opts.options ?? { outDir: 'outDir', modelDir: 'modelDir' };
   const notebookPath = join(outDir, 'demo.ipynb');
   const reportPath = join(outDir, 'demo.html');
   const outputs = async () => [
-    (await checkFileTarget(notebookPath, { what: 'notebook', force: opts.force ?? false, terms: terms.outDir })).path,
-    (await checkFileTarget(reportPath, { what: 'report', force: opts.force ?? false, terms: terms.outDir })).path,
+    (await checkFileTarget(notebookPath, { what: 'notebook', force: opts.force ?? false, option: names.outDir })).path,
+    (await checkFileTarget(reportPath, { what: 'report', force: opts.force ?? false, option: names.outDir })).path,
   ];
   await outputs();
-  if (trained) await checkDirTarget(params.modelDir, { force: true, terms: terms.modelDir });
+  if (trained) await checkDirTarget(params.modelDir, { force: true, option: names.modelDir });
   const say = (m: string) => { if (opts.progress !== false) logger().info(m); };
   say(trained ? `training lenet5 on MNIST (${params.epochs} epoch(s)); cached in ${params.modelDir} for the next run` : `reusing the cached model ${params.modelDir} (pass --retrain to train again)`);
   const cells = demoCells(params, { trained });

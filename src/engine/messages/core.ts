@@ -90,10 +90,10 @@ export const CORE_MESSAGES = {
         : `${path} already exists and is not a file semslice wrote; it is left as it is.`,
       hint: say`Choose ${another(option)} (new, or a folder that is empty); ${force} replaces only what semslice wrote.`,
     })),
-  OUTPUT_IS_INPUT: entry<OutputParams & { path: string; relation: 'is' | 'holds' | 'is inside'; input: string; link?: string }>(
-    { path: 'models/a', relation: 'is', input: 'models/a', option: 'outDir' },
-    ({ path, relation, input, link, option }) => ({
-      message: `The output ${path} ${relation} the input ${input}${link ? ` (${path} is a link to ${link})` : ''}.`,
+  OUTPUT_IS_INPUT: entry<OutputParams & { path: string; relation: 'is' | 'holds' | 'is inside'; kind: 'file' | 'folder'; input: string; link?: string }>(
+    [{ path: 'models/a', relation: 'is', kind: 'folder', input: 'models/a', option: 'outDir' }, { path: 'out.ipynb', relation: 'is', kind: 'file', input: 'run.ipynb', link: '/work/run.ipynb' }],
+    ({ path, relation, kind, input, link, option }) => ({
+      message: `The output ${path} ${relation} the input ${kind} ${input}${link ? ` (${path} is a link to ${link})` : ''}.`,
       hint: say`Choose ${another(option)} outside the inputs; semslice never overwrites its inputs.`,
     })),
   OUTPUT_IS_DIR: entry<OutputParams & { path: string; what: string }>(

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, tempPathFor } from '../atomic-write.js';
-import { checkDirTarget, clearOurs, uninterrupted, OUTPUT_MARKER, API_TERMS, type OutputTerms } from '../output-target.js';
+import { checkDirTarget, clearOurs, uninterrupted, OUTPUT_MARKER } from '../output-target.js';
 import { modelFingerprint } from './fingerprint.js';
 
 /** Options of {@link saveModel}. */
@@ -12,8 +12,8 @@ export interface SaveModelOptions {
    * anything else (a user's own files) is refused (OUTPUT_NOT_OURS) and left untouched.
    */
   force?: boolean;
-  /** How errors name the force switch and the path (the CLI passes its flags). Default: the API's option names. */
-  terms?: OutputTerms;
+  /** The option that names the folder in messages (the CLI passes its flag's, 'out'). Default: "path". */
+  option?: string;
   /** Stored in model.json's userDefinedMetadata.semslice, next to the weights fingerprint. */
   metadata?: Record<string, unknown>;
 }
@@ -41,7 +41,7 @@ export const WEIGHTS_BIN = 'weights.bin';
  * await saveModel(model, 'models/lenet5-mnist', { metadata: { data: 'mnist', accuracy: 0.98, seed: 42 } });
  */
 export async function saveModel(model: tf.LayersModel, dir: string, opts: SaveModelOptions = {}): Promise<SaveModelResult> {
-  const checked = await checkDirTarget(dir, { force: opts.force, terms: opts.terms ?? API_TERMS });
+  const checked = await checkDirTarget(dir, { force: opts.force, ...(opts.option !== undefined ? { option: opts.option } : {}) });
   const { path: target, exists } = checked;
   const weightsFingerprint = await modelFingerprint(model);
   let json = '';

@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
-import { checkFileTarget, uninterrupted, type OutputTerms } from '../output-target.js';
+import { checkFileTarget, uninterrupted } from '../output-target.js';
 import { checkSliceFits, type SliceFitOptions, type SliceOrigin } from './slice-fit.js';
 import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
 import { stateFromJSON, stateToJSON, stringifySlice, validateSliceJSON } from './slice-schema.js';
@@ -20,8 +20,8 @@ import type { Component, MergeInfo, NeuronCategory, SiteInfo, SliceJSON, SlicePa
 export interface SliceSaveOptions {
   /** Replace an existing slice file (or other file semslice wrote). Default false (OUTPUT_EXISTS). */
   force?: boolean;
-  /** How errors name the force switch and the path (the CLI passes its flags). */
-  terms?: OutputTerms;
+  /** The option that names the file in messages (the CLI passes its flag's, 'out'). Default: "path". */
+  option?: string;
 }
 
 export interface SliceLoadOptions extends SliceFitOptions {
@@ -182,7 +182,7 @@ export class Slice {
    * await slice.save('out/lenet5.slice.json', { force: true }); // replace the earlier one
    */
   async save(path: string, opts: SliceSaveOptions = {}): Promise<void> {
-    const t = await checkFileTarget(path, { what: 'slice file', force: opts.force, ...(opts.terms ? { terms: opts.terms } : {}), inputs: this.source ? [this.source] : [] });
+    const t = await checkFileTarget(path, { what: 'slice file', force: opts.force, ...(opts.option !== undefined ? { option: opts.option } : {}), inputs: this.source ? [this.source] : [] });
     await uninterrupted(() => writeFileAtomic(t.path, stringifySlice(this.toJSON())));
   }
 

@@ -37,7 +37,7 @@ export async function closeTrainWorkers(): Promise<void> {
 }
 
 function workerError(m: Extract<TrainWorkerMessage, { type: 'error' }>): Error {
-  if (m.code) return new SemsliceError(m.code as ErrorCode, m.message, m.hint);
+  if (m.code && m.said) return new SemsliceError(m.code as ErrorCode, m.said);
   const e = new Error(`training worker failed: ${m.message}`);
   if (m.stack) e.stack = m.stack;
   return e;

@@ -5,6 +5,7 @@
  * message costs about half a millisecond of wake-up on a 2-core VM, against a 5-10 ms LeNet-5 step).
  */
 import type { ModelTransfer } from '../../models/artifacts.js';
+import type { Said } from '../../messages/entry.js';
 
 /** Control words (Int32Array indices): REQUEST is the step number the main thread asks for (-1: leave the step
  * loop), DONE the one the worker finished, SIZE the shard size, STATUS 0 after a good step, 1 after a failed one. */
@@ -83,4 +84,4 @@ export interface TrainInitMessage extends ModelTransfer {
 export type TrainWorkerMessage =
   | { type: 'ready' }
   | { type: 'stopped' }
-  | { type: 'error'; message: string; stack?: string; code?: string; hint?: string };
+  | { type: 'error'; message: string; stack?: string; code?: string; said?: Said };

@@ -12,6 +12,7 @@ import { groupedLogits } from '../loss.js';
 import { modelFromTransfer } from '../../models/artifacts.js';
 import { CTL, type ReplicaBuffers, type TrainInitMessage, type TrainWorkerMessage } from './protocol.js';
 import { waitForChange } from './spin-wait.js';
+import type { Said } from '../../messages/entry.js';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
@@ -113,8 +114,8 @@ function serve(r: Replica): void {
 }
 
 function postError(e: unknown): void {
-  const err = e as Error & { code?: string; hint?: string };
-  post({ type: 'error', message: err.message ?? String(e), ...(err.stack ? { stack: err.stack } : {}), ...(err.code ? { code: err.code } : {}), ...(err.hint ? { hint: err.hint } : {}) });
+  const err = e as Error & { code?: string; said?: Said };
+  post({ type: 'error', message: err.message ?? String(e), ...(err.stack ? { stack: err.stack } : {}), ...(err.code ? { code: err.code } : {}), ...(err.said ? { said: err.said } : {}) });
 }
 
 let current: Replica | undefined;

@@ -21,8 +21,8 @@ export function startWorker(): Worker {
 }
 
 function workerError(m: WorkerMessage & { type: 'error' }): Error {
-  // The worker threw a SemsliceError of ours: its code is a catalogue code.
-  if (m.code) return new SemsliceError(m.code as ErrorCode, m.message, m.hint);
+  // The worker threw a SemsliceError of ours: its code and words cross over as they are.
+  if (m.code && m.said) return new SemsliceError(m.code as ErrorCode, m.said);
   const e = new Error(`profile worker failed: ${m.message}`);
   if (m.stack) e.stack = m.stack;
   return e;

@@ -10,6 +10,7 @@ import { siteReads } from '../../../graph/index.js';
 import { modelFromTransfer } from '../../../models/artifacts.js';
 import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from '../batch.js';
 import type { BatchMessage, InitMessage, MainMessage, WorkerMessage } from './protocol.js';
+import type { Said } from '../../../messages/entry.js';
 
 const port = parentPort;
 if (!port) throw new Error('profile-worker must run in a worker thread');
@@ -56,10 +57,10 @@ async function batch(m: BatchMessage): Promise<void> {
 }
 
 function reportError(e: unknown): void {
-  const err = e as { name?: string; code?: string; message?: string; hint?: string; stack?: string };
+  const err = e as { name?: string; code?: string; message?: string; said?: Said; stack?: string };
   const msg: WorkerMessage = { type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e) };
   if (err.code !== undefined) msg.code = err.code;
-  if (err.hint !== undefined) msg.hint = err.hint;
+  if (err.said !== undefined) msg.said = err.said;
   if (err.stack !== undefined) msg.stack = err.stack;
   post(msg);
 }

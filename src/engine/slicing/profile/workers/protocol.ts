@@ -1,6 +1,7 @@
 /** Messages between profile-pool.ts (main thread) and profile-worker.ts (one per worker thread). */
 
 import type { ModelTransfer } from '../../../models/artifacts.js';
+import type { Said } from '../../../messages/entry.js';
 
 /** Main -> worker, once: the model and how to profile. The worker answers `ready`. */
 export interface InitMessage extends ModelTransfer {
@@ -29,4 +30,4 @@ export type MainMessage = InitMessage | BatchMessage;
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'block'; index: number; block: Float32Array }
-  | { type: 'error'; name: string; code?: string; message: string; hint?: string; stack?: string };
+  | { type: 'error'; name: string; code?: string; message: string; said?: Said; stack?: string };
