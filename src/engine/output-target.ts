@@ -228,7 +228,7 @@ export async function checkDirTarget(dir: string, opts: TargetOptions = {}): Pro
   await checkInputs(dir, real, opts, true);
   const st = await statOrUndefined(real);
   if (st && !st.isDirectory()) {
-    throw fail('OUTPUT_NOT_DIR', { path: dir, what: opts.what ?? 'a model is saved as a folder (model.json + weights.bin)', option });
+    throw fail('OUTPUT_NOT_DIR', { path: dir, ...(opts.what !== undefined ? { what: opts.what } : {}), option });
   }
   let ours: Ours | undefined;
   if (st) {

@@ -38,10 +38,11 @@ export interface RegistryOptions<T> {
   codes?: { unknown?: CodesWith<UnknownName>; duplicate?: CodesWith<DuplicateName>; badName?: CodesWith<BadName> };
 }
 
-/** The stems P for which the message module has UNKNOWN_P, DUPLICATE_P and BAD_P_NAME. */
-export type RegistryPrefix = {
-  [C in ErrorCode]: C extends `UNKNOWN_${infer P}` ? (`DUPLICATE_${P}` extends ErrorCode ? (`BAD_${P}_NAME` extends ErrorCode ? P : never) : never) : never
-}[ErrorCode];
+/**
+ * The stems P of registries' codes (DUPLICATE_P is an entry of the message module). The codes a registry derives
+ * from its stem, and not overridden by `codes`, are checked against the module by test/architecture/errors.test.ts.
+ */
+export type RegistryPrefix = { [C in ErrorCode]: C extends `DUPLICATE_${infer P}` ? P : never }[ErrorCode];
 
 /** Options of {@link Registry.register}. */
 export interface RegisterOptions {

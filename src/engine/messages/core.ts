@@ -50,7 +50,8 @@ const another = (option: string | undefined): Text => say`another ${opt(option ?
 const force = opt('force', true);
 
 export const CORE_MESSAGES = {
-  ...registryCodes('DATASET', 'dataset', 'mnist'),
+  UNKNOWN_DATASET: unknownName({ what: 'dataset', name: 'mnsit', choices: ['mnist', 'fashion-mnist'], guess: 'mnist' }),
+  DUPLICATE_DATASET: duplicateName({ kind: 'dataset', name: 'mnist' }),
   ...registryCodes('DISPLAY', 'display handler', 'table'),
   ...registryCodes('EXTEND_METHOD', 'incremental method', 'ours'),
   ...registryCodes('MAGIC', 'magic', 'slice'),
@@ -60,7 +61,8 @@ export const CORE_MESSAGES = {
   ...registryCodes('PRE_STEP', 'restructuring method', 'slice'),
   ...registryCodes('PRUNER', 'pruner', 'lamp'),
   ...registryCodes('READAPT_METHOD', 're-adaptation method', 'critical'),
-  ...registryCodes('SELECTOR', 'slicing method', 'semantic'),
+  DUPLICATE_SELECTOR: duplicateName({ kind: 'slicing method', name: 'semantic' }),
+  BAD_SELECTOR_NAME: badName({ kind: 'slicing method', name: 'My Method', pattern: '/^[a-z][a-z0-9-]*$/' }),
   ...registryCodes('STUDY', 'study', 'fidelity'),
   // Datasets' bad-name code predates the registry's prefix rule; kept because users may catch it.
   BAD_NAME: badName({ kind: 'dataset', name: 'My Digits', pattern: '/^[a-z0-9][a-z0-9-]*$/' }),
@@ -102,10 +104,10 @@ export const CORE_MESSAGES = {
       message: `${path} is a folder; the ${what} is one file.`,
       hint: say`Choose ${another(option)} that names a file, e.g. ${path}/out.`,
     })),
-  OUTPUT_NOT_DIR: entry<OutputParams & { path: string; what: string }>(
-    { path: 'model.json', what: 'a model is saved as a folder (model.json + weights.bin)', option: 'dir' },
+  OUTPUT_NOT_DIR: entry<OutputParams & { path: string; what?: string }>(
+    [{ path: 'model.json', option: 'dir' }, { path: 'runs/r1', what: 'semslice restructure writes a folder', option: 'outDir' }],
     ({ path, what, option }) => ({
-      message: `${path} is a file; ${what}.`,
+      message: `${path} is a file; ${what ?? 'a model is saved as a folder (model.json + weights.bin)'}.`,
       hint: say`Choose ${another(option)} that is a folder or does not exist yet; ${force} never replaces a file with a folder.`,
     })),
   OUTPUT_NOT_WRITABLE: entry<OutputParams & ({ path: string; case: 'no-parent' } | { path: string; case: 'parent-is-file'; parent: string }

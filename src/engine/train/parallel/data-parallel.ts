@@ -58,10 +58,10 @@ class Replica {
         else w.resolve(m);
       } else this.inbox.push(m);
     });
-    const fail = (e: unknown) => { this.failed ??= e; this.waiting?.reject(this.failed); this.waiting = undefined; };
-    worker.on('error', fail);
+    const failWith = (e: unknown) => { this.failed ??= e; this.waiting?.reject(this.failed); this.waiting = undefined; };
+    worker.on('error', failWith);
     // A worker that ends without an error (terminated, process.exit) must not leave a step waiting for it.
-    this.onExit = (code: number) => fail(new Error(`training worker exited (code ${code})`));
+    this.onExit = (code: number) => failWith(new Error(`training worker exited (code ${code})`));
     worker.on('exit', this.onExit);
   }
 

@@ -63,7 +63,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
   let handed = 0; // next batch to hand out
   let failed: unknown;
   let wake: (() => void) | undefined;
-  const fail = (e: unknown) => { failed ??= e; wake?.(); };
+  const failWith = (e: unknown) => { failed ??= e; wake?.(); };
   const store = (index: number, block: Float32Array) => {
     blocks.set(index, block);
     while (blocks.has(next)) {
@@ -88,12 +88,12 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
         try {
           if (m.type === 'ready') for (let j = 0; j < IN_FLIGHT; j++) feed(w);
           else if (m.type === 'block') { store(m.index, m.block); feed(w); }
-          else fail(workerError(m));
-        } catch (e) { fail(e); }
+          else failWith(workerError(m));
+        } catch (e) { failWith(e); }
       };
       listeners.set(w, onMessage);
       w.on('message', onMessage);
-      w.on('error', fail);
+      w.on('error', failWith);
       w.postMessage(init);
     }
     // The main thread profiles too, one batch at a time, letting worker messages in between.
@@ -116,7 +116,7 @@ export const runInWorkers: BlockRunner = async (job, onBlock) => {
     if (failed) throw failed;
   } finally {
     disposeBatchContext(ctx);
-    for (const w of workers) { w.off('message', listeners.get(w)!); w.off('error', fail); }
+    for (const w of workers) { w.off('message', listeners.get(w)!); w.off('error', failWith); }
     // Every batch was answered (or the run failed): reuse the workers only after a clean run.
     await pool.release(workers, failed === undefined && next === nb);
   }
