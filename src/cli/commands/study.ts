@@ -7,6 +7,7 @@ import {
   type EnvironmentShard, type PresetName, type Shard,
 } from '../../engine/studies/index.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { checkDirTarget, clearOurs, describeOutput, onInterruptCleanFolder, uninterrupted } from '../../engine/output-target.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable } from '../format.js';
@@ -57,7 +58,7 @@ async function prepareStudyOut(out: string, force: boolean, want: { study: strin
       `Pass --force to replace it, or choose another --out (a run of the same study, preset and shard resumes).`);
   }
   if (!force) {
-    throw new SemsliceError('OUTPUT_EXISTS', `${out} already holds ${describeOutput(t.ours)}.`, 'Pass --force to replace it, or choose another --out.');
+    throw fail('OUTPUT_EXISTS', { path: out, holds: describeOutput(t.ours), option: 'out' });
   }
   await clearOurs(t);
   return 'replace';
@@ -158,7 +159,7 @@ export function registerStudy(program: Command): void {
       if (target.ours) {
         const same = target.ours.writer === 'study' && sameStudy(await studyOf(target.path), await studyOf(dirs[0]!));
         if (!same && !o.force) {
-          throw new SemsliceError('OUTPUT_EXISTS', `${o.out} already holds ${describeOutput(target.ours)}, not a merge of this study.`, 'Pass --force to replace it, or choose another --out.');
+          throw fail('OUTPUT_EXISTS', { path: o.out, holds: `${describeOutput(target.ours)}, not a merge of this study`, option: 'out' });
         }
         await clearOurs(target);
       }

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import { getStudy } from './registry.js';
 import { describeShardOrigin, type ShardOrigin } from './shard-env.js';
@@ -154,8 +155,7 @@ function prepareOut(out: string, want: StudyManifest): CellRecord[] {
     const have = readManifest(dir);
     if (!have) {
       if (readdirSync(dir).length > 0) {
-        throw new SemsliceError('OUTPUT_NOT_OURS', `${out} exists and is not a study folder (no study.json); nothing was written.`,
-          'Choose an empty or new folder for the study output.');
+        throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir)), option: 'out' });
       }
       return [];
     }
@@ -337,7 +337,7 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   if (missing.length) throw incomplete(missing, dirs, manifests);
   const dir = resolve(out);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !readManifest(dir)) {
-    throw new SemsliceError('OUTPUT_NOT_OURS', `${out} exists and is not a study folder; nothing was written.`, 'Choose an empty or new folder for the merged output.');
+    throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir)), option: 'out' });
   }
   mkdirSync(dir, { recursive: true });
   // The merged folder is what one unsharded run writes: no shard origin.
@@ -347,4 +347,10 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(merged, null, 1) + '\n');
   await writeFileAtomic(join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''));
   return writeTables(dir, records);
+}
+
+/** A folder's entries for a message: the first five and how many more. */
+function listEntries(names: string[]): string {
+  const sorted = [...names].sort();
+  return sorted.length > 5 ? `${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more` : sorted.join(', ');
 }
