@@ -20,7 +20,8 @@ function isShard(v: unknown): v is { index: number; count: number } {
   return typeof v === 'object' && v !== null && 'index' in v && 'count' in v;
 }
 
-const kebab = (option: string): string => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** `maxPerClass` -> `max-per-class`, `targetCR` -> `target-cr` (a run of capitals is one word). */
+const kebab = (option: string): string => option.replace(/([a-z0-9])([A-Z]+)/g, '$1-$2').toLowerCase();
 
 /** A flag with its value as typed: `--force` for true, `--classes 0,1,2` for a list, `--flag` alone without one. */
 function withValue(flag: string, v: unknown): string | undefined {

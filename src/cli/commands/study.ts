@@ -159,7 +159,7 @@ export function registerStudy(program: Command): void {
       if (target.ours) {
         const same = target.ours.writer === 'study' && sameStudy(await studyOf(target.path), await studyOf(dirs[0]!));
         if (!same && !o.force) {
-          throw fail('OUTPUT_EXISTS', { path: o.out, holds: `${describeOutput(target.ours)}, not a merge of this study`, option: 'out' });
+          throw fail('OUTPUT_EXISTS', { path: o.out, holds: describeOutput(target.ours), notMergeOf: (await studyOf(dirs[0]!))?.study ?? dirs[0]!, option: 'out' });
         }
         await clearOurs(target);
       }

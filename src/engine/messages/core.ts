@@ -78,10 +78,11 @@ export const CORE_MESSAGES = {
   UNKNOWN_WEIGHT_RULE: unknownName({ what: 'weight rule', name: 'frozn', choices: ['frozen', 'trainable'], guess: 'frozen' }),
   VIZ_UNKNOWN_SITE: unknownName({ what: 'site in the chart data', name: 'fc3', choices: ['fc1', 'fc2'] }),
 
-  OUTPUT_EXISTS: entry<OutputParams & { path: string; holds: string }>(
-    { path: 'runs/r1', holds: 'the results of semslice restructure (manifest.json, model/)', option: 'outDir' },
-    ({ path, holds, option }) => ({
-      message: `${path} already holds ${holds}.`,
+  OUTPUT_EXISTS: entry<OutputParams & { path: string; holds: string; notMergeOf?: string }>(
+    [{ path: 'runs/r1', holds: 'the output of semslice restructure (manifest.json, model/)', option: 'outDir' },
+      { path: 'runs/all', holds: 'a study semslice ran', notMergeOf: 'restructure', option: 'out' }],
+    ({ path, holds, notMergeOf, option }) => ({
+      message: `${path} already holds ${holds}${notMergeOf !== undefined ? `, not a merge of study "${notMergeOf}"` : ''}.`,
       hint: say`Pass ${force} to replace it, or choose ${another(option)}.`,
     })),
   OUTPUT_NOT_OURS: entry<OutputParams & { path: string; foreign?: string }>(

@@ -31,7 +31,7 @@ export type ErrorCode = keyof typeof MESSAGES;
 export type ParamsOf<C extends ErrorCode> = (typeof MESSAGES)[C] extends MessageEntry<infer P> ? P : never;
 
 /** The codes whose entries take parameters of shape P (e.g. every unknown-name code). */
-export type CodesWith<P> = { [C in ErrorCode]: P extends ParamsOf<C> ? C : never }[ErrorCode];
+export type CodesWith<P> = { [C in ErrorCode]: [P] extends [ParamsOf<C>] ? ([ParamsOf<C>] extends [P] ? C : never) : never }[ErrorCode];
 
 /** What the entry of `code` says for `params`. */
 export function said<C extends ErrorCode>(code: C, params: ParamsOf<C>): Said {
