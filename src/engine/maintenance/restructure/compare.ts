@@ -7,6 +7,7 @@
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { listPruners } from '../../pruning/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
@@ -42,7 +43,7 @@ export interface RestructureComparison {
 /** The default method list for a model, checked names otherwise. */
 function methodList(model: tf.LayersModel, methods: readonly string[] | undefined): string[] {
   if (!methods) return restructureMethodsFor(model);
-  if (methods.length === 0) throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', 'compareRestructure: the method list is empty.', `Name some of ${listRestructureMethods().join(', ')}.`);
+  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', value: methods, expected: `a non-empty list of ${listRestructureMethods().join(', ')}`, example: ['none', 'slice'], orOmit: true });
   for (const m of methods) getRestructureMethod(m);
   return [...methods];
 }
