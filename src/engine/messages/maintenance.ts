@@ -678,7 +678,7 @@ export const MAINTENANCE_MESSAGES = {
           hint: 'Runs of one study must use the same semslice version and backend; rerun that cell in one folder only.',
         };
         case 'timings': return {
-          message: `${p.path} holds the timings of study ${runText(p.have)}, not ${runText(p.want)}.`,
+          message: `${p.path} holds the timings of study "${p.have.study}", preset ${p.have.preset}, not "${p.want.study}", preset ${p.want.preset}.`,
           hint: `Pass the timings.csv of a run of ${p.want.study} with preset ${p.want.preset} (one shard's folder will do), or plan without timings.`,
         };
       }
