@@ -3,13 +3,34 @@
  * share (BAD_OPTION and the BAD_*_OPTIONS codes). See index.ts.
  */
 import { entry, type Said } from './entry.js';
-import { say, opt, alt, literal, type AltTerm, type OptionTerm, type Text } from './text.js';
+import { say, opt, alt, literal, API_RENDERER, type AltTerm, type OptionTerm, type Text } from './text.js';
 
-/** An option with a value; a dotted name ('fineTune.steps') is the nested option ({ fineTune: { steps } }). */
-function eg(option: string, value: unknown): OptionTerm {
+/**
+ * An option with a value. A dotted name ('fineTune.steps') is a nested option: `{ fineTune: { steps: 100 } }` in the
+ * API, its last part's flag at the CLI (`--steps 100`; learningRate is --lr).
+ */
+function eg(option: string, value: unknown): OptionTerm | AltTerm {
   const [head, ...rest] = option.split('.');
-  return rest.length ? opt(head!, rest.reduceRight<unknown>((v, k) => ({ [k]: v }), value)) : opt(option, value);
+  if (!rest.length) return opt(option, value);
+  const last = rest[rest.length - 1]!;
+  const flag = last === 'learningRate' ? 'lr' : last.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return alt(API_RENDERER.option(opt(head!, rest.reduceRight<unknown>((v, k) => ({ [k]: v }), value))), `--${flag} ${String(value)}`);
 }
+
+/** What an option's value means, said after its range (keyed by the option's name). */
+const MEANS: Record<string, string> = {
+  bootstrap: 'replicates; 0 for none',
+  cleanRatio: 'clean samples per new one',
+  evalEvery: 'optimiser steps',
+  fraction: 'the share of each site\'s neurons knocked out per class',
+  maxDrop: 'accuracy as a fraction: 0.01 is one point',
+  maxPerClass: 'samples per class; null for all',
+  minFree: 'the share of every site left free',
+  minFreeAfter: 'the share of every site the new task leaves free for the tasks after it',
+  'params.memory': 'old samples replayed',
+  'params.replay': 'the share of the old task\'s training data replayed',
+  tolerance: 'accuracy as a fraction: 0.01 is one point',
+};
 
 const list = (xs: readonly unknown[]): string => xs.join(', ');
 const range = (n: number): string => `0..${n - 1}`;
@@ -22,6 +43,9 @@ export interface BadValue {
   option: string;
   value: unknown;
   expected?: string;
+  /** A range, closed unless `open` says which ends are open: [0, 1] with open 'low' is (0, 1]. */
+  range?: readonly [number, number];
+  open?: 'low' | 'high' | 'both';
   choices?: readonly unknown[];
   example: unknown;
   or?: unknown;
@@ -29,9 +53,11 @@ export interface BadValue {
 }
 
 function badValue(where: string | undefined, p: BadValue): Said {
-  const expected = p.choices ? `one of ${p.choices.map(literal).join(', ')}` : p.expected ?? 'valid';
+  const lowOpen = p.open === 'low' || p.open === 'both', highOpen = p.open === 'high' || p.open === 'both';
+  const expected = p.choices ? `one of ${p.choices.map(literal).join(', ')}`
+    : p.range ? `in ${lowOpen ? '(' : '['}${p.range[0]}, ${p.range[1]}${highOpen ? ')' : ']'}` : p.expected ?? 'valid';
   return {
-    message: `${where ? `${where}: ` : ''}${p.option} must be ${expected}, got ${literal(p.value)}.`,
+    message: `${where ? `${where}: ` : ''}${p.option} must be ${expected}${MEANS[p.option] ? ` (${MEANS[p.option]})` : ''}, got ${literal(p.value)}.`,
     hint: say`Pass e.g. ${eg(p.option, p.example)}${p.or !== undefined ? say` or ${eg(p.option, p.or)}` : ''}${p.orOmit ? ', or omit it for the default' : ''}.`,
   };
 }
@@ -51,7 +77,9 @@ const shardCount = (n: number | string): AltTerm => alt(`the shard count { count
 const shardOption = (k: number | string, n: number | string): AltTerm => alt(`{ shard: { index: ${k}, count: ${n} } }`, `--shard ${k}/${n}`);
 const SHARD_COUNT = 'SEMSLICE_SHARD_COUNT';
 const K8S = 'JOB_COMPLETION_INDEX';
-const taskClasses = { old: [0, 1, 2, 3, 4], fresh: [5, 6, 7, 8, 9] };
+/** The old and new class sets of extend: oldClasses/newClasses in the API, --old/--new at the CLI. */
+const oldClasses = alt('{ oldClasses: [0, 1, 2, 3, 4] }', '--old 0-4');
+const newClasses = alt('{ newClasses: [5, 6, 7, 8, 9] }', '--new 5-9');
 
 /** Classes named in a message: `"seven" (label 7)`. */
 export interface NamedClass { name: string; label: number }
@@ -201,7 +229,7 @@ export const MAINTENANCE_MESSAGES = {
     | { case: 'shapes'; old: readonly number[]; fresh: readonly number[] }>(
     [
       { case: 'value', option: 'epochs', value: 0, expected: 'a positive integer', example: 2 },
-      { case: 'value', option: 'params.replay', value: 1.5, expected: 'in (0, 1]', example: 0.1 },
+      { case: 'value', option: 'params.replay', value: 1.5, range: [0, 1], open: 'low', example: 0.1 },
       { case: 'too-few-tasks', count: 1 },
       { case: 'empty-old' }, { case: 'empty-new' },
       { case: 'not-outputs', which: 'new', classes: [5, 6], units: 5 },
@@ -216,12 +244,12 @@ export const MAINTENANCE_MESSAGES = {
       { case: 'shapes', old: [28, 28, 1], fresh: [32, 32, 3] },
     ],
     (p) => {
-      const ex = say`e.g. ${opt('oldClasses', taskClasses.old)} and ${opt('newClasses', taskClasses.fresh)}`;
+      const ex = say`e.g. ${oldClasses} and ${newClasses}`;
       switch (p.case) {
         case 'value': return badValue(p.where ?? 'extend', p);
         case 'too-few-tasks': return { message: `extendSequence: needs at least two tasks, got ${p.count}.`, hint: 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).' };
-        case 'empty-old': return { message: 'extend: the old class set is empty.', hint: say`Name the old task's classes: ${opt('oldClasses', taskClasses.old)}, or pass its slice.` };
-        case 'empty-new': return { message: 'extend: the new class set is empty (the new task\'s data has no samples).', hint: say`Pass the new task's data and classes: ${opt('newClasses', taskClasses.fresh)}.` };
+        case 'empty-old': return { message: 'extend: the old class set is empty.', hint: say`Name the old task's classes: ${oldClasses}, or pass its slice.` };
+        case 'empty-new': return { message: 'extend: the new class set is empty (the new task\'s data has no samples).', hint: say`Pass the new task's data and classes: ${newClasses}.` };
         case 'not-outputs': return {
           message: `extend: the ${p.which ? `${p.which} ` : ''}classes ${list(p.classes)} are not classes the model can output (it has ${p.units} outputs: ${range(p.units)}).`,
           hint: say`Name classes in ${range(p.units)}; the model needs the full output head (${alt('train it with every output, e.g. train(model, data.train.subsetClasses([0, 1, 2, 3, 4]))', 'semslice train --classes 0-4 keeps it')}).`,
@@ -232,12 +260,12 @@ export const MAINTENANCE_MESSAGES = {
           hint: say`Pass the old task's classes only: ${alt('its slice (slice.forClasses([0, 1, 2, 3, 4])) or { oldClasses }', 'a slice of the old task, or --old 0-4')}.`,
         };
         case 'slice-lacks': return { message: `extend: the slice has no critical sets for the old classes ${list(p.missing)}.`, hint: 'Slice the old task\'s data (all its classes) and pass that slice.' };
-        case 'new-data-has-old': return { message: 'extend: the new task\'s data holds classes of the old task.', hint: say`Pass only the new task's samples (data.train.subsetClasses(newClasses)), or name them: ${opt('newClasses', taskClasses.fresh)}.` };
+        case 'new-data-has-old': return { message: 'extend: the new task\'s data holds classes of the old task.', hint: say`Pass only the new task's samples (data.train.subsetClasses(newClasses)), or name the new classes: ${newClasses}.` };
         case 'tasks-cover': return {
           message: `extend: the earlier tasks [${p.tasks.map((t) => t.join(',')).join(' | ')}] do not cover the old classes ${p.old.join(',')}.`,
-          hint: say`Pass ${opt('tasks')} whose union is ${opt('oldClasses')}.`,
+          hint: say`Pass ${opt('tasks')} whose union is the old classes.`,
         };
-        case 'no-test': return { message: 'extend: test data is required (accuracy before and after, the bit-identity check).', hint: 'Pass { test: data.test }.' };
+        case 'no-test': return { message: 'extend: test data is required (accuracy before and after, the bit-identity check).', hint: say`Pass ${alt('{ test: data.test }', 'a --data with a test split')}.` };
         case 'needs-old-data': return {
           message: `extend: method "${p.method}" needs the old task's training data.`,
           hint: say`Pass ${alt('{ oldData: data.train.subsetClasses(oldClasses) }', 'the old task\'s classes with --old')}.`,
@@ -260,7 +288,7 @@ export const MAINTENANCE_MESSAGES = {
     [{ case: 'missing' }, { case: 'shape', split: 'test', shape: [32, 32, 3], trainShape: [28, 28, 1] }, { case: 'too-few', size: 1 }],
     (p) => {
       switch (p.case) {
-        case 'missing': return { message: 'maintenance: train and test data are required.', hint: 'Pass { train: data.train, test: data.test } (and optionally validation).' };
+        case 'missing': return { message: 'maintenance: train and test data are required.', hint: say`Pass ${alt('{ train: data.train, test: data.test } (and optionally validation)', 'a --data with training and test splits')}.` };
         case 'shape': return {
           message: `maintenance: the ${p.split} data has samples of ${p.shape.join('x')}, the training data ${p.trainShape.join('x')}.`,
           hint: 'Pass splits of the same dataset.',
@@ -331,14 +359,14 @@ export const MAINTENANCE_MESSAGES = {
         case 'mutant-classes': return { message: `readapt: a mutant is damaged on one class; got classes [${list(p.classes)}].`, hint: say`Pass one class, e.g. ${opt('classes', [3])}, or none for random damage.` };
         case 'slices': return {
           message: `readapt: slices must be a non-empty list with distinct names, got [${list(p.names)}].`,
-          hint: 'Pass e.g. { slices: [{ name: "auto" }, { name: "0.95", slicePolicy: { theta: 0.95 } }] }.',
+          hint: say`Pass e.g. ${alt('{ slices: [{ name: "auto" }, { name: "0.95", slicePolicy: { theta: 0.95 } }] }', 'slices with distinct names')}.`,
         };
         case 'slice-and-slices': return { message: 'readapt: a slice was handed in and several slices were asked for.', hint: 'Pass either a slice or { slices }.' };
         case 'empty-workload': return {
           message: `readapt: the workload has ${p.fresh} samples to learn from and ${p.heldOut} held out.`,
           hint: say`Use a trained model, more data, or another workload (a stronger attack: a larger ${opt('eps')}).`,
         };
-        case 'missing-data': return { message: 'readapt: clean, heldOut and test data are required.', hint: 'Pass { clean: data.train, heldOut: advTest.data, test: data.test }.' };
+        case 'missing-data': return { message: 'readapt: clean, heldOut and test data are required.', hint: say`Pass ${alt('{ clean: data.train, heldOut: advTest.data, test: data.test }', 'a --data with training and test splits')}.` };
         case 'empty-new': return { message: 'readapt: the new data is empty.', hint: 'Pass the new samples (e.g. (await fgsm(model, data.train)).data).' };
         case 'clean-short': return {
           message: `readapt: the clean data has ${p.clean} samples, fewer than the ${p.need} the training set mixes in.`,
@@ -349,11 +377,11 @@ export const MAINTENANCE_MESSAGES = {
         case 'slice-none-present': return { message: 'readapt: none of the slice\'s classes is present in the new data.', hint: say`Use ${opt('sliceClasses', 'all')}, or a slice of the classes in the new data.` };
         case 'deeparc-needs-pairs': return {
           message: 'readapt: method "deeparc" needs clean counterparts of the new samples or the undamaged model.',
-          hint: 'Pass { pairs: adv.sources } for adversarial samples, or { reference: originalModel } for a mutant.',
+          hint: say`Pass ${alt('{ pairs: adv.sources } for adversarial samples, or { reference: originalModel } for a mutant', '--workload fgsm, pgd or mutant (each gives them)')}.`,
         };
         case 'deeparc-counts': return {
           message: `DeepArc ranking needs the same number (>= 2) of clean and new samples, got ${p.clean} and ${p.fresh}.`,
-          hint: 'Pass the adversarial set\'s sources as pairs ({ pairs: adv.sources }) or the undamaged model as reference.',
+          hint: say`Pass ${alt('the adversarial set\'s sources as pairs ({ pairs: adv.sources }) or the undamaged model as reference', 'more samples (--count)')}.`,
         };
         case 'eps-workload': return {
           message: say`${opt('eps')} applies to ${opt('workload', 'fgsm')} or ${opt('workload', 'pgd')}, not ${opt('workload', p.workload)}.`,
@@ -373,7 +401,7 @@ export const MAINTENANCE_MESSAGES = {
 
   BAD_RESTRUCTURE_OPTIONS: entry<ValueCase | { case: 'not-applicable'; pre: string; model: string; description: string; applies: readonly string[] }>(
     [
-      { case: 'value', option: 'targetCR', value: 1.2, expected: 'in (0, 1)', example: 0.9 },
+      { case: 'value', option: 'targetCR', value: 1.2, range: [0, 1], open: 'both', example: 0.9 },
       { case: 'value', option: 'fineTune.steps', value: -1, expected: 'a non-negative integer', example: 100 },
       { case: 'not-applicable', pre: 'deeparc', model: 'lenet5', description: 'removes whole residual blocks', applies: ['none', 'slice', 'random'] },
     ],
@@ -410,7 +438,7 @@ export const MAINTENANCE_MESSAGES = {
   BAD_SLICE_POLICY: entry<ValueCase | { case: 'classes'; classes: readonly number[]; units: number }
     | { case: 'no-validation'; classes: readonly number[]; size: number } | { case: 'no-samples'; missing: readonly number[] }>(
     [
-      { case: 'value', option: 'minFree', value: 1, expected: 'in [0, 1)', example: 0.25 },
+      { case: 'value', option: 'minFree', value: 1, range: [0, 1], open: 'high', example: 0.25 },
       { case: 'classes', classes: [], units: 10 },
       { case: 'no-validation', classes: [3], size: 4 },
       { case: 'no-samples', missing: [7] },
@@ -540,8 +568,8 @@ export const MAINTENANCE_MESSAGES = {
     (p) => p.case === 'none' ? {
       message: `Class ${named(p.classes)} has no samples at all in dataset ${p.dataset}${p.size !== undefined ? ` (${p.size} samples)` : ''}${p.limit !== undefined ? ` (limited to ${p.limit})` : ''}.`,
       hint: p.limit !== undefined
-        ? say`Profile more samples, so that every class is present: ${alt('e.g. data.train.perClassCap(500) rather than data.train.take(n)', 'raise --limit (or leave it out)')}.`
-        : say`Profile with data that holds every class, ${alt('e.g. data.train.perClassCap(500) rather than data.train.take(n)', 'a --data whose --split has samples of every class')}.`,
+        ? say`${alt('Profile more samples, so that every class is present: e.g. data.train.perClassCap(500) rather than data.train.take(n)', 'Raise --limit (or leave it out) so that every class is present')}.`
+        : say`Profile with data that holds every class: ${alt('e.g. data.train.perClassCap(500) rather than data.train.take(n)', 'a --data whose --split has samples of every class')}.`,
     } : {
       message: `Class ${named(p.classes)} has samples, but no correctly classified ones to profile (the model gets every one wrong).`,
       hint: say`Profile more data of that class or a better-trained model (more training samples or epochs), or with ${opt('onlyCorrect', false, 'every sample, not only the correctly classified ones')}.`,
@@ -670,7 +698,7 @@ export const MAINTENANCE_MESSAGES = {
             : 'Resume with the same study, preset and shard, or choose another output folder.',
         };
         case 'other-grid': return {
-          message: `${p.path} holds study ${runText(p.have)} with another grid than ${p.first} (${runText(p.firstRun)}).`,
+          message: `${p.path} holds study "${p.have.study}" (preset ${p.have.preset}) with another grid than ${p.first} ("${p.firstRun.study}", preset ${p.firstRun.preset}).`,
           hint: 'Merge only shards of the same study and preset.',
         };
         case 'cell-twice': return {

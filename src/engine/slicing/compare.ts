@@ -118,7 +118,7 @@ export function interpolateAt(sorted: readonly CurvePoint[], cr: number): number
  */
 export function compareAtEqualCR(a: readonly CurvePoint[], b: readonly CurvePoint[], opts: { tolerance?: number } = {}): CurveComparison {
   const tolerance = opts.tolerance ?? COMPARE_TOLERANCE;
-  if (!(tolerance >= 0)) throw fail('BAD_OPTION', { case: 'value', where: 'compareAtEqualCR', option: 'tolerance', value: tolerance, expected: '>= 0 (accuracy points as a fraction)', example: 0.002 });
+  if (!(tolerance >= 0)) throw fail('BAD_OPTION', { case: 'value', where: 'compareAtEqualCR', option: 'tolerance', value: tolerance, expected: '>= 0', example: 0.002 });
   const pa = normalise(a, 'a');
   const pb = normalise(b, 'b');
   const rangeA: [number, number] = [pa[0]!.cr, pa[pa.length - 1]!.cr];

@@ -226,13 +226,13 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   const D = SLICE_POLICY_DEFAULTS;
   const theta = opts.theta ?? D.theta;
   const tolerance = opts.tolerance ?? D.tolerance;
-  if (!(tolerance >= 0 && tolerance <= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'tolerance', value: tolerance, expected: 'in [0, 1] (accuracy points as a fraction)', example: 0.01 });
+  if (!(tolerance >= 0 && tolerance <= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'tolerance', value: tolerance, range: [0, 1], example: 0.01 });
   const minFree = opts.minFree ?? D.minFree;
-  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'minFree', value: minFree, expected: 'in [0, 1) (the share of every site left free)', example: 0.25 });
+  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'minFree', value: minFree, range: [0, 1], open: 'high', example: 0.25 });
   const grid = theta === 'auto' ? sortedSet(opts.thetaGrid ?? THETA_GRID) : [theta];
   if (grid.length === 0) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'thetaGrid', value: grid, expected: 'a non-empty list', example: [0.6, 0.8, 0.9, 0.95], orOmit: true });
   const validationFraction = opts.validationFraction ?? D.validationFraction;
-  if (!(validationFraction > 0 && validationFraction < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'validationFraction', value: validationFraction, expected: 'in (0, 1)', example: 0.1 });
+  if (!(validationFraction > 0 && validationFraction < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'validationFraction', value: validationFraction, range: [0, 1], open: 'both', example: 0.1 });
   const maxValidation = opts.maxValidation ?? D.maxValidation;
   const profilePerClass = opts.profilePerClass ?? D.profilePerClass;
   for (const [name, v] of [['maxValidation', maxValidation], ['profilePerClass', profilePerClass]] as const) {

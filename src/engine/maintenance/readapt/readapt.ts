@@ -162,11 +162,11 @@ function checkOptions(o: ReadaptOptions, newData: Dataset): void {
   const e = o.epochs ?? D.epochs;
   if (!Number.isInteger(e) || e < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'epochs', value: e, expected: 'a positive integer', example: 5 });
   const every = o.evalEvery ?? D.evalEvery;
-  if (!Number.isInteger(every) || every < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'evalEvery', value: every, expected: 'a positive integer (optimiser steps)', example: 20 });
+  if (!Number.isInteger(every) || every < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'evalEvery', value: every, expected: 'a positive integer', example: 20 });
   const t = o.target ?? D.target;
-  if (!(t >= 0 && t <= 1)) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'target', value: t, expected: 'in [0, 1]', example: 0.8 });
+  if (!(t >= 0 && t <= 1)) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'target', value: t, range: [0, 1], example: 0.8 });
   const r = o.cleanRatio ?? D.cleanRatio;
-  if (!(r >= 0 && Number.isFinite(r))) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'cleanRatio', value: r, expected: 'a non-negative number (clean samples per new one)', example: 1 });
+  if (!(r >= 0 && Number.isFinite(r))) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'cleanRatio', value: r, expected: 'a non-negative number', example: 1 });
   if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'batchNormStatistics', value: o.batchNormStatistics, choices: ['batch', 'moving'], example: 'batch', or: 'moving' });
   if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'sliceClasses', value: o.sliceClasses, choices: ['all', 'present'], example: 'all', or: 'present' });
   if (o.clean.size < Math.round(r * newData.size)) throw fail('BAD_READAPT_OPTIONS', { case: 'clean-short', clean: o.clean.size, need: Math.round(r * newData.size) });

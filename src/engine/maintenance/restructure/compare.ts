@@ -13,7 +13,7 @@ import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
 import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
 import type { SliceChoice, TaskSlice } from '../common/task-slice.js';
-import { getRestructureMethod, listRestructureMethods, restructureMethodsFor } from './methods.js';
+import { getRestructureMethod, restructureMethodsFor } from './methods.js';
 import { restructure, restructureSlice, type RestructureOptions, type RestructureResult, type RestructureRow } from './restructure.js';
 
 /** Options of {@link compareRestructure}: restructure()'s, plus which methods and pruners. */
@@ -43,7 +43,7 @@ export interface RestructureComparison {
 /** The default method list for a model, checked names otherwise. */
 function methodList(model: tf.LayersModel, methods: readonly string[] | undefined): string[] {
   if (!methods) return restructureMethodsFor(model);
-  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', value: methods, expected: `a non-empty list of ${listRestructureMethods().join(', ')}`, example: ['none', 'slice'], orOmit: true });
+  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', value: methods, expected: 'a non-empty list', example: ['none', 'slice'], orOmit: true });
   for (const m of methods) getRestructureMethod(m);
   return [...methods];
 }

@@ -133,11 +133,11 @@ export interface RestructureResult extends Retains {
 function checkOptions(o: RestructureOptions): void {
   const D = MAINTENANCE_DEFAULTS.restructure;
   const t = o.targetCR ?? D.targetCR;
-  if (!(t > 0 && t < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'targetCR', value: t, expected: 'in (0, 1)', example: 0.9 });
+  if (!(t > 0 && t < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'targetCR', value: t, range: [0, 1], open: 'both', example: 0.9 });
   const d = o.maxDrop ?? D.maxDrop;
-  if (!(d >= 0 && d <= 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxDrop', value: d, expected: 'in [0, 1] (accuracy points as a fraction)', example: 0.01 });
+  if (!(d >= 0 && d <= 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxDrop', value: d, range: [0, 1], example: 0.01 });
   const a = o.amountPerIteration ?? D.amountPerIteration;
-  if (!(a > 0 && a < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'amountPerIteration', value: a, expected: 'in (0, 1)', example: 0.2 });
+  if (!(a > 0 && a < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'amountPerIteration', value: a, range: [0, 1], open: 'both', example: 0.2 });
   const m = o.maxIterations ?? D.maxIterations;
   if (!Number.isInteger(m) || m < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxIterations', value: m, expected: 'a positive integer', example: 30 });
   const s = o.fineTune?.steps ?? D.fineTune.steps;
