@@ -26,9 +26,9 @@ const FOLDINGS: readonly CodeFolding[] = ['show', 'fold', 'hide'];
 
 function resolveOptions(opts: ReportOptions): ResolvedOptions {
   if (opts.codeFolding !== undefined && !FOLDINGS.includes(opts.codeFolding)) {
-    throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'codeFolding', value: opts.codeFolding, choices: FOLDINGS, example: 'fold' });
+    throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'codeFolding', example: 'fold', value: opts.codeFolding, choices: FOLDINGS });
   }
-  if (opts.title !== undefined && typeof opts.title !== 'string') throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'title', value: opts.title, expected: 'a string', example: 'My analysis' });
+  if (opts.title !== undefined && typeof opts.title !== 'string') throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'title', expected: 'a string', example: 'My analysis', value: opts.title });
   return {
     template: opts.template ?? 'default',
     codeFolding: opts.noInput ? 'hide' : (opts.codeFolding ?? 'show'),

@@ -65,11 +65,11 @@ export const COMPARE_TOLERANCE = 0.002;
 /** Sorted, deduplicated (mean at equal CR) points of a curve. */
 function normalise(curve: readonly CurvePoint[], name: string): { cr: number; accuracy: number; label?: string }[] {
   if (!Array.isArray(curve) || curve.length === 0) {
-    throw fail('BAD_CURVE', { curve: name, case: 'empty' });
+    throw fail('BAD_CURVE', { case: 'empty', curve: name });
   }
   for (const [i, p] of curve.entries()) {
     if (!Number.isFinite(p.cr) || !Number.isFinite(p.accuracy)) {
-      throw fail('BAD_CURVE', { curve: name, case: 'point', index: i, cr: p.cr, accuracy: p.accuracy });
+      throw fail('BAD_CURVE', { case: 'point', curve: name, index: i, cr: p.cr, accuracy: p.accuracy });
     }
   }
   const sorted = [...curve].sort((x, y) => x.cr - y.cr);
@@ -118,7 +118,7 @@ export function interpolateAt(sorted: readonly CurvePoint[], cr: number): number
  */
 export function compareAtEqualCR(a: readonly CurvePoint[], b: readonly CurvePoint[], opts: { tolerance?: number } = {}): CurveComparison {
   const tolerance = opts.tolerance ?? COMPARE_TOLERANCE;
-  if (!(tolerance >= 0)) throw fail('BAD_OPTION', { case: 'value', where: 'compareAtEqualCR', option: 'tolerance', value: tolerance, expected: '>= 0', example: 0.002 });
+  if (!(tolerance >= 0)) throw fail('BAD_OPTION', { case: 'value', where: 'compareAtEqualCR', option: 'tolerance', expected: '>= 0', value: tolerance, example: 0.002 });
   const pa = normalise(a, 'a');
   const pb = normalise(b, 'b');
   const rangeA: [number, number] = [pa[0]!.cr, pa[pa.length - 1]!.cr];

@@ -102,7 +102,7 @@ export function knockoutSets(slice: Slice, fraction: number): Record<string, num
 export async function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice, opts: DamageOptions = {}): Promise<DamageMatrix> {
   const fraction = opts.fraction ?? 0.1;
   if (!(fraction > 0 && fraction <= 1)) {
-    throw fail('BAD_OPTION', { case: 'value', where: 'damageMatrix', option: 'fraction', value: fraction, range: [0, 1], open: 'low', example: 0.1 });
+    throw fail('BAD_OPTION', { case: 'value', where: 'damageMatrix', option: 'fraction', open: 'low', value: fraction, range: [0, 1], example: 0.1 });
   }
   await checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const st = slice.state;

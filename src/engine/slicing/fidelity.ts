@@ -124,12 +124,12 @@ function checkStats(stats: ProfileStatsData, model: tf.LayersModel, metrics: rea
 export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: FidelitySweepOptions = {}): Promise<aq.ColumnTable> {
   const metrics = opts.metrics ?? ['taylor', 'avg'];
   const methods = opts.methods ?? METHODS;
-  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'metrics', value: metrics, expected: 'a non-empty list', example: ['taylor', 'avg'], orOmit: true });
-  if (methods.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'methods', value: methods, expected: 'a non-empty list', example: ['semantic', 'category-topk'], orOmit: true });
+  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'metrics', expected: 'a non-empty list', value: metrics, example: ['taylor', 'avg'], orOmit: true });
+  if (methods.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'methods', expected: 'a non-empty list', value: methods, example: ['semantic', 'category-topk'], orOmit: true });
   const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
   const matched = opts.matched ?? [];
   if (matched.length > 0 && !methods.includes('semantic')) {
-    throw fail('BAD_OPTION', { case: 'needs', where: 'fidelitySweep', option: 'matched', value: matched, needs: 'methods', needsValue: ['semantic', ...methods], got: methods });
+    throw fail('BAD_OPTION', { case: 'needs', where: 'fidelitySweep', option: 'matched', needs: 'methods', value: matched, needsValue: ['semantic', ...methods], got: methods });
   }
   const batchSize = opts.batchSize ?? 256;
   const stats = opts.stats ? checkStats(opts.stats, model, metrics) : await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {

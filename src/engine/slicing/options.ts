@@ -84,13 +84,13 @@ export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptio
   const k = sel.param === 'k' ? checkK(opts.k ?? null) : null;
   const maxPerClass = opts.maxPerClass ?? SLICE_DEFAULTS.maxPerClass;
   if (maxPerClass !== null && !(Number.isInteger(maxPerClass) && maxPerClass >= 1)) {
-    throw fail('BAD_OPTION', { case: 'value', option: 'maxPerClass', value: maxPerClass, expected: 'a positive integer or null', example: 100, or: null });
+    throw fail('BAD_OPTION', { case: 'value', option: 'maxPerClass', expected: 'a positive integer or null', value: maxPerClass, example: 100, or: null });
   }
   const seed = opts.seed ?? SLICE_DEFAULTS.seed;
-  if (!Number.isInteger(seed)) throw fail('BAD_OPTION', { case: 'value', option: 'seed', value: seed, expected: 'an integer', example: 0 });
+  if (!Number.isInteger(seed)) throw fail('BAD_OPTION', { case: 'value', option: 'seed', expected: 'an integer', value: seed, example: 0 });
   const bootstrap = opts.bootstrap ?? SLICE_DEFAULTS.bootstrap;
   if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) {
-    throw fail('BAD_OPTION', { case: 'value', option: 'bootstrap', value: bootstrap, expected: 'a non-negative integer', example: 20, or: 0 });
+    throw fail('BAD_OPTION', { case: 'value', option: 'bootstrap', expected: 'a non-negative integer', value: bootstrap, example: 20, or: 0 });
   }
   return {
     metric, method, theta, k, bootstrap,

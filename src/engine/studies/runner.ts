@@ -92,7 +92,7 @@ function checkShard(shard: Shard): void {
 
 function checkPreset(p: string): PresetName {
   if (p !== 'small' && p !== 'full') {
-    throw fail('BAD_OPTION', { case: 'value', where: 'runStudy', option: 'preset', value: p, choices: ['small', 'full'], example: 'small', or: 'full' });
+    throw fail('BAD_OPTION', { case: 'value', where: 'runStudy', option: 'preset', example: 'small', or: 'full', value: p, choices: ['small', 'full'] });
   }
   return p;
 }

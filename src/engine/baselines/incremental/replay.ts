@@ -16,7 +16,7 @@ import { fail } from '../../messages/index.js';
  */
 export function replaySample(old: Dataset, fraction: number, seed: number): Dataset {
   if (!(fraction > 0 && fraction <= 1)) {
-    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.replay', value: fraction, range: [0, 1], open: 'low', example: 0.1 });
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.replay', open: 'low', value: fraction, range: [0, 1], example: 0.1 });
   }
   return old.shuffle(seed).take(Math.max(1, Math.round(fraction * old.size)));
 }

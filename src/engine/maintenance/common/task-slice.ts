@@ -228,15 +228,15 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   const tolerance = opts.tolerance ?? D.tolerance;
   if (!(tolerance >= 0 && tolerance <= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'tolerance', value: tolerance, range: [0, 1], example: 0.01 });
   const minFree = opts.minFree ?? D.minFree;
-  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'minFree', value: minFree, range: [0, 1], open: 'high', example: 0.25 });
+  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'minFree', open: 'high', value: minFree, range: [0, 1], example: 0.25 });
   const grid = theta === 'auto' ? sortedSet(opts.thetaGrid ?? THETA_GRID) : [theta];
-  if (grid.length === 0) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'thetaGrid', value: grid, expected: 'a non-empty list', example: [0.6, 0.8, 0.9, 0.95], orOmit: true });
+  if (grid.length === 0) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'thetaGrid', expected: 'a non-empty list', value: grid, example: [0.6, 0.8, 0.9, 0.95], orOmit: true });
   const validationFraction = opts.validationFraction ?? D.validationFraction;
-  if (!(validationFraction > 0 && validationFraction < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'validationFraction', value: validationFraction, range: [0, 1], open: 'both', example: 0.1 });
+  if (!(validationFraction > 0 && validationFraction < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'validationFraction', open: 'both', value: validationFraction, range: [0, 1], example: 0.1 });
   const maxValidation = opts.maxValidation ?? D.maxValidation;
   const profilePerClass = opts.profilePerClass ?? D.profilePerClass;
   for (const [name, v] of [['maxValidation', maxValidation], ['profilePerClass', profilePerClass]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: name, value: v, expected: 'a positive integer', example: 500 });
+    if (!(Number.isInteger(v) && v >= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', expected: 'a positive integer', option: name, value: v, example: 500 });
   }
   const whole = task.length === units;
   const { validation, keep, thetaGrid: _g, tolerance: _t, minFree: _m, validationFraction: _f, maxValidation: _x, profilePerClass: _p, theta: _th, ...sliceOpts } = opts;

@@ -85,7 +85,7 @@ export async function compareExtend(model: tf.LayersModel, data: MaintenanceData
   const fresh = [...(opts.fresh ?? [5, 6, 7, 8, 9])].sort((a, b) => a - b);
   const seed = opts.seed ?? 0;
   const perTask = opts.perTask ?? D.perTask;
-  if (!Number.isInteger(perTask) || perTask < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', where: 'compareExtend', option: 'perTask', value: perTask, expected: 'a positive integer', example: 2000 });
+  if (!Number.isInteger(perTask) || perTask < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', where: 'compareExtend', option: 'perTask', expected: 'a positive integer', value: perTask, example: 2000 });
   const arms = (opts.methods ?? INCREMENTAL_COMPARISON).map((m) => (typeof m === 'string' ? extendArm(m) : { ...m, params: { ...m.params } }));
   for (const a of arms) getExtendMethod(a.method);
   const minFree = opts.minFree ?? D.minFree;

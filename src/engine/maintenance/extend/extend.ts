@@ -402,16 +402,16 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
   const def = getExtendMethod(methodName);
   if (def.needsOldData && !opts.oldData) throw fail('BAD_EXTEND_OPTIONS', { case: 'needs-old-data', method: methodName });
   const epochs = opts.epochs ?? D.epochs;
-  if (!Number.isInteger(epochs) || epochs < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'epochs', value: epochs, expected: 'a positive integer', example: 2 });
+  if (!Number.isInteger(epochs) || epochs < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'epochs', expected: 'a positive integer', value: epochs, example: 2 });
   const minFree = opts.minFree ?? D.minFree;
-  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFree', value: minFree, range: [0, 1], open: 'high', example: 0.25 });
+  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFree', open: 'high', value: minFree, range: [0, 1], example: 0.25 });
   const givenSlice = slice ? ('choice' in slice ? slice.slice : slice) : null;
   const { old, fresh, tasks: earlier } = resolveClasses(model, givenSlice, newTaskData, opts);
   const allNew = opts.newClasses ? newTaskData.subsetClasses(fresh) : newTaskData;
   if (allNew.size === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'no-new-samples', classes: fresh });
   const seed = opts.seed ?? 0;
   const minFreeAfter = opts.minFreeAfter ?? opts.slicePolicy?.minFree ?? minFree;
-  if (!(minFreeAfter >= 0 && minFreeAfter < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFreeAfter', value: minFreeAfter, range: [0, 1], open: 'high', example: 0.5 });
+  if (!(minFreeAfter >= 0 && minFreeAfter < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFreeAfter', open: 'high', value: minFreeAfter, range: [0, 1], example: 0.5 });
   // The new task's slice is chosen on held-out samples of it: the given validation split, else a seeded 10% of its
   // data held out of training (a slice chosen on samples the model trained on keeps too few neurons).
   const slicesNew = (opts.sliceNew ?? def.masksOldTasks) && def.needsSlice;
@@ -472,7 +472,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
       let best: { score: number; weights: tf.Tensor[]; run: PlanRun } | undefined;
       try {
         const values = opts.gridValues ?? def.grid.values;
-        if (values.length === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'gridValues', value: values, expected: 'a non-empty list', example: [100, 10000, 1000000] });
+        if (values.length === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'gridValues', expected: 'a non-empty list', value: values, example: [100, 10000, 1000000] });
         for (const value of values) {
           const r = await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain, heads, allTaskClasses, given ? measure : undefined);
           const oldSet = given ?? oldHeld;

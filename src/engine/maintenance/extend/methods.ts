@@ -100,7 +100,7 @@ function replayed(ctx: ExtendMethodContext, method: string): { trainData: Datase
   const old = needOld(ctx, method);
   const size = ctx.params['memory'];
   if (size !== undefined && !(Number.isInteger(size) && Number(size) >= 1)) {
-    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.memory', value: size, expected: 'a positive integer', example: 1100 });
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.memory', expected: 'a positive integer', value: size, example: 1100 });
   }
   const fraction = size !== undefined ? Math.min(1, Number(size) / old.size) : Number(ctx.params['replay'] ?? DEFAULT_REPLAY);
   const memory = replaySample(old, fraction, ctx.seed);

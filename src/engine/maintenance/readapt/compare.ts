@@ -115,7 +115,7 @@ export interface ReadaptComparison {
  */
 export async function compareReadapt(model: tf.LayersModel, data: MaintenanceData, o: ReadaptComparisonOptions, slice: Slice | TaskSlice | null = null): Promise<ReadaptComparison> {
   if (!(READAPT_WORKLOADS as readonly string[]).includes(o?.workload)) {
-    throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'workload', value: o?.workload, choices: READAPT_WORKLOADS, example: 'fgsm' });
+    throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'workload', example: 'fgsm', value: o?.workload, choices: READAPT_WORKLOADS });
   }
   const D = MAINTENANCE_DEFAULTS.readapt;
   const seed = o.seed ?? 0;

@@ -160,15 +160,15 @@ function checkOptions(o: ReadaptOptions, newData: Dataset): void {
   if (!newData || newData.size < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'empty-new' });
   const D = MAINTENANCE_DEFAULTS.readapt;
   const e = o.epochs ?? D.epochs;
-  if (!Number.isInteger(e) || e < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'epochs', value: e, expected: 'a positive integer', example: 5 });
+  if (!Number.isInteger(e) || e < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'epochs', expected: 'a positive integer', value: e, example: 5 });
   const every = o.evalEvery ?? D.evalEvery;
-  if (!Number.isInteger(every) || every < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'evalEvery', value: every, expected: 'a positive integer', example: 20 });
+  if (!Number.isInteger(every) || every < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'evalEvery', expected: 'a positive integer', value: every, example: 20 });
   const t = o.target ?? D.target;
   if (!(t >= 0 && t <= 1)) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'target', value: t, range: [0, 1], example: 0.8 });
   const r = o.cleanRatio ?? D.cleanRatio;
-  if (!(r >= 0 && Number.isFinite(r))) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'cleanRatio', value: r, expected: 'a non-negative number', example: 1 });
-  if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'batchNormStatistics', value: o.batchNormStatistics, choices: ['batch', 'moving'], example: 'batch', or: 'moving' });
-  if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'sliceClasses', value: o.sliceClasses, choices: ['all', 'present'], example: 'all', or: 'present' });
+  if (!(r >= 0 && Number.isFinite(r))) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'cleanRatio', expected: 'a non-negative number', value: r, example: 1 });
+  if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'batchNormStatistics', example: 'batch', or: 'moving', value: o.batchNormStatistics, choices: ['batch', 'moving'] });
+  if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'sliceClasses', example: 'all', or: 'present', value: o.sliceClasses, choices: ['all', 'present'] });
   if (o.clean.size < Math.round(r * newData.size)) throw fail('BAD_READAPT_OPTIONS', { case: 'clean-short', clean: o.clean.size, need: Math.round(r * newData.size) });
   const shape = newData.sampleShape.join('x');
   for (const [name, d] of [['clean', o.clean], ['heldOut', o.heldOut], ['test', o.test], ['checkpointTest', o.checkpointTest ?? o.test], ['checkpointHeldOut', o.checkpointHeldOut ?? o.heldOut]] as const) {

@@ -43,7 +43,7 @@ export interface RestructureComparison {
 /** The default method list for a model, checked names otherwise. */
 function methodList(model: tf.LayersModel, methods: readonly string[] | undefined): string[] {
   if (!methods) return restructureMethodsFor(model);
-  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', value: methods, expected: 'a non-empty list', example: ['none', 'slice'], orOmit: true });
+  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', expected: 'a non-empty list', value: methods, example: ['none', 'slice'], orOmit: true });
   for (const m of methods) getRestructureMethod(m);
   return [...methods];
 }

@@ -133,19 +133,19 @@ export interface RestructureResult extends Retains {
 function checkOptions(o: RestructureOptions): void {
   const D = MAINTENANCE_DEFAULTS.restructure;
   const t = o.targetCR ?? D.targetCR;
-  if (!(t > 0 && t < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'targetCR', value: t, range: [0, 1], open: 'both', example: 0.9 });
+  if (!(t > 0 && t < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'targetCR', open: 'both', value: t, range: [0, 1], example: 0.9 });
   const d = o.maxDrop ?? D.maxDrop;
   if (!(d >= 0 && d <= 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxDrop', value: d, range: [0, 1], example: 0.01 });
   const a = o.amountPerIteration ?? D.amountPerIteration;
-  if (!(a > 0 && a < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'amountPerIteration', value: a, range: [0, 1], open: 'both', example: 0.2 });
+  if (!(a > 0 && a < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'amountPerIteration', open: 'both', value: a, range: [0, 1], example: 0.2 });
   const m = o.maxIterations ?? D.maxIterations;
-  if (!Number.isInteger(m) || m < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxIterations', value: m, expected: 'a positive integer', example: 30 });
+  if (!Number.isInteger(m) || m < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxIterations', expected: 'a positive integer', value: m, example: 30 });
   const s = o.fineTune?.steps ?? D.fineTune.steps;
-  if (!Number.isInteger(s) || s < 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.steps', value: s, expected: 'a non-negative integer', example: 100 });
+  if (!Number.isInteger(s) || s < 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.steps', expected: 'a non-negative integer', value: s, example: 100 });
   const b = o.fineTune?.batchSize ?? D.fineTune.batchSize;
-  if (!Number.isInteger(b) || b < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.batchSize', value: b, expected: 'a positive integer', example: 64 });
+  if (!Number.isInteger(b) || b < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.batchSize', expected: 'a positive integer', value: b, example: 64 });
   const lr = o.fineTune?.learningRate ?? D.fineTune.learningRate;
-  if (!(lr > 0 && Number.isFinite(lr))) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.learningRate', value: lr, expected: 'a positive number', example: 1e-4 });
+  if (!(lr > 0 && Number.isFinite(lr))) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.learningRate', expected: 'a positive number', value: lr, example: 1e-4 });
 }
 
 /** Snapshot of a model's weights (to go back to the last good iteration). */

@@ -48,7 +48,8 @@ export interface ResolvedProfileOptions {
 
 function positiveInt(option: string, v: unknown, example: number, or?: null): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw fail('BAD_OPTION', { case: 'value', where: 'profile', option, value: v, expected: or === null ? 'a positive integer or null' : 'a positive integer', example, ...(or === null ? { or } : {}) });
+    const expected = or === null ? 'a positive integer or null' : 'a positive integer';
+    throw fail('BAD_OPTION', { case: 'value', where: 'profile', option, expected, value: v, example, ...(or === null ? { or } : {}) });
   }
   return v;
 }
@@ -56,7 +57,7 @@ function positiveInt(option: string, v: unknown, example: number, or?: null): nu
 /** Fill in defaults and validate. */
 export function resolveProfileOptions(opts: ProfileOptions = {}): ResolvedProfileOptions {
   const metrics = [...(opts.metrics ?? METRICS)];
-  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'profile', option: 'metrics', value: metrics, expected: 'a non-empty list', example: ['taylor', 'avg'], orOmit: true });
+  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'profile', option: 'metrics', expected: 'a non-empty list', value: metrics, example: ['taylor', 'avg'], orOmit: true });
   for (const m of metrics) {
     if (!(METRICS as readonly string[]).includes(m)) throw unknownNameError('UNKNOWN_METRIC', 'metric passed to profile()', String(m), METRICS);
   }
