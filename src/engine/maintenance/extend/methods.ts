@@ -12,8 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { concatData, deeparcIncremental, disposeEwc, empiricalFisher, ewcPenalty, replaySample } from '../../baselines/index.js';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
-import { fail } from '../../messages/index.js';
+import { fail, unknownNameError } from '../../messages/index.js';
 import { oldTaskFreezeMasks, type NeuronMask, type TrainMasks } from '../../masks/index.js';
 import { Registry, type RegisterOptions } from '../../registry.js';
 import { freshenFreeNeurons } from './fresh-neurons.js';
@@ -192,5 +191,5 @@ export function extendArm(label: string): ExtendArm {
   const names = listExtendMethods();
   if (names.includes(label)) return { label, method: label, params: {} };
   const choices = [...new Set([...INCREMENTAL_COMPARISON.map((a) => a.label), ...names])];
-  throw new SemsliceError('UNKNOWN_EXTEND_METHOD', `Unknown incremental method "${label}".`, `Available: ${choices.join(', ')}.`);
+  throw unknownNameError('UNKNOWN_EXTEND_METHOD', 'incremental method', label, choices);
 }

@@ -6,8 +6,7 @@
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../../errors.js';
-import { fail } from '../../messages/index.js';
+import { fail, unknownNameError } from '../../messages/index.js';
 import { listPruners } from '../../pruning/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
@@ -61,7 +60,7 @@ export async function compareRestructure(model: tf.LayersModel, data: Maintenanc
   const methods = methodList(model, opts.methods);
   const pruners = [...(opts.pruners ?? [MAINTENANCE_DEFAULTS.restructure.pruner])];
   const known = listPruners();
-  for (const p of pruners) if (!known.includes(p)) throw new SemsliceError('UNKNOWN_PRUNER', `compareRestructure: unknown pruner "${p}".`, `Available: ${known.join(', ')}.`);
+  for (const p of pruners) if (!known.includes(p)) throw unknownNameError('UNKNOWN_PRUNER', 'pruner', p, known);
   const splits = maintenanceSplits(data, seed);
   const needsSlice = methods.some((m) => getRestructureMethod(m).needsSlice);
   const used = await restructureSlice(model, slice, needsSlice, splits, { ...(opts.slicePolicy ? { slicePolicy: opts.slicePolicy } : {}), allowForeignSlice: opts.allowForeignSlice ?? false, seed });
