@@ -1,5 +1,6 @@
 /** `--protect` at the CLI: which classes a maintenance command must not hurt, and exit code 3 when it did. */
-import { isSemsliceError, SemsliceError } from '../engine/errors.js';
+import { isSemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 
 /**
  * The class numbers of `--protect 3,5` (undefined without the flag).
@@ -12,7 +13,7 @@ export function protectedClasses(s: string | undefined, numClasses: number): num
   return s.split(',').map((x) => {
     const k = Number(x.trim());
     if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
-      throw new SemsliceError('BAD_RETENTION', `--protect: "${x.trim()}" is not a class of this model (0..${numClasses - 1}).`, 'Pass class numbers separated by commas, e.g. --protect 3,5.');
+      throw fail('BAD_RETENTION', { case: 'class', cls: x.trim(), classes: numClasses });
     }
     return k;
   });

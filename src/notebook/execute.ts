@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
 import { checkFileTarget, onInterrupt, uninterrupted } from '../engine/output-target.js';
 import { checkExecutedNotebook, type CheckOptions } from './check.js';
@@ -222,7 +223,7 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
     const args = ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeoutS}`,
       `--ExecutePreprocessor.kernel_name=${opts.kernel ?? 'tslab'}`, '--output-dir', outDir, '--output', 'executed.ipynb', runCopy];
     const r = await run(jupyter, args, env, (timeoutS * 3 + 60) * 1000, dir, (c) => { child = c; });
-    if (stopped) throw new SemsliceError('ABORTED', `Running ${input} was interrupted; nothing was written.`, 'Run it again.');
+    if (stopped) throw fail('ABORTED', { case: 'notebook', input });
     const produced = join(outDir, 'executed.ipynb');
     if (!existsSync(produced)) {
       throw new SemsliceError('NOTEBOOK_RUN_FAILED', `jupyter nbconvert failed on ${input} (exit ${r.code}): ${firstLine(r.stderr) || 'no message'}.`, 'Run the same notebook in Jupyter to see the failing cell; check the kernel with `jupyter kernelspec list`.');

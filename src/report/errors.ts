@@ -8,7 +8,7 @@
 import { SemsliceError } from '../engine/errors.js';
 
 export { SemsliceError, isSemsliceError, didYouMean } from '../engine/errors.js';
-export { unknownNameError } from '../engine/messages/index.js';
+export { fail, unknownNameError } from '../engine/messages/index.js';
 
 export function unknownTemplateError(name: string, available: readonly string[], guess: string | undefined): SemsliceError {
   return new SemsliceError('UNKNOWN_TEMPLATE', `Unknown report template "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
@@ -25,6 +25,3 @@ export function sameFileError(path: string): SemsliceError {
     'Choose another output path, e.g. `-o report.html`; semslice never overwrites its input.');
 }
 
-export function badOptionError(name: string, value: unknown, allowed: string): SemsliceError {
-  return new SemsliceError('BAD_OPTION', `Invalid report option ${name}: ${JSON.stringify(value)}.`, `Allowed: ${allowed}.`);
-}

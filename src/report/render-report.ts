@@ -12,7 +12,7 @@
  */
 import { cspHash, inlineScript, packageVersion, vendorScript } from './assets.js';
 import { createContext, type ReportContext, type ResolvedOptions } from './context.js';
-import { badOptionError, templateError } from './errors.js';
+import { fail, templateError } from './errors.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { DEFAULT_MIME_PRIORITY } from './mime-types.js';
 import { DEFAULT_PREPROCESSORS, getPreprocessor } from './preprocessors/index.js';
@@ -26,9 +26,9 @@ const FOLDINGS: readonly CodeFolding[] = ['show', 'fold', 'hide'];
 
 function resolveOptions(opts: ReportOptions): ResolvedOptions {
   if (opts.codeFolding !== undefined && !FOLDINGS.includes(opts.codeFolding)) {
-    throw badOptionError('codeFolding', opts.codeFolding, FOLDINGS.join(', '));
+    throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'codeFolding', example: 'fold', value: opts.codeFolding, choices: FOLDINGS });
   }
-  if (opts.title !== undefined && typeof opts.title !== 'string') throw badOptionError('title', opts.title, 'a string');
+  if (opts.title !== undefined && typeof opts.title !== 'string') throw fail('BAD_OPTION', { case: 'value', where: 'renderReport', option: 'title', expected: 'a string', example: 'My analysis', value: opts.title });
   return {
     template: opts.template ?? 'default',
     codeFolding: opts.noInput ? 'hide' : (opts.codeFolding ?? 'show'),

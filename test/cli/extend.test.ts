@@ -28,7 +28,7 @@ describe('cli: semslice extend', function () {
   const cases: Array<[string, string[], RegExp]> = [
     ['overlapping class sets', ['--old', '0-4', '--new', '4-9'], /overlap in 4/],
     ['an empty class set', ['--old', '0-4', '--new', ','], /--new ",": the class set is empty/],
-    ['a class the model cannot output', ['--old', '0-4', '--new', '5-12'], /classes 10, 11, 12 are not outputs of the model/],
+    ['a class the model cannot output', ['--old', '0-4', '--new', '5-12'], /the classes 10, 11, 12 are not classes the model can output/],
     ['a malformed class set', ['--old', '0-4', '--new', 'five'], /"five" is not a class number or range/],
     ['an unknown method', ['--old', '0-4', '--new', '5-9', '--method', 'ourz'], /--method takes one of .*Did you mean "ours"/],
     ['a replay share outside (0, 1]', ['--old', '0-4', '--new', '5-9', '--method', 'replay', '--replay', '2'], /--replay takes a number in \(0, 1\], got "2"/],

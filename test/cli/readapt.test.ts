@@ -29,7 +29,7 @@ describe('cli: semslice readapt', function () {
     ['a drop outside (0, 1)', ['--workload', 'mutant', '--drop', '1.5'], /--drop takes a number in \(0, 1\), got "1.5"/],
     ['a bad --protect-max-drop', ['--workload', 'fgsm', '--protect', '1', '--protect-max-drop', '-1'], /--protect-max-drop takes a number in \[0, 1\], got "-1"/],
     ['a bad --theta', ['--workload', 'fgsm', '--theta', '1.5'], /--theta takes a number in \(0, 1\] or auto, got "1.5"/],
-    ['--eps with a mutant', ['--workload', 'mutant', '--eps', '0.3'], /--eps applies to --workload fgsm or pgd/],
+    ['--eps with a mutant', ['--workload', 'mutant', '--eps', '0.3'], /--eps applies to --workload fgsm or --workload pgd, not --workload mutant/],
     ['zero epochs', ['--workload', 'fgsm', '--epochs', '0'], /--epochs takes an integer >= 1/],
     ['a bad --slice-classes', ['--workload', 'fgsm', '--slice-classes', 'some'], /--slice-classes takes one of all, present/],
     ['a missing --workload', [], /required option '--workload <name>'/],

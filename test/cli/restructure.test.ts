@@ -51,7 +51,7 @@ describe('cli restructure', function () {
     assertCleanError(await runCli([...base, '--target-cr', '0']), /--target-cr takes a number in \(0, 1\), got "0"/);
     assertCleanError(await runCli([...base, '--pruner', 'lmap']), /--pruner takes one of lamp, global, uniform-plus, erk, got "lmap"/);
     assertCleanError(await runCli([...base, '--pre', 'slcie']), /--pre takes one of .*slice.*Did you mean "slice"/);
-    assertCleanError(await runCli([...base, '--pre', 'deeparc']), /--pre deeparc does not apply to the model in .*DeepArc[\s\S]*Pass --pre with one of the methods that apply to it: (?=[^\n]*\bnone\b)(?=[^\n]*\bslice\b)(?=[^\n]*\brandom\b)[a-z, -]+\.$/m);
+    assertCleanError(await runCli([...base, '--pre', 'deeparc']), /method "deeparc" does not apply to model .*DeepArc[\s\S]*Pass --pre as one of the methods that apply to it: (?=[^\n]*\bnone\b)(?=[^\n]*\bslice\b)(?=[^\n]*\brandom\b)[a-z, -]+\.$/m);
     assertCleanError(await runCli([...base, '--lr', '-1']), /--lr takes a positive number, got "-1"/);
     assertCleanError(await runCli([...base, '--protect-max-drop', '-1']), /--protect-max-drop takes a number in \[0, 1\], got "-1"/);
     // A slice of another model (same sites, other widths).

@@ -105,7 +105,7 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: '--theta abc', args: SLICE('--theta', 'abc'), problem: /--theta takes a number/, fix: /number/ }),
     () => ({ name: '--limit 0', args: SLICE('--limit', '0'), problem: /--limit/, fix: /integer >= 1/ }),
     () => ({ name: '--max-per-class 0', args: SLICE('--max-per-class', '0'), problem: /--max-per-class/, fix: /integer >= 1/ }),
-    () => ({ name: 'classes missing from the profiled data', args: SLICE('--limit', '5'), problem: /has no samples at all in synthetic --split train --limit 5/, fix: /Raise --limit/ }),
+    () => ({ name: 'classes missing from the profiled data', args: SLICE('--limit', '5'), problem: /has no samples at all in dataset synthetic\/train \(limited to 5\)/, fix: /Raise --limit/ }),
     () => ({ name: 'slice --out another program\'s file', args: SLICE('--out', p('other.json'), '--force'), problem: /other\.json already exists and is not a file semslice wrote/, fix: /another --out/ }),
     () => ({ name: 'slice --out an existing file', args: SLICE('--out', p('other.json')), problem: /already exists and is not a file semslice wrote/, fix: /another --out/ }),
     () => ({ name: 'slice --out a folder', args: SLICE('--out', p('thesis')), problem: /is a folder; the slice file is one file/, fix: /another --out/ }),

@@ -97,7 +97,7 @@ describe('report/render', () => {
       assert.doesNotMatch(h, /class="ss-source"/);
       assert.match(h, />ok\n</);
     }
-    assert.throws(() => renderReport(nb, { codeFolding: 'collapse' as never }), /Invalid report option codeFolding/);
+    assert.throws(() => renderReport(nb, { codeFolding: 'collapse' as never }), /renderReport: codeFolding must be one of "show", "fold", "hide", got "collapse"/);
   });
 
   it('renders run metadata from outputs and metadata.semslice, plus kernel and nbformat', () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
-import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { logitsModel } from '../../engine/graph/index.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { compareExtend, getExtendMethod, listExtendMethods, MAINTENANCE_DEFAULTS } from '../../engine/maintenance/index.js';
@@ -56,11 +56,10 @@ export function registerExtend(program: Command): void {
     .option(...WORKERS_FLAG)
     .option(...BACKEND_FLAG)
     .action(async (f: Flags) => {
-      const bad = (msg: string, hint: string) => new SemsliceError('BAD_EXTEND_OPTIONS', msg, hint);
       const old = parseClassSet(f.old, '--old');
       const fresh = parseClassSet(f.new, '--new');
       const overlap = old.filter((c) => fresh.includes(c));
-      if (overlap.length) throw bad(`--old ${f.old} and --new ${f.new} overlap in ${overlap.join(', ')}.`, 'Make the tasks disjoint, e.g. --old 0-4 --new 5-9.');
+      if (overlap.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'overlap', old, fresh, overlap });
       const protect = f.protect ? parseClassSet(f.protect, '--protect') : null;
       await checkFolderOut(f.out, 'extend', f.force, [f.model, f.slice]);
       await initCliBackend(f.backend);
@@ -68,7 +67,7 @@ export function registerExtend(program: Command): void {
       try {
         const units = logitsModel(model).units;
         const outside = [...old, ...fresh, ...(protect ?? [])].filter((c) => c >= units);
-        if (outside.length) throw bad(`classes ${outside.join(', ')} are not outputs of the model (it has ${units}: 0..${units - 1}).`, 'Train the model with the full output head (semslice train --classes 0-4 keeps all outputs).');
+        if (outside.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'not-outputs', classes: outside, units });
         const data = await loadDataset(f.data);
         const test = f.testLimit ? data.test.take(f.testLimit) : data.test;
         const note = (s: string) => process.stderr.write(`${s}\n`);

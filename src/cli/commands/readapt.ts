@@ -17,7 +17,7 @@ import { protectedClasses, reportRetention } from '../retention.js';
 import { checkFolderOut, writeFolderOut } from '../output.js';
 import { initCliBackend } from '../backend.js';
 import { formatTable, pct } from '../format.js';
-import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 
 const D = MAINTENANCE_DEFAULTS.readapt;
 
@@ -29,7 +29,7 @@ interface Flags extends PolicyFlags {
 
 /** Flag combinations that need nothing loaded: every one before any work or any write. */
 function checkFlags(f: Flags): void {
-  if (f.eps !== undefined && f.workload === 'mutant') throw new SemsliceError('BAD_READAPT_OPTIONS', '--eps applies to --workload fgsm or pgd, not mutant.', 'Drop --eps, or use --workload fgsm|pgd.');
+  if (f.eps !== undefined && f.workload === 'mutant') throw fail('BAD_READAPT_OPTIONS', { case: 'eps-workload', workload: f.workload });
 }
 
 export function registerReadapt(program: Command): void {
@@ -118,9 +118,8 @@ function checkCount(f: Flags, trainSize: number, testSize: number): void {
   const fromTrain = Math.floor(trainSize / perNew);
   const most = f.workload === 'mutant' ? fromTrain : Math.min(fromTrain, testSize);
   if (f.count <= most) return;
-  const why = f.workload !== 'mutant' && testSize < fromTrain
-    ? `the held-out images are made from the ${testSize.toLocaleString('en-US')} test images`
-    : `the ${trainSize.toLocaleString('en-US')} training images give at most ${fromTrain.toLocaleString('en-US')} new samples at ${f.cleanRatio} clean per new one`;
-  throw new SemsliceError('BAD_READAPT_OPTIONS', `--count ${f.count} asks for more samples than ${f.data} has: ${why}.`,
-    `Pass --count ${most} or less${f.cleanRatio > 1 ? ', or a smaller --clean-ratio' : ''}.`);
+  const at = { case: 'count', count: f.count, data: f.data, most, cleanRatio: f.cleanRatio } as const;
+  throw fail('BAD_READAPT_OPTIONS', f.workload !== 'mutant' && testSize < fromTrain
+    ? { ...at, from: 'test', testSize }
+    : { ...at, from: 'train', trainSize, fromTrain });
 }

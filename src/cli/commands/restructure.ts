@@ -10,6 +10,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { compareRestructure, getRestructureMethod, listRestructureMethods, MAINTENANCE_DEFAULTS, restructureMethodsFor } from '../../engine/maintenance/index.js';
 import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
@@ -82,8 +83,7 @@ async function restructureLoaded(model: tf.LayersModel, f: Flags): Promise<void>
   const protect = protectedClasses(f.protect, data.classNames.length);
   const applies = restructureMethodsFor(model);
   if (!applies.includes(f.pre)) {
-    throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `--pre ${f.pre} does not apply to the model in ${f.model} (${getRestructureMethod(f.pre).description}).`,
-      `Pass --pre with one of the methods that apply to it: ${applies.join(', ')}.`);
+    throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'not-applicable', pre: f.pre, model: f.model, description: getRestructureMethod(f.pre).description, applies });
   }
   // The slice-vs-model rule (checkSliceFits) before any work.
   const slice = f.slice ? await Slice.load(f.slice, { model, allowForeignSlice: f.allowForeignSlice ?? false }) : null;

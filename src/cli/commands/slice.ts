@@ -4,6 +4,7 @@ import { assertFitsModel, loadDataset, type Dataset } from '../../engine/data/in
 import { loadModel } from '../../engine/models/index.js';
 import { dataMismatch, degenerateModel } from '../../engine/models/sanity.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { checkProfileData, slice, compressionRate, listMetrics, listSelectors, SLICE_DEFAULTS, type Slice } from '../../engine/slicing/index.js';
 import { evaluateMasked } from '../../engine/train/index.js';
 import { progressCallback } from '../../notebook/progress.js';
@@ -121,10 +122,8 @@ function checkEveryClass(data: Dataset, f: SliceFlags): void {
   const counts = data.classCounts();
   const empty = counts.map((n, c) => (n === 0 ? c : -1)).filter((c) => c >= 0);
   if (empty.length === 0) return;
-  const names = empty.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
-  const where = `${f.data} --split ${f.split}${f.limit ? ` --limit ${f.limit}` : ''}`;
-  throw new SemsliceError('NO_SAMPLES', `Class ${names} has no samples at all in ${where}.`,
-    f.limit ? 'Raise --limit (or leave it out) so that every class is present.' : `Use a --data whose --split has samples of every class.`);
+  const classes = empty.map((c) => ({ name: data.classNames[c] ?? String(c), label: c }));
+  throw fail('NO_SAMPLES', { case: 'none', classes, dataset: `${f.data}/${f.split}`, ...(f.limit ? { limit: f.limit } : {}) });
 }
 
 /** The readable summary `semslice slice` prints: per site counts by category, then the components. */

@@ -28,8 +28,7 @@ export function shardArg(v: string): Shard | 'auto' {
 /** The shard a `study run` asked for: --shard K/N as given, --shard auto from the environment (--shards N its count). */
 export function resolveShard(shard: Shard | 'auto' | undefined, shards: number | undefined, env: NodeJS.ProcessEnv = process.env): Shard | EnvironmentShard {
   if (shards !== undefined && shard !== 'auto') {
-    throw new SemsliceError('BAD_OPTION', `--shards ${shards} goes with --shard auto (it is the shard count a batch engine does not give), but --shard is ${shard === undefined ? 'not given' : `${shard.index}/${shard.count}`}.`,
-      `Use --shard auto --shards ${shards} in a batch task, or --shard K/${shards} alone.`);
+    throw fail('BAD_OPTION', { case: 'needs', option: 'shards', value: shards, needs: 'shard', needsValue: 'auto', ...(shard !== undefined ? { got: shard } : {}) });
   }
   if (shard !== 'auto') return shard ?? { index: 0, count: 1 };
   return shardFromEnvironment(env, shards !== undefined ? { count: shards } : {});
@@ -53,9 +52,7 @@ async function prepareStudyOut(out: string, force: boolean, want: { study: strin
   if (t.ours.writer === 'study' && !force) {
     const have = JSON.parse(await readFile(join(t.path, 'study.json'), 'utf8')) as { study: string; preset: string; shard: Shard };
     if (have.study === want.study && have.preset === want.preset && have.shard.index === want.shard.index && have.shard.count === want.shard.count) return 'resume';
-    throw new SemsliceError('STUDY_MISMATCH',
-      `${out} holds study "${have.study}" (preset ${have.preset}, shard ${have.shard.index}/${have.shard.count}), not "${want.study}" (preset ${want.preset}, shard ${want.shard.index}/${want.shard.count}); nothing was written.`,
-      `Pass --force to replace it, or choose another --out (a run of the same study, preset and shard resumes).`);
+    throw fail('STUDY_MISMATCH', { case: 'other-run', path: out, have, want, force: true });
   }
   if (!force) {
     throw fail('OUTPUT_EXISTS', { path: out, holds: describeOutput(t.ours), option: 'out' });

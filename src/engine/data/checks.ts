@@ -1,5 +1,6 @@
 import type { Dataset } from './types.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 
 /** Validated shape [h, w, c]: positive integers. Throws DATA_BAD_SHAPE naming the bad shape. */
 export function checkSampleShape(shape: readonly number[], what: string): [number, number, number] {
@@ -81,14 +82,14 @@ export function checkClassList(classes: readonly number[], numClasses: number, w
 
 /**
  * Every class has at least one sample in data. Throws NO_SAMPLES naming the empty classes as having no samples at
- * all (so it is not mistaken for "none classified correctly"); `fix` is the hint, in the caller's terms.
+ * all (so it is not mistaken for "none classified correctly").
  *
  * @example
- * assertEveryClass(data.train.take(5), 'Profile with data that holds every class, e.g. data.train.perClassCap(500).');
+ * assertEveryClass(data.train.take(5)); // throws NO_SAMPLES: a class has no samples at all
  */
-export function assertEveryClass(data: Pick<Dataset, 'classCounts' | 'classNames' | 'name' | 'split' | 'size'>, fix: string): void {
+export function assertEveryClass(data: Pick<Dataset, 'classCounts' | 'classNames' | 'name' | 'split' | 'size'>): void {
   const empty = data.classCounts().flatMap((n, c) => (n === 0 ? [c] : []));
   if (empty.length === 0) return;
-  const names = empty.map((c) => `"${data.classNames[c] ?? c}" (label ${c})`).join(', ');
-  throw new SemsliceError('NO_SAMPLES', `Class ${names} has no samples at all in dataset ${data.name}/${data.split} (${data.size} samples).`, fix);
+  const classes = empty.map((c) => ({ name: data.classNames[c] ?? String(c), label: c }));
+  throw fail('NO_SAMPLES', { case: 'none', classes, dataset: `${data.name}/${data.split}`, size: data.size });
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 
 /** A parsed IDX array: its dimensions and its bytes (row-major, first dimension = records). */
 export interface IdxArray {
@@ -168,7 +169,7 @@ function openFile(path: string): number {
 function fileError(path: string, e: unknown): SemsliceError {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT'
-    ? new SemsliceError('FILE_NOT_FOUND', `${path}: no such file.`, 'Check the path, or the folder the dataset is read from.')
+    ? fail('FILE_NOT_FOUND', { case: 'data', path })
     : new SemsliceError('FILE_UNREADABLE', `${path}: cannot be read (${(e as Error).message}).`, 'Check the file permissions.');
 }
 

@@ -6,7 +6,7 @@
  * averaged). Both curves are read at every CR of either curve that lies inside the CR range both cover; no
  * extrapolation. A difference within `tolerance` counts as a tie.
  */
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { FidelityRow } from './types.js';
 
 /** One point of a curve: a compression rate and an accuracy (both fractions), with an optional label (θ or k). */
@@ -65,12 +65,11 @@ export const COMPARE_TOLERANCE = 0.002;
 /** Sorted, deduplicated (mean at equal CR) points of a curve. */
 function normalise(curve: readonly CurvePoint[], name: string): { cr: number; accuracy: number; label?: string }[] {
   if (!Array.isArray(curve) || curve.length === 0) {
-    throw new SemsliceError('BAD_CURVE', `compareAtEqualCR: curve ${name} has no points.`, 'Pass at least one { cr, accuracy } point per curve.');
+    throw fail('BAD_CURVE', { case: 'empty', curve: name });
   }
   for (const [i, p] of curve.entries()) {
     if (!Number.isFinite(p.cr) || !Number.isFinite(p.accuracy)) {
-      throw new SemsliceError('BAD_CURVE', `compareAtEqualCR: curve ${name} point ${i} has cr ${p.cr}, accuracy ${p.accuracy}.`,
-        'Every point needs a finite cr and accuracy (fractions in [0, 1]).');
+      throw fail('BAD_CURVE', { case: 'point', curve: name, index: i, cr: p.cr, accuracy: p.accuracy });
     }
   }
   const sorted = [...curve].sort((x, y) => x.cr - y.cr);
@@ -119,7 +118,7 @@ export function interpolateAt(sorted: readonly CurvePoint[], cr: number): number
  */
 export function compareAtEqualCR(a: readonly CurvePoint[], b: readonly CurvePoint[], opts: { tolerance?: number } = {}): CurveComparison {
   const tolerance = opts.tolerance ?? COMPARE_TOLERANCE;
-  if (!(tolerance >= 0)) throw new SemsliceError('BAD_OPTION', `tolerance must be >= 0, got ${tolerance}.`, 'Use e.g. tolerance: 0.002 (0.2 accuracy points).');
+  if (!(tolerance >= 0)) throw fail('BAD_OPTION', { case: 'value', where: 'compareAtEqualCR', option: 'tolerance', expected: '>= 0', value: tolerance, example: 0.002 });
   const pa = normalise(a, 'a');
   const pb = normalise(b, 'b');
   const rangeA: [number, number] = [pa[0]!.cr, pa[pa.length - 1]!.cr];

@@ -12,6 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import { evaluate } from '../train/evaluate.js';
 import type { Slice } from './slice.js';
@@ -101,7 +102,7 @@ export function knockoutSets(slice: Slice, fraction: number): Record<string, num
 export async function damageMatrix(model: tf.LayersModel, data: Dataset, slice: Slice, opts: DamageOptions = {}): Promise<DamageMatrix> {
   const fraction = opts.fraction ?? 0.1;
   if (!(fraction > 0 && fraction <= 1)) {
-    throw new SemsliceError('BAD_OPTION', `damageMatrix: fraction must be in (0, 1], got ${fraction}.`, 'Use e.g. fraction: 0.1 (a tenth of each site\'s neurons per class).');
+    throw fail('BAD_OPTION', { case: 'value', where: 'damageMatrix', option: 'fraction', open: 'low', value: fraction, range: [0, 1], example: 0.1 });
   }
   await checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const st = slice.state;

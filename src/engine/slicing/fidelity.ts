@@ -5,7 +5,7 @@
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import { compressionRate } from '../masks/compression.js';
 import { mostActiveLike } from '../masks/train-masks.js';
@@ -99,15 +99,13 @@ function points(methods: readonly string[], metrics: readonly string[], thetas: 
 function checkStats(stats: ProfileStatsData, model: tf.LayersModel, metrics: readonly string[]): ProfileStatsData {
   const sites = findSites(model).map((s) => `${s.name}:${s.neurons}`).join(',');
   if (stats.sites.map((s) => `${s.name}:${s.neurons}`).join(',') !== sites) {
-    throw new SemsliceError('MISSING_STATS', 'fidelitySweep: the stats given are of another model (their sites differ from this model\'s).',
-      'Pass stats from ss.profile(model, ...) of the same model, or omit stats to profile here.');
+    throw fail('MISSING_STATS', { case: 'other-model' });
   }
   const RAW = ['avg', 'var', 'taylor', 'deeplift'] as const;
   const need = new Set(metricsToProfile(metrics).flatMap((m) => ((RAW as readonly string[]).includes(m) ? [m as (typeof RAW)[number]] : [...RAW])));
   for (const raw of need) {
     if (!stats.stats[raw] || Object.keys(stats.stats[raw]).length === 0) {
-      throw new SemsliceError('MISSING_STATS', `fidelitySweep: the stats given lack the raw metric "${raw}" that metrics [${metrics.join(', ')}] need.`,
-        `Profile with { metrics: [${[...need].map((m) => `"${m}"`).join(', ')}] }, or omit stats.`);
+      throw fail('MISSING_STATS', { case: 'lacks-raw', raw, metrics, need: [...need] });
     }
   }
   return stats;
@@ -126,13 +124,12 @@ function checkStats(stats: ProfileStatsData, model: tf.LayersModel, metrics: rea
 export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: FidelitySweepOptions = {}): Promise<aq.ColumnTable> {
   const metrics = opts.metrics ?? ['taylor', 'avg'];
   const methods = opts.methods ?? METHODS;
-  if (metrics.length === 0 || methods.length === 0) {
-    throw new SemsliceError('BAD_OPTION', 'fidelitySweep() needs at least one metric and one method.', 'Omit metrics/methods for the defaults.');
-  }
+  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'metrics', expected: 'a non-empty list', value: metrics, example: ['taylor', 'avg'], orOmit: true });
+  if (methods.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'fidelitySweep', option: 'methods', expected: 'a non-empty list', value: methods, example: ['semantic', 'category-topk'], orOmit: true });
   const pts = points(methods, metrics, opts.thetas ?? DEFAULT_THETAS, opts.ks ?? DEFAULT_KS);
   const matched = opts.matched ?? [];
   if (matched.length > 0 && !methods.includes('semantic')) {
-    throw new SemsliceError('BAD_OPTION', 'fidelitySweep: matched baselines are matched to semantic points, but method "semantic" is not swept.', 'Add "semantic" to methods, or drop matched.');
+    throw fail('BAD_OPTION', { case: 'needs', where: 'fidelitySweep', option: 'matched', needs: 'methods', value: matched, needsValue: ['semantic', ...methods], got: methods });
   }
   const batchSize = opts.batchSize ?? 256;
   const stats = opts.stats ? checkStats(opts.stats, model, metrics) : await profile(model, profilingView(opts.profileData ?? data, opts.maxPerClass ?? null, opts.seed ?? 0), {
@@ -140,7 +137,7 @@ export async function fidelitySweep(model: tf.LayersModel, data: Dataset, opts: 
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
   });
   if (matched.length > 0 && (!stats.global.avg || Object.keys(stats.global.avg).length === 0)) {
-    throw new SemsliceError('MISSING_STATS', 'fidelitySweep: the low-activation baseline needs the raw metric "avg" in the stats given.', 'Profile with metrics including "avg", or omit stats.');
+    throw fail('MISSING_STATS', { case: 'needs-avg' });
   }
   const evalData = opts.evalData ?? data;
   const scores = new Map(metrics.map((m) => [m, scoresFrom(stats, m)]));

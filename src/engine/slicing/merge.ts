@@ -3,7 +3,7 @@
  * overall class similarity, cut at a fixed tau or, by default (`tau: 'auto'`), at the dendrogram cut with the best
  * silhouette (docs/algorithm.md, "Merging, stability, subset slices, damage").
  */
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { Component, SiteInfo } from './types.js';
 import type { CriticalSets } from './selection.js';
 
@@ -32,8 +32,7 @@ const SILHOUETTE_TIE = 1e-9;
 export function checkTau(tau: unknown): Tau {
   if (tau === 'auto') return tau;
   if (typeof tau !== 'number' || !(tau >= 0 && tau <= 1)) {
-    throw new SemsliceError('BAD_TAU', `tau = ${JSON.stringify(tau) ?? String(tau)} is out of range: it must be "auto" or a number in [0, 1].`,
-      'Omit tau (or pass "auto") to cut the class dendrogram where its silhouette is best, or pass a similarity cut such as tau: 0.5 (1 merges only identical classes, 0 merges everything).');
+    throw fail('BAD_TAU', { tau });
   }
   return tau;
 }

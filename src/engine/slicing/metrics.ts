@@ -2,8 +2,7 @@
  * Contribution metrics (docs/algorithm.md) as a registry: a metric turns raw profiling statistics into one score
  * per (class, neuron) of a site. Selection never branches on the metric (criteria apart from mechanism).
  */
-import { SemsliceError } from '../errors.js';
-import { unknownNameError } from '../messages/index.js';
+import { unknownNameError, fail } from '../messages/index.js';
 import { Registry } from '../registry.js';
 import type { ProfileStatsData } from './types.js';
 
@@ -25,7 +24,7 @@ const registry = new Registry<MetricDef>({
   codePrefix: 'METRIC',
   validate: (def) => {
     if (!def.name || typeof def.score !== 'function' || typeof def.scoreGlobal !== 'function') {
-      throw new SemsliceError('BAD_METRIC', 'registerMetric() needs { name, score, scoreGlobal }.', 'Pass a name and two score functions.');
+      throw fail('BAD_METRIC');
     }
   },
 });
@@ -87,7 +86,7 @@ export function normaliseRows(raw: ArrayLike<number>, rows: number, n: number): 
     for (let i = 0; i < n; i++) sum += Math.abs(raw[r * n + i]!);
     if (sum === 0 || !Number.isFinite(sum)) {
       if (!Number.isFinite(sum)) {
-        throw new SemsliceError('NON_FINITE_SCORES', `Scores of row ${r} are not finite.`, 'Check the model for NaN/Inf activations or gradients.');
+        throw fail('NON_FINITE_SCORES', { row: r });
       }
       continue;
     }
@@ -105,8 +104,7 @@ function siteNeurons(stats: ProfileStatsData, site: string): number {
 function rawTable(stats: ProfileStatsData, m: RawMetric, site: string, global: boolean): Float32Array {
   const t = (global ? stats.global : stats.stats)[m]?.[site];
   if (!t) {
-    throw new SemsliceError('MISSING_STATS', `The profile has no "${m}" statistics for site "${site}".`,
-      `Profile with metrics including "${m}" (or all metrics, the default).`);
+    throw fail('MISSING_STATS', { case: 'metric', metric: m, site });
   }
   return t;
 }
@@ -173,8 +171,7 @@ export function globalScoresFrom(stats: ProfileStatsData, metric: string): Recor
 
 function checkLength(a: Float32Array, want: number, metric: string, site: string): Float32Array {
   if (a.length !== want) {
-    throw new SemsliceError('BAD_SCORES', `Metric "${metric}" returned ${a.length} scores for site "${site}", expected ${want}.`,
-      'A metric returns one score per (class, neuron), row-major by class.');
+    throw fail('BAD_SCORES', { metric, site, count: a.length, want });
   }
   return a;
 }

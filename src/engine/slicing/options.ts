@@ -3,6 +3,7 @@
  * result is recorded in the slice's params.
  */
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import { getMetric } from './metrics.js';
 import { checkTau, type Tau } from './merge.js';
@@ -83,13 +84,13 @@ export function resolveSliceOptions(opts: SliceOptions = {}): ResolvedSliceOptio
   const k = sel.param === 'k' ? checkK(opts.k ?? null) : null;
   const maxPerClass = opts.maxPerClass ?? SLICE_DEFAULTS.maxPerClass;
   if (maxPerClass !== null && !(Number.isInteger(maxPerClass) && maxPerClass >= 1)) {
-    throw new SemsliceError('BAD_OPTION', `maxPerClass must be a positive integer or null, got ${String(maxPerClass)}.`, 'Use e.g. maxPerClass: 100, or null for all samples.');
+    throw fail('BAD_OPTION', { case: 'value', option: 'maxPerClass', expected: 'a positive integer or null', value: maxPerClass, example: 100, or: null });
   }
   const seed = opts.seed ?? SLICE_DEFAULTS.seed;
-  if (!Number.isInteger(seed)) throw new SemsliceError('BAD_OPTION', `seed must be an integer, got ${String(seed)}.`, 'Use e.g. seed: 0.');
+  if (!Number.isInteger(seed)) throw fail('BAD_OPTION', { case: 'value', option: 'seed', expected: 'an integer', value: seed, example: 0 });
   const bootstrap = opts.bootstrap ?? SLICE_DEFAULTS.bootstrap;
   if (!(Number.isInteger(bootstrap) && bootstrap >= 0)) {
-    throw new SemsliceError('BAD_OPTION', `bootstrap must be a non-negative integer (replicates), got ${String(bootstrap)}.`, 'Use e.g. bootstrap: 20, or 0 for none.');
+    throw fail('BAD_OPTION', { case: 'value', option: 'bootstrap', expected: 'a non-negative integer', value: bootstrap, example: 20, or: 0 });
   }
   return {
     metric, method, theta, k, bootstrap,

@@ -2,7 +2,7 @@
  * Critical-neuron selection (docs/algorithm.md) as a registry of selectors: semantic (cumulative share theta),
  * category-wise top-k% and global top-k%. A selector sees normalised scores only, never which metric made them.
  */
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { Registry } from '../registry.js';
 import { globalScoresFrom, scoresFrom } from './metrics.js';
 import type { ProfileStatsData, SiteInfo } from './types.js';
@@ -84,8 +84,7 @@ export function getSelector(name: string): SelectorDef {
  */
 export function checkTheta(theta: unknown): number {
   if (typeof theta !== 'number' || !(theta > 0 && theta <= 1)) {
-    throw new SemsliceError('BAD_THETA', `theta = ${String(theta)} is out of range: it must be in (0, 1].`,
-      'Pass a cumulative share such as theta: 0.95 (the paper sweeps 0.90..0.99).');
+    throw fail('BAD_THETA', { theta });
   }
   return theta;
 }
@@ -98,8 +97,7 @@ export function checkTheta(theta: unknown): number {
  */
 export function checkK(k: unknown): number {
   if (typeof k !== 'number' || !(k > 0 && k <= 100)) {
-    throw new SemsliceError('BAD_K', `k = ${String(k)} is out of range: it must be a percentage in (0, 100].`,
-      'Pass k: 10 to keep the top 10% of neurons (the paper sweeps 10..100).');
+    throw fail('BAD_K', { k });
   }
   return k;
 }

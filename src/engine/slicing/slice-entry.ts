@@ -13,6 +13,7 @@ import { modelFingerprint } from '../models/fingerprint.js';
 import { getMetric } from './metrics.js';
 import { paramsOf, resolveSliceOptions, type ResolvedSliceOptions, type SliceOptions } from './options.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { profile } from './profile/profile.js';
 import { selectCritical } from './selection.js';
 import { Slice } from './slice.js';
@@ -84,7 +85,7 @@ function warnEmpty(stats: ProfileStatsData, critical: Record<string, Uint8Array>
 
 /** Throws SemsliceError ABORTED once the signal has fired (checked between phases and sweep points). */
 export function checkAborted(signal: AbortSignal | undefined, what = 'Slicing'): void {
-  if (signal?.aborted) throw new SemsliceError('ABORTED', `${what} was aborted.`, 'Start it again without aborting the signal.');
+  if (signal?.aborted) throw fail('ABORTED', { case: 'signal', what });
 }
 
 /** Raw statistics a metric needs from profile(): itself if built in, otherwise all of them. */

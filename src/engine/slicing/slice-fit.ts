@@ -8,7 +8,7 @@
  * without a model) is accepted with a warning. Manifests record which case it was (SliceOrigin).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { siteReads } from '../graph/index.js';
 import { logger } from '../log.js';
 import { modelFingerprint } from '../models/fingerprint.js';
@@ -25,7 +25,6 @@ export interface SliceFitOptions {
 /** How a slice relates to the model it is used on (recorded in manifests). */
 export type SliceOrigin = 'this-model' | 'reference' | 'foreign' | 'unknown';
 
-const sitesText = (s: ReadonlyArray<{ name: string; neurons: number }>): string => s.map((x) => `${x.name}(${x.neurons})`).join(', ');
 
 /**
  * Throw SLICE_MODEL_MISMATCH unless `slice` was made from `model` (see the file comment); returns how it relates.
@@ -40,9 +39,7 @@ export async function checkSliceFits(model: tf.LayersModel, slice: Pick<Slice, '
   const theirs = slice.sites;
   const sameSites = theirs.length === sites.length && theirs.every((s, i) => s.name === sites[i]!.name && s.neurons === sites[i]!.neurons);
   if (!sameSites) {
-    throw new SemsliceError('SLICE_MODEL_MISMATCH',
-      `The slice was made for another model: its sites are ${sitesText(theirs)}, model "${model.name}" has ${sitesText(sites)}.`,
-      'Slice this model (slice(model, data) and slice.save(file)) and use that slice.');
+    throw fail('SLICE_MODEL_MISMATCH', { case: 'sites', model: model.name, theirs, mine: sites });
   }
   const fp = slice.fingerprints.model;
   if (fp === 'unknown') {
@@ -54,8 +51,5 @@ export async function checkSliceFits(model: tf.LayersModel, slice: Pick<Slice, '
   const theirsRef = opts.reference ? await modelFingerprint(opts.reference) : undefined;
   if (theirsRef !== undefined && fp === theirsRef) return 'reference';
   if (opts.allowForeignSlice) return 'foreign';
-  const ref = theirsRef !== undefined ? ` (its reference model: ${theirsRef})` : '';
-  throw new SemsliceError('SLICE_MODEL_MISMATCH',
-    `The slice was made from a model with fingerprint ${fp}, but model "${model.name}" has fingerprint ${mine}${ref}: same layers, other weights.`,
-    'Slice this model (slice(model, data) and slice.save(file)), or pass allowForeignSlice: true to use a slice of another model on purpose.');
+  throw fail('SLICE_MODEL_MISMATCH', { case: 'fingerprint', model: model.name, theirs: fp, mine, ...(theirsRef !== undefined ? { reference: theirsRef } : {}) });
 }

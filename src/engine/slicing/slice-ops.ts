@@ -3,14 +3,14 @@
  * never modified.
  */
 import * as aq from 'arquero';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { buildState, rowOf, selectionAt, type SliceState } from './slice-state.js';
 import type { CriticalSets } from './selection.js';
 
 /** The slice for the classes S: per-class information for S, neurons = union of their critical sets. */
 export function forClassesOp(st: SliceState, classes: readonly number[]): SliceState {
   if (!Array.isArray(classes) || classes.length === 0) {
-    throw new SemsliceError('EMPTY_CLASSES', 'forClasses() needs at least one class label.', 'Pass e.g. forClasses([3, 5]).');
+    throw fail('EMPTY_CLASSES');
   }
   const labels = [...new Set(classes)].sort((a, b) => a - b);
   const rows = labels.map((c) => rowOf(st, c));
@@ -35,13 +35,10 @@ type SetOp = 'union' | 'intersect' | 'minus';
 function checkCompatible(a: SliceState, b: SliceState, op: SetOp): void {
   const same = a.sites.length === b.sites.length && a.sites.every((s, i) => s.name === b.sites[i]!.name && s.neurons === b.sites[i]!.neurons);
   if (!same) {
-    const d = (x: SliceState) => x.sites.map((s) => `${s.name}(${s.neurons})`).join(', ');
-    throw new SemsliceError('SITE_MISMATCH', `${op}() needs slices with the same sites; got [${d(a)}] and [${d(b)}].`,
-      'Combine slices made from the same model.');
+    throw fail('SITE_MISMATCH', { op, a: a.sites, b: b.sites });
   }
   if (a.classNames.length !== b.classNames.length) {
-    throw new SemsliceError('CLASS_MISMATCH', `${op}() needs slices over the same classes; got ${a.classNames.length} and ${b.classNames.length}.`,
-      'Combine slices made from the same model and dataset.');
+    throw fail('CLASS_MISMATCH', { op, a: a.classNames.length, b: b.classNames.length });
   }
 }
 

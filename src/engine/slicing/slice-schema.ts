@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
+import type { SliceFileProblem } from '../messages/maintenance.js';
 import { buildState, type SliceState } from './slice-state.js';
 import type { CriticalSets } from './selection.js';
 import type { SliceJSON, SliceStability } from './types.js';
@@ -88,9 +90,8 @@ export function stringifySlice(json: SliceJSON): string {
   return `${JSON.stringify(json)}\n`;
 }
 
-function invalid(what: string, source: string): SemsliceError {
-  return new SemsliceError('INVALID_SLICE_FILE', `${source} is not a valid semslice slice: ${what}.`,
-    `Load a file written by Slice.save() (format "semslice.slice", version ${READABLE_VERSIONS.join(' or ')}); re-create it with slice() if it was edited or damaged.`);
+function invalid(problem: SliceFileProblem, source: string): SemsliceError {
+  return fail('INVALID_SLICE_FILE', { case: 'invalid', source, versions: READABLE_VERSIONS, ...problem });
 }
 
 /** A clear error for a file from a newer semslice, before the schema would only say "must be equal to one of". */
@@ -98,10 +99,7 @@ function checkVersion(json: unknown, source: string): void {
   if (typeof json !== 'object' || json === null) return;
   const { format, version } = json as { format?: unknown; version?: unknown };
   if (format === 'semslice.slice' && typeof version === 'number' && !READABLE_VERSIONS.includes(version)) {
-    throw new SemsliceError('UNSUPPORTED_SLICE_VERSION',
-      `${source} is a semslice slice of format version ${version}; this semslice reads versions ${READABLE_VERSIONS.join(' and ')}.`,
-      version > SLICE_FORMAT_VERSION ? 'It was written by a newer semslice: upgrade semslice, or re-create the slice with this one.'
-        : 'Re-create the slice with slice().');
+    throw fail('UNSUPPORTED_SLICE_VERSION', { source, version, readable: READABLE_VERSIONS, current: SLICE_FORMAT_VERSION });
   }
 }
 
@@ -118,13 +116,12 @@ export function validateSliceJSON(json: unknown, source = 'The slice'): asserts 
     const j = json as SliceJSON;
     // Version 1 had neither tau "auto" nor the merge/stability records: such a file was not written by semslice.
     if (j.version === 1 && (j.params.tau === 'auto' || j.merge !== undefined || j.stability !== undefined)) {
-      throw invalid('version 1 files have a numeric tau and no "merge" or "stability"', source);
+      throw invalid({ problem: 'v1-fields' }, source);
     }
     return;
   }
   const errs = (v.errors ?? []).slice(0, 3).map((e) => describeSchemaError(e, json));
-  const more = (v.errors?.length ?? 0) > 3 ? ` (and ${(v.errors!.length - 3)} more)` : '';
-  throw invalid(errs.join('; ') + more, source);
+  throw invalid({ problem: 'schema', errors: errs, more: Math.max(0, (v.errors?.length ?? 0) - 3) }, source);
 }
 
 /** The value at a JSON pointer of the document (undefined when absent). */
@@ -165,25 +162,25 @@ export function stateFromJSON(json: SliceJSON, source = 'The slice'): SliceState
     const n = s.neurons;
     const crit = json.critical[s.name];
     const sc = json.scores[s.name];
-    if (!crit || crit.length !== rows) throw invalid(`critical["${s.name}"] must have ${rows} rows`, source);
-    if (!sc || sc.length !== rows || sc.some((r) => r.length !== n)) throw invalid(`scores["${s.name}"] must be ${rows} rows of ${n}`, source);
+    if (!crit || crit.length !== rows) throw invalid({ problem: 'rows', field: 'critical', site: s.name, rows }, source);
+    if (!sc || sc.length !== rows || sc.some((r) => r.length !== n)) throw invalid({ problem: 'rows', field: 'scores', site: s.name, rows, neurons: n }, source);
     const f = new Uint8Array(rows * n);
     crit.forEach((list, r) => list.forEach((i) => {
-      if (i >= n) throw invalid(`critical["${s.name}"][${r}] has neuron ${i}, but the site has ${n}`, source);
+      if (i >= n) throw invalid({ problem: 'neuron', site: s.name, row: r, neuron: i, neurons: n }, source);
       f[r * n + i] = 1;
     }));
     critical[s.name] = f;
     scores[s.name] = Float64Array.from(sc.flat());
     if (json.selection) {
       const list = json.selection[s.name];
-      if (!list || list.some((i) => i >= n)) throw invalid(`selection["${s.name}"] is missing or out of range`, source);
+      if (!list || list.some((i) => i >= n)) throw invalid({ problem: 'selection', site: s.name }, source);
       selection ??= {};
       selection[s.name] = new Uint8Array(n);
       for (const i of list) selection[s.name]![i] = 1;
     }
   }
-  if (json.counts.length !== json.classNames.length) throw invalid(`counts must have ${json.classNames.length} entries`, source);
-  if (classes.some((c) => c >= json.classNames.length)) throw invalid('classes holds a label beyond classNames', source);
+  if (json.counts.length !== json.classNames.length) throw invalid({ problem: 'counts', entries: json.classNames.length }, source);
+  if (classes.some((c) => c >= json.classNames.length)) throw invalid({ problem: 'class-label' }, source);
   const stability = json.stability ? checkStability(json.stability, classes, source) : null;
   const st = buildState({
     params: { ...json.params }, classNames: [...json.classNames], sites: json.sites.map((s) => ({ ...s, followers: [...s.followers] })),
@@ -191,18 +188,18 @@ export function stateFromJSON(json: SliceJSON, source = 'The slice'): SliceState
   });
   const again = stateToJSON(st);
   for (const key of ['categories', 'similarity', 'components', ...(json.merge ? ['merge' as const] : [])] as const) {
-    if (JSON.stringify(again[key]) !== JSON.stringify(json[key])) throw invalid(`"${key}" does not match the critical sets`, source);
+    if (JSON.stringify(again[key]) !== JSON.stringify(json[key])) throw invalid({ problem: 'derived', key }, source);
   }
   return st;
 }
 
 function checkStability(x: SliceStability, classes: readonly number[], source: string): SliceStability {
   const n = classes.length;
-  if (x.classes.length !== n || x.classes.some((c, i) => c !== classes[i])) throw invalid('stability.classes must equal the slice\'s classes', source);
+  if (x.classes.length !== n || x.classes.some((c, i) => c !== classes[i])) throw invalid({ problem: 'stability-classes' }, source);
   if (x.jaccard.length !== n || x.jaccardMin.length !== n || x.coMembership.length !== n || x.coMembership.some((r) => r.length !== n)) {
-    throw invalid(`stability must have ${n} entries per class and a ${n} x ${n} co-membership matrix`, source);
+    throw invalid({ problem: 'stability-shape', classes: n }, source);
   }
-  if (x.componentCounts.length !== x.replicates) throw invalid('stability.componentCounts must have one entry per replicate', source);
+  if (x.componentCounts.length !== x.replicates) throw invalid({ problem: 'stability-replicates' }, source);
   return {
     replicates: x.replicates, seed: x.seed, classes: [...x.classes], jaccard: [...x.jaccard], jaccardMin: [...x.jaccardMin],
     coMembership: x.coMembership.map((r) => [...r]), componentCounts: [...x.componentCounts],

@@ -2,8 +2,7 @@
  * The plain data behind a Slice and the one function that derives its categories, similarity and components from
  * the per-class critical sets, so a fresh slice, a set-algebra result and a loaded file are all built the same way.
  */
-import { SemsliceError } from '../errors.js';
-import { unknownNameError } from '../messages/index.js';
+import { unknownNameError, fail } from '../messages/index.js';
 import { categorise, similarity } from './categorise.js';
 import { componentsOf, mergeClasses } from './merge.js';
 import type { CriticalSets } from './selection.js';
@@ -95,8 +94,8 @@ export function siteInfo(st: SliceState, site: string): SiteInfo {
 export function rowOf(st: SliceState, c: number): number {
   const r = st.classes.indexOf(c);
   if (r < 0) {
-    throw new SemsliceError('UNKNOWN_CLASS', `Class ${String(c)} is not in this slice (it holds classes ${st.classes.join(', ')}).`,
-      `Pass class labels from 0 to ${st.classNames.length - 1} that the slice covers.`);
+    // No "did you mean" among class numbers: a near number is another class, not a typo.
+    throw fail('UNKNOWN_CLASS', { what: 'class of this slice', name: String(c), choices: st.classes.map(String) });
   }
   return r;
 }

@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import type * as tf from '@tensorflow/tfjs';
 import type * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { checkFileTarget, uninterrupted } from '../output-target.js';
 import { checkSliceFits, type SliceFitOptions, type SliceOrigin } from './slice-fit.js';
 import { forClassesOp, maskOp, neuronsOp, setOp, summaryOp } from './slice-ops.js';
@@ -197,13 +197,13 @@ export class Slice {
     try {
       text = await readFile(path, 'utf8');
     } catch (e) {
-      throw new SemsliceError('FILE_NOT_FOUND', `Cannot read slice file ${path}: ${(e as Error).message}.`, 'Check the path (write one with slice.save()).');
+      throw fail('FILE_NOT_FOUND', { case: 'slice', path, reason: (e as Error).message });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new SemsliceError('INVALID_SLICE_FILE', `Slice file ${path} is not JSON: ${(e as Error).message}.`, 'Load a file written by Slice.save().');
+      throw fail('INVALID_SLICE_FILE', { case: 'json', path, reason: (e as Error).message });
     }
     const s = Slice.fromJSON(json, { source: path });
     if (opts.model) await s.checkModel(opts.model, opts);

@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { logger } from '../log.js';
+import { warn } from '../log.js';
+import { opt, say } from '../messages/text.js';
 import { Rng } from '../rng.js';
 import { similarity } from './categorise.js';
 import { mergeClasses, type Tau } from './merge.js';
@@ -133,7 +134,7 @@ function warnUnstable(st: SliceStability, classNames: readonly string[], counts:
   const weak = st.classes.filter((c, i) => st.jaccard[i]! < STABLE_JACCARD);
   if (weak.length === 0) return;
   const list = weak.map((c) => `"${classNames[c]}" (${st.jaccard[st.classes.indexOf(c)]!.toFixed(2)}, ${counts[c]} samples)`).join(', ');
-  logger().warn(`critical sets are unstable under the bootstrap (mean Jaccard below ${STABLE_JACCARD}) for ${list}: profile more samples per class (maxPerClass) for stable slices.`);
+  warn(say`critical sets are unstable under the bootstrap (mean Jaccard below ${STABLE_JACCARD}) for ${list}: profile more samples per class (${opt('maxPerClass')}) for stable slices.`);
 }
 
 /**
@@ -146,6 +147,5 @@ export function warnSmallSample(counts: readonly number[], classNames: readonly 
   const small = counts.map((n, c) => ({ n, c })).filter((x) => x.n < MIN_STABLE_SAMPLES);
   if (small.length === 0) return;
   const list = small.map((x) => `"${classNames[x.c] ?? `class${x.c}`}" ${x.n}`).join(', ');
-  logger().warn(`few profiling samples for ${small.length} class${small.length > 1 ? 'es' : ''} (${list}; fewer than ${MIN_STABLE_SAMPLES}): `
-    + 'their critical sets may not be stable; profile more samples, or measure with { bootstrap: 20 }.');
+  warn(say`few profiling samples for ${small.length} class${small.length > 1 ? 'es' : ''} (${list}; fewer than ${MIN_STABLE_SAMPLES}): their critical sets may not be stable; profile more samples, or measure with ${opt('bootstrap', 20)}.`);
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as aq from 'arquero';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { getStudy } from './registry.js';
 import { cellId } from './runner.js';
 import type { PresetName, StudyDefinition } from './types.js';
@@ -42,7 +43,7 @@ export function planShards(study: string | StudyDefinition, opts: PlanShardsOpti
   const def = typeof study === 'string' ? getStudy(study) : study;
   const count = opts.count ?? 1;
   if (!Number.isInteger(count) || count < 1) {
-    throw new SemsliceError('BAD_SHARD', `shards = ${count} is not a number of shards: it must be a positive integer.`, 'Pass e.g. { count: 4 } (at the CLI: --shards 4).');
+    throw fail('BAD_SHARD', { case: 'count', count });
   }
   const ids = def.grid(opts.preset ?? 'small').map(cellId);
   const known = opts.timings ? ids.map((id) => opts.timings!.get(id)).filter((s): s is number => s !== undefined) : [];
@@ -67,14 +68,13 @@ export function planShards(study: string | StudyDefinition, opts: PlanShardsOpti
 export function readTimings(path: string, expect?: { study: string; preset: PresetName }): Map<string, number> {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'timings.csv') : path;
   if (!existsSync(file)) {
-    throw new SemsliceError('FILE_NOT_FOUND', `${file} does not exist.`, 'Point at the timings.csv of an earlier run of the study, or at its folder.');
+    throw fail('FILE_NOT_FOUND', { case: 'timings', path: file });
   }
   const manifest = join(dirname(file), 'study.json');
   if (expect && existsSync(manifest)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as { study?: string; preset?: string };
     if (m.study !== expect.study || m.preset !== expect.preset) {
-      throw new SemsliceError('STUDY_MISMATCH', `${file} holds the timings of study "${m.study}", preset ${m.preset}, not "${expect.study}", preset ${expect.preset}.`,
-        `Pass the timings.csv of a run of ${expect.study} with preset ${expect.preset} (one shard's folder will do), or plan without timings.`);
+      throw fail('STUDY_MISMATCH', { case: 'timings', path: file, have: { study: String(m.study), preset: String(m.preset) }, want: expect });
     }
   }
   const t = aq.fromCSV(readFileSync(file, 'utf8'), { parse: { cell: String, seconds: Number } });

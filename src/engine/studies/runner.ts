@@ -16,6 +16,7 @@ import * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
 import { fail } from '../messages/index.js';
+import type { MissingShard } from '../messages/maintenance.js';
 import type { ProgressCallback } from '../log.js';
 import { getStudy } from './registry.js';
 import { describeShardOrigin, type ShardOrigin } from './shard-env.js';
@@ -85,14 +86,13 @@ export function cellId(params: CellParams): string {
 function checkShard(shard: Shard): void {
   const { index, count } = shard;
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count) {
-    throw new SemsliceError('BAD_SHARD', `shard ${index}/${count} is not a shard: the index must be an integer in [0, count) and count a positive integer.`,
-      'Use e.g. { index: 0, count: 4 } (at the CLI: --shard 0/4) and run indices 0, 1, 2, 3.');
+    throw fail('BAD_SHARD', { case: 'shard', index, count });
   }
 }
 
 function checkPreset(p: string): PresetName {
   if (p !== 'small' && p !== 'full') {
-    throw new SemsliceError('BAD_OPTION', `preset "${p}" is not a preset.`, 'Use "small" (minutes, what CI runs) or "full" (the numbers in BENCHMARKS.md).');
+    throw fail('BAD_OPTION', { case: 'value', where: 'runStudy', option: 'preset', example: 'small', or: 'full', value: p, choices: ['small', 'full'] });
   }
   return p;
 }
@@ -113,9 +113,9 @@ function readManifest(dir: string): StudyManifest | undefined {
   try {
     m = JSON.parse(readFileSync(p, 'utf8')) as StudyManifest;
   } catch (e) {
-    throw new SemsliceError('STUDY_MISMATCH', `${p} is not a study manifest (${(e as Error).message}).`, 'Point at a folder written by `semslice study run`.');
+    throw fail('STUDY_MISMATCH', { case: 'not-manifest', path: p, reason: (e as Error).message });
   }
-  if (m.format !== FORMAT) throw new SemsliceError('STUDY_MISMATCH', `${p} is not a semslice study manifest.`, 'Point at a folder written by `semslice study run`.');
+  if (m.format !== FORMAT) throw fail('STUDY_MISMATCH', { case: 'not-manifest', path: p });
   return m;
 }
 
@@ -160,9 +160,7 @@ function prepareOut(out: string, want: StudyManifest): CellRecord[] {
       return [];
     }
     if (!sameGrid(have, want) || have.shard.index !== want.shard.index || have.shard.count !== want.shard.count) {
-      throw new SemsliceError('STUDY_MISMATCH',
-        `${out} holds study "${have.study}" (preset ${have.preset}, shard ${have.shard.index}/${have.shard.count}), not "${want.study}" (preset ${want.preset}, shard ${want.shard.index}/${want.shard.count}) with this grid; nothing was written.`,
-        'Resume with the same study, preset and shard, or choose another output folder.');
+      throw fail('STUDY_MISMATCH', { case: 'other-run', path: out, have, want });
     }
     return readRecords(dir).filter((r) => want.cells[r.index]?.id === r.id);
   }
@@ -240,7 +238,7 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
       records.push(prior);
       opts.onCell?.(prior, 'resumed');
     } else {
-      if (opts.signal?.aborted) throw new SemsliceError('ABORTED', `Study ${def.name} aborted before cell ${cell.id}.`, 'Run it again with the same --out to resume.');
+      if (opts.signal?.aborted) throw fail('ABORTED', { case: 'study', study: def.name, cell: cell.id });
       const t0 = performance.now();
       const { rows, rowTimings } = splitTimings(await def.run(cell.params, { preset, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }));
       const rec: CellRecord = {
@@ -260,44 +258,27 @@ export async function runStudy(study: string | StudyDefinition, opts: RunStudyOp
   return { manifest, computed, resumed, table };
 }
 
-const listCells = (cells: ReadonlyArray<{ id: string }>): string =>
-  cells.slice(0, 5).map((c) => c.id).join('; ') + (cells.length > 5 ? `; and ${cells.length - 5} more` : '');
-
 /**
  * The merge's refusal when cells are missing: names the cells and, when the folders are shards of one count, the
  * shards to rerun, their folders, and the batch task that last ran each (from study.json's origin).
  */
 function incomplete(missing: StudyManifest['cells'], dirs: readonly string[], manifests: readonly StudyManifest[]): SemsliceError {
   const first = manifests[0]!;
-  const head = `${missing.length} of ${first.cells.length} cells are not finished in the given folders`;
+  const what = { missing: missing.length, total: first.cells.length, study: first.study, preset: first.preset };
   const counts = new Set(manifests.map((m) => m.shard.count));
-  const run = `semslice study run ${first.study} --preset ${first.preset}`;
-  if (counts.size !== 1) {
-    return new SemsliceError('STUDY_INCOMPLETE', `${head}: ${listCells(missing)} (the folders are shards of different counts: ${[...counts].join(', ')}).`,
-      `Run the missing cells' shards of one count (${run} --shard K/N --out DIR) and merge again.`);
-  }
+  if (counts.size !== 1) return fail('STUDY_INCOMPLETE', { ...what, case: 'mixed-counts', cells: missing.map((c) => c.id), counts: [...counts] });
   const count = [...counts][0]!;
-  const parts: string[] = [];
-  const fixes: string[] = [];
   const byShard = new Map<number, StudyManifest['cells']>();
   for (const c of missing) byShard.set(c.index % count, [...(byShard.get(c.index % count) ?? []), c]);
-  for (const [k, cells] of [...byShard].sort((a, b) => a[0] - b[0])) {
+  const shards = [...byShard].sort((a, b) => a[0] - b[0]).map(([k, cells]): MissingShard => {
     const i = manifests.findIndex((m) => m.shard.index === k);
-    const what = `shard ${k}/${count} (${cells.length === 1 ? 'cell' : `${cells.length} cells`} ${listCells(cells)})`;
-    if (i < 0) {
-      parts.push(`${what}: no folder of that shard was given`);
-      fixes.push(`${run} --shard ${k}/${count} --out DIR`);
-      continue;
-    }
+    const shard: MissingShard = { index: k, cells: cells.map((c) => c.id) };
+    if (i < 0) return shard;
     const origin = manifests[i]!.origin;
-    parts.push(`${what} in ${dirs[i]}${origin ? `, last run by ${describeShardOrigin(origin)}` : ''}`);
     const task = origin?.engine === 'slurm' ? origin.variables['SLURM_ARRAY_TASK_ID'] : undefined;
-    fixes.push(task !== undefined
-      ? `resubmit Slurm array task ${task} (sbatch --array=${task} with the same script and a shard count of ${count}), or ${run} --shard ${k}/${count} --out ${dirs[i]}`
-      : `${run} --shard ${k}/${count} --out ${dirs[i]}`);
-  }
-  return new SemsliceError('STUDY_INCOMPLETE', `${head}: ${parts.join('; ')}.`,
-    `Rerun ${byShard.size === 1 ? 'that shard' : 'those shards'} into the same folders (their finished cells are kept), then merge again: ${fixes.join('; ')}.`);
+    return { ...shard, dir: dirs[i]!, ...(origin ? { origin: describeShardOrigin(origin) } : {}), ...(task !== undefined ? { slurmTask: task } : {}) };
+  });
+  return fail('STUDY_INCOMPLETE', { ...what, case: 'shards', count, shards });
 }
 
 /**
@@ -311,14 +292,13 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   if (dirs.length === 0) throw new SemsliceError('BAD_ARGUMENT', 'merge: no input folders.', 'Pass the output folders of the shards, e.g. study merge runs/a runs/b --out runs/all.');
   const manifests = dirs.map((d) => {
     const m = readManifest(resolve(d));
-    if (!m) throw new SemsliceError('STUDY_MISMATCH', `${d} has no study.json.`, 'Pass folders written by `semslice study run`.');
+    if (!m) throw fail('STUDY_MISMATCH', { case: 'no-manifest', path: d });
     return m;
   });
   const first = manifests[0]!;
   manifests.forEach((m, i) => {
     if (!sameGrid(m, first)) {
-      throw new SemsliceError('STUDY_MISMATCH', `${dirs[i]} holds study "${m.study}" (preset ${m.preset}) with another grid than ${dirs[0]} ("${first.study}", preset ${first.preset}).`,
-        'Merge only shards of the same study and preset.');
+      throw fail('STUDY_MISMATCH', { case: 'other-grid', path: dirs[i]!, have: { study: m.study, preset: m.preset }, first: dirs[0]!, firstRun: { study: first.study, preset: first.preset } });
     }
   });
   const byIndex = new Map<number, CellRecord>();
@@ -327,8 +307,7 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
       if (first.cells[r.index]?.id !== r.id) continue;
       const prior = byIndex.get(r.index);
       if (prior && JSON.stringify(prior.rows) !== JSON.stringify(r.rows)) {
-        throw new SemsliceError('STUDY_MISMATCH', `Cell ${r.id} was run twice with different results (in ${d} and another folder).`,
-          'Runs of one study must use the same semslice version and backend; rerun that cell in one folder only.');
+        throw fail('STUDY_MISMATCH', { case: 'cell-twice', cell: r.id, path: d });
       }
       if (!prior) byIndex.set(r.index, r);
     }

@@ -11,7 +11,8 @@
  * - an explicit count N: the task id is the shard index, in [0, N). This is what resubmitting some tasks of an
  *   array needs (`sbatch --array=1,3` keeps shards 1 and 3 of N, whatever COUNT and MIN the smaller array has).
  */
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
+import type { ShardEnvCase } from '../messages/maintenance.js';
 import type { Shard } from './types.js';
 
 /** The environment variable that gives the shard count where the engine does not (a Kubernetes indexed Job). */
@@ -50,24 +51,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const isSet = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
 
-/** The relevant variables that are set, as "NAME=value, ..." for messages. */
-function seen(env: Env): string {
-  const names = [...SLURM, K8S, SHARD_COUNT_VARIABLE, 'SLURM_JOB_ID'].filter((n) => isSet(env, n));
-  return names.length ? names.map((n) => `${n}=${env[n]!.trim()}`).join(', ') : 'none of them is set';
+/** The relevant variables that are set, as "NAME=value" for messages. */
+function seen(env: Env): string[] {
+  return [...SLURM, K8S, SHARD_COUNT_VARIABLE, 'SLURM_JOB_ID'].filter((n) => isSet(env, n)).map((n) => `${n}=${env[n]!.trim()}`);
 }
 
-const HINT_GENERAL = 'Run it as a Slurm array task (sbatch --array=0-3 ...) or in a Kubernetes indexed Job (completionMode: Indexed, with SEMSLICE_SHARD_COUNT set to its completions), or give the shard yourself: { shard: { index: K, count: N } }.';
-
-function fail(env: Env, problem: string, hint: string): never {
-  throw new SemsliceError('SHARD_ENV', `shard auto: ${problem} (seen: ${seen(env)}).`, hint);
+/** SHARD_ENV for what the environment holds. */
+function refuse(env: Env, problem: ShardEnvCase): never {
+  throw fail('SHARD_ENV', { ...problem, seen: seen(env) });
 }
 
 /** A whole number from a variable; refuses anything else, naming the variable. */
 function wholeNumber(env: Env, name: string, min: number): number {
   const raw = (env[name] ?? '').trim();
   if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    fail(env, `${name} is "${env[name] ?? ''}", not ${min > 0 ? 'a positive' : 'a non-negative'} integer`,
-      name === SHARD_COUNT_VARIABLE ? `Set ${SHARD_COUNT_VARIABLE} to the number of shards (e.g. 4), or pass the shard count { count: N }.` : HINT_GENERAL);
+    refuse(env, { case: 'not-integer', variable: name, value: env[name] ?? '', min });
   }
   return Number(raw);
 }
@@ -75,7 +73,7 @@ function wholeNumber(env: Env, name: string, min: number): number {
 function explicitCount(env: Env, count: number | undefined): { count: number; from: ShardOrigin['countFrom'] } | undefined {
   if (count !== undefined) {
     if (!Number.isInteger(count) || count < 1) {
-      throw new SemsliceError('SHARD_ENV', `shard auto: the shard count ${count} is not a positive integer.`, 'Pass the shard count { count: N } with N a positive integer, e.g. 4.');
+      throw fail('SHARD_ENV', { case: 'bad-count', count });
     }
     return { count, from: 'option' };
   }
@@ -94,23 +92,20 @@ function fromSlurm(env: Env, given: ReturnType<typeof explicitCount>): Environme
     // The task id is the shard index; an array whose ids reach past the count would leave shards out.
     const max = isSet(env, 'SLURM_ARRAY_TASK_MAX') ? wholeNumber(env, 'SLURM_ARRAY_TASK_MAX', 0) : id;
     if (Math.max(id, max) >= given.count) {
-      fail(env, `with a shard count of ${given.count} the Slurm array task ids are the shard indices 0 to ${given.count - 1}, but this array's ids reach ${Math.max(id, max)}`,
-        `Submit the tasks as sbatch --array=0-${given.count - 1} (or a subset of those ids to rerun some shards), or change the shard count { count: N }.`);
+      refuse(env, { case: 'slurm-ids-past-count', count: given.count, reach: Math.max(id, max) });
     }
     return { index: id, count: given.count, origin: { engine: 'slurm', variables, countFrom: given.from } };
   }
   for (const n of ['SLURM_ARRAY_TASK_COUNT', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX'] as const) {
     if (!isSet(env, n)) {
-      fail(env, `SLURM_ARRAY_TASK_ID is set but ${n} is not, so the array's size is unknown`,
-        `Give the number of shards: the shard count { count: N } or ${SHARD_COUNT_VARIABLE}=N (the task ids are then the shard indices 0 to N-1).`);
+      refuse(env, { case: 'slurm-size-unknown', missing: n });
     }
   }
   const count = wholeNumber(env, 'SLURM_ARRAY_TASK_COUNT', 1);
   const min = wholeNumber(env, 'SLURM_ARRAY_TASK_MIN', 0);
   const max = wholeNumber(env, 'SLURM_ARRAY_TASK_MAX', 0);
   if (max - min + 1 !== count || id < min || id > max) {
-    fail(env, `the Slurm array's task ids ${min}-${max} are not ${count} contiguous ids (an array with a step or a list of ids), so they do not number shards 0 to ${count - 1}`,
-      `Submit a contiguous array, sbatch --array=0-${count - 1}; to run only some tasks, number them by shard and give the shard count { count: N } (e.g. sbatch --array=1,3 with N = 4).`);
+    refuse(env, { case: 'slurm-not-contiguous', min, max, count });
   }
   return { index: id - min, count, origin: { engine: 'slurm', variables, countFrom: 'engine' } };
 }
@@ -118,12 +113,10 @@ function fromSlurm(env: Env, given: ReturnType<typeof explicitCount>): Environme
 function fromKubernetes(env: Env, given: ReturnType<typeof explicitCount>): EnvironmentShard {
   const index = wholeNumber(env, K8S, 0);
   if (!given) {
-    fail(env, `${K8S} gives the shard index but not the number of shards (a pod does not see the Job's completions)`,
-      `Set ${SHARD_COUNT_VARIABLE} in the pod's env to the Job's completions, or pass the shard count { count: N }.`);
+    refuse(env, { case: 'k8s-no-count' });
   }
   if (index >= given.count) {
-    fail(env, `${K8S}=${index} is not an index of ${given.count} shards (0 to ${given.count - 1})`,
-      `Make the shard count the Job's completions: ${SHARD_COUNT_VARIABLE}=N or the shard count { count: N } with N > ${index}.`);
+    refuse(env, { case: 'k8s-index-past-count', index, count: given.count });
   }
   const variables = pick(env, given.from === SHARD_COUNT_VARIABLE ? [K8S, SHARD_COUNT_VARIABLE] : [K8S]);
   return { index, count: given.count, origin: { engine: 'kubernetes', variables, countFrom: given.from } };
@@ -145,15 +138,13 @@ export function shardFromEnvironment(env: Env = process.env, opts: ShardFromEnvi
   const k8s = isSet(env, K8S) ? fromKubernetes(env, given) : undefined;
   if (slurm && k8s) {
     if (slurm.index !== k8s.index || slurm.count !== k8s.count) {
-      fail(env, `Slurm says shard ${slurm.index}/${slurm.count} and Kubernetes (${K8S}) says shard ${k8s.index}/${k8s.count}`,
-        `Unset the variables of the engine that is not running this task, or give the shard yourself: { shard: { index: K, count: N } }.`);
+      refuse(env, { case: 'engines-disagree', slurm: { index: slurm.index, count: slurm.count }, k8s: { index: k8s.index, count: k8s.count } });
     }
     return { ...slurm, origin: { ...slurm.origin, variables: { ...slurm.origin.variables, ...k8s.origin.variables } } };
   }
   const found = slurm ?? k8s;
   if (found) return found;
-  const plainSlurmJob = isSet(env, 'SLURM_JOB_ID') ? `; SLURM_JOB_ID=${env['SLURM_JOB_ID']!.trim()} is a Slurm job that is not an array task` : '';
-  fail(env, `no batch engine's shard variables are set (SLURM_ARRAY_TASK_ID, ${K8S})${plainSlurmJob}`, HINT_GENERAL);
+  refuse(env, { case: 'none', ...(isSet(env, 'SLURM_JOB_ID') ? { slurmJob: env['SLURM_JOB_ID']!.trim() } : {}) });
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adam } from './adam.js';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { Rng } from '../rng.js';
 import { layersOfKind, logitsModel } from '../graph/index.js';
 import { BestTracker } from './early-stop.js';
@@ -101,7 +102,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
       const t0 = performance.now();
       const sums = await runEpoch(view, o.batchSize, (xs, ys) => { reseed(); return step(xs, ys); }, () => {
         if (opts.signal?.aborted) {
-          throw new SemsliceError('ABORTED', `Training aborted in epoch ${epoch} after ${done} batches.`, 'The weights hold the last completed step.');
+          throw fail('ABORTED', { case: 'training', epoch, batches: done });
         }
       }, () => {
         done++;

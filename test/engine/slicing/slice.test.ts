@@ -47,7 +47,7 @@ describe('slicing/Slice', () => {
     assert.deepEqual(s.neurons('a'), [0, 1, 3]);
     assert.deepEqual(s.neurons('b'), [0, 2]);
     assert.deepEqual(s.critical(2, 'a'), [3]);
-    assert.throws(() => s.critical(1, 'a'), /Class 1 is not in this slice/);
+    assert.throws(() => s.critical(1, 'a'), /Unknown class of this slice "1"/);
     assert.deepEqual(s.categories('a'), ['exclusive', 'exclusive', 'idle', 'exclusive']);
     assert.deepEqual([...s.mask()['a']!], [1, 1, 0, 1]);
   });

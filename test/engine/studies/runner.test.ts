@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getStudy, mergeStudies, planShards, readRecords, readTimings, runStudy, shardFromEnvironment, type StudyManifest } from '../../../src/engine/studies/index.js';
 import { toyStudy } from './fixtures/toy-study.js';
+import { renderText } from '../../../src/engine/messages/text.js';
+import type { SemsliceError } from '../../../src/engine/errors.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -84,8 +86,11 @@ describe('engine/studies/runner', function () {
       assert.match(e.message, /^2 of 5 cells are not finished in the given folders: /);
       assert.match(e.message, new RegExp(`shard 1/3 \\(cell n=4,label=c4\\) in ${join(dir, 's1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, last run by Slurm array job 71, task 1 \\(`));
       assert.match(e.message, /shard 2\/3 \(cell n=2,label=c2\): no folder of that shard was given/);
-      assert.match(e.hint ?? '', /resubmit Slurm array task 1 \(sbatch --array=1 with the same script and a shard count of 3\), or semslice study run toy --preset small --shard 1\/3 --out /);
-      assert.match(e.hint ?? '', /semslice study run toy --preset small --shard 2\/3 --out DIR/);
+      // The API's hint names runStudy(), the CLI's the command (alt terms).
+      assert.match(e.hint ?? '', /resubmit Slurm array task 1 \(sbatch --array=1 with the same script and a shard count of 3\), or runStudy\("toy", \{ preset: "small", shard: \{ index: 1, count: 3 \}, out: "/);
+      const cli = renderText((e as SemsliceError).said.hint, { option: (t) => t.option, alt: (t) => t.cli });
+      assert.match(cli, /resubmit Slurm array task 1 \(sbatch --array=1 with the same script and a shard count of 3\), or semslice study run toy --preset small --shard 1\/3 --out /);
+      assert.match(cli, /semslice study run toy --preset small --shard 2\/3 --out DIR/);
       return true;
     });
     assert.equal(existsSync(join(dir, 'm')), false, 'nothing written');

@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { siteReads } from '../../graph/index.js';
 import { linearCka } from './cka.js';
 import { residualBlocks } from './blocks.js';
@@ -44,8 +44,7 @@ async function outputs(model: tf.LayersModel, layers: string[], data: Dataset): 
  */
 export async function deeparcReadaptRanking(model: tf.LayersModel, clean: Dataset, fresh: Dataset, opts: { reference?: tf.LayersModel; topK?: number } = {}): Promise<{ level: 'blocks' | 'layers'; units: DeepArcUnitScore[]; layers: Record<string, string[]> }> {
   if (clean.size !== fresh.size || clean.size < 2) {
-    throw new SemsliceError('BAD_READAPT_OPTIONS', `DeepArc ranking needs the same number (>= 2) of clean and new samples, got ${clean.size} and ${fresh.size}.`,
-      'Pass the adversarial set\'s sources as pairs ({ pairs: adv.sources }) or the undamaged model as reference.');
+    throw fail('BAD_READAPT_OPTIONS', { case: 'deeparc-counts', clean: clean.size, fresh: fresh.size });
   }
   const blocks = residualBlocks(model);
   const chain = blocks.length === 0;

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../../data/types.js';
 import { fromArrays } from '../../data/from-arrays.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 
 /**
  * A seeded random `fraction` (0, 1] of `old` (at least one sample).
@@ -16,7 +16,7 @@ import { SemsliceError } from '../../errors.js';
  */
 export function replaySample(old: Dataset, fraction: number, seed: number): Dataset {
   if (!(fraction > 0 && fraction <= 1)) {
-    throw new SemsliceError('BAD_EXTEND_OPTIONS', `extend: the replay fraction must be in (0, 1], got ${fraction}.`, 'Pass e.g. { params: { replay: 0.1 } } (--replay 0.1): 10% of the old task\'s training data.');
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.replay', open: 'low', value: fraction, range: [0, 1], example: 0.1 });
   }
   return old.shuffle(seed).take(Math.max(1, Math.round(fraction * old.size)));
 }
@@ -29,8 +29,7 @@ export function replaySample(old: Dataset, fraction: number, seed: number): Data
  */
 export function concatData(a: Dataset, b: Dataset): Dataset {
   if (a.sampleShape.join() !== b.sampleShape.join()) {
-    throw new SemsliceError('BAD_EXTEND_OPTIONS', `extend: the old and new data have different sample shapes ([${a.sampleShape.join(', ')}] and [${b.sampleShape.join(', ')}]).`,
-      'Pass old and new task data from the same dataset.');
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'shapes', old: a.sampleShape, fresh: b.sampleShape });
   }
   const ga = a.gather(Int32Array.from({ length: a.size }, (_, i) => i));
   const gb = b.gather(Int32Array.from({ length: b.size }, (_, i) => i));

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../../data/types.js';
 import { stratifiedSplit } from '../../data/split.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 
 /** The splits a strategy or a comparison is given; without `validation`, one is held out of `train`. */
 export interface MaintenanceData {
@@ -41,19 +41,19 @@ export function dataRecord(d: Dataset): DataRecord {
  */
 export function maintenanceSplits(d: MaintenanceData, seed: number): MaintenanceSplits {
   if (!d || !d.train || !d.test) {
-    throw new SemsliceError('BAD_MAINTENANCE_DATA', 'maintenance: train and test data are required.', 'Pass { train: data.train, test: data.test } (and optionally validation).');
+    throw fail('BAD_MAINTENANCE_DATA', { case: 'missing' });
   }
   const shape = d.train.sampleShape.join('x');
   for (const [name, x] of [['test', d.test], ['validation', d.validation]] as const) {
     if (x && x.sampleShape.join('x') !== shape) {
-      throw new SemsliceError('BAD_MAINTENANCE_DATA', `maintenance: the ${name} data has samples of ${x.sampleShape.join('x')}, the training data ${shape}.`, 'Pass splits of the same dataset.');
+      throw fail('BAD_MAINTENANCE_DATA', { case: 'shape', split: name, shape: x.sampleShape, trainShape: d.train.sampleShape });
     }
   }
   if (d.validation) return { train: d.train, validation: d.validation, test: d.test, heldOut: false };
   const fraction = Math.min(VALIDATION_SPLIT.fraction, VALIDATION_SPLIT.max / Math.max(1, d.train.size));
   const { first, second } = stratifiedSplit(d.train, { fraction, seed });
   if (second.size === 0) {
-    throw new SemsliceError('BAD_MAINTENANCE_DATA', `maintenance: ${d.train.size} training samples are too few to hold out a validation split.`, 'Pass more training data, or { validation } explicitly.');
+    throw fail('BAD_MAINTENANCE_DATA', { case: 'too-few', size: d.train.size });
   }
   return { train: first, validation: second, test: d.test, heldOut: true };
 }

@@ -4,6 +4,7 @@
  * every protected class that lost more than allowed, and by how much, so a notebook cell or a CI job fails.
  */
 import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 
 /** A retention contract: these classes may lose at most maxDrop accuracy (absolute, 0.01 = one point). */
 export interface RetentionContract {
@@ -23,11 +24,11 @@ export interface RetentionRow {
 /** Check a contract against per-class accuracies (NaN for a class without samples counts as no drop). */
 export function checkRetention(before: readonly number[], after: readonly number[], c: RetentionContract): RetentionRow[] {
   if (!(c.maxDrop >= 0 && c.maxDrop <= 1)) {
-    throw new SemsliceError('BAD_RETENTION', `Retention contract: maxDrop must be in [0, 1], got ${c.maxDrop}.`, 'Pass e.g. { maxDrop: 0.01 } (one point).');
+    throw fail('BAD_RETENTION', { case: 'max-drop', maxDrop: c.maxDrop });
   }
   return c.classes.map((k) => {
     if (!Number.isInteger(k) || k < 0 || k >= before.length) {
-      throw new SemsliceError('BAD_RETENTION', `Retention contract: class ${k} is not a class of this model (0..${before.length - 1}).`, `Name classes 0..${before.length - 1}.`);
+      throw fail('BAD_RETENTION', { case: 'class', cls: k, classes: before.length });
     }
     const b = before[k]!, a = after[k]!;
     const drop = Number.isNaN(a) || Number.isNaN(b) ? 0 : b - a;
@@ -45,9 +46,7 @@ export function assertRetention(before: readonly number[], after: readonly numbe
   const rows = checkRetention(before, after, c);
   const broken = rows.filter((r) => !r.ok);
   if (broken.length > 0) {
-    const what = broken.map((r) => `class ${r.class} lost ${r.drop.toFixed(4)} (${r.before.toFixed(4)} -> ${r.after.toFixed(4)})`).join('; ');
-    throw new SemsliceError('RETENTION_BROKEN', `Per-class retention broken: ${what}, more than ${c.maxDrop}.`,
-      'Protect fewer classes, allow a larger drop, or change the maintenance (e.g. a lower target CR, more fine-tuning).');
+    throw fail('RETENTION_BROKEN', { broken, maxDrop: c.maxDrop });
   }
   return rows;
 }

@@ -32,7 +32,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { fromArrays } from '../../data/from-arrays.js';
 import { stratifiedSplit } from '../../data/split.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { logitsModel } from '../../graph/index.js';
 import { logger, type ProgressCallback } from '../../log.js';
 import { compressionRate } from '../../masks/compression.js';
@@ -133,7 +133,6 @@ export interface TaskSlice {
   choice: SliceChoice;
 }
 
-function bad(msg: string, hint: string): SemsliceError { return new SemsliceError('BAD_SLICE_POLICY', `taskSlice: ${msg}`, hint); }
 
 function sortedSet(xs: readonly number[]): number[] { return [...new Set(xs)].sort((a, b) => a - b); }
 
@@ -206,7 +205,7 @@ function drawSamples(view: Dataset, o: { validation?: Dataset; validationFractio
     rest = split.first;
     val = split.second;
   }
-  if (val.size === 0) throw bad(`no validation samples of the classes ${task.join(', ')} (${view.size} task samples).`, 'Pass more task data or { validation } with held-out samples of the task.');
+  if (val.size === 0) throw fail('BAD_SLICE_POLICY', { case: 'no-validation', classes: task, size: view.size });
   return { val, prof: rest.shuffle(o.seed).perClassCap(o.profilePerClass) };
 }
 
@@ -222,22 +221,22 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
   const units = logitsModel(model).units;
   const task = sortedSet(classes);
   if (task.length === 0 || task.some((c) => !Number.isInteger(c) || c < 0 || c >= units)) {
-    throw bad(`the task's classes must be a non-empty subset of 0..${units - 1}, got [${classes.join(', ')}].`, 'Pass e.g. [0, 1, 2, 3, 4].');
+    throw fail('BAD_SLICE_POLICY', { case: 'classes', classes, units });
   }
   const D = SLICE_POLICY_DEFAULTS;
   const theta = opts.theta ?? D.theta;
   const tolerance = opts.tolerance ?? D.tolerance;
-  if (!(tolerance >= 0 && tolerance <= 1)) throw bad(`tolerance must be in [0, 1], got ${opts.tolerance}.`, 'Pass e.g. { tolerance: 0.01 } (one point).');
+  if (!(tolerance >= 0 && tolerance <= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'tolerance', value: tolerance, range: [0, 1], example: 0.01 });
   const minFree = opts.minFree ?? D.minFree;
-  if (!(minFree >= 0 && minFree < 1)) throw bad(`minFree must be in [0, 1), got ${opts.minFree}.`, 'Pass e.g. { minFree: 0.25 } (a quarter of every site left free).');
+  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'minFree', open: 'high', value: minFree, range: [0, 1], example: 0.25 });
   const grid = theta === 'auto' ? sortedSet(opts.thetaGrid ?? THETA_GRID) : [theta];
-  if (grid.length === 0) throw bad('thetaGrid is empty.', 'Pass e.g. { thetaGrid: [0.6, 0.8, 0.9, 0.95] }.');
+  if (grid.length === 0) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'thetaGrid', expected: 'a non-empty list', value: grid, example: [0.6, 0.8, 0.9, 0.95], orOmit: true });
   const validationFraction = opts.validationFraction ?? D.validationFraction;
-  if (!(validationFraction > 0 && validationFraction < 1)) throw bad(`validationFraction must be in (0, 1), got ${opts.validationFraction}.`, 'Pass e.g. { validationFraction: 0.1 }.');
+  if (!(validationFraction > 0 && validationFraction < 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', option: 'validationFraction', open: 'both', value: validationFraction, range: [0, 1], example: 0.1 });
   const maxValidation = opts.maxValidation ?? D.maxValidation;
   const profilePerClass = opts.profilePerClass ?? D.profilePerClass;
   for (const [name, v] of [['maxValidation', maxValidation], ['profilePerClass', profilePerClass]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw bad(`${name} must be a positive integer, got ${v}.`, `Pass e.g. { ${name}: 500 }.`);
+    if (!(Number.isInteger(v) && v >= 1)) throw fail('BAD_SLICE_POLICY', { case: 'value', expected: 'a positive integer', option: name, value: v, example: 500 });
   }
   const whole = task.length === units;
   const { validation, keep, thetaGrid: _g, tolerance: _t, minFree: _m, validationFraction: _f, maxValidation: _x, profilePerClass: _p, theta: _th, ...sliceOpts } = opts;
@@ -246,7 +245,7 @@ export async function taskSlice(model: tf.LayersModel, data: Dataset, classes: r
 
   const view = data.subsetClasses(task);
   const missing = task.filter((c) => (view.classCounts()[c] ?? 0) === 0);
-  if (missing.length) throw bad(`the data has no samples of the classes ${missing.join(', ')}.`, 'Pass the training data of every class of the task.');
+  if (missing.length) throw fail('BAD_SLICE_POLICY', { case: 'no-samples', missing });
   const { val, prof } = drawSamples(view, { ...(validation ? { validation } : {}), validationFraction, maxValidation, profilePerClass, seed: o.seed }, task);
   const profiled = whole ? prof : padded(prof, task, units);
   const stats = await profile(model, profiled, {

@@ -7,7 +7,7 @@
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
 import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
@@ -85,7 +85,7 @@ export async function compareExtend(model: tf.LayersModel, data: MaintenanceData
   const fresh = [...(opts.fresh ?? [5, 6, 7, 8, 9])].sort((a, b) => a - b);
   const seed = opts.seed ?? 0;
   const perTask = opts.perTask ?? D.perTask;
-  if (!Number.isInteger(perTask) || perTask < 1) throw new SemsliceError('BAD_EXTEND_OPTIONS', `compareExtend: perTask must be a positive integer, got ${opts.perTask}.`, 'Pass e.g. { perTask: 2000 }.');
+  if (!Number.isInteger(perTask) || perTask < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', where: 'compareExtend', option: 'perTask', expected: 'a positive integer', value: perTask, example: 2000 });
   const arms = (opts.methods ?? INCREMENTAL_COMPARISON).map((m) => (typeof m === 'string' ? extendArm(m) : { ...m, params: { ...m.params } }));
   for (const a of arms) getExtendMethod(a.method);
   const minFree = opts.minFree ?? D.minFree;

@@ -22,7 +22,7 @@ import * as aq from 'arquero';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { stratifiedSplit } from '../../data/split.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { fingerprint } from '../../fingerprint.js';
 import { forward, logitsModel } from '../../graph/index.js';
 import { logger } from '../../log.js';
@@ -209,8 +209,6 @@ export interface ExtendManifest extends ManifestBase {
   newSlice: { classes: number[]; params: Record<string, unknown>; choice: SliceChoice | null } | null;
 }
 
-function fail(msg: string, hint: string): SemsliceError { return new SemsliceError('BAD_EXTEND_OPTIONS', `extend: ${msg}`, hint); }
-
 function sortedSet(xs: readonly number[]): number[] { return [...new Set(xs)].sort((a, b) => a - b); }
 
 /** Checks the class sets against the model (BAD_EXTEND_OPTIONS). */
@@ -219,25 +217,25 @@ function resolveClasses(model: tf.LayersModel, slice: Slice | null, newData: Dat
   const old = sortedSet(o.oldClasses ?? o.tasks?.flat() ?? slice?.classes ?? []);
   const present = newData.classCounts().map((n, c) => (n > 0 ? c : -1)).filter((c) => c >= 0);
   const fresh = sortedSet(o.newClasses ?? present);
-  if (old.length === 0) throw fail('the old class set is empty.', 'Name the old task\'s classes: { oldClasses: [0, 1, 2, 3, 4] } (--old 0-4), or pass its slice.');
-  if (fresh.length === 0) throw fail('the new class set is empty (the new task\'s data has no samples).', 'Pass the new task\'s data and classes: { newClasses: [5, 6, 7, 8, 9] } (--new 5-9).');
+  if (old.length === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'empty-old' });
+  if (fresh.length === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'empty-new' });
   for (const [what, set] of [['old', old], ['new', fresh]] as const) {
     const bad = set.filter((c) => !Number.isInteger(c) || c < 0 || c >= units);
-    if (bad.length) throw fail(`the ${what} classes ${bad.join(', ')} are not classes the model can output (it has ${units} outputs: 0..${units - 1}).`, `Name classes in 0..${units - 1}; the model needs the full output head (semslice train --classes 0-4 keeps it).`);
+    if (bad.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'not-outputs', which: what, classes: bad, units });
   }
   const overlap = old.filter((c) => fresh.includes(c));
-  if (overlap.length) throw fail(`the old and new class sets overlap in ${overlap.join(', ')}.`, 'Make the tasks disjoint, e.g. --old 0-4 --new 5-9.');
-  if (slice && old.length === units) throw fail('the old classes are every class of the model: no output is left for a new task.', 'Pass the old task\'s slice (slice.forClasses([0, 1, 2, 3, 4])) or { oldClasses }.');
+  if (overlap.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'overlap', old, fresh, overlap });
+  if (slice && old.length === units) throw fail('BAD_EXTEND_OPTIONS', { case: 'all-old' });
   if (slice) {
     const sc = new Set(slice.classes);
     const missing = old.filter((c) => !sc.has(c));
-    if (missing.length) throw fail(`the slice has no critical sets for the old classes ${missing.join(', ')}.`, 'Slice the old task\'s data (all its classes) and pass that slice.');
+    if (missing.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'slice-lacks', missing });
   }
   const wrong = newData.labels().some((l) => !fresh.includes(l));
-  if (wrong && o.newClasses === undefined) throw fail('the new task\'s data holds classes of the old task.', 'Pass only the new task\'s samples: data.train.subsetClasses(newClasses).');
+  if (wrong && o.newClasses === undefined) throw fail('BAD_EXTEND_OPTIONS', { case: 'new-data-has-old' });
   const tasks = (o.tasks ?? [old]).map((t) => sortedSet(t));
   const covered = sortedSet(tasks.flat());
-  if (covered.join() !== old.join()) throw fail(`the earlier tasks [${tasks.map((t) => t.join(',')).join(' | ')}] do not cover the old classes ${old.join(',')}.`, 'Pass tasks whose union is oldClasses.');
+  if (covered.join() !== old.join()) throw fail('BAD_EXTEND_OPTIONS', { case: 'tasks-cover', tasks, old });
   return { old, fresh, tasks };
 }
 
@@ -371,13 +369,12 @@ export async function extendSlice(model: tf.LayersModel, given: Slice | TaskSlic
     const origin = await checkSliceFits(model, ts.slice, { allowForeignSlice: o.allowForeignSlice ?? false });
     if (ts.slice.classes.join() === old.join()) return { ...ts, origin };
     const missing = old.filter((c) => !ts.slice.classes.includes(c));
-    if (missing.length) throw fail(`the slice has no critical sets for the old classes ${missing.join(', ')}.`, 'Slice the old task\'s data (all its classes) and pass that slice.');
+    if (missing.length) throw fail('BAD_EXTEND_OPTIONS', { case: 'slice-lacks', missing });
     const sub = ts.slice.forClasses(old);
     return { slice: sub, choice: { ...givenSliceChoice(model, sub), rule: ts.choice.rule }, origin };
   }
   if (!o.oldData) {
-    throw new SemsliceError('NO_SLICE', 'extend: the method needs the old task\'s slice, and there is neither a slice nor old-task data to make one.',
-      'Pass the old task\'s slice, or { oldData: data.train.subsetClasses(oldClasses) } so that extend slices it (the CLI does this from --old).');
+    throw fail('NO_SLICE', { strategy: 'extend', case: 'no-old-data' });
   }
   const ts = await taskSlice(model, o.oldData, old, { seed: o.seed, minFree: o.minFree, ...o.slicePolicy, ...(o.validation ? { validation: o.validation } : {}) });
   return { ...ts, origin: 'this-model' };
@@ -399,22 +396,22 @@ export async function extendSlice(model: tf.LayersModel, given: Slice | TaskSlic
  * r.capacity.warnings;     // sites running out of free neurons
  */
 export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | null, newTaskData: Dataset, opts: ExtendOptions): Promise<ExtendResult> {
-  if (!opts || !opts.test) throw fail('test data is required (accuracy before and after, the bit-identity check).', 'Pass { test: data.test }.');
+  if (!opts || !opts.test) throw fail('BAD_EXTEND_OPTIONS', { case: 'no-test' });
   const D = MAINTENANCE_DEFAULTS.extend;
   const methodName = opts.method ?? D.method;
   const def = getExtendMethod(methodName);
-  if (def.needsOldData && !opts.oldData) throw fail(`method "${methodName}" needs the old task's training data.`, 'Pass { oldData: data.train.subsetClasses(oldClasses) } (the CLI does this from --old).');
+  if (def.needsOldData && !opts.oldData) throw fail('BAD_EXTEND_OPTIONS', { case: 'needs-old-data', method: methodName });
   const epochs = opts.epochs ?? D.epochs;
-  if (!Number.isInteger(epochs) || epochs < 1) throw fail(`epochs must be a positive integer, got ${opts.epochs}.`, 'Pass e.g. { epochs: 2 } (--epochs 2).');
+  if (!Number.isInteger(epochs) || epochs < 1) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'epochs', expected: 'a positive integer', value: epochs, example: 2 });
   const minFree = opts.minFree ?? D.minFree;
-  if (!(minFree >= 0 && minFree < 1)) throw fail(`minFree must be in [0, 1), got ${opts.minFree}.`, 'Pass e.g. { minFree: 0.25 }: leave a quarter of every site free.');
+  if (!(minFree >= 0 && minFree < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFree', open: 'high', value: minFree, range: [0, 1], example: 0.25 });
   const givenSlice = slice ? ('choice' in slice ? slice.slice : slice) : null;
   const { old, fresh, tasks: earlier } = resolveClasses(model, givenSlice, newTaskData, opts);
   const allNew = opts.newClasses ? newTaskData.subsetClasses(fresh) : newTaskData;
-  if (allNew.size === 0) throw fail(`the new task's data has no samples of the classes ${fresh.join(', ')}.`, 'Pass the new task\'s training samples.');
+  if (allNew.size === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'no-new-samples', classes: fresh });
   const seed = opts.seed ?? 0;
   const minFreeAfter = opts.minFreeAfter ?? opts.slicePolicy?.minFree ?? minFree;
-  if (!(minFreeAfter >= 0 && minFreeAfter < 1)) throw fail(`minFreeAfter must be in [0, 1), got ${opts.minFreeAfter}.`, 'Pass e.g. { minFreeAfter: 0.5 }: the new task leaves half of every site free for the tasks after it.');
+  if (!(minFreeAfter >= 0 && minFreeAfter < 1)) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'minFreeAfter', open: 'high', value: minFreeAfter, range: [0, 1], example: 0.5 });
   // The new task's slice is chosen on held-out samples of it: the given validation split, else a seeded 10% of its
   // data held out of training (a slice chosen on samples the model trained on keeps too few neurons).
   const slicesNew = (opts.sliceNew ?? def.masksOldTasks) && def.needsSlice;
@@ -437,8 +434,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
   if (capacityBefore && def.masksOldTasks) {
     const allFull = capacityBefore.sites.length > 0 && capacityBefore.full.length === capacityBefore.sites.length;
     if (allFull && !opts.allowFull) {
-      throw new SemsliceError('EXTEND_NO_CAPACITY', `extend: no free neurons left in any site (${capacityBefore.full.join(', ')}): every neuron is read by an earlier task.`,
-        'Slice the earlier tasks more strictly (a lower theta, or minFree for theta auto), use a wider model, or pass { allowFull: true } to learn the new output rows on the frozen features only.');
+      throw fail('EXTEND_NO_CAPACITY', { sites: capacityBefore.full });
     }
     for (const w of capacityBefore.warnings) { warnings.push(w); logger().warn(`extend: ${w}`); }
     if (capacityBefore.full.length && !allFull) {
@@ -476,7 +472,7 @@ export async function extend(model: tf.LayersModel, slice: Slice | TaskSlice | n
       let best: { score: number; weights: tf.Tensor[]; run: PlanRun } | undefined;
       try {
         const values = opts.gridValues ?? def.grid.values;
-        if (values.length === 0) throw fail('gridValues is empty.', `Pass values for ${def.grid.param}, e.g. { gridValues: [100, 10000, 1000000] }.`);
+        if (values.length === 0) throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'gridValues', expected: 'a non-empty list', value: values, example: [100, 10000, 1000000] });
         for (const value of values) {
           const r = await runPlan(work, def, { ...ctxBase, newData: newTrain, ...(oldTrain ? { oldData: oldTrain } : {}), params: { ...params, [def.grid.param]: value } }, opts, newTrain, heads, allTaskClasses, given ? measure : undefined);
           const oldSet = given ?? oldHeld;

@@ -12,7 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { concatData, deeparcIncremental, disposeEwc, empiricalFisher, ewcPenalty, replaySample } from '../../baselines/index.js';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail, unknownNameError } from '../../messages/index.js';
 import { oldTaskFreezeMasks, type NeuronMask, type TrainMasks } from '../../masks/index.js';
 import { Registry, type RegisterOptions } from '../../registry.js';
 import { freshenFreeNeurons } from './fresh-neurons.js';
@@ -84,13 +84,13 @@ export const DEFAULT_REPLAY = 0.1;
 
 function needOld(ctx: ExtendMethodContext, method: string): Dataset {
   if (!ctx.oldData) {
-    throw new SemsliceError('BAD_EXTEND_OPTIONS', `extend: method "${method}" needs the old task's training data.`, 'Pass { oldData: data.train.subsetClasses(oldClasses) } (the CLI does this from --old).');
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'needs-old-data', method });
   }
   return ctx.oldData;
 }
 
 function sliceMaskOf(ctx: ExtendMethodContext, method: string): NeuronMask {
-  if (!ctx.mask) throw new SemsliceError('NO_SLICE', `extend: method "${method}" needs the old task's slice.`, 'Pass the old task\'s slice, or the old task\'s data ({ oldData }) so that extend slices it.');
+  if (!ctx.mask) throw fail('NO_SLICE', { strategy: 'extend', method });
   return ctx.mask;
 }
 
@@ -99,7 +99,7 @@ function replayed(ctx: ExtendMethodContext, method: string): { trainData: Datase
   const old = needOld(ctx, method);
   const size = ctx.params['memory'];
   if (size !== undefined && !(Number.isInteger(size) && Number(size) >= 1)) {
-    throw new SemsliceError('BAD_EXTEND_OPTIONS', `extend: the replay memory must be a positive number of samples, got ${String(size)}.`, 'Pass e.g. { params: { memory: 1100 } }: 1,100 old samples replayed.');
+    throw fail('BAD_EXTEND_OPTIONS', { case: 'value', option: 'params.memory', expected: 'a positive integer', value: size, example: 1100 });
   }
   const fraction = size !== undefined ? Math.min(1, Number(size) / old.size) : Number(ctx.params['replay'] ?? DEFAULT_REPLAY);
   const memory = replaySample(old, fraction, ctx.seed);
@@ -191,5 +191,5 @@ export function extendArm(label: string): ExtendArm {
   const names = listExtendMethods();
   if (names.includes(label)) return { label, method: label, params: {} };
   const choices = [...new Set([...INCREMENTAL_COMPARISON.map((a) => a.label), ...names])];
-  throw new SemsliceError('UNKNOWN_EXTEND_METHOD', `Unknown incremental method "${label}".`, `Available: ${choices.join(', ')}.`);
+  throw unknownNameError('UNKNOWN_EXTEND_METHOD', 'incremental method', label, choices);
 }

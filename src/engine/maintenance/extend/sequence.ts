@@ -9,7 +9,7 @@ import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import { stratifiedSplit } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { train } from '../../train/index.js';
 import { cloneModel } from '../../workloads/clone.js';
@@ -80,7 +80,7 @@ export interface SequenceResult {
  * r.taskILAverage; r.classILAverage; r.table.print();
  */
 export async function extendSequence(model: tf.LayersModel, tasks: ReadonlyArray<readonly number[]>, opts: ExtendSequenceOptions): Promise<SequenceResult> {
-  if (tasks.length < 2) throw new SemsliceError('BAD_EXTEND_OPTIONS', `extendSequence: needs at least two tasks, got ${tasks.length}.`, 'Pass e.g. [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]] (split-MNIST).');
+  if (tasks.length < 2) throw fail('BAD_EXTEND_OPTIONS', { case: 'too-few-tasks', count: tasks.length });
   const method = opts.method ?? MAINTENANCE_DEFAULTS.extend.method;
   const def = getExtendMethod(method);
   const seed = opts.seed ?? 0;

@@ -7,7 +7,7 @@
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { evaluate } from '../../train/index.js';
 import { logitsModel } from '../../graph/index.js';
@@ -103,8 +103,6 @@ export interface ReadaptComparison {
   summary: aq.ColumnTable;
 }
 
-function bad(msg: string, hint: string): SemsliceError { return new SemsliceError('BAD_READAPT_OPTIONS', `readapt: ${msg}`, hint); }
-
 /**
  * Make a workload and run every method on it.
  *
@@ -117,7 +115,7 @@ function bad(msg: string, hint: string): SemsliceError { return new SemsliceErro
  */
 export async function compareReadapt(model: tf.LayersModel, data: MaintenanceData, o: ReadaptComparisonOptions, slice: Slice | TaskSlice | null = null): Promise<ReadaptComparison> {
   if (!(READAPT_WORKLOADS as readonly string[]).includes(o?.workload)) {
-    throw bad(`unknown workload "${String(o?.workload)}".`, `Use workload ${READAPT_WORKLOADS.join(', ')}.`);
+    throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'workload', example: 'fgsm', value: o?.workload, choices: READAPT_WORKLOADS });
   }
   const D = MAINTENANCE_DEFAULTS.readapt;
   const seed = o.seed ?? 0;
@@ -127,15 +125,15 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
   if (o.classes !== undefined) {
     const c = o.classes;
     if (c.length === 0 || c.some((k) => !Number.isInteger(k) || k < 0 || k >= units) || new Set(c).size !== c.length) {
-      throw bad(`classes must be distinct classes of the model (0..${units - 1}), got [${c.join(', ')}].`, 'Pass e.g. { classes: [3, 5, 8] }.');
+      throw fail('BAD_READAPT_OPTIONS', { case: 'classes', classes: c, units });
     }
-    if (o.workload === 'mutant' && c.length !== 1) throw bad(`a mutant is damaged on one class; got classes [${c.join(', ')}].`, 'Pass one class, e.g. { classes: [3] }, or none for random damage.');
+    if (o.workload === 'mutant' && c.length !== 1) throw fail('BAD_READAPT_OPTIONS', { case: 'mutant-classes', classes: c });
   }
   const specs: ReadaptSliceSpec[] = o.slices ? [...o.slices] : [{ name: 'slice', sliceClasses: o.sliceClasses ?? D.sliceClasses }];
   if (specs.length === 0 || new Set(specs.map((x) => x.name)).size !== specs.length) {
-    throw bad(`slices must be a non-empty list with distinct names, got [${specs.map((x) => x.name).join(', ')}].`, 'Pass e.g. { slices: [{ name: "auto" }, { name: "0.95", slicePolicy: { theta: 0.95 } }] }.');
+    throw fail('BAD_READAPT_OPTIONS', { case: 'slices', names: specs.map((x) => x.name) });
   }
-  if (slice && specs.length > 1) throw bad('a slice was handed in and several slices were asked for.', 'Pass either a slice or { slices }.');
+  if (slice && specs.length > 1) throw fail('BAD_READAPT_OPTIONS', { case: 'slice-and-slices' });
   const every = o.evalEvery ?? D.evalEvery;
   const splits = maintenanceSplits(data, seed);
   // The default count shrinks to what the clean training images can pair with (cleanRatio per new one); a count
@@ -179,7 +177,7 @@ export async function compareReadapt(model: tf.LayersModel, data: MaintenanceDat
   const runs: ReadaptRun[] = [];
   try {
     if (fresh.size === 0 || heldOut.size === 0) {
-      throw bad(`the workload has ${fresh.size} samples to learn from and ${heldOut.size} held out.`, 'Use a trained model, more data, or another workload (a stronger attack: a larger eps).');
+      throw fail('BAD_READAPT_OPTIONS', { case: 'empty-workload', fresh: fresh.size, heldOut: heldOut.size });
     }
     const needsSlice = methods.some((m) => getReadaptMethod(m).needsSlice);
     const sliceData = { clean: splits.train, validation: splits.validation, ...(target !== model ? { reference: model } : {}), allowForeignSlice: o.allowForeignSlice ?? false, seed };

@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { deeparcReadaptRanking } from '../../baselines/deeparc/index.js';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { constantMasks, neuronTrainMasks, randomNeuronsLike, type NeuronMask, type TrainMasks } from '../../masks/index.js';
 import { weightEnds } from '../../masks/weight-masks.js';
 import { Registry, type RegisterOptions } from '../../registry.js';
@@ -51,7 +51,7 @@ function neuronsChosen(mask: NeuronMask): Record<string, number> {
 }
 
 function sliceMaskOf(ctx: ReadaptMethodContext, name: string): NeuronMask {
-  if (!ctx.mask) throw new SemsliceError('NO_SLICE', `readapt: method "${name}" needs a slice.`, 'Pass a slice of this model, or let readapt slice it (do not pass null with a method that needs one).');
+  if (!ctx.mask) throw fail('NO_SLICE', { strategy: 'readapt', method: name });
   return ctx.mask;
 }
 
@@ -79,8 +79,7 @@ registry.register({
     const samples = Number(ctx.params?.['samples'] ?? 256);
     const fresh = ctx.fresh.take(samples);
     if (!ctx.pairs && !ctx.reference) {
-      throw new SemsliceError('BAD_READAPT_OPTIONS', 'readapt: method "deeparc" needs clean counterparts of the new samples or the undamaged model.',
-        'Pass { pairs: adv.sources } for adversarial samples, or { reference: originalModel } for a mutant.');
+      throw fail('BAD_READAPT_OPTIONS', { case: 'deeparc-needs-pairs' });
     }
     const clean = ctx.pairs ? ctx.pairs.take(samples) : fresh;
     const topK = ctx.params?.['topK'] !== undefined ? Number(ctx.params['topK']) : undefined;

@@ -18,6 +18,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
 import { fromArrays } from '../../data/from-arrays.js';
 import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { layersOfKind, logitsModel } from '../../graph/index.js';
 import { modelFingerprint } from '../../models/fingerprint.js';
 import type { Slice } from '../../slicing/slice.js';
@@ -155,24 +156,23 @@ export interface ReadaptManifest extends ManifestBase {
 }
 
 function checkOptions(o: ReadaptOptions, newData: Dataset): void {
-  const bad = (msg: string, hint: string) => new SemsliceError('BAD_READAPT_OPTIONS', `readapt: ${msg}`, hint);
-  if (!o || !o.clean || !o.heldOut || !o.test) throw bad('clean, heldOut and test data are required.', 'Pass { clean: data.train, heldOut: advTest.data, test: data.test }.');
-  if (!newData || newData.size < 1) throw bad('the new data is empty.', 'Pass the new samples (e.g. (await fgsm(model, data.train)).data).');
+  if (!o || !o.clean || !o.heldOut || !o.test) throw fail('BAD_READAPT_OPTIONS', { case: 'missing-data' });
+  if (!newData || newData.size < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'empty-new' });
   const D = MAINTENANCE_DEFAULTS.readapt;
   const e = o.epochs ?? D.epochs;
-  if (!Number.isInteger(e) || e < 1) throw bad(`epochs must be a positive integer, got ${o.epochs}.`, 'Pass e.g. { epochs: 5 }.');
+  if (!Number.isInteger(e) || e < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'epochs', expected: 'a positive integer', value: e, example: 5 });
   const every = o.evalEvery ?? D.evalEvery;
-  if (!Number.isInteger(every) || every < 1) throw bad(`evalEvery must be a positive integer (optimiser steps), got ${o.evalEvery}.`, 'Pass e.g. { evalEvery: 20 }.');
+  if (!Number.isInteger(every) || every < 1) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'evalEvery', expected: 'a positive integer', value: every, example: 20 });
   const t = o.target ?? D.target;
-  if (!(t >= 0 && t <= 1)) throw bad(`target must be in [0, 1], got ${o.target}.`, 'Pass e.g. { target: 0.8 }.');
+  if (!(t >= 0 && t <= 1)) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'target', value: t, range: [0, 1], example: 0.8 });
   const r = o.cleanRatio ?? D.cleanRatio;
-  if (!(r >= 0 && Number.isFinite(r))) throw bad(`cleanRatio must be a non-negative number, got ${o.cleanRatio}.`, 'Pass e.g. { cleanRatio: 1 } (as many clean samples as new ones).');
-  if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw bad(`batchNormStatistics must be "batch" or "moving", got "${o.batchNormStatistics}".`, 'Pass { batchNormStatistics: "batch" } (the default) or "moving".');
-  if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw bad(`sliceClasses must be "all" or "present", got "${o.sliceClasses}".`, 'Pass { sliceClasses: "all" } or "present".');
-  if (o.clean.size < Math.round(r * newData.size)) throw bad(`the clean data has ${o.clean.size} samples, fewer than the ${Math.round(r * newData.size)} the training set mixes in.`, 'Pass more clean training data, fewer new samples, or a smaller cleanRatio.');
+  if (!(r >= 0 && Number.isFinite(r))) throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'cleanRatio', expected: 'a non-negative number', value: r, example: 1 });
+  if (o.batchNormStatistics !== undefined && o.batchNormStatistics !== 'batch' && o.batchNormStatistics !== 'moving') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'batchNormStatistics', example: 'batch', or: 'moving', value: o.batchNormStatistics, choices: ['batch', 'moving'] });
+  if (o.sliceClasses !== undefined && o.sliceClasses !== 'all' && o.sliceClasses !== 'present') throw fail('BAD_READAPT_OPTIONS', { case: 'value', option: 'sliceClasses', example: 'all', or: 'present', value: o.sliceClasses, choices: ['all', 'present'] });
+  if (o.clean.size < Math.round(r * newData.size)) throw fail('BAD_READAPT_OPTIONS', { case: 'clean-short', clean: o.clean.size, need: Math.round(r * newData.size) });
   const shape = newData.sampleShape.join('x');
   for (const [name, d] of [['clean', o.clean], ['heldOut', o.heldOut], ['test', o.test], ['checkpointTest', o.checkpointTest ?? o.test], ['checkpointHeldOut', o.checkpointHeldOut ?? o.heldOut]] as const) {
-    if (d.sampleShape.join('x') !== shape) throw bad(`${name} data has samples of ${d.sampleShape.join('x')}, the new data ${shape}.`, 'Use data of the same dataset.');
+    if (d.sampleShape.join('x') !== shape) throw fail('BAD_READAPT_OPTIONS', { case: 'shape', split: name, shape: d.sampleShape, newShape: newData.sampleShape });
   }
 }
 
@@ -182,7 +182,7 @@ function sliceClassesOf(model: tf.LayersModel, newData: Dataset, which: 'all' | 
   if (which === 'all') return Array.from({ length: units }, (_, c) => c);
   const counts = newData.classCounts();
   const present = Array.from({ length: units }, (_, c) => c).filter((c) => (counts[c] ?? 0) > 0);
-  if (present.length === 0) throw new SemsliceError('BAD_READAPT_OPTIONS', 'readapt: no class of the model is present in the new data.', 'Use sliceClasses "all", or new data labelled with the model\'s classes.');
+  if (present.length === 0) throw fail('BAD_READAPT_OPTIONS', { case: 'none-present' });
   return present;
 }
 
@@ -200,7 +200,7 @@ export async function readaptSlice(model: tf.LayersModel, given: Slice | TaskSli
     const origin = await checkSliceFits(model, ts.slice, { ...(o.reference ? { reference: o.reference } : {}), allowForeignSlice: o.allowForeignSlice ?? false });
     const have = classes.filter((c) => ts.slice.classes.includes(c));
     if (o.sliceClasses === 'all' || have.join() === ts.slice.classes.join()) return { ...ts, origin };
-    if (have.length === 0) throw new SemsliceError('BAD_READAPT_OPTIONS', 'readapt: none of the slice\'s classes is present in the new data.', 'Use sliceClasses "all", or a slice of the classes in the new data.');
+    if (have.length === 0) throw fail('BAD_READAPT_OPTIONS', { case: 'slice-none-present' });
     const sub = ts.slice.forClasses(have);
     return { slice: sub, choice: { ...ts.choice, ...givenSliceChoice(o.reference ?? model, sub), rule: ts.choice.rule }, origin };
   }

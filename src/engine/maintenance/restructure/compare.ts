@@ -6,13 +6,13 @@
  */
 import * as aq from 'arquero';
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../../errors.js';
+import { fail, unknownNameError } from '../../messages/index.js';
 import { listPruners } from '../../pruning/index.js';
 import type { Slice } from '../../slicing/slice.js';
 import { maintenanceSplits, type MaintenanceData } from '../common/data.js';
 import { MAINTENANCE_DEFAULTS } from '../common/defaults.js';
 import type { SliceChoice, TaskSlice } from '../common/task-slice.js';
-import { getRestructureMethod, listRestructureMethods, restructureMethodsFor } from './methods.js';
+import { getRestructureMethod, restructureMethodsFor } from './methods.js';
 import { restructure, restructureSlice, type RestructureOptions, type RestructureResult, type RestructureRow } from './restructure.js';
 
 /** Options of {@link compareRestructure}: restructure()'s, plus which methods and pruners. */
@@ -42,7 +42,7 @@ export interface RestructureComparison {
 /** The default method list for a model, checked names otherwise. */
 function methodList(model: tf.LayersModel, methods: readonly string[] | undefined): string[] {
   if (!methods) return restructureMethodsFor(model);
-  if (methods.length === 0) throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', 'compareRestructure: the method list is empty.', `Name some of ${listRestructureMethods().join(', ')}.`);
+  if (methods.length === 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', where: 'compareRestructure', option: 'methods', expected: 'a non-empty list', value: methods, example: ['none', 'slice'], orOmit: true });
   for (const m of methods) getRestructureMethod(m);
   return [...methods];
 }
@@ -60,7 +60,7 @@ export async function compareRestructure(model: tf.LayersModel, data: Maintenanc
   const methods = methodList(model, opts.methods);
   const pruners = [...(opts.pruners ?? [MAINTENANCE_DEFAULTS.restructure.pruner])];
   const known = listPruners();
-  for (const p of pruners) if (!known.includes(p)) throw new SemsliceError('UNKNOWN_PRUNER', `compareRestructure: unknown pruner "${p}".`, `Available: ${known.join(', ')}.`);
+  for (const p of pruners) if (!known.includes(p)) throw unknownNameError('UNKNOWN_PRUNER', 'pruner', p, known);
   const splits = maintenanceSplits(data, seed);
   const needsSlice = methods.some((m) => getRestructureMethod(m).needsSlice);
   const used = await restructureSlice(model, slice, needsSlice, splits, { ...(opts.slicePolicy ? { slicePolicy: opts.slicePolicy } : {}), allowForeignSlice: opts.allowForeignSlice ?? false, seed });

@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { deeparcLowestChange, deeparcRemoveBlocks, residualBlocks } from '../../baselines/deeparc/index.js';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { siteReads } from '../../graph/index.js';
 import { mostActiveLike, randomNeuronsLike, type NeuronMask } from '../../masks/index.js';
 import { Registry, type RegisterOptions } from '../../registry.js';
@@ -71,7 +71,7 @@ async function removeByMask(model: tf.LayersModel, mask: NeuronMask): Promise<Pr
 }
 
 function sliceMaskOf(ctx: PreStepContext, name: string): NeuronMask {
-  if (!ctx.mask) throw new SemsliceError('NO_SLICE', `restructure: method "${name}" needs a slice.`, 'Pass a slice of this model, or let restructure slice it (do not pass null with a method that needs one).');
+  if (!ctx.mask) throw fail('NO_SLICE', { strategy: 'restructure', method: name });
   return ctx.mask;
 }
 

@@ -15,7 +15,7 @@
 import * as aq from 'arquero';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/types.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import { logitsModel } from '../../graph/index.js';
 import { modelFingerprint } from '../../models/fingerprint.js';
 import { getPruner } from '../../pruning/index.js';
@@ -131,22 +131,21 @@ export interface RestructureResult extends Retains {
 }
 
 function checkOptions(o: RestructureOptions): void {
-  const bad = (msg: string, hint: string) => new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `restructure: ${msg}`, hint);
   const D = MAINTENANCE_DEFAULTS.restructure;
   const t = o.targetCR ?? D.targetCR;
-  if (!(t > 0 && t < 1)) throw bad(`targetCR must be in (0, 1), got ${o.targetCR}.`, 'Pass e.g. { targetCR: 0.9 }.');
+  if (!(t > 0 && t < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'targetCR', open: 'both', value: t, range: [0, 1], example: 0.9 });
   const d = o.maxDrop ?? D.maxDrop;
-  if (!(d >= 0 && d <= 1)) throw bad(`maxDrop must be in [0, 1], got ${o.maxDrop}.`, 'Pass e.g. { maxDrop: 0.01 } (one point of accuracy).');
+  if (!(d >= 0 && d <= 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxDrop', value: d, range: [0, 1], example: 0.01 });
   const a = o.amountPerIteration ?? D.amountPerIteration;
-  if (!(a > 0 && a < 1)) throw bad(`amountPerIteration must be in (0, 1), got ${o.amountPerIteration}.`, 'Pass e.g. { amountPerIteration: 0.2 }.');
+  if (!(a > 0 && a < 1)) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'amountPerIteration', open: 'both', value: a, range: [0, 1], example: 0.2 });
   const m = o.maxIterations ?? D.maxIterations;
-  if (!Number.isInteger(m) || m < 1) throw bad(`maxIterations must be a positive integer, got ${o.maxIterations}.`, 'Pass e.g. { maxIterations: 30 }.');
+  if (!Number.isInteger(m) || m < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'maxIterations', expected: 'a positive integer', value: m, example: 30 });
   const s = o.fineTune?.steps ?? D.fineTune.steps;
-  if (!Number.isInteger(s) || s < 0) throw bad(`fineTune.steps must be a non-negative integer, got ${o.fineTune?.steps}.`, 'Pass e.g. { fineTune: { steps: 100 } }.');
+  if (!Number.isInteger(s) || s < 0) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.steps', expected: 'a non-negative integer', value: s, example: 100 });
   const b = o.fineTune?.batchSize ?? D.fineTune.batchSize;
-  if (!Number.isInteger(b) || b < 1) throw bad(`fineTune.batchSize must be a positive integer, got ${o.fineTune?.batchSize}.`, 'Pass e.g. { fineTune: { batchSize: 64 } }.');
+  if (!Number.isInteger(b) || b < 1) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.batchSize', expected: 'a positive integer', value: b, example: 64 });
   const lr = o.fineTune?.learningRate ?? D.fineTune.learningRate;
-  if (!(lr > 0 && Number.isFinite(lr))) throw bad(`fineTune.learningRate must be a positive number, got ${o.fineTune?.learningRate}.`, 'Pass e.g. { fineTune: { learningRate: 1e-4 } }.');
+  if (!(lr > 0 && Number.isFinite(lr))) throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'value', option: 'fineTune.learningRate', expected: 'a positive number', value: lr, example: 1e-4 });
 }
 
 /** Snapshot of a model's weights (to go back to the last good iteration). */
@@ -188,8 +187,7 @@ export async function restructure(model: tf.LayersModel, slice: Slice | TaskSlic
   const pre = getRestructureMethod(preName);
   if (pre.appliesTo && !pre.appliesTo(model)) {
     // Run anyway, it would remove nothing and report a pruner-alone run under the method's name.
-    throw new SemsliceError('BAD_RESTRUCTURE_OPTIONS', `restructure: method "${preName}" does not apply to model "${model.name}" (${pre.description}).`,
-      `Pass pre as one of the methods that apply to it: ${restructureMethodsFor(model).join(', ')}.`);
+    throw fail('BAD_RESTRUCTURE_OPTIONS', { case: 'not-applicable', pre: preName, model: model.name, description: pre.description, applies: restructureMethodsFor(model) });
   }
   const prunerName = opts.pruner ?? D.pruner;
   getPruner(prunerName);

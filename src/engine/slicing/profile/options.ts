@@ -2,7 +2,7 @@
  * Options of profile() and their defaults, in one place (style rule: one options object per entry point).
  */
 import { SemsliceError } from '../../errors.js';
-import { unknownNameError } from '../../messages/index.js';
+import { unknownNameError, fail } from '../../messages/index.js';
 import type { ProgressCallback } from '../../log.js';
 import { METRICS, type Metric } from '../types.js';
 
@@ -46,9 +46,10 @@ export interface ResolvedProfileOptions {
   signal: AbortSignal | undefined;
 }
 
-function positiveInt(name: string, v: unknown, hint: string): number {
+function positiveInt(option: string, v: unknown, example: number, or?: null): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new SemsliceError('BAD_OPTION', `profile(): ${name} must be a positive integer, got ${String(v)}.`, hint);
+    const expected = or === null ? 'a positive integer or null' : 'a positive integer';
+    throw fail('BAD_OPTION', { case: 'value', where: 'profile', option, expected, value: v, example, ...(or === null ? { or } : {}) });
   }
   return v;
 }
@@ -56,21 +57,21 @@ function positiveInt(name: string, v: unknown, hint: string): number {
 /** Fill in defaults and validate. */
 export function resolveProfileOptions(opts: ProfileOptions = {}): ResolvedProfileOptions {
   const metrics = [...(opts.metrics ?? METRICS)];
-  if (metrics.length === 0) throw new SemsliceError('BAD_OPTION', 'profile(): metrics is empty.', `Pass some of: ${METRICS.join(', ')} (or omit it for all).`);
+  if (metrics.length === 0) throw fail('BAD_OPTION', { case: 'value', where: 'profile', option: 'metrics', expected: 'a non-empty list', value: metrics, example: ['taylor', 'avg'], orOmit: true });
   for (const m of metrics) {
     if (!(METRICS as readonly string[]).includes(m)) throw unknownNameError('UNKNOWN_METRIC', 'metric passed to profile()', String(m), METRICS);
   }
   const raw = RAW_METRICS.filter((r) => metrics.includes('ens') || metrics.includes(r));
   const maxPerClass = opts.maxPerClass ?? null;
-  if (maxPerClass !== null) positiveInt('maxPerClass', maxPerClass, 'Use a positive number of samples per class, or null for all.');
+  if (maxPerClass !== null) positiveInt('maxPerClass', maxPerClass, 100, null);
   return {
     metrics,
     raw,
     needGrad: raw.includes('taylor') || raw.includes('deeplift'),
     onlyCorrect: opts.onlyCorrect ?? true,
     maxPerClass,
-    batchSize: positiveInt('batchSize', opts.batchSize ?? 256, 'Use e.g. 256.'),
-    workers: positiveInt('workers', opts.workers ?? 1, 'Use 1 (in-process) or the number of cores.'),
+    batchSize: positiveInt('batchSize', opts.batchSize ?? 256, 256),
+    workers: positiveInt('workers', opts.workers ?? 1, 4),
     onProgress: opts.onProgress,
     signal: opts.signal,
   };

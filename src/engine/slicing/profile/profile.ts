@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import type { Dataset } from '../../data/types.js';
 import { assertEveryClass } from '../../data/checks.js';
 import { modelGraph, siteReads } from '../../graph/index.js';
@@ -27,7 +28,6 @@ import { ProfileStats } from './stats.js';
 export type { ProfileOptions } from './options.js';
 
 /** The hint for profiling data that lacks a class (the usual cause: take(n) of a sorted or small split). */
-const EVERY_CLASS = 'Profile with data that holds every class, e.g. data.train.perClassCap(500) rather than data.train.take(n).';
 
 /**
  * Check that data fits a model for profiling, in the order that names the true cause: the sample shape, then labels
@@ -54,11 +54,9 @@ export function checkProfileData(model: tf.LayersModel, data: Dataset, opts: { e
         `Dataset ${data.name} has labels up to ${max}, outside the classes of model "${model.name}" (${classes} logits: labels 0..${classes - 1}).`,
         `Profile with data labelled 0..${classes - 1} (subsetClasses(classes, { relabel: true }) maps chosen classes onto 0..n-1), or use a model built with numClasses: ${max + 1}.`);
     }
-    throw new SemsliceError('CLASS_COUNT_MISMATCH',
-      `Dataset ${data.name} has ${data.numClasses} classes but model "${model.name}" has ${classes} logits.`,
-      'Use data labelled with the model\'s classes (subsetClasses keeps the labels unless relabel is set).');
+    throw fail('CLASS_COUNT_MISMATCH', { dataset: data.name, classes: data.numClasses, model: model.name, logits: classes });
   }
-  if (opts.everyClass ?? true) assertEveryClass(data, EVERY_CLASS);
+  if (opts.everyClass ?? true) assertEveryClass(data);
   return [...have];
 }
 
@@ -73,9 +71,7 @@ function logitCount(model: tf.LayersModel): number {
 }
 
 function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
-  return new SemsliceError('NAN_IN_DATA',
-    `Dataset ${data.name} has NaN or infinite values among samples ${first}..${first + count - 1}.`,
-    'Clean the data (replace or drop non-finite pixels) before profiling.');
+  return fail('NAN_IN_DATA', { dataset: data.name, first, count });
 }
 
 /**
@@ -115,9 +111,7 @@ export async function profile(model: tf.LayersModel, data: Dataset, opts: Profil
   const missing = acc.n.reduce<number[]>((m, n, c) => (n === 0 ? [...m, c] : m), []);
   if (missing.length) {
     // Every class has samples (checked first): these have none the model classifies correctly.
-    const name = (c: number) => `"${data.classNames[c] ?? c}" (label ${c})`;
-    throw new SemsliceError('NO_SAMPLES', `Class ${missing.map(name).join(', ')} has samples, but no correctly classified ones to profile (the model gets every one wrong).`,
-      'Profile more data of that class or a better-trained model (more training samples or epochs), or with onlyCorrect: false.');
+    throw fail('NO_SAMPLES', { case: 'none-correct', classes: missing.map((c) => ({ name: data.classNames[c] ?? String(c), label: c })) });
   }
   const result = acc.finish(sites, o.raw);
   return new ProfileStats({

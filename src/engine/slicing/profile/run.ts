@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 import type { Dataset } from '../../data/types.js';
 import { batchStats, createBatchContext, disposeBatchContext, type BatchContext } from './batch.js';
 import type { ResolvedProfileOptions } from './options.js';
@@ -13,7 +14,7 @@ import type { SiteInfo } from '../types.js';
 /** Rejects with SemsliceError ABORTED when the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new SemsliceError('ABORTED', 'Profiling was aborted.', 'Start it again without aborting the signal.');
+    throw fail('ABORTED', { case: 'signal', what: 'Profiling' });
   }
 }
 

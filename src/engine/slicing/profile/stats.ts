@@ -2,8 +2,7 @@
  * The result of profile(): raw (unnormalised) per-class statistics per metric and site, plus the same statistics
  * over all profiled samples (for the global top-k baseline).
  */
-import { SemsliceError } from '../../errors.js';
-import { unknownNameError } from '../../messages/index.js';
+import { unknownNameError, fail } from '../../messages/index.js';
 import { RAW_METRICS, type RawMetric } from './options.js';
 import type { Metric, ProfileStatsData, SiteInfo } from '../types.js';
 
@@ -39,15 +38,13 @@ export class ProfileStats implements ProfileStatsData {
 
   private table(where: 'stats' | 'global', metric: Metric | RawMetric, site: string): Float32Array {
     if (metric === 'ens') {
-      throw new SemsliceError('NOT_RAW', 'ens is not a raw statistic: it is the mean of the four normalised scores.',
-        'Read avg, var, taylor or deeplift here; normalised and ens scores come from the metrics module (scoresFrom).');
+      throw fail('NOT_RAW');
     }
     if (!(RAW_METRICS as readonly string[]).includes(metric)) throw unknownNameError('UNKNOWN_METRIC', 'metric', metric, RAW_METRICS);
     if (!this.sites.some((s) => s.name === site)) throw unknownNameError('UNKNOWN_SITE', 'site', site, this.sites.map((s) => s.name));
     const t = this[where][metric][site];
     if (!t) {
-      throw new SemsliceError('MISSING_STATS', `This profile has no "${metric}" statistics.`,
-        `Profile with metrics including "${metric}" (or all metrics, the default).`);
+      throw fail('MISSING_STATS', { case: 'metric', metric });
     }
     return t;
   }
