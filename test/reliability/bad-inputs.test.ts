@@ -143,7 +143,7 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: 'models.save with force into a folder of the user\'s files', run: async () => {
       const m = ss.models.build('mlp', { inputShape: [8, 8, 1], numClasses: 10 });
       try { await ss.models.save(m, p('thesis'), { force: true }); } finally { m.dispose(); }
-    }, code: 'OUTPUT_NOT_OURS', problem: /thesis\.txt/, fix: /force: true replaces only/ }),
+    }, code: 'OUTPUT_NOT_OURS', problem: /thesis\.txt/, fix: /\{ force: true \} replaces only/ }),
     () => ({ name: 'models.save into a file', run: async () => {
       const m = ss.models.build('mlp', { inputShape: [8, 8, 1], numClasses: 10 });
       try { await ss.models.save(m, p('notes.txt'), { force: true }); } finally { m.dispose(); }

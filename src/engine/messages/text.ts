@@ -109,8 +109,8 @@ export function literal(v: unknown): string {
   return String(v);
 }
 
-/** The API's wording: `{ option: value }`, or the option's name alone where no value is given. */
+/** The API's wording: `{ option: value }`, or where no value is given the term's words (else the option's name). */
 export const API_RENDERER: TermRenderer = {
-  option: (t) => (t.value === undefined ? t.option : `{ ${t.option}: ${literal(t.value)} }`),
+  option: (t) => (t.value === undefined ? t.words ?? t.option : `{ ${t.option}: ${literal(t.value)} }`),
   alt: (t) => t.api,
 };
