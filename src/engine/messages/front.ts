@@ -458,7 +458,7 @@ export const FRONT_MESSAGES = {
   VIZ_BAD_INPUT: entry<VizBadInput>(
     [
       { fn: 'stabilityChart', case: 'not-slice', got: 'an object with keys [a, b]' },
-      { fn: 'restructureCurves', case: 'empty', what: 'runs', got: 'an array of length 0', expected: '[{ method, rows }]', from: 'restructure()' },
+      { fn: 'restructureCurves', case: 'empty', what: 'runs', got: 'an array of length 0', expected: '[{ method, rows }]', from: 'restructure() results' },
       { fn: 'fidelityCurves', case: 'not-finite', where: 'rows[2].cr', got: 'number NaN' },
       { fn: 'damageHeatmap', case: 'not-square', what: 'drop', n: 10 },
       { fn: 'stabilityChart', case: 'no-stability' },
@@ -483,7 +483,7 @@ function vizBadInput(p: VizBadInput): { message: Text; hint: Text } {
     case 'empty':
       return {
         message: `${p.fn}() needs a non-empty array of ${p.what}, got ${p.got}.`,
-        hint: `Pass ${p.expected}${p.from !== undefined ? `, as ${p.from} returns it` : ''}.`,
+        hint: `Pass ${p.expected}${p.from !== undefined ? ` from ${p.from}` : ''}.`,
       };
     case 'not-finite':
       return {
