@@ -151,7 +151,7 @@ export const FRONT_MESSAGES = {
       hint: p.case === 'dtype' ? 'Only float32, int32, bool and uint8/uint16/float16 quantised weights are supported.'
         : p.case === 'not-object' ? 'Pass a tfjs model.json.'
           : p.case === 'not-json' ? 'Re-save the model; the file may be truncated or not a model.json.'
-            : 'Re-save the model with saveModel or tf.LayersModel.save.',
+            : say`Re-save the model with ${alt('saveModel', 'semslice train')} or tf.LayersModel.save.`,
     })),
   BAD_NOTEBOOK: entry<{ case: 'import-form'; cell: number; line: string } | { case: 'import-not-given'; cell: number; module: string; given: readonly string[] }
     | { case: 'not-javascript'; error: string }>(
@@ -506,7 +506,7 @@ function vizBadInput(p: VizBadInput): { message: Text; hint: Text } {
         hint: 'Components are made by merging classes (tau); re-create the slice with slice() rather than editing its JSON.',
       };
     case 'repeat':
-      return { message: `${p.fn}(): ${p.item} names repeat (${p.names.join(', ')}).`, hint: `Give every ${p.item === 'method' ? 'run' : 'series'} a distinct ${p.item} name.` };
+      return { message: `${p.fn}(): ${p.item} names repeat (${p.names.join(', ')}).`, hint: p.item === 'method' ? 'Give every run a distinct method name.' : 'Give every series a distinct name.' };
     case 'per-class':
       return {
         message: `${p.fn}(): ${p.what} has ${p.got ?? 'no'} values for ${p.classes} classes.`,
