@@ -9,7 +9,7 @@
  * nb.cells.filter((c) => c.cell_type === 'code').map(cellSource);
  */
 import { readFile } from 'node:fs/promises';
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 
 export interface IpynbOutput {
   output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | 'update_display_data';
@@ -53,21 +53,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function notJson(what: string, detail: string): SemsliceError {
-  return new SemsliceError('NOTEBOOK_NOT_JSON', `${what} is not valid JSON (${detail}).`,
-    'Pass an .ipynb file saved by Jupyter or nbconvert; a truncated or hand-edited file can be checked with `python3 -m json.tool FILE`.');
-}
-
-function notNotebook(what: string, detail: string): SemsliceError {
-  return new SemsliceError('NOTEBOOK_INVALID', `${what} is not a Jupyter notebook: ${detail}.`,
-    'A notebook is a JSON object with "nbformat": 4, "metadata" and a "cells" array; save it from Jupyter or run it with `jupyter nbconvert --to notebook --execute`.');
-}
-
-function wrongVersion(what: string, version: unknown): SemsliceError {
-  return new SemsliceError('NOTEBOOK_VERSION', `${what} uses nbformat ${String(version)}; semslice reads nbformat 4 only.`,
-    'Upgrade it with `jupyter nbconvert --to notebook --nbformat 4 FILE` (or open and save it in Jupyter).');
-}
-
 /**
  * Parse and check `input` (JSON text, bytes, or an already parsed object) as an nbformat 4 notebook: an object
  * with nbformat 4 and a cells array whose entries are objects with a cell_type. `what` names the input in errors.
@@ -83,20 +68,20 @@ export function parseNotebook(input: unknown, what = 'notebook'): Ipynb {
     try {
       raw = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (e) {
-      throw notJson(what, (e as Error).message);
+      throw fail('NOTEBOOK_NOT_JSON', { what, error: (e as Error).message });
     }
   }
-  if (!isObject(raw)) throw notNotebook(what, `expected a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  if (!isObject(raw)) throw fail('NOTEBOOK_INVALID', { what, case: 'not-object', got: Array.isArray(raw) ? 'an array' : typeof raw });
   if (raw.nbformat === undefined) {
     // nbformat 3 keeps cells under worksheets; say so, since it is the usual reason for a missing "cells".
-    if (Array.isArray(raw.worksheets)) throw wrongVersion(what, 3);
-    throw notNotebook(what, 'no "nbformat" field');
+    if (Array.isArray(raw.worksheets)) throw fail('NOTEBOOK_VERSION', { what, version: 3 });
+    throw fail('NOTEBOOK_INVALID', { what, case: 'no-nbformat' });
   }
-  if (raw.nbformat !== 4) throw wrongVersion(what, raw.nbformat);
-  if (!Array.isArray(raw.cells)) throw notNotebook(what, 'nbformat 4 but no "cells" array');
+  if (raw.nbformat !== 4) throw fail('NOTEBOOK_VERSION', { what, version: raw.nbformat });
+  if (!Array.isArray(raw.cells)) throw fail('NOTEBOOK_INVALID', { what, case: 'no-cells' });
   raw.cells.forEach((c, i) => {
-    if (!isObject(c)) throw notNotebook(what, `cell ${i} is not an object`);
-    if (typeof c.cell_type !== 'string') throw notNotebook(what, `cell ${i} has no "cell_type"`);
+    if (!isObject(c)) throw fail('NOTEBOOK_INVALID', { what, case: 'cell-not-object', cell: i });
+    if (typeof c.cell_type !== 'string') throw fail('NOTEBOOK_INVALID', { what, case: 'cell-no-type', cell: i });
   });
   return raw as unknown as Ipynb;
 }
@@ -112,7 +97,7 @@ export async function readNotebookFile(path: string): Promise<Ipynb> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new SemsliceError('NOTEBOOK_NOT_FOUND', `No notebook at ${path}.`, 'Check the path (relative paths are from the current folder).');
+    throw fail('NOTEBOOK_NOT_FOUND', { path });
   }
   return parseNotebook(text, path);
 }

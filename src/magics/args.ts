@@ -3,7 +3,8 @@
  * Quoted values stay strings; unquoted ones become numbers, booleans or comma lists. Validation against a magic's
  * schema names the magic, the argument and the allowed ones, so nothing runs on a typo.
  */
-import { didYouMean, SemsliceError } from '../engine/errors.js';
+import { didYouMean } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 
 export type ArgScalar = string | number | boolean;
 /** A parsed value: scalars, lists, or (tagged template only) any interpolated object. */
@@ -34,15 +35,6 @@ interface Token {
   quoted: boolean;
 }
 
-function malformed(magic: string, what: string, schema?: ArgsSchema): SemsliceError {
-  const allowed = schema ? Object.keys(schema) : [];
-  return new SemsliceError(
-    'MAGIC_ARGS',
-    `${magic}: ${what}`,
-    `Write arguments as key=value (quote values with spaces: label="a b").${allowed.length ? ` Allowed: ${allowed.join(', ')}.` : ''}`,
-  );
-}
-
 /** Split `a=1 b="x y" c='z'` into tokens; throws on a bare word or an unclosed quote. */
 export function tokenize(text: string, magic = 'magic', schema?: ArgsSchema): Token[] {
   const out: Token[] = [];
@@ -55,8 +47,8 @@ export function tokenize(text: string, magic = 'magic', schema?: ArgsSchema): To
     if (!m) {
       const rest = s.slice(pos).trim();
       const word = rest.split(/\s+/)[0] ?? rest;
-      const why = /^[A-Za-z_][\w-]*=["']/.test(word) ? `unclosed quote in "${word}"` : `malformed argument "${word}" (expected key=value)`;
-      throw malformed(magic, why, schema);
+      const allowed = schema ? Object.keys(schema) : [];
+      throw fail('MAGIC_ARGS', { magic, case: /^[A-Za-z_][\w-]*=["']/.test(word) ? 'unclosed-quote' : 'not-key-value', word, allowed });
     }
     const dq = m[2];
     const sq = m[3];
@@ -86,20 +78,24 @@ export function parseScalar(raw: string): ArgScalar {
 export function parseArgs(text: string, magic = 'magic', schema?: ArgsSchema): Record<string, ArgValue> {
   const out: Record<string, ArgValue> = {};
   for (const t of tokenize(text, magic, schema)) {
-    if (t.key in out) throw malformed(magic, `argument "${t.key}" given twice`, schema);
+    if (t.key in out) throw fail('MAGIC_ARGS', { magic, case: 'twice', key: t.key, allowed: schema ? Object.keys(schema) : [] });
     out[t.key] = t.quoted ? t.raw : t.raw.includes(',') ? t.raw.split(',').filter((x) => x !== '').map(parseScalar) : parseScalar(t.raw);
   }
   return out;
 }
 
-function typeError(magic: string, key: string, spec: ArgSpec, v: unknown): SemsliceError {
-  const shown = typeof v === 'object' ? Object.prototype.toString.call(v) : JSON.stringify(v);
+/** What a value of the wrong type is shown as, and what the argument expects (MAGIC_ARGS, case 'type'). */
+function typeMismatch(spec: ArgSpec, v: unknown): { expected: string; got: string } {
+  const got = typeof v === 'object' ? Object.prototype.toString.call(v) : JSON.stringify(v);
   const choices = choicesOf(spec);
-  const expect = choices ? `one of ${choices.join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`;
-  return new SemsliceError('MAGIC_ARGS', `${magic}: argument ${key} expects ${expect}, got ${shown}.`, `${key}: ${spec.description}`);
+  const expected = choices ? `one of ${choices.join(', ')}` : `${/^[aeiou]/.test(spec.type) ? 'an' : 'a'} ${spec.type}`;
+  return { expected, got };
 }
 
-function coerce(magic: string, key: string, spec: ArgSpec, v: ArgValue): ArgValue {
+/** Marks a value coerce() cannot take. */
+const WRONG_TYPE = Symbol('wrong type');
+
+function coerce(spec: ArgSpec, v: ArgValue): ArgValue | typeof WRONG_TYPE {
   const isObj = typeof v === 'object' && !Array.isArray(v);
   switch (spec.type) {
     case 'ref':
@@ -108,24 +104,19 @@ function coerce(magic: string, key: string, spec: ArgSpec, v: ArgValue): ArgValu
       return Array.isArray(v) ? v : isObj ? v : [v as ArgScalar];
     case 'number':
     case 'integer':
-      if (typeof v !== 'number' || (spec.type === 'integer' && !Number.isInteger(v))) throw typeError(magic, key, spec, v);
-      return v;
+      return typeof v !== 'number' || (spec.type === 'integer' && !Number.isInteger(v)) ? WRONG_TYPE : v;
     case 'boolean':
-      if (typeof v !== 'boolean') throw typeError(magic, key, spec, v);
-      return v;
+      return typeof v !== 'boolean' ? WRONG_TYPE : v;
     case 'identifier':
-      if (typeof v !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(v)) throw typeError(magic, key, spec, v);
-      return v;
+      return typeof v !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(v) ? WRONG_TYPE : v;
     case 'string': {
-      if (isObj || Array.isArray(v)) throw typeError(magic, key, spec, v);
+      if (isObj || Array.isArray(v)) return WRONG_TYPE;
       const s = String(v);
       const choices = choicesOf(spec);
-      if (choices && !choices.includes(s)) throw typeError(magic, key, spec, v);
-      return s;
+      return choices && !choices.includes(s) ? WRONG_TYPE : s;
     }
     case 'scalar':
-      if (isObj || Array.isArray(v)) throw typeError(magic, key, spec, v);
-      return v;
+      return isObj || Array.isArray(v) ? WRONG_TYPE : v;
   }
 }
 
@@ -142,18 +133,16 @@ export function validateArgs(magic: string, values: Record<string, ArgValue>, sc
     const spec = schema[key];
     if (!spec) {
       const guess = didYouMean(key, allowed);
-      throw new SemsliceError(
-        'MAGIC_ARGS',
-        `${magic}: unknown argument "${key}".${guess ? ` Did you mean "${guess}"?` : ''}`,
-        allowed.length ? `Allowed arguments of ${magic}: ${allowed.join(', ')}.` : `${magic} takes no arguments.`,
-      );
+      throw fail('MAGIC_ARGS', { magic, case: 'unknown', key, ...(guess !== undefined ? { guess } : {}), allowed });
     }
-    out[key] = coerce(magic, key, spec, v);
+    const c = coerce(spec, v);
+    if (c === WRONG_TYPE) throw fail('MAGIC_ARGS', { magic, case: 'type', key, description: spec.description, ...typeMismatch(spec, v) });
+    out[key] = c;
   }
   for (const [key, spec] of Object.entries(schema)) {
     if (key in out) continue;
     if (spec.required) {
-      throw new SemsliceError('MAGIC_ARGS', `${magic}: missing required argument "${key}".`, `${key}: ${spec.description}`);
+      throw fail('MAGIC_ARGS', { magic, case: 'missing', key, description: spec.description });
     }
     if (spec.default !== undefined) out[key] = spec.default;
   }

@@ -2,7 +2,7 @@
  * The magic registry. A magic is {name, kind, args schema, run}; `%%name args\nbody` (cell) or `%name args` (line)
  * cells, and the `magic` tagged template, all end in dispatchMagic(), which validates before anything runs.
  */
-import { SemsliceError, didYouMean } from '../engine/errors.js';
+import { fail, unknownNameError } from '../engine/messages/index.js';
 import { Registry } from '../engine/registry.js';
 import { parseArgs, validateArgs, type ArgsSchema, type ArgValue } from './args.js';
 
@@ -44,11 +44,8 @@ export function registerMagic(spec: MagicSpec, opts: { override?: boolean } = {}
 
 export function getMagic(name: string): MagicSpec {
   if (!magics.has(name)) {
-    // Worded for notebooks: names written as %name, and that nothing ran.
-    const choices = magics.names().sort().map((k) => `%${k}`);
-    const guess = didYouMean(name, magics.names());
-    throw new SemsliceError('UNKNOWN_MAGIC', `Unknown magic "%${name}".${guess ? ` Did you mean "%${guess}"?` : ''} Nothing was run.`,
-      `Available: ${choices.join(', ')}. Run %lsmagic to list them with their arguments.`);
+    // Worded for notebooks: names written as %name.
+    throw unknownNameError('UNKNOWN_MAGIC', 'magic', `%${name}`, magics.names().sort().map((k) => `%${k}`));
   }
   return magics.get(name);
 }
@@ -86,7 +83,7 @@ export async function dispatchMagic(name: string, argText: string, body: string,
 /** Validate already-parsed values, bind `as=NAME` to a global, and run. */
 export async function runMagic(m: MagicSpec, values: Record<string, ArgValue>, body: string, cell: boolean): Promise<unknown> {
   if (m.kind === 'line' && cell && body.trim() !== '') {
-    throw new SemsliceError('MAGIC_KIND', `%${m.name} is a line magic and takes no cell body. Nothing was run.`, `Write %${m.name} and its arguments on one line, with nothing below.`);
+    throw fail('MAGIC_KIND', { magic: m.name });
   }
   const args = validateArgs(magicLabel(m), values, m.args);
   const result = await m.run({ args, body, lookup: lookupVariable });

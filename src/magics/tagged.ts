@@ -2,7 +2,8 @@
  * The tagged-template form of magics: valid TypeScript, so it works in any cell, script or test, with or without
  * enableMagics(). Interpolated values are passed as they are (a model object, a dataset), not stringified.
  */
-import { SemsliceError } from '../engine/errors.js';
+
+import { fail } from '../engine/messages/index.js';
 import { parseArgs, type ArgValue } from './args.js';
 import { parseMagicCell } from './cell.js';
 import { getMagic, magicLabel, runMagic } from './registry.js';
@@ -35,7 +36,7 @@ export async function magic(strings: TemplateStringsArray, ...values: unknown[])
   text = text.replace(/^\s+/, '');
   const mc = parseMagicCell(/^%/.test(text) ? text : `%%${text}`);
   if (!mc) {
-    throw new SemsliceError('MAGIC_SYNTAX', `magic\`${text.split('\n')[0]}\`: expected a magic name first.`, 'Write magic`name key=value ...`, e.g. magic`lsmagic`.');
+    throw fail('MAGIC_SYNTAX', { line: text.split('\n')[0]! });
   }
   const m = getMagic(mc.name);
   const parsed = parseArgs(mc.args, magicLabel(m), m.args);

@@ -58,10 +58,6 @@ export interface ExecuteResult {
   notebook: Ipynb;
 }
 
-const INSTALL_HINT =
-  'Install Jupyter and the tslab kernel: `bash scripts/setup-jupyter.sh` (as root), or `apt-get install jupyter-nbconvert ' +
-  'python3-nbclient python3-ipykernel jupyter-client` and `npx tslab install --python /usr/bin/python3 --binary "$PWD/node_modules/.bin/tslab" --prefix "$PWD/.jupyter"`.';
-
 interface RunOut {
   code: number;
   stdout: string;
@@ -139,15 +135,6 @@ function defaultJupyterPath(): string[] {
   return existsSync(p) ? [p] : [];
 }
 
-/** The kernelspec is a file semslice can write itself; only what it cannot make is reported (tslab, Jupyter). */
-function kernelMissing(kernel: string, names: string[]): SemsliceError {
-  if (kernel === 'tslab' && !tslabBinary()) {
-    return new SemsliceError('NO_KERNEL', `The Jupyter kernel "tslab" is not installed, and tslab itself is missing (node_modules/.bin/tslab).`,
-      'Install it in the semslice folder with `npm install` (tslab is a dev dependency) or `npm install tslab@1.0.22`; semslice then writes the kernelspec itself.');
-  }
-  return new SemsliceError('NO_KERNEL', `The Jupyter kernel "${kernel}" is not installed (found: ${names.join(', ') || 'none'}).`, INSTALL_HINT);
-}
-
 /** Environment for jupyter: JUPYTER_PATH extended, the frozen-modules debugger warning silenced. */
 export function jupyterEnv(paths: string[]): NodeJS.ProcessEnv {
   const existing = process.env.JUPYTER_PATH ? process.env.JUPYTER_PATH.split(delimiter) : [];
@@ -167,7 +154,7 @@ export async function findJupyter(opts: Pick<ExecuteOptions, 'jupyter' | 'jupyte
   const env = jupyterEnv(opts.jupyterPath ?? defaultJupyterPath());
   const v = await run(jupyter, ['nbconvert', '--version'], env, 60_000);
   if (v.code !== 0) {
-    throw new SemsliceError('NO_JUPYTER', `\`${jupyter} nbconvert\` is not available (${firstLine(v.stderr) || `exit ${v.code}`}).`, INSTALL_HINT);
+    throw fail('NO_JUPYTER', { jupyter, error: firstLine(v.stderr) || `exit ${v.code}` });
   }
   const ks = await run(jupyter, ['kernelspec', 'list', '--json'], env, 60_000);
   let names: string[] = [];
@@ -176,7 +163,8 @@ export async function findJupyter(opts: Pick<ExecuteOptions, 'jupyter' | 'jupyte
   } catch {
     names = [];
   }
-  if (!names.includes(kernel)) throw kernelMissing(kernel, names);
+  // The kernelspec is a file semslice can write itself; only what it cannot make is reported (tslab, Jupyter).
+  if (!names.includes(kernel)) throw fail('NO_KERNEL', { kernel, found: names, tslabMissing: kernel === 'tslab' && !tslabBinary() });
   return { jupyter, env };
 }
 
@@ -226,7 +214,7 @@ export async function executeNotebook(input: string, opts: ExecuteOptions = {}):
     if (stopped) throw fail('ABORTED', { case: 'notebook', input });
     const produced = join(outDir, 'executed.ipynb');
     if (!existsSync(produced)) {
-      throw new SemsliceError('NOTEBOOK_RUN_FAILED', `jupyter nbconvert failed on ${input} (exit ${r.code}): ${firstLine(r.stderr) || 'no message'}.`, 'Run the same notebook in Jupyter to see the failing cell; check the kernel with `jupyter kernelspec list`.');
+      throw fail('NOTEBOOK_RUN_FAILED', { input, exit: r.code, error: firstLine(r.stderr) });
     }
     const executed = JSON.parse(await readFile(produced, 'utf8')) as Ipynb;
     const problems = checkExecutedNotebook(executed, opts.check);

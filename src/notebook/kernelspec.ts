@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { cellSource, type Ipynb } from './ipynb.js';
 
 /** This package's root (two levels above src/notebook or dist/notebook). */
@@ -55,12 +55,7 @@ export function checkRelativeImports(nb: Ipynb, notebookPath: string): void {
       const spec = m[1]!;
       const target = resolve(dir, spec);
       if (existsSync(target)) continue;
-      const isSemslice = /dist\/index\.js$/.test(spec);
-      throw new SemsliceError('NOTEBOOK_IMPORT_MISSING',
-        `${notebookPath} imports "${spec}", which does not exist from the notebook's folder (${target}).`,
-        isSemslice
-          ? `The notebook was moved out of the semslice folder: change the import to "semslice" (with semslice installed next to it), or run it from notebooks/ after npm run build.`
-          : `Put ${spec} next to the notebook, or change the import to a path that exists.`);
+      throw fail('NOTEBOOK_IMPORT_MISSING', { notebook: notebookPath, spec, target, semslice: /dist\/index\.js$/.test(spec) });
     }
   }
 }

@@ -5,7 +5,7 @@
  * `injected-parameters`. Unknown names are rejected with the list of known ones, and a number outside the range its
  * line declares (`const theta = 0.95; // range (0, 1]`) before anything runs.
  */
-import { SemsliceError, didYouMean } from '../engine/errors.js';
+import { fail, unknownNameError } from '../engine/messages/index.js';
 import { cellSource, type Ipynb, type IpynbCell } from './ipynb.js';
 
 export type ParamValue = string | number | boolean;
@@ -67,18 +67,17 @@ function toLiteral(name: string, v: ParamValue, declared: string, comment = ''):
   const kind = literalKind(declared);
   if (kind === 'number') {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    if (!Number.isFinite(n)) throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a number (${declared}), got ${JSON.stringify(v)}.`, `Pass a number, e.g. --param ${name}=${declared}.`);
+    if (!Number.isFinite(n)) throw fail('BAD_PARAMETER', { case: 'not-number', name, declared, value: v });
     const r = declaredRange(comment);
     if (r && !inRange(n, r)) {
-      throw new SemsliceError('BAD_PARAMETER', `Parameter ${name}=${n} is outside its ${r.integer ? 'integer ' : ''}range ${r.text}, declared in the notebook's parameters cell.`,
-        `Pass --param ${name}=X with X ${r.integer ? 'an integer ' : ''}in ${r.text} (the default is ${declared}).`);
+      throw fail('BAD_PARAMETER', { case: 'range', name, value: n, range: r.text, integer: r.integer === true, declared });
     }
     return String(n);
   }
   if (kind === 'boolean') {
     if (typeof v === 'boolean') return String(v);
     if (v === 'true' || v === 'false') return v;
-    throw new SemsliceError('BAD_PARAMETER', `Parameter ${name} is a boolean (${declared}), got ${JSON.stringify(v)}.`, `Pass true or false.`);
+    throw fail('BAD_PARAMETER', { case: 'not-boolean', name, declared, value: v });
   }
   const text = typeof v === 'string' ? v : String(v);
   const choices = declaredChoices(comment);
@@ -86,9 +85,8 @@ function toLiteral(name: string, v: ParamValue, declared: string, comment = ''):
     const n = text.trim() === '' ? NaN : Number(text);
     const okNumber = choices.range !== undefined && Number.isFinite(n) && inRange(n, choices.range);
     if (!okNumber) {
-      const allowed = [...choices.words, ...(choices.range ? [`a number in ${choices.range.text}`] : [])].join(', ');
-      throw new SemsliceError('BAD_PARAMETER', `Parameter ${name}=${JSON.stringify(text)} is not one of ${allowed}, declared in the notebook's parameters cell.`,
-        `Pass --param ${name}=X with X one of ${allowed} (the default is ${declared}).`);
+      const allowed = [...choices.words, ...(choices.range ? [`a number in ${choices.range.text}`] : [])];
+      throw fail('BAD_PARAMETER', { case: 'choices', name, value: text, allowed, declared });
     }
   }
   return JSON.stringify(text);
@@ -121,7 +119,7 @@ export function injectParameters(nb: Ipynb, params: Record<string, ParamValue>):
   if (names.length === 0) return copy;
   const cell = parametersCell(copy);
   if (!cell) {
-    throw new SemsliceError('NO_PARAMETERS_CELL', 'The notebook has no cell tagged "parameters".', 'Tag the cell that declares the parameters with "parameters" (cell metadata tags), or pass no --param.');
+    throw fail('NO_PARAMETERS_CELL', { params: names });
   }
   const decls = parameterDecls(cell);
   const known = decls.map((d) => d.name);
@@ -129,8 +127,7 @@ export function injectParameters(nb: Ipynb, params: Record<string, ParamValue>):
   for (const name of names) {
     const d = decls.find((x) => x.name === name);
     if (!d) {
-      const guess = didYouMean(name, known);
-      throw new SemsliceError('UNKNOWN_PARAMETER', `Unknown parameter "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`, `Parameters of this notebook: ${known.join(', ') || '(none)'}.`);
+      throw unknownNameError('UNKNOWN_PARAMETER', 'parameter', name, known);
     }
     const m = DECL.exec(lines[d.line]!)!;
     lines[d.line] = `${m[1]}${m[2]}${m[3] ?? ''}${m[4]}${toLiteral(name, params[name]!, d.literal, m[6] ?? '')}${m[6]}`;
@@ -154,7 +151,7 @@ export function parseParamAssignments(list: readonly string[]): Record<string, s
   const out: Record<string, string> = {};
   for (const item of list) {
     const m = /^([A-Za-z_$][\w$]*)=([\s\S]*)$/.exec(item);
-    if (!m) throw new SemsliceError('BAD_PARAMETER', `Malformed parameter "${item}".`, 'Write --param name=value, e.g. --param theta=0.95.');
+    if (!m) throw fail('BAD_PARAMETER', { case: 'malformed', item });
     out[m[1]!] = m[2]!;
   }
   return out;

@@ -6,7 +6,8 @@
  * Cells are TypeScript that is also plain JavaScript (no type annotations), so tslab runs them again unchanged and
  * this runner runs them without a compiler; `import * as NAME from "SPEC"` lines are bound to the modules given.
  */
-import { isSemsliceError, SemsliceError } from '../engine/errors.js';
+import { isSemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { withDisplaySink, type MimeBundle } from './kernel.js';
 import { displayOutput, streamOutput, type NotebookOutput } from './document-builder.js';
 
@@ -41,8 +42,8 @@ function bindImports(source: string, index: number, modules: Record<string, unkn
   return source.split('\n').map((line) => {
     if (!/^\s*import\b/.test(line)) return line;
     const m = IMPORT.exec(line);
-    if (!m) throw new SemsliceError('BAD_NOTEBOOK', `cell ${index + 1}: only "import * as NAME from ..." lines can run in-process, got: ${line.trim()}`, 'Write imports as namespace imports.');
-    if (!(m[2]! in modules)) throw new SemsliceError('BAD_NOTEBOOK', `cell ${index + 1} imports "${m[2]}", which the runner was not given.`, `Pass it in modules (given: ${Object.keys(modules).join(', ')}).`);
+    if (!m) throw fail('BAD_NOTEBOOK', { case: 'import-form', cell: index + 1, line: line.trim() });
+    if (!(m[2]! in modules)) throw fail('BAD_NOTEBOOK', { case: 'import-not-given', cell: index + 1, module: m[2]!, given: Object.keys(modules) });
     return `const ${m[1]} = __modules[${JSON.stringify(m[2])}];`;
   }).join('\n');
 }
@@ -66,7 +67,7 @@ export async function runCells(cells: readonly CellSource[], opts: RunCellsOptio
   try {
     program = new AsyncFunction('__modules', '__enter', body);
   } catch (e) {
-    throw new SemsliceError('BAD_NOTEBOOK', `the cells are not plain JavaScript: ${(e as Error).message}`, 'Write cells without type annotations, so they run unchanged in tslab and in-process.');
+    throw fail('BAD_NOTEBOOK', { case: 'not-javascript', error: (e as Error).message });
   }
 
   let current = -1;

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SemsliceError } from './errors.js';
+import { fail } from './errors.js';
 import { scriptSafe } from './escape.js';
 
 export type VendorName = 'vega' | 'vega-lite' | 'vega-embed';
@@ -48,7 +48,7 @@ export function packageDir(name: string): string {
     }
     if (dirname(dir) === dir) break;
   }
-  throw new SemsliceError('MISSING_PACKAGE', `Found ${entry} but not the package folder of "${name}".`, `Reinstall it: npm install ${name}`);
+  throw fail('MISSING_PACKAGE', { name, case: 'no-folder', entry });
 }
 
 /**
@@ -67,8 +67,7 @@ function resolveEntry(name: string): string {
     if (existsSync(pj)) return pj;
     if (dirname(dir) === dir) break;
   }
-  throw new SemsliceError('MISSING_PACKAGE', `Cannot find the package "${name}" needed to inline charts (${errors.join('; ')}).`,
-    `Install it: npm install ${name}`);
+  throw fail('MISSING_PACKAGE', { name, case: 'not-found', errors });
 }
 
 /** The UMD build of a vega package, escaped for inlining, cached per process. */
@@ -77,7 +76,7 @@ export function vendorScript(name: VendorName): InlineScript {
   if (hit) return hit;
   const file = join(packageDir(name), BUILD_FILES[name]);
   if (!existsSync(file)) {
-    throw new SemsliceError('MISSING_PACKAGE', `The ${name} package has no ${BUILD_FILES[name]}.`, `Reinstall it: npm install ${name}`);
+    throw fail('MISSING_PACKAGE', { name, case: 'no-build', file: BUILD_FILES[name] });
   }
   const s = inlineScript(readFileSync(file, 'utf8'));
   cache.set(name, s);

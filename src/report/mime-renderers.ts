@@ -5,7 +5,7 @@
  * @example
  * registerMimeRenderer('application/geo+json', (v) => `<pre>${escapeHtml(JSON.stringify(v))}</pre>`);
  */
-import { SemsliceError } from './errors.js';
+import { fail } from './errors.js';
 import { escapeHtml, stripAnsi } from './escape.js';
 import { renderMarkdown } from './markdown.js';
 import { RUN_MIME, VEGALITE_MIMES, VEGA_MIMES, jsonValue } from './mime-types.js';
@@ -30,7 +30,7 @@ const renderers = new Map<string, MimeRenderer>();
 /** Register the block for a MIME type; replacing a built-in needs `override`. */
 export function registerMimeRenderer(mime: string, render: MimeRenderer, opts: { override?: boolean } = {}): void {
   if (renderers.has(mime) && !opts.override) {
-    throw new SemsliceError('DUPLICATE_MIME_RENDERER', `A renderer for ${mime} is already registered.`, 'Pass { override: true } to replace it.');
+    throw fail('DUPLICATE_MIME_RENDERER', { mime });
   }
   renderers.set(mime, render);
 }

@@ -12,7 +12,7 @@
  */
 import { cspHash, inlineScript, packageVersion, vendorScript } from './assets.js';
 import { createContext, type ReportContext, type ResolvedOptions } from './context.js';
-import { fail, templateError } from './errors.js';
+import { fail } from './errors.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { DEFAULT_MIME_PRIORITY } from './mime-types.js';
 import { DEFAULT_PREPROCESSORS, getPreprocessor } from './preprocessors/index.js';
@@ -72,7 +72,7 @@ export function buildReport(nb: unknown, opts: ReportOptions = {}): ReportResult
   const template = loadTemplate(resolved.template);
   const names = template.conf.preprocessors ?? DEFAULT_PREPROCESSORS;
   // Untrusted content must never reach the page unsanitised, whatever a custom template lists.
-  if (!resolved.trusted && !names.includes('sanitize')) throw templateError(template.chain[0]!, 'its "preprocessors" list lacks "sanitize"');
+  if (!resolved.trusted && !names.includes('sanitize')) throw fail('TEMPLATE_INVALID', { dir: template.chain[0]!, case: 'no-sanitize' });
   const ctx = createContext(notebook, resolved);
   for (const name of names) getPreprocessor(name).run(ctx);
 

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { didYouMean, templateError, unknownTemplateError } from './errors.js';
+import { fail, unknownNameError } from './errors.js';
 
 export interface TemplateConf {
   name?: string;
@@ -50,13 +50,13 @@ export function templatesDir(): string {
 
 function readConf(dir: string): TemplateConf {
   const file = join(dir, 'conf.json');
-  if (!existsSync(file)) throw templateError(dir, 'no conf.json');
+  if (!existsSync(file)) throw fail('TEMPLATE_INVALID', { dir, case: 'no-conf' });
   try {
     const conf = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (typeof conf !== 'object' || conf === null || Array.isArray(conf)) throw new Error('not an object');
     return conf as TemplateConf;
   } catch (e) {
-    throw templateError(dir, `conf.json is not a JSON object (${(e as Error).message})`);
+    throw fail('TEMPLATE_INVALID', { dir, case: 'conf-not-object', error: (e as Error).message });
   }
 }
 
@@ -74,13 +74,12 @@ function locate(nameOrPath: string, from: string): string {
   const looksLikePath = nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.startsWith('.');
   if (looksLikePath || isAbsolute(nameOrPath)) {
     const dir = resolve(from, nameOrPath);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw templateError(dir, 'no such folder');
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw fail('TEMPLATE_INVALID', { dir, case: 'no-folder' });
     return dir;
   }
   const dir = join(templatesDir(), nameOrPath);
   if (!existsSync(join(dir, 'conf.json'))) {
-    const names = listTemplates().map((t) => t.name);
-    throw unknownTemplateError(nameOrPath, names, didYouMean(nameOrPath, names));
+    throw unknownNameError('UNKNOWN_TEMPLATE', 'report template', nameOrPath, listTemplates().map((t) => t.name));
   }
   return dir;
 }
@@ -93,7 +92,7 @@ export function loadTemplate(nameOrPath = 'default'): Template {
   let from = process.cwd();
   while (next) {
     const dir = locate(next, from);
-    if (chain.includes(dir)) throw templateError(dir, `its base chain loops (${chain.join(' -> ')})`);
+    if (chain.includes(dir)) throw fail('TEMPLATE_INVALID', { dir, case: 'loop', chain: [...chain, dir] });
     chain.push(dir);
     const c = readConf(dir);
     // Settings come from the most specific template that sets them.
@@ -103,7 +102,7 @@ export function loadTemplate(nameOrPath = 'default'): Template {
   }
   const read = (file: string, required: boolean): string => {
     for (const dir of chain) if (existsSync(join(dir, file))) return readFileSync(join(dir, file), 'utf8');
-    if (required) throw templateError(chain[0]!, `no ${file} in it or its bases`);
+    if (required) throw fail('TEMPLATE_INVALID', { dir: chain[0]!, case: 'missing-file', file });
     return '';
   };
   return { name: conf?.name ?? nameOrPath, chain, conf: conf ?? {}, html: read('template.html', true), css: read('style.css', true), js: read('report.js', false) };

@@ -9,7 +9,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { SemsliceError, sameFileError } from './errors.js';
+import { fail } from './errors.js';
 import { readNotebook } from './reader.js';
 import { buildReport } from './render-report.js';
 import type { ReportOptions } from './types.js';
@@ -44,10 +44,9 @@ export async function writeReport(inputPath: string, outputPath: string, opts: R
   try {
     text = await readFile(inputPath, 'utf8');
   } catch (e) {
-    throw new SemsliceError('NOTEBOOK_NOT_FOUND', `Cannot read notebook ${inputPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-      'Check the path; the report command takes an executed .ipynb file.');
+    throw fail('NOTEBOOK_NOT_FOUND', { path: inputPath, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
-  if (isSameFile(inputPath, outputPath)) throw sameFileError(outputPath);
+  if (isSameFile(inputPath, outputPath)) throw fail('OUTPUT_IS_INPUT', { path: outputPath, relation: 'is', kind: 'file', input: inputPath, option: 'out' });
   const nb = readNotebook(text, inputPath);
   const result = buildReport(nb, { fallbackTitle: basename(inputPath, extname(inputPath)), ...opts });
   const out = resolve(outputPath);
@@ -58,8 +57,7 @@ export async function writeReport(inputPath: string, outputPath: string, opts: R
     await rename(tmp, out);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new SemsliceError('OUTPUT_WRITE_FAILED', `Cannot write the report to ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-      'Pass a writable file path (not a folder) with -o, e.g. -o report.html.');
+    throw fail('OUTPUT_WRITE_FAILED', { path: out, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
   }
   return { outputPath: out, bytes: Buffer.byteLength(result.html, 'utf8'), charts: result.charts, warnings: result.warnings };
 }

@@ -2,7 +2,7 @@
  * Semantic components (docs/algorithm.md, "Merging"): which classes each component holds, and how many neurons
  * each component's slice has per site.
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, labelAngleFor, nominalRange, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
@@ -63,8 +63,7 @@ export function componentNeurons(slice: SliceJSON): { component: string; members
 export function componentsChart(slice: SliceJSON, opts: ComponentsChartOptions = {}): VegaLiteSpec {
   assertSlice(slice, 'componentsChart');
   if (!Array.isArray(slice.components) || slice.components.length === 0) {
-    throw new SemsliceError('VIZ_BAD_INPUT', 'componentsChart(): the slice has no semantic components.',
-      'Components are made by merging classes (tau); re-create the slice with slice() rather than editing its JSON.');
+    throw fail('VIZ_BAD_INPUT', { fn: 'componentsChart', case: 'no-components' });
   }
   const cell = opts.cellSize ?? 30;
   const comps = slice.components.map((_, k) => componentLabel(k));

@@ -21,7 +21,7 @@ export interface DamageHeatmapOptions extends SizeOptions {
  * ss.show(damageHeatmap(ss.damageMatrix(model, data.test, slice)));
  */
 export function damageHeatmap(d: DamageMatrix, opts: DamageHeatmapOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(d?.classes, 'damageHeatmap', 'classes', 'Pass the result of damageMatrix().');
+  assertNonEmptyArray(d?.classes, 'damageHeatmap', 'classes', 'the result', 'damageMatrix()');
   const names = d.classes.map((c) => d.classNames[c] ?? `class ${c}`);
   assertSquare(d.drop, names.length, 'damageHeatmap', 'drop');
   const cells = names.flatMap((row, r) => names.map((col, c) => {

@@ -80,7 +80,7 @@ export function fidelityPoints(rows: FidelityRow[], baseline?: number): Fidelity
  * fidelityCurves(rows, { baseline: 0.987 });
  */
 export function fidelityCurves(rows: FidelityRow[], opts: FidelityCurvesOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(rows, 'fidelityCurves', 'FidelityRow', 'Pass the rows returned by fidelitySweep().');
+  assertNonEmptyArray(rows, 'fidelityCurves', 'FidelityRow', 'the rows', 'fidelitySweep()');
   if (opts.baseline !== undefined) assertFinite(opts.baseline, 'fidelityCurves', 'opts.baseline');
   const points = fidelityPoints(rows, opts.baseline);
   const metrics = [...new Set(points.map((p) => p.metric))];

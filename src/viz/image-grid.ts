@@ -38,7 +38,7 @@ export interface ImageGridOptions extends SizeOptions {
  *   { pixels: adv.sources.sample(0), title: '0', row: 'clean' }, { pixels: adv.data.sample(0), title: '0', row: 'FGSM' } ] }));
  */
 export function imageGrid(input: ImageGridInput, opts: ImageGridOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(input?.images, 'imageGrid', 'images', 'Pass { height, width, images: [{ pixels, title, row }] }.');
+  assertNonEmptyArray(input?.images, 'imageGrid', 'images', '{ height, width, images: [{ pixels, title, row }] }');
   const { height: h, width: w } = input;
   const c = input.channels ?? 1;
   const values: Array<{ img: number; title: string; row: string; x: number; y: number; v: number }> = [];

@@ -3,7 +3,7 @@
  * task, new-task accuracy and all-class accuracy, grouped by method) and the capacity meter (per site, neurons read
  * by the tasks so far and neurons still free, with the warning threshold).
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { baseSpec, labelAngleFor, nominalRange, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
 import { assertFinite, assertNonEmptyArray } from './validate.js';
@@ -26,9 +26,9 @@ export const FORGETTING_MEASURES = ['old task before', 'old task after', 'new ta
 
 /** Points of the forgetting chart: one per method and measure (accuracy in percent). */
 export function forgettingPoints(rows: readonly ForgettingRow[]): Array<{ method: string; measure: string; accuracyPct: number }> {
-  assertNonEmptyArray(rows, 'forgettingChart', 'rows', 'Pass [{ method, oldBefore, oldAfter, newAfter, allAfter }] from extend() results.');
+  assertNonEmptyArray(rows, 'forgettingChart', 'rows', '[{ method, oldBefore, oldAfter, newAfter, allAfter }]', 'extend() results');
   const names = rows.map((r) => r.method);
-  if (new Set(names).size !== names.length) throw new SemsliceError('VIZ_BAD_INPUT', `forgettingChart(): method names repeat (${names.join(', ')}).`, 'Give every row a distinct method name, e.g. "replay-10%".');
+  if (new Set(names).size !== names.length) throw fail('VIZ_BAD_INPUT', { fn: 'forgettingChart', case: 'repeat', item: 'method', names });
   return rows.flatMap((r) => {
     const vals: Array<[string, number | undefined]> = [[FORGETTING_MEASURES[0], r.oldBefore], [FORGETTING_MEASURES[1], r.oldAfter], [FORGETTING_MEASURES[2], r.newAfter], [FORGETTING_MEASURES[3], r.allAfter]];
     return vals.filter(([, v]) => v !== undefined).map(([measure, v]) => {
@@ -77,9 +77,9 @@ export interface CapacityInput {
 
 /** Points of the capacity chart: per site a 'used' and a 'free' segment (percent of the site's neurons). */
 export function capacityPoints(cap: CapacityInput): Array<{ site: string; part: string; neurons: number; pct: number; perTask: string }> {
-  assertNonEmptyArray(cap?.sites, 'capacityChart', 'sites', 'Pass result.capacity of an extend() result (a method with slices: ours).');
+  assertNonEmptyArray(cap?.sites, 'capacityChart', 'sites', 'result.capacity', 'an extend() result (a method with slices: ours)');
   return cap.sites.flatMap((s) => {
-    if (!(s.neurons > 0) || s.used + s.free !== s.neurons) throw new SemsliceError('VIZ_BAD_INPUT', `capacityChart(): site "${s.site}" has used ${s.used} + free ${s.free} != ${s.neurons} neurons.`, 'Pass a CapacityReport from capacityMeter() or result.capacity.');
+    if (!(s.neurons > 0) || s.used + s.free !== s.neurons) throw fail('VIZ_BAD_INPUT', { fn: 'capacityChart', case: 'capacity', site: s.site, used: s.used, free: s.free, neurons: s.neurons });
     const perTask = cap.tasks.map((t, i) => `${t}: ${s.perTask[i] ?? 0}`).join(', ');
     return [
       { site: s.site, part: 'read by earlier tasks', neurons: s.used, pct: round((100 * s.used) / s.neurons, 2), perTask },

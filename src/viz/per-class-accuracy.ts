@@ -1,7 +1,7 @@
 /**
  * Per-class accuracy of several models or conditions as grouped bars (e.g. original vs masked vs fine-tuned).
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { baseSpec, labelAngleFor, nominalRange, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
 import { assertFinite, assertNonEmptyArray } from './validate.js';
@@ -32,9 +32,7 @@ export function perClassPoints(input: PerClassAccuracyInput): PerClassPoint[] {
   const { classNames, series } = input;
   return series.flatMap((s) => {
     if (!Array.isArray(s.perClass) || s.perClass.length !== classNames.length) {
-      throw new SemsliceError('VIZ_BAD_INPUT',
-        `perClassAccuracy(): series "${s.name}" has ${Array.isArray(s.perClass) ? s.perClass.length : 'no'} values for ${classNames.length} classes.`,
-        'Give every series one accuracy per class, in the order of classNames.');
+      throw fail('VIZ_BAD_INPUT', { fn: 'perClassAccuracy', case: 'per-class', what: `series "${s.name}"`, got: Array.isArray(s.perClass) ? s.perClass.length : undefined, classes: classNames.length });
     }
     return s.perClass.map((v, c) => {
       assertFinite(v, 'perClassAccuracy', `series "${s.name}" class ${c}`);
@@ -51,11 +49,11 @@ export function perClassPoints(input: PerClassAccuracyInput): PerClassPoint[] {
  *   { name: 'original', perClass: base.perClass }, { name: 'sliced θ=0.95', perClass: masked.perClass } ] });
  */
 export function perClassAccuracy(input: PerClassAccuracyInput, opts: PerClassAccuracyOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(input?.classNames, 'perClassAccuracy', 'class names', 'Pass { classNames, series }, e.g. classNames from the dataset.');
-  assertNonEmptyArray(input.series, 'perClassAccuracy', 'series', 'Pass at least one { name, perClass } series.');
+  assertNonEmptyArray(input?.classNames, 'perClassAccuracy', 'class names', '{ classNames, series }');
+  assertNonEmptyArray(input.series, 'perClassAccuracy', 'series', 'at least one { name, perClass } series');
   const names = input.series.map((s) => s.name);
   if (new Set(names).size !== names.length) {
-    throw new SemsliceError('VIZ_BAD_INPUT', `perClassAccuracy(): series names repeat (${names.join(', ')}).`, 'Give every series a distinct name.');
+    throw fail('VIZ_BAD_INPUT', { fn: 'perClassAccuracy', case: 'repeat', item: 'series', names });
   }
   const points = perClassPoints(input);
   const width = opts.width ?? Math.max(240, 16 * input.classNames.length * names.length);

@@ -21,7 +21,7 @@ export interface ReadaptCurve {
  * ss.show(readaptCurves(cmp.runs.map((r) => ({ method: r.method, rows: r.rows }))));
  */
 export function readaptCurves(curves: readonly ReadaptCurve[], opts: SizeOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(curves, 'readaptCurves', 'curves', 'Pass [{ method, rows }] from readapt() results.');
+  assertNonEmptyArray(curves, 'readaptCurves', 'curves', '[{ method, rows }]', 'readapt() results');
   const bySteps = curves.every((c) => c.rows.every((r) => typeof r.steps === 'number'));
   const xName = bySteps ? 'step' : 'epoch';
   const values = curves.flatMap((c) => c.rows.flatMap((r, i) => {
@@ -66,7 +66,7 @@ export interface ReadaptTradeoff {
  * ss.show(readaptTradeoff([{ method: 'full', points: [{ ratio: 1, newAccuracy: 0.88, cleanAccuracy: 0.966 }, { ratio: 4, newAccuracy: 0.85, cleanAccuracy: 0.981 }] }]));
  */
 export function readaptTradeoff(curves: readonly ReadaptTradeoff[], opts: SizeOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(curves, 'readaptTradeoff', 'curves', 'Pass [{ method, points: [{ ratio, newAccuracy, cleanAccuracy }] }].');
+  assertNonEmptyArray(curves, 'readaptTradeoff', 'curves', '[{ method, points: [{ ratio, newAccuracy, cleanAccuracy }] }]');
   const values = curves.flatMap((c) => c.points.map((p, i) => {
     for (const k of ['ratio', 'newAccuracy', 'cleanAccuracy'] as const) assertFinite(p[k], 'readaptTradeoff', `${c.method}.points[${i}].${k}`);
     return { method: c.method, ratio: p.ratio, newPct: round(100 * p.newAccuracy, 2), cleanPct: round(100 * p.cleanAccuracy, 2) };

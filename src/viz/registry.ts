@@ -2,7 +2,7 @@
  * The chart registry: every chart builder under a name, so notebooks, magics, the CLI and later features can build
  * charts by name (`%%chart fidelity`) and add their own. Built-ins come from builtin-charts.ts.
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { Registry } from '../engine/registry.js';
 import { BUILTIN_CHARTS } from './builtin-charts.js';
 import type { VegaLiteSpec } from './types.js';
@@ -31,7 +31,7 @@ const charts = new Registry<AnyEntry>({
   codes: { unknown: 'VIZ_UNKNOWN_CHART', duplicate: 'VIZ_DUPLICATE_CHART', badName: 'VIZ_BAD_CHART_NAME' },
   validate: (entry) => {
     if (typeof entry.build !== 'function') {
-      throw new SemsliceError('VIZ_BAD_CHART', `Chart "${entry.name}" has no build function.`, 'Pass { name, description, build: (input, opts) => spec }.');
+      throw fail('VIZ_BAD_CHART', { chart: entry.name });
     }
   },
 });

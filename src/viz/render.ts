@@ -3,7 +3,7 @@
  * await (vega-canvas), so a static import would make all of semslice un-require()-able (tslab require()s cells):
  * they are loaded only here, with a cached dynamic import, on first use.
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import type { ChartBundle, VegaLiteSpec } from './types.js';
 import { VEGA_LITE_MIME } from './types.js';
 
@@ -55,8 +55,7 @@ export async function compileSpec(spec: VegaLiteSpec): Promise<CompiledSpec> {
     const out = vl.compile(spec as never, { logger: collectingLogger(warnings) as never });
     return { vega: out.spec as Record<string, unknown>, warnings };
   } catch (e) {
-    throw new SemsliceError('VIZ_COMPILE', `Vega-Lite could not compile the chart "${titleOf(spec)}": ${(e as Error).message}`,
-      'Check custom specs against https://vega.github.io/schema/vega-lite/v5.json; built-in builders should never fail (report it).');
+    throw fail('VIZ_COMPILE', { title: titleOf(spec), error: (e as Error).message });
   }
 }
 

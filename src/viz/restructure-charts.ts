@@ -2,7 +2,7 @@
  * Restructuring (RQ2) charts: accuracy against CR along the pruning iterations (a line per method), iterations
  * needed per method (NI bars), and the accuracy each class lost per method (per-class damage).
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import { baseSpec, COUNT_AXIS, labelAngleFor, nominalRange, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
 import { assertFinite, assertNonEmptyArray } from './validate.js';
@@ -26,7 +26,7 @@ export interface RestructureCurvesOptions extends SizeOptions {
 function methodsOf(runs: readonly { method: string }[], fn: string): string[] {
   const names = runs.map((r) => r.method);
   if (new Set(names).size !== names.length) {
-    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}(): method names repeat (${names.join(', ')}).`, 'Give every run a distinct method name, e.g. "slice + lamp".');
+    throw fail('VIZ_BAD_INPUT', { fn, case: 'repeat', item: 'method', names });
   }
   return names;
 }
@@ -38,10 +38,10 @@ function methodsOf(runs: readonly { method: string }[], fn: string): string[] {
  * ss.show(restructureCurves([{ method: 'slice + lamp', rows: r.rows }], { bound: r.original.accuracy - 0.01, targetCR: 0.9 }));
  */
 export function restructureCurves(runs: readonly RestructureRun[], opts: RestructureCurvesOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(runs, 'restructureCurves', 'runs', 'Pass [{ method, rows }] from restructure() results.');
+  assertNonEmptyArray(runs, 'restructureCurves', 'runs', '[{ method, rows }]', 'restructure() results');
   const methods = methodsOf(runs, 'restructureCurves');
   const values = runs.flatMap((r) => {
-    assertNonEmptyArray(r.rows, 'restructureCurves', `rows of "${r.method}"`, 'Pass the rows of a restructure() result.');
+    assertNonEmptyArray(r.rows, 'restructureCurves', `rows of "${r.method}"`, 'the rows', 'a restructure() result');
     return r.rows.map((x, i) => {
       assertFinite(x.cr, 'restructureCurves', `${r.method}.rows[${i}].cr`);
       assertFinite(x.accuracy, 'restructureCurves', `${r.method}.rows[${i}].accuracy`);
@@ -89,7 +89,7 @@ export function restructureCurves(runs: readonly RestructureRun[], opts: Restruc
  * ss.show(niBars(results.map(([method, r]) => ({ method, rows: r.rows, ni: r.ni, cr: r.cr, ma: r.ma, reached: r.reached }))));
  */
 export function niBars(runs: readonly RestructureRun[], opts: SizeOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(runs, 'niBars', 'runs', 'Pass [{ method, ni, cr, ma, reached }] from restructure() results.');
+  assertNonEmptyArray(runs, 'niBars', 'runs', '[{ method, ni, cr, ma, reached }]', 'restructure() results');
   const methods = methodsOf(runs, 'niBars');
   const values = runs.map((r) => {
     for (const k of ['ni', 'cr', 'ma'] as const) assertFinite(r[k], 'niBars', `${r.method}.${k}`);
@@ -130,13 +130,13 @@ export interface ClassDamageInput {
  * ss.show(classDamage({ classNames: data.classNames, before: r.original.perClass, methods: [{ method: 'slice + lamp', perClass: r.final.perClass }] }));
  */
 export function classDamage(input: ClassDamageInput, opts: SizeOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(input?.classNames, 'classDamage', 'class names', 'Pass { classNames, before, methods }.');
-  assertNonEmptyArray(input.methods, 'classDamage', 'methods', 'Pass at least one { method, perClass }.');
+  assertNonEmptyArray(input?.classNames, 'classDamage', 'class names', '{ classNames, before, methods }');
+  assertNonEmptyArray(input.methods, 'classDamage', 'methods', 'at least one { method, perClass }');
   const methods = methodsOf(input.methods, 'classDamage');
   const n = input.classNames.length;
   const check = (a: number[], what: string) => {
     if (!Array.isArray(a) || a.length !== n) {
-      throw new SemsliceError('VIZ_BAD_INPUT', `classDamage(): ${what} has ${Array.isArray(a) ? a.length : 'no'} values for ${n} classes.`, 'Give one accuracy per class, in the order of classNames.');
+      throw fail('VIZ_BAD_INPUT', { fn: 'classDamage', case: 'per-class', what, got: Array.isArray(a) ? a.length : undefined, classes: n });
     }
   };
   check(input.before, 'before');

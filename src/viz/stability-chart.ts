@@ -2,7 +2,7 @@
  * Bootstrap stability of a slice (slice(..., { bootstrap })): per class how stable its critical set is, and per class
  * pair how often the two shared a component across replicates.
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 import { baseSpec, labelAngleFor, round } from './theme.js';
 import type { SizeOptions, VegaLiteSpec } from './types.js';
@@ -28,8 +28,7 @@ export function stabilityChart(slice: SliceJSON, opts: StabilityChartOptions = {
   assertSlice(slice, 'stabilityChart');
   const st = slice.stability;
   if (!st) {
-    throw new SemsliceError('VIZ_BAD_INPUT', 'stabilityChart(): the slice has no stability record.',
-      'Slice with a bootstrap, e.g. ss.slice(model, data, { bootstrap: 20 }), then pass slice.toJSON().');
+    throw fail('VIZ_BAD_INPUT', { fn: 'stabilityChart', case: 'no-stability' });
   }
   const names = st.classes.map((c) => slice.classNames[c] ?? `class ${c}`);
   assertSquare(st.coMembership, names.length, 'stabilityChart', 'stability.coMembership');

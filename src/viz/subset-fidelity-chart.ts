@@ -47,7 +47,7 @@ export function subsetPoints(rows: SubsetFidelityRow[]): SubsetPoint[] {
  * ss.show(subsetFidelityChart(ss.subsetFidelity(model, data.test, slice)));
  */
 export function subsetFidelityChart(rows: SubsetFidelityRow[], opts: SizeOptions = {}): VegaLiteSpec {
-  assertNonEmptyArray(rows, 'subsetFidelityChart', 'SubsetFidelityRow', 'Pass the rows returned by subsetFidelity().');
+  assertNonEmptyArray(rows, 'subsetFidelityChart', 'SubsetFidelityRow', 'the rows', 'subsetFidelity()');
   const points = subsetPoints(rows);
   const order = rows.map((r) => r.name);
   return {

@@ -89,7 +89,7 @@ export function stepPoints(steps: StepMetrics[]): TrainingPoint[] {
  */
 export function trainingCurves(history: TrainHistory | EpochMetrics[], opts: TrainingCurvesOptions = {}): VegaLiteSpec {
   const epochs = Array.isArray(history) ? history : history?.epochs;
-  assertNonEmptyArray(epochs, 'trainingCurves', 'EpochMetrics', 'Pass the TrainHistory returned by train(), or its epochs array.');
+  assertNonEmptyArray(epochs, 'trainingCurves', 'EpochMetrics', 'the TrainHistory or its epochs array', 'train()');
   const best = Array.isArray(history) ? undefined : history.bestEpoch;
   const steps = Array.isArray(history) ? undefined : history.steps;
   const perStep = steps !== undefined && steps.length > 0;

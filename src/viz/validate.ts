@@ -2,33 +2,31 @@
  * Cheap shape checks on builder inputs, so a wrong argument fails with a SemsliceError naming the problem instead
  * of a TypeError deep inside a builder (or, worse, an empty chart).
  */
-import { SemsliceError } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 import type { SliceJSON } from '../engine/slicing/types.js';
 
 /** Throws unless `x` looks like a SliceJSON (format tag, class names, sites). */
 export function assertSlice(x: unknown, fn: string): asserts x is SliceJSON {
   const s = x as Partial<SliceJSON> | null;
   if (!s || typeof s !== 'object' || s.format !== 'semslice.slice' || !Array.isArray(s.classNames) || !Array.isArray(s.sites)) {
-    throw new SemsliceError(
-      'VIZ_BAD_INPUT',
-      `${fn}() expects a SliceJSON (format "semslice.slice"), got ${describe(x)}.`,
-      'Pass slice.toJSON() or the parsed contents of a slice file.',
-    );
+    throw fail('VIZ_BAD_INPUT', { fn, case: 'not-slice', got: describe(x) });
   }
 }
 
-/** Throws unless `x` is a non-empty array. */
-export function assertNonEmptyArray(x: unknown, fn: string, what: string, hint: string): asserts x is unknown[] {
+/**
+ * Throws unless `x` is a non-empty array. `expected`: the input's shape (`[{ method, rows }]`) or name (`the rows`);
+ * `from`: what returns it (`fidelitySweep()`), for the hint.
+ */
+export function assertNonEmptyArray(x: unknown, fn: string, what: string, expected: string, from?: string): asserts x is unknown[] {
   if (!Array.isArray(x) || x.length === 0) {
-    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}() needs a non-empty array of ${what}, got ${describe(x)}.`, hint);
+    throw fail('VIZ_BAD_INPUT', { fn, case: 'empty', what, got: describe(x), expected, ...(from !== undefined ? { from } : {}) });
   }
 }
 
 /** Throws unless `v` is a finite number. */
 export function assertFinite(v: unknown, fn: string, where: string): asserts v is number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}(): ${where} is ${describe(v)}, expected a finite number.`,
-      'Check the result the chart is built from; NaN usually means an empty class or a failed run.');
+    throw fail('VIZ_BAD_INPUT', { fn, case: 'not-finite', where, got: describe(v) });
   }
 }
 
@@ -36,8 +34,7 @@ export function assertFinite(v: unknown, fn: string, where: string): asserts v i
 export function assertSquare(m: unknown, n: number, fn: string, what: string): asserts m is number[][] {
   const ok = Array.isArray(m) && m.length === n && m.every((r) => Array.isArray(r) && r.length === n);
   if (!ok) {
-    throw new SemsliceError('VIZ_BAD_INPUT', `${fn}(): ${what} is not a ${n} x ${n} matrix (one row and column per class).`,
-      'The slice file may be corrupt or from another model; re-create it with slice().');
+    throw fail('VIZ_BAD_INPUT', { fn, case: 'not-square', what, n });
   }
 }
 

@@ -45,7 +45,7 @@ describe('magics/dispatch, tagged template, built-ins', () => {
     let ran = 0;
     registerMagic({ name: 'count-test', kind: 'line', description: 'c', args: { a: { type: 'number', description: 'a' } }, run: () => ran++ });
     await assert.rejects(dispatchMagic('sliec', '', '', true), (e: Error & { hint?: string }) =>
-      e.message === 'Unknown magic "%sliec". Did you mean "%slice"? Nothing was run.' && /Available: .*%slice.*Run %lsmagic/.test(e.hint!));
+      e.message === 'Unknown magic "%sliec". Did you mean "%slice"?' && /Available: .*%slice/.test(e.hint!));
     await assert.rejects(dispatchMagic('count-test', 'b=1', '', false), /%count-test: unknown argument "b"/);
     await assert.rejects(dispatchMagic('count-test', '', 'some body', true), /line magic and takes no cell body/);
     assert.equal(ran, 0);

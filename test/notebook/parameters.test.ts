@@ -84,7 +84,7 @@ describe('notebook/parameters: declared ranges (issue 10, point 14)', () => {
     for (const f of ['notebooks/02-restructuring.ipynb', 'notebooks/03-readaptation.ipynb', 'notebooks/04-incremental.ipynb']) {
       const book = JSON.parse(readFileSync(f, 'utf8')) as Ipynb;
       assert.throws(() => injectParameters(book, { dataset: 'nosuch' }),
-        (e: Error & { hint?: string }) => /dataset="nosuch" is not one of mnist, fashion-mnist/.test(e.message) && /--param dataset=X/.test(e.hint!), f);
+        (e: Error & { hint?: string }) => /dataset="nosuch" is not one of mnist, fashion-mnist/.test(e.message) && /\{ params: \{ dataset: X \} \}/.test(e.hint!), f);
       assert.doesNotThrow(() => injectParameters(book, { dataset: 'fashion-mnist' }), f);
     }
     assert.throws(() => injectParameters(JSON.parse(readFileSync('notebooks/00-quickstart.ipynb', 'utf8')) as Ipynb, { metric: 'tailor' }), /not one of avg, var, taylor, deeplift, ens/);

@@ -112,7 +112,7 @@ describe('reliability: bad inputs through the CLI and the API', function () {
     () => ({ name: 'slice --out under /proc', args: SLICE('--out', '/proc/semslice-x.json'), problem: /Cannot write/, fix: /another --out/ }),
     () => ({ name: 'model trained on other data', args: SLICE().map((a) => (a === p('model') ? p('said-mnist') : a)), problem: /trained on mnist .* but --data is synthetic/, fix: /--data mnist, or --any-data/ }),
     () => ({ name: 'degenerate (all-zero) model', args: SLICE('--all-samples').map((a) => (a === p('model') ? p('zero') : a)), problem: /is degenerate/, fix: /semslice info|semslice train/ }),
-    () => ({ name: 'report of a missing notebook', args: ['report', p('missing.ipynb'), '-o', p('r.html')], problem: /Cannot read notebook/, fix: /executed \.ipynb/ }),
+    () => ({ name: 'report of a missing notebook', args: ['report', p('missing.ipynb'), '-o', p('r.html')], problem: /No notebook at .*missing\.ipynb/, fix: /an \.ipynb file/ }),
     () => ({ name: 'report of a non-JSON notebook', args: ['report', p('bad.ipynb'), '-o', p('r.html')], problem: /JSON/, fix: /./ }),
     () => ({ name: 'report -o an existing file', args: ['report', p('nb.ipynb'), '-o', p('mine.html')], problem: /already exists and is not a file semslice wrote/, fix: /another -o/ }),
     () => ({ name: 'report -o --force over another file', args: ['report', p('nb.ipynb'), '-o', p('mine.html'), '--force'], problem: /not a file semslice wrote/, fix: /another -o/ }),

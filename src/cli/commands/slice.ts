@@ -27,15 +27,13 @@ function checkMethodFlags(f: SliceFlags): void {
   const param = METHOD_PARAM[f.method];
   if (param === undefined) return; // unknown methods get the engine's did-you-mean error
   if (param === 'theta' && f.k !== undefined) {
-    throw new SemsliceError('FLAG_NOT_USED', `--k ${f.k} has no effect with --method ${f.method}, which keeps neurons by --theta.`,
-      'Pass --theta X for the semantic method, or --method category-topk (or global-topk) with --k.');
+    throw fail('FLAG_NOT_USED', { flag: 'k', value: f.k, method: f.method });
   }
   if (param === 'k' && f.theta !== undefined) {
-    throw new SemsliceError('FLAG_NOT_USED', `--theta ${f.theta} has no effect with --method ${f.method}, which keeps --k percent of the neurons.`,
-      'Pass --k PERCENT for the top-k methods, or --method semantic with --theta.');
+    throw fail('FLAG_NOT_USED', { flag: 'theta', value: f.theta, method: f.method });
   }
   if (param === 'k' && f.k === undefined) {
-    throw new SemsliceError('FLAG_MISSING', `--method ${f.method} needs --k (the percent of neurons kept).`, `Pass e.g. --method ${f.method} --k 50.`);
+    throw fail('FLAG_MISSING', { method: f.method, flag: 'k', example: 50 });
   }
 }
 
@@ -47,17 +45,14 @@ function checkMethodFlags(f: SliceFlags): void {
 async function checkModelAndData(model: tf.LayersModel, data: Dataset, f: SliceFlags): Promise<void> {
   const mismatch = dataMismatch(model, data);
   if (mismatch && !f.anyData) {
-    throw new SemsliceError('DATA_MISMATCH', `The model in ${f.model} was trained on ${mismatch.trainedOn} (its metadata), but --data is ${mismatch.given}: `
-      + `its classes would be named and profiled as ${mismatch.given}'s.`, `Pass --data ${mismatch.trainedOn}, or --any-data to slice with other data on purpose.`);
+    throw fail('DATA_MISMATCH', { model: f.model, trainedOn: mismatch.trainedOn, given: mismatch.given });
   }
   assertFitsModel(data, model.inputs[0]!.shape);
   checkProfileData(model, data, { everyClass: false });
   checkEveryClass(data, f);
   const d = await degenerateModel(model, data);
   if (d) {
-    throw new SemsliceError('DEGENERATE_MODEL', `The model in ${f.model} is degenerate: it predicts class "${data.classNames[d.predicted] ?? d.predicted}" `
-      + `for all ${d.checked} samples checked (of several classes), so its slice would mean nothing.`,
-    `Check that ${f.model} holds the trained weights (semslice info ${f.model}), or train it again with semslice train.`);
+    throw fail('DEGENERATE_MODEL', { model: f.model, predicted: data.classNames[d.predicted] ?? String(d.predicted), checked: d.checked });
   }
 }
 

@@ -61,7 +61,7 @@ export function checkFinite(pixels: Float32Array, sampleSize: number, what: stri
 /** Non-negative integer count (take, perClassCap). */
 export function checkCount(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 0) {
-    throw new SemsliceError('BAD_ARGUMENT', `${what}: expected a non-negative integer, got ${n}.`, 'Pass a whole number such as 100.');
+    throw fail('BAD_ARGUMENT', { where: what, name: 'n', value: n, expected: 'a non-negative integer', example: 100, positional: true });
   }
 }
 
@@ -74,7 +74,7 @@ export function checkClassList(classes: readonly number[], numClasses: number, w
         `Pass class labels 0..${numClasses - 1}.`);
     }
     if (seen.has(c)) {
-      throw new SemsliceError('BAD_ARGUMENT', `${what}: class ${c} is listed twice.`, 'List each class once.');
+      throw fail('BAD_ARGUMENT', { where: what, name: 'classes', value: classes, expected: 'a list of distinct classes', example: [...new Set(classes)], positional: true });
     }
     seen.add(c);
   }

@@ -61,7 +61,7 @@ export function readIdx(source: string | Uint8Array, name?: string): IdxArray {
  */
 export function readIdxHead(path: string, n: number): IdxArray {
   if (!Number.isInteger(n) || n < 0) {
-    throw new SemsliceError('BAD_ARGUMENT', `readIdxHead: n must be a non-negative integer, got ${n}.`, 'Pass the number of records to read, e.g. 200.');
+    throw fail('BAD_ARGUMENT', { where: 'readIdxHead', name: 'n', value: n, expected: 'a non-negative integer (the number of records to read)', example: 200, positional: true });
   }
   const fd = openFile(path);
   try {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { fingerprint } from '../fingerprint.js';
 import { Rng } from '../rng.js';
 import type { Batch, Dataset } from './types.js';
@@ -161,7 +162,7 @@ export class ImageDataset implements Dataset {
 
   batches(batchSize: number): Iterable<Batch> {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new SemsliceError('BAD_ARGUMENT', `batches: batchSize must be a positive integer, got ${batchSize}.`, 'Pass e.g. 64.');
+      throw fail('BAD_ARGUMENT', { where: 'batches', name: 'batchSize', value: batchSize, expected: 'a positive integer', example: 64, positional: true });
     }
     return this.batchIterator(batchSize);
   }

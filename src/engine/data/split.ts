@@ -1,4 +1,5 @@
-import { SemsliceError } from '../errors.js';
+
+import { fail } from '../messages/index.js';
 import { Rng } from '../rng.js';
 import type { Dataset } from './types.js';
 
@@ -21,7 +22,7 @@ export interface StratifiedSplitOptions {
 export function stratifiedSplit(ds: Dataset, opts: StratifiedSplitOptions = {}): { first: Dataset; second: Dataset } {
   const fraction = opts.fraction ?? 0.1;
   if (!(fraction >= 0 && fraction <= 1)) {
-    throw new SemsliceError('BAD_ARGUMENT', `stratifiedSplit: fraction must be in [0, 1], got ${fraction}.`, 'Pass e.g. fraction: 0.1.');
+    throw fail('BAD_ARGUMENT', { where: 'stratifiedSplit', name: 'fraction', value: fraction, expected: 'in [0, 1]', example: 0.1 });
   }
   const byClass: number[][] = Array.from({ length: ds.numClasses }, () => []);
   const labels = ds.labels();

@@ -1,4 +1,5 @@
-import { SemsliceError } from '../errors.js';
+
+import { fail } from '../messages/index.js';
 import { Rng } from '../rng.js';
 import { checkSampleShape } from './checks.js';
 import { ImageDataset } from './image-dataset.js';
@@ -66,16 +67,15 @@ export function syntheticSync(opts: SyntheticOptions = {}): DatasetSplits {
   const density = opts.density ?? 0.5;
   for (const [k, v] of Object.entries({ classes, perClass, testPerClass })) {
     if (!Number.isInteger(v) || v < (k === 'classes' ? 1 : 0)) {
-      throw new SemsliceError('BAD_ARGUMENT', `synthetic: ${k} must be a ${k === 'classes' ? 'positive' : 'non-negative'} integer, got ${v}.`, `Pass e.g. ${k}: 10.`);
+      throw fail('BAD_ARGUMENT', { where: 'synthetic', name: k, value: v, expected: k === 'classes' ? 'a positive integer' : 'a non-negative integer', example: 10 });
     }
   }
-  if (!(noise >= 0) || !(density > 0 && density < 1)) {
-    throw new SemsliceError('BAD_ARGUMENT', `synthetic: noise must be >= 0 and density in (0, 1), got noise ${noise}, density ${density}.`, 'Pass e.g. noise: 0.15, density: 0.5.');
-  }
+  if (!(noise >= 0)) throw fail('BAD_ARGUMENT', { where: 'synthetic', name: 'noise', value: noise, expected: '>= 0', example: 0.15 });
+  if (!(density > 0 && density < 1)) throw fail('BAD_ARGUMENT', { where: 'synthetic', name: 'density', value: density, expected: 'in (0, 1)', example: 0.5 });
   const rng = new Rng(seed);
   const size = shape[0] * shape[1] * shape[2];
   const masks = opts.groups
-    ? groupedMasks(rng, size, density, classes, checkGroups(opts.groups, classes), opts.groupSpread ?? 0.25)
+    ? groupedMasks(rng, shape, density, classes, checkGroups(opts.groups, classes), opts.groupSpread ?? 0.25)
     : Array.from({ length: classes }, () => onOffMask(rng, size, density));
   const classNames = Array.from({ length: classes }, (_, c) => `class${c}`);
   const make = (split: string, per: number): ImageDataset => {
@@ -100,8 +100,10 @@ function checkGroups(groups: readonly (readonly number[])[], classes: number): r
   const ok = seen.length === classes && new Set(seen).size === classes && seen.every((c) => Number.isInteger(c) && c >= 0 && c < classes)
     && groups.every((g) => g.length > 0);
   if (!ok) {
-    throw new SemsliceError('BAD_ARGUMENT', `synthetic: groups must partition the classes 0..${classes - 1}, got ${JSON.stringify(groups)}.`,
-      'Pass every class label exactly once, e.g. groups: [[0, 1, 2], [3, 4, 5]] for 6 classes.');
+    const half = Math.ceil(classes / 2);
+    const upTo = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+    const example = classes > 1 ? [upTo(0, half), upTo(half, classes)] : [[0]];
+    throw fail('BAD_ARGUMENT', { where: 'synthetic', name: 'groups', value: groups, expected: `a partition of the classes 0..${classes - 1} (every class in exactly one group)`, example });
   }
   return groups;
 }
@@ -112,12 +114,14 @@ function checkGroups(groups: readonly (readonly number[])[], classes: number): r
  * features. Each class flips a random `spread` fraction of its band's pixels, so classes of one group share the
  * rest of their features and differ in a fixed amount.
  */
-function groupedMasks(rng: Rng, size: number, density: number, classes: number, groups: readonly (readonly number[])[], spread: number): Uint8Array[] {
+function groupedMasks(rng: Rng, shape: readonly [number, number, number], density: number, classes: number, groups: readonly (readonly number[])[], spread: number): Uint8Array[] {
   if (!(spread > 0 && spread <= 1)) {
-    throw new SemsliceError('BAD_ARGUMENT', `synthetic: groupSpread must be in (0, 1], got ${spread}.`, 'Pass e.g. groupSpread: 0.25.');
+    throw fail('BAD_ARGUMENT', { where: 'synthetic', name: 'groupSpread', value: spread, expected: 'in (0, 1]', example: 0.25 });
   }
+  const size = shape[0] * shape[1] * shape[2];
   if (size < 2 * groups.length) {
-    throw new SemsliceError('BAD_ARGUMENT', `synthetic: ${groups.length} groups need at least ${2 * groups.length} pixels, the shape has ${size}.`, 'Use a larger shape or fewer groups.');
+    const side = Math.ceil(Math.sqrt(2 * groups.length));
+    throw fail('BAD_ARGUMENT', { where: 'synthetic', name: 'shape', value: shape, expected: `at least ${2 * groups.length} pixels for ${groups.length} groups`, example: [side, side, 1] });
   }
   const masks = new Array<Uint8Array>(classes);
   groups.forEach((g, gi) => {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { ensureBackend } from '../backend/first-use.js';
 import { modelFingerprint } from './fingerprint.js';
 import { MODEL_JSON } from './io-save.js';
@@ -21,7 +22,7 @@ function specBytes(spec: tf.io.WeightsManifestEntry, where: string): number {
   const dt = spec.quantization?.dtype ?? spec.dtype;
   const size = DTYPE_BYTES[dt];
   if (size === undefined) {
-    throw new SemsliceError('BAD_MODEL_JSON', `${where}: weight "${spec.name}" has unsupported dtype "${dt}".`, 'Only float32, int32, bool and uint8/uint16/float16 quantised weights are supported.');
+    throw fail('BAD_MODEL_JSON', { file: where, case: 'dtype', weight: spec.name, dtype: dt });
   }
   return n * size;
 }
@@ -32,7 +33,7 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new SemsliceError('MODEL_NOT_FOUND', `No model at ${file}: the file does not exist.`, 'Pass the folder that holds model.json (written by saveModel or tf.LayersModel.save).');
+      throw fail('MODEL_NOT_FOUND', { path: file, missing: 'file' });
     }
     throw e;
   }
@@ -40,10 +41,10 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new SemsliceError('BAD_MODEL_JSON', `${file} is not valid JSON (${(e as Error).message}).`, 'Re-save the model; the file may be truncated or not a model.json.');
+    throw fail('BAD_MODEL_JSON', { file, case: 'not-json', error: (e as Error).message });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new SemsliceError('BAD_MODEL_JSON', `${file} does not hold a JSON object.`, 'Pass a tfjs model.json.');
+    throw fail('BAD_MODEL_JSON', { file, case: 'not-object' });
   }
   return json as Record<string, unknown>;
 }
@@ -53,13 +54,11 @@ function checkLayersModel(j: Record<string, unknown>, file: string): { topology:
   const isLayers = (j['format'] === undefined || j['format'] === 'layers-model') && typeof topo === 'object' && topo !== null
     && ('class_name' in topo || 'model_config' in topo);
   if (!isLayers) {
-    const fmt = typeof j['format'] === 'string' ? ` (format "${j['format']}")` : '';
-    throw new SemsliceError('NOT_LAYERS_MODEL', `${file} is not a tfjs layers model${fmt}.`,
-      'semslice needs a tf.LayersModel (model.json with format "layers-model"); graph models cannot be sliced. Convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model.');
+    throw fail('NOT_LAYERS_MODEL', { file, ...(typeof j['format'] === 'string' ? { format: j['format'] } : {}) });
   }
   const manifest = j['weightsManifest'];
   if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) {
-    throw new SemsliceError('BAD_MODEL_JSON', `${file} has no valid weightsManifest (a list of {paths, weights} groups).`, 'Re-save the model with saveModel or tf.LayersModel.save.');
+    throw fail('BAD_MODEL_JSON', { file, case: 'no-manifest' });
   }
   return { topology: topo, manifest: manifest as tf.io.WeightsManifestConfig };
 }
@@ -74,22 +73,16 @@ async function readGroup(dir: string, group: tf.io.WeightsManifestConfig[number]
       shards.push({ file: f, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new SemsliceError('MISSING_WEIGHTS', `Weight file ${f} listed in ${file} does not exist.`, 'Copy every .bin file named in model.json next to it.');
+        throw fail('MISSING_WEIGHTS', { file: f, manifest: file });
       }
       throw e;
     }
   }
   const expected = group.weights.reduce((s, w) => s + specBytes(w, file), 0);
   const actual = shards.reduce((s, x) => s + x.bytes.byteLength, 0);
-  const names = shards.map((s) => s.file).join(', ');
-  if (actual < expected) {
-    throw new SemsliceError('TRUNCATED_WEIGHTS', `Weights truncated: ${names} hold ${actual} bytes but ${file} lists ${expected}.`,
-      'The weight file was cut short (an interrupted copy or download): copy it again or re-save the model.');
-  }
-  if (actual > expected) {
-    throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: ${names} hold ${actual} bytes but ${file} lists ${expected}.`,
-      'The weight files do not belong to this model.json: copy the matching files or re-save the model.');
-  }
+  const files = shards.map((s) => s.file);
+  if (actual < expected) throw fail('TRUNCATED_WEIGHTS', { files, actual, expected, manifest: file });
+  if (actual > expected) throw fail('CORRUPT_WEIGHTS', { case: 'size', files, actual, expected, manifest: file });
   return shards;
 }
 
@@ -110,8 +103,7 @@ function joinAndCheck(shards: Shard[], specs: tf.io.WeightsManifestEntry[], file
         const at = pos + bad * 4;
         let k = starts.length - 1;
         while (k > 0 && starts[k]! > at) k--;
-        throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: "${spec.name}" in ${shards[k]!.file} holds a non-finite value (${v[bad]}).`,
-          'The file is damaged or the model diverged in training: restore the file or retrain.');
+        throw fail('CORRUPT_WEIGHTS', { case: 'non-finite', weight: spec.name, file: shards[k]!.file, value: v[bad]! });
       }
     }
     pos += n;
@@ -142,7 +134,7 @@ async function modelJsonPath(dir: string): Promise<string> {
     const st = await fs.stat(dir);
     return st.isDirectory() ? path.join(dir, MODEL_JSON) : dir;
   } catch {
-    throw new SemsliceError('MODEL_NOT_FOUND', `No model at ${dir}: the folder does not exist.`, 'Pass the folder that holds model.json, e.g. models/lenet5-mnist.');
+    throw fail('MODEL_NOT_FOUND', { path: dir, missing: 'folder' });
   }
 }
 
@@ -176,8 +168,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const meta = modelMetadata(model);
   if (meta.weightsFingerprint && meta.weightsFingerprint !== await modelFingerprint(model)) {
     model.dispose();
-    throw new SemsliceError('CORRUPT_WEIGHTS', `Weights corrupt: ${shards.map((s) => s.file).join(', ')} do not match the weights fingerprint in ${file}.`,
-      'The weight file was modified or damaged after saving: restore it or re-save the model.');
+    throw fail('CORRUPT_WEIGHTS', { case: 'fingerprint', files: shards.map((s) => s.file), manifest: file });
   }
   return model;
 }

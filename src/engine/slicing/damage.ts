@@ -107,7 +107,7 @@ export async function damageMatrix(model: tf.LayersModel, data: Dataset, slice: 
   await checkSliceFits(model, slice, { allowForeignSlice: opts.allowForeignSlice ?? false });
   const st = slice.state;
   if (st.selection !== null) {
-    throw new SemsliceError('BAD_ARGUMENT', 'damageMatrix needs a slice made by slice() (this one is a set-algebra result).', 'Pass the slice returned by slice() or forClasses().');
+    throw fail('NOT_WHOLE_SLICE', { where: 'damageMatrix', case: 'selection' });
   }
   const batchSize = opts.batchSize ?? 256;
   const sets = knockoutSets(slice, fraction);

@@ -14,7 +14,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import { compressionRate } from '../masks/compression.js';
 import { evaluate, predictLabels } from '../train/evaluate.js';
@@ -118,8 +118,7 @@ export async function subsetFidelity(model: tf.LayersModel, data: Dataset, slice
   const names = slice.classNames;
   const st = slice.state;
   if (st.classes.length !== names.length || st.selection !== null) {
-    throw new SemsliceError('BAD_ARGUMENT', `subsetFidelity needs a whole-model slice over all ${names.length} classes (this one holds ${st.classes.length}${st.selection ? ' and a set-algebra selection' : ''}).`,
-      'Pass the slice returned by slice(), not a forClasses() or set-algebra result.');
+    throw fail('NOT_WHOLE_SLICE', { where: 'subsetFidelity', case: 'subset', classes: st.classes.length, total: names.length, selection: st.selection !== null });
   }
   const subsets: { kind: 'component' | 'class'; classes: number[] }[] = [];
   if (opts.components ?? true) for (const c of slice.components) subsets.push({ kind: 'component', classes: c.classes });

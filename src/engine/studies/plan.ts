@@ -79,8 +79,7 @@ export function readTimings(path: string, expect?: { study: string; preset: Pres
   }
   const t = aq.fromCSV(readFileSync(file, 'utf8'), { parse: { cell: String, seconds: Number } });
   if (!t.columnNames().includes('cell') || !t.columnNames().includes('seconds')) {
-    throw new SemsliceError('BAD_ARGUMENT', `${file} is not a study timings file: it needs the columns cell and seconds, it has ${t.columnNames().join(', ')}.`,
-      'Point at the timings.csv that `semslice study run` writes beside results.csv.');
+    throw fail('BAD_TIMINGS_FILE', { file, columns: t.columnNames() });
   }
   const out = new Map<string, number>();
   for (const r of t.objects() as Array<{ cell: string; seconds: number }>) if (Number.isFinite(r.seconds)) out.set(r.cell, r.seconds);

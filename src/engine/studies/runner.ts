@@ -289,7 +289,7 @@ function incomplete(missing: StudyManifest['cells'], dirs: readonly string[], ma
  * const t = await mergeStudies(['runs/fid-0', 'runs/fid-1'], 'runs/fid');
  */
 export async function mergeStudies(dirs: readonly string[], out: string): Promise<aq.ColumnTable> {
-  if (dirs.length === 0) throw new SemsliceError('BAD_ARGUMENT', 'merge: no input folders.', 'Pass the output folders of the shards, e.g. study merge runs/a runs/b --out runs/all.');
+  if (dirs.length === 0) throw fail('BAD_ARGUMENT', { where: 'mergeStudies', name: 'dirs', value: dirs, expected: 'the output folders of the shards (at least one)', example: ['runs/a', 'runs/b'], positional: true });
   const manifests = dirs.map((d) => {
     const m = readManifest(resolve(d));
     if (!m) throw fail('STUDY_MISMATCH', { case: 'no-manifest', path: d });

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { forward, layersOfKind } from '../graph/index.js';
 
 /**
@@ -77,7 +78,7 @@ export interface RecomputeBatchNormOptions {
 export async function recomputeBatchNormStatistics(model: tf.LayersModel, data: Dataset, opts: RecomputeBatchNormOptions = {}): Promise<{ layers: string[]; samples: number }> {
   const batchSize = opts.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new SemsliceError('BAD_ARGUMENT', `recomputeBatchNormStatistics: batchSize must be a positive integer, got ${opts.batchSize}.`, 'Pass e.g. { batchSize: 256 }.');
+    throw fail('BAD_ARGUMENT', { where: 'recomputeBatchNormStatistics', name: 'batchSize', value: opts.batchSize, expected: 'a positive integer', example: 256 });
   }
   if (data.size === 0) {
     throw new SemsliceError('EMPTY_DATA', 'recomputeBatchNormStatistics: the data holds no samples.', 'Pass the training data (or a sample of it).');

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { forward, logitsModel } from '../graph/index.js';
 import type { NeuronMask } from '../masks/index.js';
 import { crossEntropy } from './loss.js';
@@ -45,7 +45,7 @@ export interface EvaluateResult {
 function batchSizeOf(o: { batchSize?: number }): number {
   const b = o.batchSize ?? 256;
   if (!Number.isInteger(b) || b < 1) {
-    throw new SemsliceError('BAD_ARGUMENT', `evaluate: batchSize must be a positive integer, got ${o.batchSize}.`, 'Pass e.g. { batchSize: 256 }.');
+    throw fail('BAD_ARGUMENT', { where: 'evaluate', name: 'batchSize', value: o.batchSize, expected: 'a positive integer', example: 256 });
   }
   return b;
 }
@@ -54,8 +54,7 @@ function classSet(classes: readonly number[] | undefined, units: number): number
   if (classes === undefined) return undefined;
   const set = [...new Set(classes)].sort((a, b) => a - b);
   if (set.length === 0 || set.some((c) => !Number.isInteger(c) || c < 0 || c >= units)) {
-    throw new SemsliceError('BAD_ARGUMENT', `evaluate: classes must be a non-empty list of integers in [0, ${units}), got [${classes.join(', ')}].`,
-      `Pass e.g. { classes: [3, 5] }.`);
+    throw fail('BAD_ARGUMENT', { where: 'evaluate', name: 'classes', value: classes, expected: `a non-empty list of integers in [0, ${units})`, example: [0, units - 1] });
   }
   return set;
 }

@@ -3,7 +3,8 @@
  * budget (compareExtend); show how the old task's slice was made, the forgetting picture (old task before and after,
  * new task, all classes), the capacity meter after ours, and the summary table.
  */
-import { SemsliceError } from '../../engine/errors.js';
+import { isSemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { parseClassSet } from '../../engine/data/class-set.js';
 import { MAINTENANCE_DEFAULTS, type ExtendComparison } from '../../engine/maintenance/index.js';
 import { show } from '../../notebook/show.js';
@@ -21,7 +22,8 @@ function classes(v: ArgValue | undefined, fallback: string, key: string): number
   try {
     return parseClassSet(text, key);
   } catch (e) {
-    throw new SemsliceError('MAGIC_ARGS', `%%extend: ${(e as Error).message}`, `Name classes as a range or a list, e.g. ${key}=0-4 or ${key}=1,3,5.`);
+    if (!isSemsliceError(e)) throw e;
+    throw fail('MAGIC_ARGS', { magic: '%%extend', case: 'classes', key, value: text });
   }
 }
 
@@ -56,9 +58,9 @@ export const extendMagic: MagicSpec = {
     const o = classes(a['old'], '0-4', 'old');
     const n = classes(a['new'], '5-9', 'new');
     const overlap = o.filter((c) => n.includes(c));
-    if (overlap.length) throw new SemsliceError('MAGIC_ARGS', `%%extend: old and new classes overlap in ${overlap.join(', ')}.`, 'Make the tasks disjoint, e.g. old=0-4 new=5-9.');
+    if (overlap.length) throw fail('MAGIC_ARGS', { magic: '%%extend', case: 'overlap', classes: overlap });
     const minFree = a['minFree'] as number;
-    if (!(minFree >= 0 && minFree < 1)) throw new SemsliceError('MAGIC_ARGS', `%%extend: minFree must be in [0, 1), got ${minFree}.`, 'Use e.g. minFree=0.25.');
+    if (!(minFree >= 0 && minFree < 1)) throw fail('MAGIC_ARGS', { magic: '%%extend', case: 'range', key: 'minFree', value: minFree, expected: 'in [0, 1)', example: 0.25 });
     const methods = namesArg('%%extend', 'method(s)', a['methods'], magicEngine.extendMethods(), magicEngine.extendArms());
     const slicePolicy = policyArgs('%%extend', a);
     return withModelArg('%%extend', a['model']!, ctx, async (model) => {

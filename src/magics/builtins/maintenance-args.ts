@@ -2,7 +2,8 @@
  * What the three maintenance magics share: how a `ref` argument becomes a model, splits or a slice, and the slice
  * policy's arguments (theta, tolerance) with the policy's own defaults.
  */
-import { SemsliceError } from '../../engine/errors.js';
+
+import { fail } from '../../engine/messages/index.js';
 import type { DatasetSplits } from '../../engine/data/index.js';
 import { MAINTENANCE_DEFAULTS, type SlicePolicyOptions } from '../../engine/maintenance/index.js';
 import { Slice } from '../../engine/slicing/index.js';
@@ -22,10 +23,10 @@ export const POLICY_ARGS: Record<'theta' | 'tolerance', ArgSpec> = {
 export function policyArgs(magic: string, a: Record<string, ArgValue | undefined>): SlicePolicyOptions {
   const theta = a['theta'];
   if (theta !== 'auto' && !(typeof theta === 'number' && theta > 0 && theta <= 1)) {
-    throw new SemsliceError('MAGIC_ARGS', `${magic}: theta must be auto or a number in (0, 1], got ${JSON.stringify(theta)}.`, 'Use theta=auto (default) or e.g. theta=0.9.');
+    throw fail('MAGIC_ARGS', { magic, case: 'range', key: 'theta', value: theta, expected: 'auto or a number in (0, 1]', example: 0.9 });
   }
   const tolerance = a['tolerance'] as number;
-  if (!(tolerance >= 0 && tolerance <= 1)) throw new SemsliceError('MAGIC_ARGS', `${magic}: tolerance must be in [0, 1], got ${tolerance}.`, 'Use e.g. tolerance=0.01 (one point).');
+  if (!(tolerance >= 0 && tolerance <= 1)) throw fail('MAGIC_ARGS', { magic, case: 'range', key: 'tolerance', value: tolerance, expected: 'in [0, 1]', example: 0.01 });
   return { theta, tolerance };
 }
 
@@ -37,7 +38,7 @@ export async function withModelArg<T>(magic: string, v: ArgValue, ctx: MagicCont
   let loaded: tf.LayersModel | undefined;
   const m = await resolveArg(magic, v, ctx, async (s) => (loaded = await magicEngine.loadModel(s)));
   if (typeof m !== 'object' || m === null || typeof (m as tf.LayersModel).predict !== 'function') {
-    throw new SemsliceError('MAGIC_ARGS', `${magic}: model is not a model.`, 'Pass a model folder (model=models/lenet5-mnist) or a variable holding a model.');
+    throw fail('MAGIC_ARGS', { magic, case: 'not-a', key: 'model', wanted: 'model' });
   }
   try {
     return await fn(m as tf.LayersModel);
@@ -49,7 +50,7 @@ export async function withModelArg<T>(magic: string, v: ArgValue, ctx: MagicCont
 /** A data argument: a dataset name, or a variable holding { train, test }. */
 export async function splitsArg(magic: string, v: ArgValue, ctx: MagicContext): Promise<DatasetSplits> {
   const d = await resolveArg(magic, v, ctx, (s) => magicEngine.loadData(s), MAGIC_DATASETS);
-  if (!isSplits(d)) throw new SemsliceError('MAGIC_ARGS', `${magic}: data must have train and test splits.`, 'Pass a dataset name or a variable holding { train, test }.');
+  if (!isSplits(d)) throw fail('MAGIC_ARGS', { magic, case: 'not-a', key: 'data', wanted: 'splits' });
   return d;
 }
 
@@ -57,7 +58,7 @@ export async function splitsArg(magic: string, v: ArgValue, ctx: MagicContext): 
 export async function sliceArg(magic: string, v: ArgValue | undefined, ctx: MagicContext): Promise<Slice | null> {
   if (v === undefined) return null;
   const s = await resolveArg(magic, v, ctx, () => Promise.resolve(undefined));
-  if (!(s instanceof Slice)) throw new SemsliceError('MAGIC_ARGS', `${magic}: slice is not a slice.`, 'Pass a variable holding a Slice (ss.slice(...) or ss.Slice.load(...)), or leave slice out to slice by the policy.');
+  if (!(s instanceof Slice)) throw fail('MAGIC_ARGS', { magic, case: 'not-a', key: 'slice', wanted: 'slice' });
   return s;
 }
 
@@ -73,6 +74,6 @@ export function limited(d: DatasetSplits, trainLimit: number | undefined, testLi
 export function namesArg(magic: string, what: string, v: ArgValue | undefined, known: readonly string[], fallback: readonly string[]): string[] {
   const list = Array.isArray(v) ? v.map(String) : v === undefined ? [...fallback] : [String(v)];
   const unknown = list.filter((x) => !known.includes(x));
-  if (unknown.length > 0) throw new SemsliceError('MAGIC_ARGS', `${magic}: unknown ${what} ${unknown.join(', ')}.`, `Use some of ${known.join(', ')}.`);
+  if (unknown.length > 0) throw fail('MAGIC_ARGS', { magic, case: 'unknown-names', what, names: unknown, known });
   return list;
 }

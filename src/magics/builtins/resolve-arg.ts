@@ -1,5 +1,6 @@
 /** How the maintenance magics turn a `ref` argument into a value: a built-in dataset name, a notebook variable, or a path. */
-import { SemsliceError } from '../../engine/errors.js';
+
+import { fail } from '../../engine/messages/index.js';
 import type { ArgValue } from '../args.js';
 import type { MagicContext } from '../registry.js';
 
@@ -18,6 +19,6 @@ export async function resolveArg(magic: string, v: ArgValue, ctx: MagicContext, 
   if (names?.includes(v)) return load(v);
   const variable = /^[A-Za-z_$][\w$]*$/.test(v) ? ctx.lookup(v) : undefined;
   if (variable !== undefined && variable !== null) return variable;
-  if (names) throw new SemsliceError('MAGIC_ARGS', `${magic}: data="${v}" is neither a dataset name nor a notebook variable.`, `Use one of ${names.join(', ')}, or a variable holding { train, test }.`);
+  if (names) throw fail('MAGIC_ARGS', { magic, case: 'no-such-data', value: v, names });
   return load(v);
 }

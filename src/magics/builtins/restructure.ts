@@ -4,7 +4,7 @@
  * per method, the accuracy each class lost and a summary table.
  */
 import { MAINTENANCE_DEFAULTS, type RestructureComparison } from '../../engine/maintenance/index.js';
-import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { show } from '../../notebook/show.js';
 import { classDamage, niBars, restructureCurves } from '../../viz/restructure-charts.js';
 import { magicEngine } from '../engine.js';
@@ -39,7 +39,7 @@ export const restructureMagic: MagicSpec = {
     const a = ctx.args;
     const methods = namesArg('%%restructure', 'method(s)', a['methods'], magicEngine.restructureMethods(), ['none', 'slice', 'random']);
     const target = a['target'] as number;
-    if (!(target > 0 && target < 1)) throw new SemsliceError('MAGIC_ARGS', `%%restructure: target must be in (0, 1), got ${target}.`, 'Pass e.g. target=0.9.');
+    if (!(target > 0 && target < 1)) throw fail('MAGIC_ARGS', { magic: '%%restructure', case: 'range', key: 'target', value: target, expected: 'in (0, 1)', example: 0.9 });
     const slicePolicy = policyArgs('%%restructure', a);
     return withModelArg('%%restructure', a['model']!, ctx, async (model) => {
       const splits = await splitsArg('%%restructure', a['data']!, ctx);

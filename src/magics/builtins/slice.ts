@@ -1,5 +1,5 @@
 /** `%%slice`: slice a model and show the result (the Slice displays itself: summary table and chart). */
-import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import type { Dataset } from '../../engine/data/index.js';
 import { listMetrics } from '../../engine/slicing/metrics.js';
 import { SLICE_DEFAULTS, type SliceOptions } from '../../engine/slicing/options.js';
@@ -15,7 +15,7 @@ async function profilingData(v: unknown, ctx: Parameters<MagicSpec['run']>[0]): 
   const d = await resolveArg('%%slice', v as string, ctx, (s) => magicEngine.loadData(s), MAGIC_DATASETS);
   if (isSplits(d)) return d.train;
   if (isDataset(d)) return d;
-  throw new SemsliceError('MAGIC_ARGS', '%%slice: data is neither a dataset nor { train, test }.', `Use one of ${MAGIC_DATASETS.join(', ')}, or a variable holding a dataset.`);
+  throw fail('MAGIC_ARGS', { magic: '%%slice', case: 'not-a', key: 'data', wanted: 'dataset' });
 }
 
 export const sliceMagic: MagicSpec = {

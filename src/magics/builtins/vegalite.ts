@@ -1,5 +1,6 @@
 /** `%%vegalite`: the cell body is a Vega-Lite spec (JSON); shows it as a chart bundle and returns the spec. */
-import { SemsliceError } from '../../engine/errors.js';
+
+import { fail } from '../../engine/messages/index.js';
 import { show } from '../../notebook/show.js';
 import { isChartSpec } from '../../notebook/parts.js';
 import type { MagicSpec } from '../registry.js';
@@ -14,10 +15,10 @@ export const vegaliteMagic: MagicSpec = {
     try {
       spec = JSON.parse(body);
     } catch (e) {
-      throw new SemsliceError('MAGIC_BODY', `%%vegalite: the cell body is not valid JSON (${(e as Error).message}).`, 'Write the spec as JSON below the %%vegalite line (double-quoted keys, no trailing commas).');
+      throw fail('MAGIC_BODY', { magic: '%%vegalite', case: 'not-json', error: (e as Error).message });
     }
     if (!isChartSpec(spec)) {
-      throw new SemsliceError('MAGIC_BODY', '%%vegalite: the JSON is not a Vega-Lite spec (no mark, layer or concat, or a non-vega-lite $schema).', 'Give at least {"mark": ..., "data": ..., "encoding": ...}.');
+      throw fail('MAGIC_BODY', { magic: '%%vegalite', case: 'not-spec' });
     }
     await show(spec);
     return spec;

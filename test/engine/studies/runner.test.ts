@@ -121,7 +121,7 @@ describe('engine/studies/runner', function () {
     assert.throws(() => readTimings(join(dir, 'run'), { study: 'toy', preset: 'full' }), (e: Error & { code?: string }) => e.code === 'STUDY_MISMATCH' && /study "toy", preset small, not "toy", preset full/.test(e.message));
     assert.throws(() => readTimings(join(dir, 'nope.csv')), isCode('FILE_NOT_FOUND'));
     writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n');
-    assert.throws(() => readTimings(join(dir, 'other.csv')), (e: Error & { code?: string }) => e.code === 'BAD_ARGUMENT' && /columns cell and seconds/.test(e.message));
+    assert.throws(() => readTimings(join(dir, 'other.csv')), (e: Error & { code?: string }) => e.code === 'BAD_TIMINGS_FILE' && /columns cell and seconds/.test(e.message));
     assert.throws(() => planShards(toyStudy, { count: 0 }), isCode('BAD_SHARD'));
   });
 
