@@ -124,17 +124,17 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
     }
 
     it('report -o an existing file that is not a report: the hint never offers --force, and following it works', async () => {
-      await refuse({ name: 'report -o mine.html', args: ['report', p('nb.ipynb'), '-o', p('mine.html')], problem: /mine\.html already exists and is not a file semslice wrote/, fix: /Choose another -o/ });
+      await refuse({ name: 'report -o mine.html', args: ['report', p('nb.ipynb'), '-o', p('mine.html')], problem: /mine\.html already exists and is not a file semslice wrote/, fix: /Choose another --out/ });
       const r = await runCli(['report', p('nb.ipynb'), '-o', p('mine.html')]);
       assert.doesNotMatch(r.err, /Pass --force/, 'the hint must agree with the rule: --force never replaces a user\'s file');
-      await refuse({ name: 'report -o mine.html --force', args: ['report', p('nb.ipynb'), '-o', p('mine.html'), '--force'], problem: /not a file semslice wrote/, fix: /Choose another -o/ });
+      await refuse({ name: 'report -o mine.html --force', args: ['report', p('nb.ipynb'), '-o', p('mine.html'), '--force'], problem: /not a file semslice wrote/, fix: /Choose another --out/ });
       await expectCliSuccess(['report', p('nb.ipynb'), '-o', p('another.html')], work, [p('another.html')]);
       assert.equal(await readFile(p('mine.html'), 'utf8'), '<p>my page</p>');
     });
 
     it('report -o a link to the input notebook is recognised as the input', async () => {
       await refuse({ name: 'report -o link to input', args: ['report', p('nb.ipynb'), '-o', p('link-to-nb.html'), '--force'],
-        problem: /link-to-nb\.html is the input file .*nb\.ipynb \(.*is a link to/, fix: /Choose another -o outside the inputs/ });
+        problem: /link-to-nb\.html is the input file .*nb\.ipynb \(.*is a link to/, fix: /Choose another --out outside the inputs/ });
     });
 
     for (const [cmd, make] of [['readapt', READAPT], ['extend', EXTEND], ['restructure', RESTRUCTURE]] as const) {
@@ -324,11 +324,11 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
     });
 
     it('report -o a slice file semslice wrote is refused without --force, naming what is there', async () => {
-      await refuse({ name: 'report -o a slice', args: ['report', p('nb.ipynb'), '-o', p('other.slice.json')], problem: /already holds a slice file semslice wrote/, fix: /Pass --force to replace it, or choose another -o/ });
+      await refuse({ name: 'report -o a slice', args: ['report', p('nb.ipynb'), '-o', p('other.slice.json')], problem: /already holds a slice file semslice wrote/, fix: /Pass --force to replace it, or choose another --out/ });
     });
 
     it('report -o a link to nothing is refused (it would create a file wherever the link points)', async () => {
-      await refuse({ name: 'report -o dangling link', args: ['report', p('nb.ipynb'), '-o', p('dangling.html'), '--force'], problem: /dangling\.html is a symbolic link to .*missing-target\.html, which does not exist/, fix: /Choose another -o/ });
+      await refuse({ name: 'report -o dangling link', args: ['report', p('nb.ipynb'), '-o', p('dangling.html'), '--force'], problem: /dangling\.html is a symbolic link to .*missing-target\.html, which does not exist/, fix: /Choose another --out/ });
     });
 
     it('run --out a folder, under /proc, or the input itself is refused before Jupyter starts', async () => {
@@ -355,7 +355,7 @@ describe('reliability: outputs, slices and checks before work (issue 20)', funct
       const merge = (out: string, ...extra: string[]) => ['study', 'merge', p('toy-0'), p('toy-1'), '--out', out, ...extra];
       await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
       await expectCliSuccess(merge(p('toy-merged')), work, [p('toy-merged')]);
-      await refuse({ name: 'study merge over a restructure output', args: merge(p('restructure-own')), problem: /already holds the output of semslice restructure, not a merge of this study/, fix: /Pass --force/ });
+      await refuse({ name: 'study merge over a restructure output', args: merge(p('restructure-own')), problem: /already holds the output of semslice restructure, not a merge of study "toy"/, fix: /Pass --force/ });
       // A study folder keeps resuming beside the files semslice writes there besides the table: the runner's
       // row-timings.csv and the report bench/study-report.ts writes (the documented place for it).
       await writeFile(p('toy-0/report.md'), '### report\n');

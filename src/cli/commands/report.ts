@@ -20,7 +20,7 @@ export function registerReport(program: Command): void {
         r = await writeReport(nb, real, {
           template: f.template, noInput: !f.input, codeFolding: f.foldCode ? 'fold' : undefined, trusted: Boolean(f.trusted), title: f.title,
         });
-      }, '-o');
+      });
       for (const w of r!.warnings) console.error(`warning: ${w}`);
       console.log(`report written to ${f.out} (${(r!.bytes / 1024).toFixed(0)} KiB, ${r!.charts} interactive chart(s))`);
     });

@@ -91,7 +91,9 @@ export const CORE_MESSAGES = {
       message: foreign !== undefined
         ? `${path} already holds files semslice did not write (${foreign}); they are left as they are.`
         : `${path} already exists and is not a file semslice wrote; it is left as it is.`,
-      hint: say`Choose ${another(option)} (new, or a folder that is empty); ${force} replaces only what semslice wrote.`,
+      hint: foreign !== undefined
+        ? say`Choose ${another(option)} (a new or empty folder); ${force} replaces only what semslice wrote.`
+        : say`Choose ${another(option)}; ${force} replaces only a file semslice wrote.`,
     })),
   OUTPUT_IS_INPUT: entry<OutputParams & { path: string; relation: 'is' | 'holds' | 'is inside'; kind: 'file' | 'folder'; input: string; link?: string }>(
     [{ path: 'models/a', relation: 'is', kind: 'folder', input: 'models/a', option: 'outDir' }, { path: 'out.ipynb', relation: 'is', kind: 'file', input: 'run.ipynb', link: '/work/run.ipynb' }],
