@@ -89,7 +89,7 @@ function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
  */
 export async function profile(model: tf.LayersModel, data: Dataset, opts: ProfileOptions = {}): Promise<ProfileStats> {
   const o = resolveProfileOptions(opts);
-  refuseReplicasOnWebGPU(o.workers, 'profile: workers');
+  refuseReplicasOnWebGPU(o.workers, { where: 'profile', option: 'workers' });
   const sites = siteReads(model).map((r) => r.site);
   const numClasses = logitCount(model);
   const inputShape = checkProfileData(model, data);
