@@ -43,7 +43,7 @@ const INSTALL: Record<string, Text> = {
 };
 
 export const ENGINE_MESSAGES = {
-  BACKEND_NONE: entry({ tried: ['tensorflow (not installed)', 'webgpu (no adapter)', 'wasm (no .wasm files)', 'cpu (missing)'] },
+  BACKEND_NONE: entry({ tried: ['tensorflow (not installed)', 'webgpu (no adapter)', 'wasm (no .wasm files)', 'cpu (missing)'] as readonly string[] },
     ({ tried }) => ({
       message: `No tfjs backend could be initialised: ${tried.join('; ')}.`,
       hint: 'Reinstall @tensorflow/tfjs (the cpu backend ships with it).',
@@ -95,7 +95,7 @@ export const ENGINE_MESSAGES = {
         message: optionMessage(p),
         hint: optionHint(p, { inputShape: '(dataset.sampleShape)', numClasses: '(dataset.numClasses)', width: '(1 is the standard size, 0.5 half)' }),
       }),
-  BAD_INPUT_SHAPE: entry({ shape: [1, 9, 8, 1], model: 'lenet5', want: [28, 28, 1] as (number | null)[] },
+  BAD_INPUT_SHAPE: entry({ shape: [1, 9, 8, 1] as readonly number[], model: 'lenet5', want: [28, 28, 1] as readonly (number | null)[] },
     ({ shape, model, want }) => ({
       message: `Input of shape ${dims(shape)} does not fit model "${model}", which takes [batch, ${want.map((d) => d ?? '?').join(', ')}].`,
       hint: 'Use data whose sample shape matches the model input (or a model built for this data).',
@@ -235,7 +235,7 @@ export const ENGINE_MESSAGES = {
     message: `${where}: class ${cls} is outside [0, ${numClasses}).`,
     hint: `Pass class labels 0..${numClasses - 1}.`,
   })),
-  DATA_BAD_SHAPE: entry({ where: 'fromArrays', shape: [28, 28] }, ({ where, shape }) => ({
+  DATA_BAD_SHAPE: entry({ where: 'fromArrays', shape: [28, 28] as readonly number[] }, ({ where, shape }) => ({
     message: `${where}: sampleShape must be [height, width, channels] of positive integers, got ${dims(shape)}.`,
     hint: say`Pass e.g. ${opt('sampleShape', [28, 28, 1])} for grey 28x28 images.`,
   })),
@@ -292,7 +292,7 @@ export const ENGINE_MESSAGES = {
     | { case: 'rgb-variant'; have: readonly number[]; size: number }>(
     [
       { dataset: 'mnist', have: [28, 28, 1], want: [32, 32, 3], model: 'resnet-small' },
-      { dataset: 'synthetic', have: [28, 28, 1], want: [784] },
+      { dataset: 'synthetic', have: [28, 28, 1], want: [null, 784] },
       { case: 'rgb-variant', have: [32, 32, 3], size: 32 },
     ],
     (p) => {
@@ -302,7 +302,9 @@ export const ENGINE_MESSAGES = {
           hint: say`Pass a 1-channel dataset such as MNIST or Fashion-MNIST, and a ${opt('size')} at least its height and width.`,
         };
       }
-      const known = p.want.every((d) => d !== null) ? product(p.want as number[]) : undefined;
+      // A Keras input shape leads with the batch dimension (null).
+      const perModel = p.want[0] === null || p.want.length === 4 ? p.want.slice(1) : p.want;
+      const known = perModel.every((d) => d !== null) ? product(perModel as number[]) : undefined;
       const perSample = product(p.have);
       return {
         message: `Dataset ${p.dataset} has samples of shape ${dims(p.have)} but ${p.model !== undefined ? `model "${p.model}" takes` : 'the model expects input'} ${dims(p.want)}.`,
@@ -311,7 +313,7 @@ export const ENGINE_MESSAGES = {
           : 'Use a dataset that matches the model (e.g. MNIST/Fashion-MNIST for 28x28x1, CIFAR-10 for 32x32x3), or a model built for this data.',
       };
     }),
-  DATA_SIZE_MISMATCH: entry({ where: 'fromArrays', pixels: 1500, labels: 3, shape: [28, 28, 1] }, ({ where, pixels, labels, shape }) => {
+  DATA_SIZE_MISMATCH: entry({ where: 'fromArrays', pixels: 1500, labels: 3, shape: [28, 28, 1] as readonly number[] }, ({ where, pixels, labels, shape }) => {
     const per = product(shape);
     return {
       message: `${where}: ${pixels} pixel values do not match ${labels} labels x ${dims(shape)} = ${labels * per}.`,
@@ -351,7 +353,7 @@ export const ENGINE_MESSAGES = {
     message: `${file}: cannot be read (${reason}).`,
     hint: 'Check the file permissions.',
   })),
-  IDX_BAD_DIMS: entry({ dataset: 'mnist', images: [60000, 28, 28], imagesFile: 'train-images-idx3-ubyte', labels: [60000, 28, 28], labelsFile: 'train-labels-idx1-ubyte' },
+  IDX_BAD_DIMS: entry({ dataset: 'mnist', images: [60000, 28, 28] as readonly number[], imagesFile: 'train-images-idx3-ubyte', labels: [60000, 28, 28] as readonly number[], labelsFile: 'train-labels-idx1-ubyte' },
     ({ dataset, images, imagesFile, labels, labelsFile }) => ({
       message: `${dataset}: expected images [n, h, w] and labels [n], got ${dims(images)} (${imagesFile}) and ${dims(labels)} (${labelsFile}).`,
       hint: 'Check that the image and label files were not swapped or replaced.',
@@ -373,7 +375,7 @@ export const ENGINE_MESSAGES = {
       message: `${dataset}: ${imagesFile} holds ${images} images but ${labelsFile} holds ${labels} labels.`,
       hint: 'The image and label files belong to different sets; fetch them again.',
     })),
-  IDX_SIZE_MISMATCH: entry({ file: 'train-labels-idx1-ubyte', trailing: 5, expected: 60008, dims: [60000] }, ({ file, trailing, expected, dims: d }) => ({
+  IDX_SIZE_MISMATCH: entry({ file: 'train-labels-idx1-ubyte', trailing: 5, expected: 60008, dims: [60000] as readonly number[] }, ({ file, trailing, expected, dims: d }) => ({
     message: `${file}: IDX file has ${trailing} trailing bytes: expected ${expected} bytes for dims ${dims(d)}, got ${expected + trailing}.`,
     hint: 'The file is corrupt or not an IDX file. Fetch it again.',
   })),
