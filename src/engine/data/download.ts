@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { SemsliceError, isSemsliceError } from '../errors.js';
+import { isSemsliceError } from '../errors.js';
 import { fail } from '../messages/index.js';
 import { logger, type ProgressCallback } from '../log.js';
 import { tempPathFor } from '../atomic-write.js';

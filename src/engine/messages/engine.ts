@@ -102,7 +102,7 @@ export const ENGINE_MESSAGES = {
     })),
   BAD_MASK: entry<{ case: 'site'; site: string; entries: number; neurons: number }
     | { case: 'neuron'; site: string; index: number; neurons: number }
-    | { case: 'weight'; mask: 'gradient' | 'initial pruning'; weight: string; entries: number; shape: readonly number[] }>(
+    | { case: 'weight'; mask: 'gradient' | 'initial pruning'; weight: string; entries: number; shape: readonly (number | null)[] }>(
     [
       { case: 'site', site: 'fc1', entries: 4, neurons: 5 },
       { case: 'neuron', site: 'fc1', index: 7, neurons: 5 },
@@ -116,7 +116,7 @@ export const ENGINE_MESSAGES = {
       : p.case === 'neuron'
         ? { message: `Neuron ${p.index} is out of range for site "${p.site}" (${p.neurons} neurons).`, hint: `Use indices 0..${p.neurons - 1}.` }
         : {
-          message: `The ${p.mask} mask of weight "${p.weight}" has ${p.entries} entries; the weight has shape ${dims(p.shape)} (${product(p.shape)} entries).`,
+          message: `The ${p.mask} mask of weight "${p.weight}" has ${p.entries} entries; the weight has shape ${dims(p.shape)} (${product(p.shape.map((d) => d ?? 1))} entries).`,
           hint: 'Use a mask made for this model: one value per weight entry, in the weight\'s shape.',
         }),
   BAD_MODEL: entry<{ case: 'not-built'; model: string } | { case: 'inputs-outputs'; model: string; inputs: number; outputs: number }

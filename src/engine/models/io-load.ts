@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { ensureBackend } from '../backend/first-use.js';
 import { modelFingerprint } from './fingerprint.js';
 import { MODEL_JSON } from './io-save.js';
@@ -125,15 +126,12 @@ function joinAndCheck(shards: Shard[], specs: tf.io.WeightsManifestEntry[], file
  */
 function buildError(file: string, why: string): SemsliceError {
   if (/Unknown layer|Unknown (?:initializer|activation|regularizer|constraint)|class_name/i.test(why)) {
-    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
-      'The topology uses a layer tfjs does not know (a custom or newer Keras layer): re-save the model with standard layers and tfjs 4.x.');
+    return fail('BAD_MODEL', { case: 'unknown-layer', file, why });
   }
   if (/shape/i.test(why)) {
-    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: its weights do not fit its layers (${why}).`,
-      'The input shape or a layer size in model.json does not match weights.bin (edited, or the weights of another model): restore the pair as saved, or re-save the model.');
+    return fail('BAD_MODEL', { case: 'weights-do-not-fit', file, why });
   }
-  return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
-    'model.json and its weights do not describe a tfjs layers model this version can build: re-save the model with tfjs 4.x.');
+  return fail('BAD_MODEL', { case: 'cannot-build', file, why });
 }
 
 /** Resolve dir (a folder with model.json, or the model.json itself). */

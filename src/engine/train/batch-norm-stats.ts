@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { forward, layersOfKind } from '../graph/index.js';
 
 /**
@@ -80,7 +81,7 @@ export async function recomputeBatchNormStatistics(model: tf.LayersModel, data: 
     throw new SemsliceError('BAD_ARGUMENT', `recomputeBatchNormStatistics: batchSize must be a positive integer, got ${opts.batchSize}.`, 'Pass e.g. { batchSize: 256 }.');
   }
   if (data.size === 0) {
-    throw new SemsliceError('EMPTY_DATA', 'recomputeBatchNormStatistics: the data holds no samples.', 'Pass the training data (or a sample of it).');
+    throw fail('EMPTY_DATA', { data: `${data.name}/${data.split}`, role: 'data for recomputeBatchNormStatistics' });
   }
   const layers = layersOfKind(model, 'batch-norm') as unknown as BatchNormLike[];
   const saved = layers.map((l) => l.momentum);
