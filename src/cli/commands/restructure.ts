@@ -10,6 +10,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../engine/data/index.js';
 import { loadModel, saveModel } from '../../engine/models/index.js';
 import { SemsliceError } from '../../engine/errors.js';
+import { fail } from '../../engine/messages/index.js';
 import { Slice } from '../../engine/slicing/index.js';
 import { compareRestructure, getRestructureMethod, listRestructureMethods, MAINTENANCE_DEFAULTS, restructureMethodsFor } from '../../engine/maintenance/index.js';
 import { listPruners, prunableKernels } from '../../engine/pruning/index.js';
@@ -67,7 +68,7 @@ export function registerRestructure(program: Command): void {
       const model = await loadModel(f.model);
       if (prunableKernels(model).length === 0) {
         model.dispose();
-        throw new SemsliceError('NOTHING_TO_PRUNE', `Model ${f.model} has no Dense or Conv2D kernel to prune.`, 'Restructure a model with Dense or Conv2D layers (semslice info DIR lists them).');
+        throw fail('NOTHING_TO_PRUNE', { model: f.model });
       }
       try {
         await restructureLoaded(model, f);
