@@ -1,5 +1,6 @@
 import { initBackend, BACKEND_CHOICES, type BackendInfo, type BackendRequest } from '../engine/backend/index.js';
-import { SemsliceError, didYouMean, isSemsliceError } from '../engine/errors.js';
+import { didYouMean } from '../engine/errors.js';
+import { fail } from '../engine/messages/index.js';
 
 /**
  * The backend a command asked for: --backend when given, else SEMSLICE_BACKEND (what --help promises), else auto.
@@ -12,19 +13,11 @@ export function cliBackendRequest(flag: string | undefined): BackendRequest | un
   const name = env.trim().toLowerCase();
   if ((BACKEND_CHOICES as readonly string[]).includes(name)) return undefined; // initBackend reads it itself
   const guess = didYouMean(name, BACKEND_CHOICES);
-  throw new SemsliceError('BACKEND_UNKNOWN', `SEMSLICE_BACKEND is "${env}", not a backend.${guess ? ` Did you mean "${guess}"?` : ''}`,
-    `Set SEMSLICE_BACKEND to one of ${BACKEND_CHOICES.join(', ')} (or unset it), or pass --backend NAME.`);
+  throw fail('BACKEND_UNKNOWN', { name: env, source: 'env', choices: BACKEND_CHOICES, ...(guess !== undefined ? { guess } : {}) });
 }
 
-/** initBackend for a CLI command; an unavailable backend's hint names --backend instead of the API option. */
+/** initBackend for a CLI command (an unavailable backend's hint names the backend option, which the CLI shows as --backend). */
 export async function initCliBackend(flag: string | undefined, quiet = false): Promise<BackendInfo> {
   const backend = cliBackendRequest(flag);
-  try {
-    return await initBackend({ ...(backend !== undefined ? { backend } : {}), quiet });
-  } catch (e) {
-    if (isSemsliceError(e) && e.hint) {
-      throw new SemsliceError(e.code, e.message, e.hint.replace(/\{ backend: "(\w+)" \}/g, '--backend $1'));
-    }
-    throw e;
-  }
+  return initBackend({ ...(backend !== undefined ? { backend } : {}), quiet });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
-import { SemsliceError } from './errors.js';
+import { fail } from './messages/index.js';
 
 /**
  * Write a file atomically: to a temporary file in the same folder, then rename over the target, so a reader never
@@ -18,7 +18,7 @@ export async function writeFileAtomic(
   const target = resolve(path);
   for (const input of opts.inputs ?? []) {
     if (resolve(input) === target) {
-      throw new SemsliceError('OUTPUT_IS_INPUT', `The output path ${path} is the input file.`, 'Choose another output path; inputs are never overwritten.');
+      throw fail('OUTPUT_IS_INPUT', { path, relation: 'is', kind: 'file', input });
     }
   }
   await mkdir(dirname(target), { recursive: true });

@@ -68,7 +68,7 @@ export function registerRestructure(program: Command): void {
       const model = await loadModel(f.model);
       if (prunableKernels(model).length === 0) {
         model.dispose();
-        throw new SemsliceError('NOTHING_TO_PRUNE', `Model ${f.model} has no Dense or Conv2D kernel to prune.`, 'Restructure a model with Dense or Conv2D layers (semslice info DIR lists them).');
+        throw fail('NOTHING_TO_PRUNE', { model: f.model });
       }
       try {
         await restructureLoaded(model, f);

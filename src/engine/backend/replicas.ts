@@ -5,18 +5,16 @@
  * above one on webgpu is refused.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 
 /**
- * Throws WORKERS_ON_WEBGPU when `workers` > 1 and tfjs runs on webgpu. `what` names the caller and where the count
- * came from, e.g. "train: workers" or "SEMSLICE_TRAIN_WORKERS".
+ * Throws WORKERS_ON_WEBGPU when `workers` > 1 and tfjs runs on webgpu. `source` names where the count came from: the
+ * caller and its option ({ where: 'train', option: 'workers' }), or the environment ({ option: 'SEMSLICE_TRAIN_WORKERS' }).
  *
  * @example
- * refuseReplicasOnWebGPU(o.workers, 'profile: workers');
+ * refuseReplicasOnWebGPU(o.workers, { where: 'profile', option: 'workers' });
  */
-export function refuseReplicasOnWebGPU(workers: number, what: string): void {
+export function refuseReplicasOnWebGPU(workers: number, source: { where?: string; option: string }): void {
   if (workers <= 1 || tf.getBackend() !== 'webgpu') return;
-  throw new SemsliceError('WORKERS_ON_WEBGPU',
-    `${what} is ${workers}: worker-thread replicas run the wasm backend on other cores, but this run is on webgpu.`,
-    'Use { workers: 1 } (or "auto") on webgpu, where the GPU does the work; or choose { backend: "wasm" } for replicas on several cores.');
+  throw fail('WORKERS_ON_WEBGPU', { ...source, workers });
 }

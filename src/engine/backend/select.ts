@@ -4,7 +4,8 @@
  * through the logger.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError, didYouMean } from '../errors.js';
+import { didYouMean } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { logger } from '../log.js';
 import { LOADERS, type BackendName, type LoadResult } from './loaders.js';
 import { releaseWebGPU, type WebGPUAdapterInfo } from './webgpu.js';
@@ -118,9 +119,7 @@ function resolveRequest(option: string | undefined): { request: BackendRequest; 
   const name = raw.trim().toLowerCase();
   if ((BACKEND_CHOICES as readonly string[]).includes(name)) return { request: name as BackendRequest, source };
   const guess = didYouMean(name, BACKEND_CHOICES);
-  throw new SemsliceError('BACKEND_UNKNOWN',
-    `Unknown backend "${raw}" (from ${source}).${guess ? ` Did you mean "${guess}"?` : ''}`,
-    `Choose one of: ${BACKEND_CHOICES.join(', ')}.`);
+  throw fail('BACKEND_UNKNOWN', { name: raw, source: source === 'SEMSLICE_BACKEND' ? 'env' : 'option', choices: BACKEND_CHOICES, ...(guess !== undefined ? { guess } : {}) });
 }
 
 async function choose(request: BackendRequest, source: string): Promise<BackendInfo> {
@@ -138,8 +137,7 @@ async function choose(request: BackendRequest, source: string): Promise<BackendI
     }
     skipped.push(`${name} (${r.why})`);
   }
-  throw new SemsliceError('BACKEND_NONE', `No tfjs backend could be initialised: ${skipped.join('; ')}.`,
-    'Reinstall @tensorflow/tfjs (the cpu backend ships with it).');
+  throw fail('BACKEND_NONE', { tried: skipped });
 }
 
 function toInfo(name: BackendName, requested: string, reason: string, r: LoadResult & { ok: true }): BackendInfo {
@@ -151,20 +149,6 @@ function toInfo(name: BackendName, requested: string, reason: string, r: LoadRes
   return info;
 }
 
-const HINTS: Record<BackendName, string> = {
-  tensorflow: 'Install it with `npm install @tensorflow/tfjs-node@4.22.0` (or @tensorflow/tfjs-node-gpu@4.22.0 for ' +
-    'CUDA 11.2 + cuDNN 8.1); its install script downloads libtensorflow 2.9.1 from Google storage, so it needs ' +
-    'internet access. Or use another backend: SEMSLICE_BACKEND=wasm, or { backend: "wasm" }.',
-  webgpu: 'Install Dawn\'s Node bindings and the tfjs webgpu backend with `npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0`; ' +
-    'on a GPU server the driver\'s Vulkan ICD must be visible (docs/gpu.md); without a GPU, Linux needs Mesa\'s EGL/GLES drivers ' +
-    '(apt-get install libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri). Dawn options go in SEMSLICE_WEBGPU_FLAGS (e.g. backend=vulkan). ' +
-    'Or use another backend: { backend: "wasm" }.',
-  wasm: 'Check that @tensorflow/tfjs-backend-wasm@4.22.0 is installed next to @tensorflow/tfjs and its .wasm files ' +
-    'are present (npm ci), or use { backend: "cpu" }.',
-  cpu: 'Reinstall @tensorflow/tfjs (npm ci).',
-};
-
-function unavailable(name: BackendName, source: string, why: string): SemsliceError {
-  return new SemsliceError('BACKEND_UNAVAILABLE',
-    `Backend "${name}" was requested (${source}) but cannot be loaded: ${why}.`, HINTS[name]);
+function unavailable(name: BackendName, source: string, why: string): Error {
+  return fail('BACKEND_UNAVAILABLE', { name, source, why });
 }

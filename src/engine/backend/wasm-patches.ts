@@ -15,7 +15,7 @@
  * wasmPatchesRegistered();         // true
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -62,8 +62,7 @@ export function registerWasmPatches(opts: { native?: boolean } = {}): void {
   if (wasmPatchesRegistered()) return;
   const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (stockInput === undefined) {
-    throw new SemsliceError('WASM_NOT_LOADED', 'The wasm backend is not loaded, so its kernels cannot be patched.',
-      'Call `await initBackend({ backend: "wasm" })` (it loads @tensorflow/tfjs-backend-wasm and patches it).');
+    throw fail('WASM_NOT_LOADED', { current: tf.getBackend() });
   }
   for (const name of KERNELS) {
     stock.set(name, tf.getKernel(name, 'wasm'));

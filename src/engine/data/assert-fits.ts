@@ -1,4 +1,4 @@
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { Dataset } from './types.js';
 
 /**
@@ -15,12 +15,5 @@ export function assertFitsModel(dataset: Pick<Dataset, 'sampleShape' | 'name'>, 
   const have = dataset.sampleShape;
   const fits = want.length === have.length && want.every((d, i) => d === null || d === have[i]);
   if (fits) return;
-  const show = (s: readonly (number | null)[]): string => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
-  const known = want.every((d) => d !== null) ? (want as number[]).reduce((a, b) => a * b, 1) : undefined;
-  const perSample = have[0] * have[1] * have[2];
-  throw new SemsliceError('DATA_SHAPE_MISMATCH',
-    `Dataset ${dataset.name} has samples of shape ${show(have)} but the model expects input ${show(inputShape)}.`,
-    known === perSample
-      ? `Same number of values (${perSample}) in another layout: reshape the data, or give the model a ${show([null, ...have])} input (e.g. a Flatten first layer).`
-      : 'Use a dataset that matches the model (e.g. MNIST/Fashion-MNIST for 28x28x1, CIFAR-10 for 32x32x3), or a model built for this data.');
+  throw fail('DATA_SHAPE_MISMATCH', { dataset: dataset.name, have, want: inputShape });
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { cifar10, findCifar10Dir, CIFAR10_SUBDIR, type Cifar10Options } from './cifar10.js';
 import { fashionMnist, type FashionMnistOptions } from './fashion-mnist.js';
 import { locateFashionMnist } from './fashion-mnist-source.js';
@@ -79,8 +79,7 @@ const cifarEntry: DatasetEntry<Cifar10LoadOptions> = {
   load: (opts) => {
     const dir = cifarDir(opts) ?? opts.dir;
     if (dir === undefined) {
-      return Promise.reject(new SemsliceError('DATA_NOT_FOUND', 'CIFAR-10 needs a folder: none was given and SEMSLICE_DATA_DIR holds no CIFAR-10 batches.',
-        `Pass { dir } naming the unpacked binary version (${CIFAR10_SUBDIR}), or set SEMSLICE_DATA_DIR to its parent. CIFAR-10 cannot be downloaded by semslice.`));
+      return Promise.reject(fail('DATA_NOT_FOUND', { case: 'cifar-no-dir', subdir: CIFAR10_SUBDIR }));
     }
     return cifar10(dir, opts);
   },

@@ -5,8 +5,7 @@ import { fail } from '../messages/index.js';
 /** Validated shape [h, w, c]: positive integers. Throws DATA_BAD_SHAPE naming the bad shape. */
 export function checkSampleShape(shape: readonly number[], what: string): [number, number, number] {
   if (shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new SemsliceError('DATA_BAD_SHAPE', `${what}: sampleShape must be [height, width, channels] of positive integers, got [${shape.join(', ')}].`,
-      'Pass e.g. sampleShape: [28, 28, 1] for grey 28x28 images.');
+    throw fail('DATA_BAD_SHAPE', { where: what, shape });
   }
   return [shape[0]!, shape[1]!, shape[2]!];
 }
@@ -15,11 +14,7 @@ export function checkSampleShape(shape: readonly number[], what: string): [numbe
 export function checkPixelCount(pixels: number, n: number, shape: readonly number[], what: string): void {
   const per = shape[0]! * shape[1]! * shape[2]!;
   if (pixels !== n * per) {
-    throw new SemsliceError('DATA_SIZE_MISMATCH',
-      `${what}: ${pixels} pixel values do not match ${n} labels x [${shape.join(', ')}] = ${n * per}.`,
-      pixels % per === 0
-        ? `The images hold ${pixels / per} samples but there are ${n} labels: pass one label per image.`
-        : 'Check sampleShape: the images must be NHWC, one sample after another.');
+    throw fail('DATA_SIZE_MISMATCH', { where: what, pixels, labels: n, shape });
   }
 }
 
@@ -32,13 +27,10 @@ export function checkLabels(labels: ArrayLike<number>, numClasses: number, what:
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
     if (!Number.isInteger(v)) {
-      throw new SemsliceError('LABEL_NOT_INTEGER', `${what}: label at index ${i} is ${v}, not an integer; labels are class numbers.`,
-        `Labels must be whole numbers 0..${numClasses - 1} (one per class name); round or map them before building the dataset.`);
+      throw fail('LABEL_NOT_INTEGER', { where: what, index: i, label: v, numClasses });
     }
     if (v < 0 || v >= numClasses) {
-      throw new SemsliceError('LABEL_OUT_OF_RANGE',
-        `${what}: label at index ${i} is ${v}, outside [0, ${numClasses}) for ${numClasses} classes.`,
-        'Labels must be integers 0..numClasses-1; pass one class name per label value (classNames), or fix the labels.');
+      throw fail('LABEL_OUT_OF_RANGE', { case: 'label', where: what, index: i, label: v, numClasses });
     }
     if (out !== labels) out[i] = v;
   }
@@ -52,8 +44,7 @@ export function checkFinite(pixels: Float32Array, sampleSize: number, what: stri
     // v - v is NaN exactly for NaN and +-Infinity: one comparison per pixel keeps the scan cheap.
     if (v - v !== 0) {
       const s = Math.floor(i / sampleSize);
-      throw new SemsliceError('DATA_NAN', `${what}: sample ${s} has a non-finite pixel (${v}) at offset ${i - s * sampleSize}.`,
-        'Clean the data before building the dataset: replace or drop samples with NaN/Infinity pixels.');
+      throw fail('DATA_NAN', { where: what, sample: s, value: v, offset: i - s * sampleSize });
     }
   }
 }
@@ -70,8 +61,7 @@ export function checkClassList(classes: readonly number[], numClasses: number, w
   const seen = new Set<number>();
   for (const c of classes) {
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {
-      throw new SemsliceError('CLASS_OUT_OF_RANGE', `${what}: class ${c} is outside [0, ${numClasses}).`,
-        `Pass class labels 0..${numClasses - 1}.`);
+      throw fail('CLASS_OUT_OF_RANGE', { where: what, cls: c, numClasses });
     }
     if (seen.has(c)) {
       throw fail('BAD_ARGUMENT', { where: what, name: 'classes', value: classes, expected: 'a list of distinct classes', example: [...new Set(classes)], positional: true });

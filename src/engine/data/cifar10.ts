@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { ImageDataset } from './image-dataset.js';
 import type { DatasetSplits } from './types.js';
 
@@ -46,8 +46,7 @@ export async function cifar10(dir: string, opts: Cifar10Options = {}): Promise<D
   const found = findCifar10Dir(dir);
   if (!found) {
     const missing = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].filter((f) => !existsSync(join(resolve(dir), f)));
-    throw new SemsliceError('DATA_NOT_FOUND', `CIFAR-10: ${resolve(dir)} lacks ${missing.join(', ')} (also looked in its ${CIFAR10_SUBDIR} subfolder).`,
-      'CIFAR-10 is user-supplied: get the binary version (cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html), unpack it, and pass the folder.');
+    throw fail('DATA_NOT_FOUND', { case: 'cifar-missing', dir: resolve(dir), missing, subdir: CIFAR10_SUBDIR });
   }
   const limit = opts.limit ?? Infinity;
   const train = readBatches(CIFAR10_TRAIN_FILES.map((f) => join(found, f)), limit);
@@ -67,8 +66,7 @@ export async function cifar10(dir: string, opts: Cifar10Options = {}): Promise<D
  */
 export function parseCifar10Batch(buf: Uint8Array, name: string, limit = Infinity): { images: Uint8Array; labels: Uint8Array } {
   if (buf.length % RECORD !== 0) {
-    throw new SemsliceError('CIFAR_BAD_SIZE', `${name}: ${buf.length} bytes is not a whole number of ${RECORD}-byte CIFAR-10 records (${Math.floor(buf.length / RECORD)} records and ${buf.length % RECORD} bytes left over).`,
-      'The file is truncated or not a CIFAR-10 binary batch (the Python version is not supported; use the binary version).');
+    throw fail('CIFAR_BAD_SIZE', { file: name, bytes: buf.length, record: RECORD });
   }
   const n = Math.min(buf.length / RECORD, limit);
   const labels = new Uint8Array(n);
@@ -77,8 +75,7 @@ export function parseCifar10Batch(buf: Uint8Array, name: string, limit = Infinit
     const o = i * RECORD;
     labels[i] = buf[o]!;
     if (labels[i]! >= CIFAR10_CLASS_NAMES.length) {
-      throw new SemsliceError('LABEL_OUT_OF_RANGE', `${name}: record ${i} has label ${labels[i]}, outside [0, 10).`,
-        'The file is corrupt or not CIFAR-10 (CIFAR-100 has 2 label bytes per record).');
+      throw fail('LABEL_OUT_OF_RANGE', { case: 'record', file: name, record: i, label: labels[i]!, numClasses: CIFAR10_CLASS_NAMES.length });
     }
     const dst = i * 3 * PLANE;
     // CHW planes -> HWC: pixel p's channel c moves from c*1024+p to p*3+c.

@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { SemsliceError, isSemsliceError } from '../errors.js';
+import { isSemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { logger, type ProgressCallback } from '../log.js';
 import { tempPathFor } from '../atomic-write.js';
 
@@ -40,8 +41,7 @@ export async function downloadVerified(url: string, target: string, expected: Ex
     // identity: fetch would transparently gunzip a body sent with Content-Encoding: gzip, and the size check is on raw bytes.
     const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 600_000), headers: { 'accept-encoding': 'identity' } });
     if (!res.ok || !res.body) {
-      throw new SemsliceError('DOWNLOAD_FAILED', `Download of ${url} failed: HTTP ${res.status} ${res.statusText}.`,
-        'Check the address (baseUrl) and the network, or place the files yourself and set SEMSLICE_DATA_DIR.');
+      throw fail('DOWNLOAD_FAILED', { case: 'http', url, status: res.status, statusText: res.statusText });
     }
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -59,21 +59,18 @@ export async function downloadVerified(url: string, target: string, expected: Ex
     if (bytes !== expected.size) throw sizeError(url, expected.size, String(bytes));
     const md5 = hash.digest('hex');
     if (md5 !== expected.md5.toLowerCase()) {
-      throw new SemsliceError('DOWNLOAD_CHECKSUM_MISMATCH', `Download of ${url} is corrupt: md5 ${md5}, expected ${expected.md5}.`,
-        'The file was damaged in transit or the server holds a different file; the bad copy was deleted. Try again later.');
+      throw fail('DOWNLOAD_CHECKSUM_MISMATCH', { url, md5, expected: expected.md5 });
     }
     return tmp;
   } catch (e) {
     await rm(tmp, { force: true });
     if (isSemsliceError(e)) throw e;
-    throw new SemsliceError('DOWNLOAD_FAILED', `Download of ${url} failed after ${bytes} bytes: ${describe(e)}.`,
-      'Check the network (is the machine online?), or place the files yourself and set SEMSLICE_DATA_DIR.');
+    throw fail('DOWNLOAD_FAILED', { case: 'network', url, bytes, reason: describe(e) });
   }
 }
 
-function sizeError(url: string, want: number, got: string): SemsliceError {
-  return new SemsliceError('DOWNLOAD_SIZE_MISMATCH', `Download of ${url} has the wrong size: got ${got} bytes, expected ${want}.`,
-    'The download was truncated or the server holds a different file; the bad copy was deleted. Try again.');
+function sizeError(url: string, want: number, got: string): Error {
+  return fail('DOWNLOAD_SIZE_MISMATCH', { url, got, expected: want });
 }
 
 function describe(e: unknown): string {

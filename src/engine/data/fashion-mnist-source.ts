@@ -3,7 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SemsliceError } from '../errors.js';
-import { logger, type ProgressCallback } from '../log.js';
+import { fail, opt, say } from '../messages/index.js';
+import { warn, type ProgressCallback } from '../log.js';
 import { downloadVerified, type ExpectedFile } from './download.js';
 import { findIdxFile, hasIdxSet } from './idx-dataset.js';
 
@@ -78,7 +79,7 @@ export function locateFashionMnist(opts: FashionMnistSourceOptions = {}): Fashio
   const cache = fashionMnistCacheDir(opts);
   candidates.push({ dir: cache, source: `cache (${cache})` });
   if (opts.dir !== undefined && !hasIdxSet(resolve(opts.dir))) {
-    logger().warn(`Fashion-MNIST: ${resolve(opts.dir)} (the dir option) does not hold the four IDX files; searching on.`);
+    warn(say`Fashion-MNIST: ${resolve(opts.dir)} (the ${opt('dir')} option) does not hold the four IDX files; searching on.`);
   }
   for (const c of candidates) if (hasIdxSet(c.dir)) return { found: true, ...c };
   return { found: false, searched: candidates.map((c) => c.dir) };
@@ -91,10 +92,10 @@ export function locateFashionMnist(opts: FashionMnistSourceOptions = {}): Fashio
  * throw fashionMnistMissingError(['/usr/share/datasets/fashion-mnist']);
  */
 export function fashionMnistMissingError(searched: readonly string[], opts: FashionMnistSourceOptions = {}): SemsliceError {
-  return new SemsliceError('DATA_NOT_FOUND', `Fashion-MNIST not found. Searched: ${searched.join(', ')}.`,
-    `Install Debian's package (\`apt-get install dataset-fashion-mnist\`, which fills ${opts.systemDir ?? FASHION_MNIST_SYSTEM_DIR}), ` +
-    'or set SEMSLICE_DATA_DIR to a folder holding the four IDX files (or a fashion-mnist subfolder), ' +
-    `or pass { download: true } to fetch them from ${opts.baseUrl ?? FASHION_MNIST_BASE_URL} into ${fashionMnistCacheDir(opts)}.`);
+  return fail('DATA_NOT_FOUND', {
+    case: 'fashion-mnist', searched, systemDir: opts.systemDir ?? FASHION_MNIST_SYSTEM_DIR,
+    baseUrl: opts.baseUrl ?? FASHION_MNIST_BASE_URL, cacheDir: fashionMnistCacheDir(opts),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { ImageDataset } from './image-dataset.js';
 import { readIdx, readIdxHead, type IdxArray } from './idx.js';
 import type { DatasetSplits } from './types.js';
@@ -68,8 +68,7 @@ export function loadIdxSplits(spec: IdxSplitsSpec): DatasetSplits {
 function read(spec: IdxSplitsSpec, stem: string): { path: string; idx: IdxArray } {
   const path = findIdxFile(spec.dir, stem);
   if (!path) {
-    throw new SemsliceError('DATA_NOT_FOUND', `${spec.name}: ${join(spec.dir, stem)}(.gz) not found.`,
-      `The folder must hold ${Object.values(IDX_FILES).join(', ')} (raw or .gz).`);
+    throw fail('DATA_NOT_FOUND', { case: 'idx-file', dataset: spec.name, path: join(spec.dir, stem), files: Object.values(IDX_FILES) });
   }
   return { path, idx: spec.limit === undefined ? readIdx(path) : readIdxHead(path, spec.limit) };
 }
@@ -78,14 +77,10 @@ function idxPairToDataset(spec: IdxSplitsSpec, images: { path: string; idx: IdxA
   split: string): ImageDataset {
   const [n, h, w] = images.idx.dims;
   if (images.idx.dims.length !== 3 || labels.idx.dims.length !== 1) {
-    throw new SemsliceError('IDX_BAD_DIMS',
-      `${spec.name}: expected images [n, h, w] and labels [n], got [${images.idx.dims.join(', ')}] (${images.path}) and [${labels.idx.dims.join(', ')}] (${labels.path}).`,
-      'Check that the image and label files were not swapped or replaced.');
+    throw fail('IDX_BAD_DIMS', { dataset: spec.name, images: images.idx.dims, imagesFile: images.path, labels: labels.idx.dims, labelsFile: labels.path });
   }
   if (labels.idx.dims[0] !== n) {
-    throw new SemsliceError('IDX_COUNT_MISMATCH',
-      `${spec.name}: ${images.path} holds ${n} images but ${labels.path} holds ${labels.idx.dims[0]} labels.`,
-      'The image and label files belong to different sets; fetch them again.');
+    throw fail('IDX_COUNT_MISMATCH', { dataset: spec.name, imagesFile: images.path, images: n!, labelsFile: labels.path, labels: labels.idx.dims[0]! });
   }
   return new ImageDataset({
     name: spec.name,

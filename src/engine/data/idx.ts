@@ -41,12 +41,10 @@ export function readIdx(source: string | Uint8Array, name?: string): IdxArray {
   const n = product(dims);
   const expected = offset + n;
   if (buf.length < expected) {
-    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX file: expected ${expected} bytes for dims [${dims.join(', ')}], got ${buf.length}.`,
-      'The file is incomplete (an interrupted download or copy?). Fetch it again.');
+    throw fail('IDX_TRUNCATED', { case: 'data', file: label, expected, dims, got: buf.length });
   }
   if (buf.length > expected) {
-    throw new SemsliceError('IDX_SIZE_MISMATCH', `${label}: IDX file has ${buf.length - expected} trailing bytes: expected ${expected} bytes for dims [${dims.join(', ')}], got ${buf.length}.`,
-      'The file is corrupt or not an IDX file. Fetch it again.');
+    throw fail('IDX_SIZE_MISMATCH', { file: label, trailing: buf.length - expected, expected, dims });
   }
   // A view, not a copy: the bytes are converted to floats right after, so one buffer is enough.
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, n) };
@@ -74,8 +72,7 @@ export function readIdxHead(path: string, n: number): IdxArray {
     const k = Math.min(n, dims[0] ?? 0);
     const need = offset + k * per;
     if (size < need) {
-      throw new SemsliceError('IDX_TRUNCATED', `${path}: truncated IDX file: expected at least ${need} bytes for ${k} records, got ${size}.`,
-        'The file is incomplete (an interrupted download or copy?). Fetch it again.');
+      throw fail('IDX_TRUNCATED', { case: 'records', file: path, expected: need, records: k, got: size });
     }
     return { dims: [k, ...dims.slice(1)], data: readAt(fd, offset, k * per) };
   } finally {
@@ -91,8 +88,7 @@ function gzipHead(fd: number, size: number, n: number, path: string): IdxArray {
     try {
       raw = len === size ? gunzipSync(prefix) : gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     } catch (e) {
-      throw new SemsliceError('IDX_CORRUPT', `${path}: gzip data is corrupt or truncated (${(e as Error).message}).`,
-        'The compressed file is damaged (an interrupted download?). Fetch it again.');
+      throw fail('IDX_CORRUPT', { file: path, reason: (e as Error).message });
     }
     if (raw.length >= 4 && raw.length >= 4 + 4 * raw[3]!) {
       const { dims, offset } = parseHeader(raw, path);
@@ -113,27 +109,23 @@ function readIdxHeadFromWhole(all: IdxArray, n: number): IdxArray {
 
 function parseHeader(buf: Uint8Array, label: string): { dims: number[]; offset: number } {
   if (buf.length < 4) {
-    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX file: expected at least 4 header bytes, got ${buf.length}.`,
-      'The file is empty or incomplete. Fetch it again.');
+    throw fail('IDX_TRUNCATED', { case: 'header', file: label, got: buf.length });
   }
   if (buf[0] !== 0 || buf[1] !== 0) {
     const got = Array.from(buf.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new SemsliceError('IDX_BAD_MAGIC', `${label}: not an IDX file: magic bytes are ${got}, expected 00 00 <type> <ndim>.`,
-      'Pass an IDX file (MNIST format), raw or gzip-compressed.');
+    throw fail('IDX_BAD_MAGIC', { file: label, magic: got });
   }
   const type = buf[2]!;
   if (type !== UBYTE) {
-    throw new SemsliceError('IDX_UNSUPPORTED_TYPE', `${label}: IDX element type 0x${type.toString(16)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; only 0x08 (ubyte) is.`,
-      'semslice reads unsigned-byte IDX files (MNIST, Fashion-MNIST). Convert the data to bytes or use fromArrays().');
+    throw fail('IDX_UNSUPPORTED_TYPE', { file: label, type, typeName: TYPE_NAMES[type] ?? 'unknown' });
   }
   const ndim = buf[3]!;
   if (ndim < 1) {
-    throw new SemsliceError('IDX_BAD_HEADER', `${label}: IDX header declares 0 dimensions.`, 'The file is corrupt. Fetch it again.');
+    throw fail('IDX_BAD_HEADER', { file: label });
   }
   const offset = 4 + 4 * ndim;
   if (buf.length < offset) {
-    throw new SemsliceError('IDX_TRUNCATED', `${label}: truncated IDX header: expected ${offset} bytes for ${ndim} dimensions, got ${buf.length}.`,
-      'The file is incomplete. Fetch it again.');
+    throw fail('IDX_TRUNCATED', { case: 'dims', file: label, expected: offset, ndim, got: buf.length });
   }
   const view = new DataView(buf.buffer, buf.byteOffset, offset);
   const dims: number[] = [];
@@ -145,8 +137,7 @@ function gunzip(buf: Uint8Array, label: string): Uint8Array {
   try {
     return gunzipSync(buf);
   } catch (e) {
-    throw new SemsliceError('IDX_CORRUPT', `${label}: gzip data is corrupt or truncated (${(e as Error).message}).`,
-      'The compressed file is damaged (an interrupted download?). Fetch it again.');
+    throw fail('IDX_CORRUPT', { file: label, reason: (e as Error).message });
   }
 }
 
@@ -170,7 +161,7 @@ function fileError(path: string, e: unknown): SemsliceError {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT'
     ? fail('FILE_NOT_FOUND', { case: 'data', path })
-    : new SemsliceError('FILE_UNREADABLE', `${path}: cannot be read (${(e as Error).message}).`, 'Check the file permissions.');
+    : fail('FILE_UNREADABLE', { file: path, reason: (e as Error).message });
 }
 
 function readAt(fd: number, position: number, length: number): Uint8Array {

@@ -76,7 +76,7 @@ export class ImageDataset implements Dataset {
     const what = `dataset "${init.name}" (${init.split})`;
     const classNames = [...(init as ImageDatasetInit).classNames];
     if (classNames.length === 0) {
-      throw new SemsliceError('DATA_NO_CLASSES', `${what}: classNames is empty.`, 'Pass one name per class, e.g. ["0", "1", ...].');
+      throw fail('DATA_NO_CLASSES', { where: what });
     }
     const sampleShape = checkSampleShape(init.sampleShape, what);
     const sampleSize = sampleShape[0] * sampleShape[1] * sampleShape[2];
@@ -237,8 +237,7 @@ export class ImageDataset implements Dataset {
 
   private checkPosition(i: number): number {
     if (!Number.isInteger(i) || i < 0 || i >= this.size) {
-      throw new SemsliceError('INDEX_OUT_OF_RANGE', `Position ${i} is outside [0, ${this.size}) of dataset ${this.name}/${this.split}.`,
-        `Use positions 0..${this.size - 1} of this view.`);
+      throw fail('INDEX_OUT_OF_RANGE', { index: i, size: this.size, dataset: `${this.name}/${this.split}` });
     }
     return i;
   }

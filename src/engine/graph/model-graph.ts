@@ -3,7 +3,7 @@
  * each call's row of the layer table.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { layerSpec, type LayerSpec } from './layer-kinds.js';
 
 /** The parts of tfjs-layers' internal graph we rely on (stable since tfjs 1.x, not in the public typings). */
@@ -55,12 +55,10 @@ export function modelGraph(model: tf.LayersModel): ModelGraph {
   if (model.getClassName() === 'Sequential' && !c.model && c.outputs?.length) (c.build as (s?: unknown) => void)(c.inputs[0]?.shape);
   const nodesByDepth = c.model?.nodesByDepth ?? c.nodesByDepth;
   if (!nodesByDepth || !c.inputs?.length || !c.outputs?.length) {
-    throw new SemsliceError('BAD_MODEL', `Model "${model.name}" has no layer graph (not built?).`,
-      'Give the model an input shape (inputShape on the first layer, or tf.input) before slicing.');
+    throw fail('BAD_MODEL', { case: 'not-built', model: model.name });
   }
   if (c.inputs.length !== 1 || c.outputs.length !== 1) {
-    throw new SemsliceError('BAD_MODEL', `Model "${model.name}" has ${c.inputs.length} inputs and ${c.outputs.length} outputs.`,
-      'semslice slices image classifiers with exactly one input and one output.');
+    throw fail('BAD_MODEL', { case: 'inputs-outputs', model: model.name, inputs: c.inputs.length, outputs: c.outputs.length });
   }
   const depths = Object.keys(nodesByDepth).map(Number).sort((a, b) => b - a);
   const steps: GraphStep[] = [];

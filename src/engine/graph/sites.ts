@@ -4,7 +4,7 @@
  * Dropout) and before pooling or a depthwise filter. Which layers are weight layers and which are followers comes from the layer table (layer-kinds.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { activationName, isWeightKind } from './layer-kinds.js';
 import { logitsSource, type LogitsSource } from './logits.js';
 import { modelGraph, type GraphStep, type ModelGraph } from './model-graph.js';
@@ -101,14 +101,12 @@ export function siteReads(model: tf.LayersModel): SiteRead[] {
   for (const step of g.steps) {
     const kind = step.spec.kind;
     if (CONV_CLASSES.has(step.className) && kind === 'unknown') {
-      const why = (step.layer.getConfig() as { dataFormat?: string }).dataFormat === 'channelsFirst' ? 'is channelsFirst' : 'has a depth multiplier other than 1';
-      throw new SemsliceError('UNSUPPORTED_LAYER', `${step.className} layer "${step.layer.name}" ${why}.`,
-        'semslice reads conv neurons on the last axis (NHWC) and needs one depthwise channel per input channel: build the model with dataFormat "channelsLast" and depthMultiplier 1.');
+      const why = (step.layer.getConfig() as { dataFormat?: string }).dataFormat === 'channelsFirst' ? 'channels-first' : 'depth-multiplier';
+      throw fail('UNSUPPORTED_LAYER', { className: step.className, layer: step.layer.name, case: why });
     }
     if (!isWeightKind(kind) || step === classifier || activationName(step.layer) === 'softmax') continue;
     if (seen.has(step.layer.name)) {
-      throw new SemsliceError('SHARED_LAYER', `Layer "${step.layer.name}" is applied more than once in the model.`,
-        'Slicing needs each Dense/Conv2D layer to be used once; give each use its own layer.');
+      throw fail('SHARED_LAYER', { layer: step.layer.name });
     }
     seen.add(step.layer.name);
     const { followers, tensorId } = followerChain(g, step);
@@ -120,8 +118,7 @@ export function siteReads(model: tf.LayersModel): SiteRead[] {
     });
   }
   if (reads.length === 0) {
-    throw new SemsliceError('NO_SITES', `Model "${model.name}" has no sliceable layer (a hidden Dense, Conv2D or SeparableConv2D layer).`,
-      'Slicing needs at least one Dense, Conv2D or SeparableConv2D layer before the final classifier.');
+    throw fail('NO_SITES', { model: model.name });
   }
   readCache.set(model, reads);
   return reads;

@@ -3,7 +3,7 @@
  * zeroes a neuron for every sample even when BatchNormalization follows its layer.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail, unknownNameError } from '../messages/index.js';
 import { siteReads } from '../graph/index.js';
 
 export type NeuronMask = Record<string, Float32Array>;
@@ -19,12 +19,12 @@ export function maskFromNeurons(model: tf.LayersModel, keep: Record<string, read
   for (const [name, idx] of Object.entries(keep)) {
     const site = siteReads(model).find((r) => r.site.name === name)?.site;
     if (!site) {
-      throw new SemsliceError('UNKNOWN_SITE', `Model "${model.name}" has no site "${name}".`, `Sites: ${siteReads(model).map((r) => r.site.name).join(', ')}.`);
+      throw unknownNameError('UNKNOWN_SITE', `site of model "${model.name}"`, name, siteReads(model).map((r) => r.site.name));
     }
     const m = new Float32Array(site.neurons);
     for (const i of idx) {
       if (!Number.isInteger(i) || i < 0 || i >= site.neurons) {
-        throw new SemsliceError('BAD_MASK', `Neuron ${i} is out of range for site "${name}" (${site.neurons} neurons).`, `Use indices 0..${site.neurons - 1}.`);
+        throw fail('BAD_MASK', { case: 'neuron', site: name, index: i, neurons: site.neurons });
       }
       m[i] = 1;
     }

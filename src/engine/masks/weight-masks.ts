@@ -17,7 +17,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { channelRoles, isWeightKind, modelGraph, siteReads, weightShortName, type ChannelRole, type GraphStep } from '../graph/index.js';
-import { SemsliceError } from '../errors.js';
+import { unknownNameError } from '../messages/index.js';
 import type { NeuronMask } from './neuron-mask.js';
 
 /** Where a channel comes from. */
@@ -159,7 +159,7 @@ function ruleFn(rule: WeightRule): (out: EndInfo | undefined, inp: EndInfo | und
   if (typeof rule === 'function') return (o, i) => (o ? rule(o, i) : false);
   if (rule === 'critical-incoming') return (o) => !!o && o.critical && o.origins.some((x) => x.kind === 'site');
   if (rule === 'both-ends-critical') return (o, i) => !!o && o.critical && (i === undefined || i.critical);
-  throw new SemsliceError('UNKNOWN_WEIGHT_RULE', `Unknown weight-mask rule "${String(rule)}".`, 'Use "critical-incoming", "both-ends-critical" or a function (out, in) => boolean.');
+  throw unknownNameError('UNKNOWN_WEIGHT_RULE', 'weight-mask rule', String(rule), ['critical-incoming', 'both-ends-critical', 'a function (out, in) => boolean']);
 }
 
 /**

@@ -3,7 +3,7 @@
  * resnet-small and mobilenet-small (functional, with shortcuts). Layer names are explicit and stable; see docs/architecture.md.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { LayerFactory, scaled } from './layers.js';
 import type { ModelEntry, ResolvedBuildOptions } from './registry.js';
 import { buildMobilenetSmall } from './mobilenet.js';
@@ -38,8 +38,7 @@ function buildLenet5(o: ResolvedBuildOptions): tf.LayersModel {
   const [h, w] = o.inputShape;
   // conv1 'same' keeps h; pool halves; conv2 5x5 'valid' needs >= 5 pixels; pool2 needs >= 2.
   if (Math.floor(h / 2) - 4 < 2 || Math.floor(w / 2) - 4 < 2) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `lenet5 needs inputs of at least 12x12, got ${h}x${w}.`,
-      'Use a larger input (MNIST is 28x28) or the "mlp" model.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'input-too-small', model: 'lenet5', min: 12, height: h, width: w });
   }
   const f = new LayerFactory(o.seed, o.batchNorm);
   return sequential('lenet5', o, [
@@ -57,7 +56,7 @@ function buildLenet5(o: ResolvedBuildOptions): tf.LayersModel {
 function buildVggSmall(o: ResolvedBuildOptions): tf.LayersModel {
   const [h, w] = o.inputShape;
   if (h < 4 || w < 4) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `vgg-small needs inputs of at least 4x4, got ${h}x${w}.`, 'Use a larger input.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'input-too-small', model: 'vgg-small', min: 4, height: h, width: w });
   }
   const f = new LayerFactory(o.seed, o.batchNorm);
   return sequential('vgg-small', o, [
@@ -83,7 +82,7 @@ function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTens
 function buildResnet(o: ResolvedBuildOptions, blocks: number, name: string): tf.LayersModel {
   const [h, w] = o.inputShape;
   if (h < 2 || w < 2) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `${name} needs inputs of at least 2x2, got ${h}x${w}.`, 'Use a larger input.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'input-too-small', model: name, min: 2, height: h, width: w });
   }
   const f = new LayerFactory(o.seed, o.batchNorm);
   const ch = scaled(16, o.width);

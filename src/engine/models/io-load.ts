@@ -117,15 +117,12 @@ function joinAndCheck(shards: Shard[], specs: tf.io.WeightsManifestEntry[], file
  */
 function buildError(file: string, why: string): SemsliceError {
   if (/Unknown layer|Unknown (?:initializer|activation|regularizer|constraint)|class_name/i.test(why)) {
-    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
-      'The topology uses a layer tfjs does not know (a custom or newer Keras layer): re-save the model with standard layers and tfjs 4.x.');
+    return fail('BAD_MODEL', { case: 'unknown-layer', file, why });
   }
   if (/shape/i.test(why)) {
-    return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: its weights do not fit its layers (${why}).`,
-      'The input shape or a layer size in model.json does not match weights.bin (edited, or the weights of another model): restore the pair as saved, or re-save the model.');
+    return fail('BAD_MODEL', { case: 'weights-do-not-fit', file, why });
   }
-  return new SemsliceError('BAD_MODEL', `Cannot build the model in ${file}: ${why}`,
-    'model.json and its weights do not describe a tfjs layers model this version can build: re-save the model with tfjs 4.x.');
+  return fail('BAD_MODEL', { case: 'cannot-build', file, why });
 }
 
 /** Resolve dir (a folder with model.json, or the model.json itself). */

@@ -5,7 +5,7 @@
  * no bias, as in Keras' MobileNets.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { LayerFactory, scaled } from './layers.js';
 import type { ResolvedBuildOptions } from './registry.js';
 
@@ -25,7 +25,7 @@ function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTens
 export function buildMobilenetSmall(o: ResolvedBuildOptions): tf.LayersModel {
   const [h, w] = o.inputShape;
   if (h < 2 || w < 2) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `mobilenet-small needs inputs of at least 2x2, got ${h}x${w}.`, 'Use a larger input (MNIST is 28x28).');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'input-too-small', model: 'mobilenet-small', min: 2, height: h, width: w });
   }
   const f = new LayerFactory(o.seed, true);
   const c = scaled(16, o.width);

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { Registry } from '../registry.js';
 
 /** Options every zoo builder takes. Defaults are resolved by {@link resolveBuildOptions}. */
@@ -71,19 +71,18 @@ export function getModelEntry(name: string): ModelEntry {
 export function resolveBuildOptions(opts: BuildOptions): ResolvedBuildOptions {
   const shape = opts.inputShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(shape)}.`,
-      'Pass e.g. { inputShape: [28, 28, 1] } (dataset.sampleShape).');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'value', option: 'inputShape', value: shape, expected: '[height, width, channels] of positive integers', example: [28, 28, 1] });
   }
   if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `numClasses must be an integer >= 2, got ${opts.numClasses}.`, 'Pass dataset.numClasses.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'value', option: 'numClasses', value: opts.numClasses, expected: 'an integer >= 2', example: 10 });
   }
   const width = opts.width ?? 1;
   if (!(width > 0) || !Number.isFinite(width)) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `width must be a positive number, got ${opts.width}.`, 'Use 1 for the standard size, 0.5 for half.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'value', option: 'width', value: opts.width, expected: 'a positive number', example: 0.5 });
   }
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed)) {
-    throw new SemsliceError('BAD_BUILD_OPTIONS', `seed must be an integer, got ${opts.seed}.`, 'Pass e.g. { seed: 42 }.');
+    throw fail('BAD_BUILD_OPTIONS', { case: 'value', option: 'seed', value: opts.seed, expected: 'an integer', example: 42 });
   }
   return { inputShape: [shape[0], shape[1], shape[2]], numClasses: opts.numClasses, seed, batchNorm: opts.batchNorm ?? false, width };
 }

@@ -7,7 +7,7 @@
  * Rounding follows the library (Python/NumPy/torch round half to even), and a per-layer fraction f becomes
  * round(f * survivors) pruned entries, as torch.nn.utils.prune does on an already-masked weight.
  */
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 
 /** One prunable kernel (a Dense or Conv2D kernel) as the pruners see it. */
 export interface PrunableLayer {
@@ -92,16 +92,14 @@ export function uniformPlusCounts(layers: readonly PrunableLayer[], amount: numb
   const firstConv = layers[0]!.shape.length === 4;
   const from = firstConv ? 1 : 0;
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-  const fail = (why: string) => new SemsliceError('PRUNE_LIMIT', `uniform-plus cannot prune ${amount} of the surviving weights further (${why}).`,
-    'Stop earlier (a lower target CR) or use another pruner (lamp, global, erk).');
   const fractions: number[] = firstConv ? [0] : [];
   const frac = toPrune / sum(un.slice(from));
-  if (frac > 1) throw fail('first layer exception');
+  if (frac > 1) throw fail('PRUNE_LIMIT', { pruner: 'uniform-plus', amount, layer: 'first' });
   const lastPlanned = roundHalfEven((1 - frac) * un.at(-1)!);
   if (lastPlanned < lastMinimum) {
     const lastToPrune = un.at(-1)! - lastMinimum;
     const middle = (toPrune - lastToPrune) / sum(un.slice(from, -1));
-    if (middle > 1) throw fail('last layer exception');
+    if (middle > 1) throw fail('PRUNE_LIMIT', { pruner: 'uniform-plus', amount, layer: 'last' });
     for (let i = from; i < un.length - 1; i++) fractions.push(middle);
     fractions.push(lastToPrune / un.at(-1)!);
   } else {

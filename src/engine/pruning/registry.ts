@@ -7,7 +7,7 @@
  *   counts: (layers, amount) => layers.map((l, i) => (i === layers.length - 1 ? Math.round(amount * l.values.length) : 0)) });
  */
 import { Registry, type RegisterOptions } from '../registry.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { erkCounts, globalCounts, lampCounts, uniformPlusCounts, type PrunableLayer } from './pruners.js';
 
 /** A pruner: how many more entries to prune per kernel so that `amount` (0..1) of the surviving weights go. */
@@ -23,7 +23,7 @@ const registry = new Registry<PrunerDef>({
   namePattern: /^[a-z][a-z0-9-]*$/,
   validate: (e) => {
     if (typeof e.counts !== 'function') {
-      throw new SemsliceError('BAD_PRUNER', `Pruner "${e.name}" has no counts function.`, 'Pass { name, description, counts: (layers, amount) => number[] }.');
+      throw fail('BAD_PRUNER', { pruner: e.name });
     }
   },
 });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { isWeightKind, modelGraph, weightShortName } from '../graph/index.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { PrunableLayer } from './pruners.js';
 import { getPruner, type PrunerDef } from './registry.js';
 
@@ -47,12 +47,12 @@ export class PruningState {
   constructor(readonly model: tf.LayersModel, initial: Record<string, Float32Array> = {}) {
     this.kernels = prunableKernels(model);
     if (this.kernels.length === 0) {
-      throw new SemsliceError('NOTHING_TO_PRUNE', `Model "${model.name}" has no Dense or Conv2D kernel to prune.`, 'Prune a model with Dense or Conv2D layers.');
+      throw fail('NOTHING_TO_PRUNE', { model: model.name });
     }
     for (const k of this.kernels) {
       const size = k.shape.reduce<number>((a, d) => a * (d ?? 1), 1);
       const m = initial[k.originalName];
-      if (m && m.length !== size) throw new SemsliceError('BAD_MASK', `Initial pruning mask of "${k.originalName}" has ${m.length} entries; the kernel has ${size}.`, 'Use masks made for this model.');
+      if (m && m.length !== size) throw fail('BAD_MASK', { case: 'weight', mask: 'initial pruning', weight: k.originalName, entries: m.length, shape: k.shape });
       this.masks.set(k.originalName, m ? Float32Array.from(m, (v) => (v !== 0 ? 1 : 0)) : new Float32Array(size).fill(1));
     }
     this.writeZeros();
@@ -61,7 +61,7 @@ export class PruningState {
   /** Prune `amount` (in (0, 1)) of the surviving kernel weights with a pruner (name or definition). */
   async step(pruner: string | PrunerDef, amount: number): Promise<PruneStepResult> {
     if (!(amount > 0 && amount < 1)) {
-      throw new SemsliceError('BAD_PRUNE_AMOUNT', `The amount to prune per iteration must be in (0, 1), got ${amount}.`, 'Pass e.g. 0.2 (20% of the surviving weights).');
+      throw fail('BAD_PRUNE_AMOUNT', { amount });
     }
     const def = typeof pruner === 'string' ? getPruner(pruner) : pruner;
     const layers: PrunableLayer[] = await Promise.all(this.kernels.map(async (k) => ({

@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { deadChannels, isWeightKind, keepsChannels, logitsSource, modelGraph, type ChannelRole, type GraphStep } from '../graph/index.js';
 import { channelFlags, type ChannelFlags } from '../masks/compression.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 
 export interface ChannelPlan {
   /** Per tensor id: 1 where the channel is kept in the smaller model. */
@@ -58,7 +58,7 @@ export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32A
     const root = uf.find(id);
     let k = spaceKeep.get(root);
     if (!k) { k = new Uint8Array(f.dead.length); spaceKeep.set(root, k); }
-    if (k.length !== f.dead.length) throw internal(`channel space of tensor ${id} mixes ${k.length} and ${f.dead.length} channels`);
+    if (k.length !== f.dead.length) throw fail('SURGERY_FAILED', { case: 'mixed-channels', tensor: id, channels: [k.length, f.dead.length] });
     for (let j = 0; j < k.length; j++) if (f.dead[j] === 0 && f.reach[j] === 1) k[j] = 1;
   }
   for (const root of spaceFull) spaceKeep.get(root)?.fill(1);
@@ -69,7 +69,7 @@ export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32A
     const dst = spaceKeep.get(uf.find(s.outputIds[0]!))!;
     for (let i = 0; i < dst.length; i++) {
       const want = src[i % src.length]!;
-      if (dst[i] === 1 && want === 0) throw internal(`flatten "${s.layer.name}" keeps a flat entry of a removed channel`);
+      if (dst[i] === 1 && want === 0) throw fail('SURGERY_FAILED', { case: 'flatten', layer: s.layer.name });
       dst[i] = want;
     }
   }
@@ -78,9 +78,6 @@ export function channelPlan(model: tf.LayersModel, mask: Record<string, Float32A
   return { keep, flags, roles, zeroed };
 }
 
-function internal(what: string): SemsliceError {
-  return new SemsliceError('SURGERY_FAILED', `Neuron removal: ${what}.`, 'This model layout is not supported by surgery; report it with the model summary.');
-}
 
 /** Indices where a 0/1 array is 1. */
 export function keptIndices(a: Uint8Array): number[] {

@@ -11,8 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { filterReads, isWeightKind, modelGraph, siteReads, weightShortName } from '../graph/index.js';
-import { SemsliceError } from '../errors.js';
-import { unknownNameError } from '../messages/index.js';
+import { fail, unknownNameError } from '../messages/index.js';
 import { strides } from '../masks/weight-masks.js';
 import { weightLiveness } from '../masks/compression.js';
 import { channelPlan, keptIndices, ownChannelsTensor, type ChannelPlan } from './channel-plan.js';
@@ -42,8 +41,7 @@ function checkMask(model: tf.LayersModel, mask: Record<string, Float32Array>): v
     const r = reads.find((x) => x.site.name === name);
     if (!r) throw unknownNameError('UNKNOWN_SITE', `site in the neuron mask for model "${model.name}"`, name, reads.map((x) => x.site.name));
     if (m.length !== r.site.neurons) {
-      throw new SemsliceError('BAD_MASK', `The mask of site "${name}" has ${m.length} entries; the site has ${r.site.neurons} neurons.`,
-        'Use a mask made for this model (slice.mask() of a slice of this model).');
+      throw fail('BAD_MASK', { case: 'site', site: name, entries: m.length, neurons: r.site.neurons });
     }
   }
 }
@@ -122,8 +120,7 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
   }
   for (const [name, k] of Object.entries(kept)) {
     if (k.length === 0) {
-      throw new SemsliceError('EMPTY_LAYER', `Removing the masked neurons would leave layer "${name}" with no neurons.`,
-        'Keep at least one neuron per layer (a slice of more classes, or a higher theta).');
+      throw fail('EMPTY_LAYER', { layer: name });
     }
   }
   checkZeroableSites(model, plan);
@@ -181,8 +178,8 @@ export async function removeNeuronsDetailed(model: tf.LayersModel, mask: Record<
 function checkZeroableSites(model: tf.LayersModel, plan: ChannelPlan): void {
   const g = modelGraph(model);
   const points = [
-    ...siteReads(model).map((r) => ({ layer: r.site.name, tensorId: r.tensorId, followers: r.site.followers, what: `Site "${r.site.name}" has masked neurons` })),
-    ...filterReads(model).map((f) => ({ ...f, what: `Depthwise layer "${f.layer}" has channels of masked neurons` })),
+    ...siteReads(model).map((r) => ({ layer: r.site.name, tensorId: r.tensorId, followers: r.site.followers, kind: 'site' as const })),
+    ...filterReads(model).map((f) => ({ ...f, kind: 'depthwise' as const })),
   ];
   for (const p of points) {
     const z = plan.zeroed.get(p.tensorId);
@@ -195,8 +192,7 @@ function checkZeroableSites(model: tf.LayersModel, plan: ChannelPlan): void {
       zero = fs.spec.kind === 'batch-norm' ? true : zero && fs.spec.zeroPreserving;
     }
     if (!zero) {
-      throw new SemsliceError('SURGERY_UNSUPPORTED', `${p.what} that an Add keeps for another site, and its activation does not map 0 to 0.`,
-        'Use a zero-preserving activation (relu, relu6, linear, tanh) at joined sites, or mask the joined channels at every site of the Add.');
+      throw fail('SURGERY_UNSUPPORTED', { case: p.kind, layer: p.layer });
     }
   }
 }

@@ -81,7 +81,7 @@ export async function recomputeBatchNormStatistics(model: tf.LayersModel, data: 
     throw fail('BAD_ARGUMENT', { where: 'recomputeBatchNormStatistics', name: 'batchSize', value: opts.batchSize, expected: 'a positive integer', example: 256 });
   }
   if (data.size === 0) {
-    throw new SemsliceError('EMPTY_DATA', 'recomputeBatchNormStatistics: the data holds no samples.', 'Pass the training data (or a sample of it).');
+    throw fail('EMPTY_DATA', { data: `${data.name}/${data.split}`, role: 'data for recomputeBatchNormStatistics' });
   }
   const layers = layersOfKind(model, 'batch-norm') as unknown as BatchNormLike[];
   const saved = layers.map((l) => l.momentum);

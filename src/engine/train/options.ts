@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import type { ProgressCallback } from '../log.js';
 import type { EpochMetrics } from './types.js';
 
@@ -106,9 +106,9 @@ export interface ResolvedTrainOptions {
   earlyStop?: Required<EarlyStopOptions>;
 }
 
-function positiveInt(v: number, name: string, example: string): number {
+function positiveInt(v: number, option: string, example: number): number {
   if (!Number.isInteger(v) || v < 1) {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: ${name} must be a positive integer, got ${v}.`, `Pass e.g. { ${name}: ${example} }.`);
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'value', where: 'train', option, value: v, expected: 'a positive integer', example });
   }
   return v;
 }
@@ -122,35 +122,35 @@ function positiveInt(v: number, name: string, example: string): number {
 export function resolveTrainOptions(o: TrainOptions): ResolvedTrainOptions {
   const lr = o.learningRate ?? 1e-3;
   if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: learningRate must be a positive number, got ${o.learningRate}.`, 'Pass e.g. { learningRate: 1e-3 }.');
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'value', where: 'train', option: 'learningRate', value: o.learningRate, expected: 'a positive number', example: 1e-3 });
   }
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed)) {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: seed must be an integer, got ${o.seed}.`, 'Pass e.g. { seed: 42 }.');
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'value', where: 'train', option: 'seed', value: o.seed, expected: 'an integer', example: 42 });
   }
   const r: ResolvedTrainOptions = {
-    epochs: positiveInt(o.epochs ?? 1, 'epochs', '3'),
-    batchSize: positiveInt(o.batchSize ?? 64, 'batchSize', '64'),
+    epochs: positiveInt(o.epochs ?? 1, 'epochs', 3),
+    batchSize: positiveInt(o.batchSize ?? 64, 'batchSize', 64),
     learningRate: lr,
     seed,
     shuffle: o.shuffle ?? true,
-    evalBatchSize: positiveInt(o.evalBatchSize ?? 256, 'evalBatchSize', '256'),
-    workers: o.workers === undefined || o.workers === 'auto' ? 'auto' : positiveInt(o.workers, 'workers', "2 (or 'auto')"),
+    evalBatchSize: positiveInt(o.evalBatchSize ?? 256, 'evalBatchSize', 256),
+    workers: o.workers === undefined || o.workers === 'auto' ? 'auto' : positiveInt(o.workers, 'workers', 2),
     recomputeBatchNorm: o.recomputeBatchNorm ?? 'auto',
   };
   if (r.recomputeBatchNorm !== 'auto' && typeof r.recomputeBatchNorm !== 'boolean') {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: recomputeBatchNorm must be true, false or 'auto', got ${JSON.stringify(o.recomputeBatchNorm)}.`, "Pass e.g. { recomputeBatchNorm: 'auto' }.");
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'value', where: 'train', option: 'recomputeBatchNorm', value: o.recomputeBatchNorm, expected: 'true, false or "auto"', example: 'auto' });
   }
   if (o.earlyStop) {
     const monitor = o.earlyStop.monitor ?? (o.validation ? 'valLoss' : 'loss');
     if (monitor !== 'loss' && !o.validation) {
-      throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: earlyStop.monitor "${monitor}" needs a validation set.`, 'Pass { validation: testData } or monitor "loss".');
+      throw fail('BAD_TRAIN_OPTIONS', { case: 'monitor-needs-validation', monitor });
     }
     if (!['loss', 'valLoss', 'valAccuracy'].includes(monitor)) {
-      throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: unknown earlyStop.monitor "${monitor}".`, 'Available: valAccuracy, valLoss, loss.');
+      throw fail('BAD_TRAIN_OPTIONS', { case: 'unknown-monitor', monitor, choices: ['valAccuracy', 'valLoss', 'loss'] });
     }
     r.earlyStop = {
-      patience: positiveInt(o.earlyStop.patience ?? 3, 'earlyStop.patience', '3'),
+      patience: positiveInt(o.earlyStop.patience ?? 3, 'earlyStop.patience', 3),
       minDelta: o.earlyStop.minDelta ?? 0,
       monitor,
       restoreBestWeights: o.earlyStop.restoreBestWeights ?? false,

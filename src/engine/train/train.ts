@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adam } from './adam.js';
 import type { Dataset } from '../data/types.js';
 import { SemsliceError } from '../errors.js';
-import { fail } from '../messages/index.js';
+import { fail, say, opt, alt } from '../messages/index.js';
 import { Rng } from '../rng.js';
 import { layersOfKind, logitsModel } from '../graph/index.js';
 import { BestTracker } from './early-stop.js';
@@ -10,7 +10,7 @@ import { evaluate } from './evaluate.js';
 import { WeightPlan } from './weight-plan.js';
 import { BN_RECOMPUTE_SAMPLES, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options.js';
 import { recomputeBatchNormStatistics, staleBatchNorms } from './batch-norm-stats.js';
-import { logger } from '../log.js';
+import { warn } from '../log.js';
 import { groupTable } from './loss.js';
 import { makeStep, type StepResult } from './step.js';
 import { startDataParallel, type DataParallelStepper } from './parallel/data-parallel.js';
@@ -90,7 +90,7 @@ export async function train(model: tf.LayersModel, data: Dataset, opts: TrainOpt
   const perEpoch = Math.ceil(data.size / o.batchSize);
   const checkpoint = opts.everySteps;
   if (checkpoint && !(Number.isInteger(checkpoint.every) && checkpoint.every >= 1)) {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: everySteps.every must be a positive integer, got ${checkpoint.every}.`, 'Pass e.g. { everySteps: { every: 20, run } }.');
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'value', where: 'train', option: 'everySteps.every', value: checkpoint.every, expected: 'a positive integer', example: 20 });
   }
   const epochs: EpochMetrics[] = [];
   const steps: StepMetrics[] = [];
@@ -147,11 +147,11 @@ async function batchNormPlan(model: tf.LayersModel, data: Dataset, o: ResolvedTr
   const left = (100 * Math.max(...stale.map((s) => s.retained))).toPrecision(2);
   const what = `BatchNormalization layers ${names} (momentum ${momenta}) start untrained and get ${steps} training steps in this run: their moving statistics would still hold ${left}% of their initial values (mean 0, variance 1), and evaluation, which normalises with them, would be off, near chance for short runs.`;
   if (o.recomputeBatchNorm === false) {
-    logger().warn(`${what} Pass recomputeBatchNorm: true (or call recomputeBatchNormStatistics(model, data)) to re-estimate them on the training data, or train for more steps.`);
+    warn(say`${what} Pass ${opt('recomputeBatchNorm', true)}${alt(' (or call recomputeBatchNormStatistics(model, data))', '')} to re-estimate them on the training data, or train for more steps.`);
     return undefined;
   }
   const used = sample(data, o.seed);
-  logger().warn(`${what} They are re-estimated on ${used.size.toLocaleString('en-US')} training samples after training (recomputeBatchNorm: 'auto'; false keeps them as trained).`);
+  warn(say`${what} They are re-estimated on ${used.size.toLocaleString('en-US')} training samples after training (${opt('recomputeBatchNorm', 'auto')}; ${opt('recomputeBatchNorm', false)} keeps them as trained).`);
   return used;
 }
 
@@ -169,17 +169,17 @@ function lossGroupTable(groups: TrainOptions['lossGroups'], units: number, data:
   groups.forEach((g, i) => {
     for (const c of g) {
       if (!Number.isInteger(c) || c < 0 || c >= units) {
-        throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: lossGroups[${i}] holds ${c}, not an output of the model (0..${units - 1}).`, `Name classes in 0..${units - 1}, e.g. { lossGroups: [[0, 1], [2, 3]] }.`);
+        throw fail('BAD_TRAIN_OPTIONS', { case: 'loss-group-class', group: i, cls: c, units });
       }
       if (owner.has(c) && owner.get(c) !== i) {
-        throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: class ${c} is in lossGroups[${owner.get(c)}] and lossGroups[${i}]; groups must be disjoint.`, 'Put every class in one group, e.g. { lossGroups: [[0, 1], [2, 3]] }.');
+        throw fail('BAD_TRAIN_OPTIONS', { case: 'loss-groups-overlap', cls: c, groups: [owner.get(c)!, i] });
       }
       owner.set(c, i);
     }
   });
   const stray = data.classCounts().map((n, c) => (n > 0 && !owner.has(c) ? c : -1)).filter((c) => c >= 0);
   if (stray.length) {
-    throw new SemsliceError('BAD_TRAIN_OPTIONS', `train: the training data holds classes ${stray.join(', ')}, which no loss group contains.`, 'Add every trained class to a group of lossGroups, or leave lossGroups out for one softmax over all outputs.');
+    throw fail('BAD_TRAIN_OPTIONS', { case: 'classes-without-group', classes: stray });
   }
   return groupTable(groups, units);
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
-import { unknownNameError } from '../messages/index.js';
+import { fail, unknownNameError } from '../messages/index.js';
 import type { GradientMasks } from './options.js';
 
 /** A weight whose (masked) entries are put back after each optimizer step, so they stay bit-identical. */
@@ -25,8 +24,7 @@ export class WeightPlan {
       const size = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
       const n = m instanceof tf.Tensor ? m.size : m.length;
       if (n !== size) {
-        throw new SemsliceError('BAD_MASK', `gradientMasks["${name}"] has ${n} entries but the weight has shape [${w.shape.join(', ')}] (${size}).`,
-          'Give one mask value per weight entry, in the weight\'s shape.');
+        throw fail('BAD_MASK', { case: 'weight', mask: 'gradient', weight: name, entries: n, shape: w.shape });
       }
     }
     try {
@@ -36,7 +34,7 @@ export class WeightPlan {
       throw e;
     }
     if (this.varList.length === 0) {
-      throw new SemsliceError('NOTHING_TO_TRAIN', `train: every weight of model "${model.name}" is frozen.`, 'Let trainable() return true for at least one weight.');
+      throw fail('NOTHING_TO_TRAIN', { case: 'all-frozen', model: model.name });
     }
   }
 

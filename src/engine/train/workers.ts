@@ -1,7 +1,7 @@
 /** How many replicas a training run uses when asked for 'auto'. */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { refuseReplicasOnWebGPU } from '../backend/index.js';
 
 /** What the decision looks at. */
@@ -35,16 +35,16 @@ export const AUTO_MIN_PARAMETERS = 20_000;
  */
 export function resolveWorkers(d: WorkerDecisionInput): number {
   if (d.requested !== 'auto') {
-    refuseReplicasOnWebGPU(d.requested, 'train: workers');
+    refuseReplicasOnWebGPU(d.requested, { where: 'train', option: 'workers' });
     return d.requested;
   }
   const env = process.env['SEMSLICE_TRAIN_WORKERS'];
   if (env !== undefined && env !== '' && env !== 'auto') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1) {
-      throw new SemsliceError('BAD_TRAIN_OPTIONS', `SEMSLICE_TRAIN_WORKERS is "${env}", not a positive integer.`, 'Set it to 1 (one thread), 2, or auto (or unset it).');
+      throw fail('BAD_TRAIN_OPTIONS', { case: 'env-workers', value: env });
     }
-    refuseReplicasOnWebGPU(n, 'SEMSLICE_TRAIN_WORKERS');
+    refuseReplicasOnWebGPU(n, { option: 'SEMSLICE_TRAIN_WORKERS' });
     return n;
   }
   if (tf.getBackend() !== 'wasm' || availableParallelism() < 2) return 1;

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
 import { fromArrays } from '../data/from-arrays.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { logitsModel, type LogitsModel } from '../graph/index.js';
 import { readTidy } from '../read-tidy.js';
 import { Rng } from '../rng.js';
@@ -73,15 +73,19 @@ export interface AdversarialSet {
 }
 
 function checkAttack(kind: string, p: AttackParams, count: number, batchSize: number, keep: string, classes: readonly number[] | undefined, units: number): void {
-  const bad = (msg: string, hint: string) => new SemsliceError('BAD_ATTACK_OPTIONS', `${kind}: ${msg}`, hint);
-  if (!(p.eps > 0 && p.eps <= 1)) throw bad(`eps must be in (0, 1], got ${p.eps}.`, 'Pass e.g. { eps: 0.3 } (pixels are in [0, 1]).');
-  if (!Number.isInteger(p.steps) || p.steps < 1) throw bad(`steps must be a positive integer, got ${p.steps}.`, 'Pass e.g. { steps: 40 }.');
-  if (!(p.stepSize > 0)) throw bad(`stepSize must be positive, got ${p.stepSize}.`, 'Pass e.g. { stepSize: eps / 30 }.');
-  if (!Number.isInteger(count) || count < 1) throw bad(`count must be a positive integer, got ${count}.`, 'Pass e.g. { count: 1000 }.');
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw bad(`batchSize must be a positive integer, got ${batchSize}.`, 'Pass e.g. { batchSize: 128 }.');
-  if (keep !== 'errors' && keep !== 'all') throw bad(`keep must be "errors" or "all", got "${keep}".`, 'Pass { keep: "errors" } (only images the model gets wrong) or { keep: "all" }.');
+  const where = kind;
+  const positive = 'a positive integer';
+  if (!(p.eps > 0 && p.eps <= 1)) throw fail('BAD_ATTACK_OPTIONS', { where, option: 'eps', value: p.eps, expected: 'in (0, 1]', example: 0.3 });
+  if (!Number.isInteger(p.steps) || p.steps < 1) throw fail('BAD_ATTACK_OPTIONS', { where, option: 'steps', value: p.steps, expected: positive, example: 40 });
+  if (!(p.stepSize > 0)) {
+    const example = p.eps > 0 && p.eps <= 1 ? Number((p.eps / 30).toPrecision(2)) : 0.01;
+    throw fail('BAD_ATTACK_OPTIONS', { where, option: 'stepSize', value: p.stepSize, expected: 'positive', example });
+  }
+  if (!Number.isInteger(count) || count < 1) throw fail('BAD_ATTACK_OPTIONS', { where, option: 'count', value: count, expected: positive, example: 1000 });
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw fail('BAD_ATTACK_OPTIONS', { where, option: 'batchSize', value: batchSize, expected: positive, example: 128 });
+  if (keep !== 'errors' && keep !== 'all') throw fail('BAD_ATTACK_OPTIONS', { where, option: 'keep', value: keep, expected: '"errors" or "all"', example: 'errors' });
   if (classes !== undefined && (classes.length === 0 || classes.some((c) => !Number.isInteger(c) || c < 0 || c >= units))) {
-    throw bad(`classes must be a non-empty list of the model's classes (0..${units - 1}), got [${classes.join(', ')}].`, 'Pass e.g. { classes: [3, 5, 8] }.');
+    throw fail('BAD_ATTACK_OPTIONS', { where, option: 'classes', value: classes, expected: `a non-empty list of the model's classes (0..${units - 1})`, example: [3, 5, 8] });
   }
 }
 
@@ -166,8 +170,7 @@ async function attack(kind: 'fgsm' | 'pgd', model: tf.LayersModel, data: Dataset
     }
   }
   if (attacked === 0) {
-    throw new SemsliceError('NO_ATTACK_SOURCES', `${kind}: the model classifies none of the ${data.size} images of ${data.name}/${data.split}${o.classes ? ` of classes ${o.classes.join(', ')}` : ''} correctly.`,
-      'Attack a trained model, on data of the task it was trained for.');
+    throw fail('NO_ATTACK_SOURCES', { attack: kind, size: data.size, data: `${data.name}/${data.split}`, ...(o.classes ? { classes: o.classes } : {}) });
   }
   const positions = Int32Array.from(kept);
   const sources = data.select(positions);

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/types.js';
-import { SemsliceError } from '../errors.js';
+import { fail } from '../messages/index.js';
 import { isWeightKind, layerSpec, logitsModel } from '../graph/index.js';
 import { Rng } from '../rng.js';
 import { crossEntropy, evaluate } from '../train/index.js';
@@ -169,17 +169,18 @@ function applyFraction(model: tf.LayersModel, p: Plan, f: number): number {
 }
 
 function check(o: MutantOptions, units: number, data: Dataset): void {
-  const bad = (msg: string, hint: string) => new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: ${msg}`, hint);
-  if (!(o.drop > 0 && o.drop < 1)) throw bad(`drop must be in (0, 1), got ${o.drop}.`, 'Pass e.g. { drop: 0.3 } (30 points of accuracy).');
+  const value = (option: string, v: unknown, expected: string, example: unknown) =>
+    fail('BAD_MUTANT_OPTIONS', { case: 'value', where: 'mutants', option, value: v, expected, example });
+  if (!(o.drop > 0 && o.drop < 1)) throw value('drop', o.drop, 'in (0, 1)', 0.3);
   const c = o.count ?? 3;
-  if (!Number.isInteger(c) || c < 1) throw bad(`count must be a positive integer, got ${o.count}.`, 'Pass e.g. { count: 3 }.');
+  if (!Number.isInteger(c) || c < 1) throw value('count', o.count, 'a positive integer', 3);
   const s = o.stepFraction ?? 0.05;
-  if (!(s > 0 && s <= 1)) throw bad(`stepFraction must be in (0, 1], got ${o.stepFraction}.`, 'Pass e.g. { stepFraction: 0.05 }.');
+  if (!(s > 0 && s <= 1)) throw value('stepFraction', o.stepFraction, 'in (0, 1]', 0.05);
   const t = o.tolerance ?? 0.02;
-  if (!(t >= 0 && t < 1)) throw bad(`tolerance must be in [0, 1), got ${o.tolerance}.`, 'Pass e.g. { tolerance: 0.02 }.');
+  if (!(t >= 0 && t < 1)) throw value('tolerance', o.tolerance, 'in [0, 1)', 0.02);
   const f = o.focusClass;
-  if (f !== undefined && !(Number.isInteger(f) && f >= 0 && f < units)) throw bad(`focusClass must be one of the model's classes (0..${units - 1}), got ${f}.`, 'Pass e.g. { focusClass: 3 }.');
-  if (f !== undefined && !(data.classCounts()[f] ?? 0)) throw bad(`the data has no images of focusClass ${f}.`, 'Pass data with images of that class (e.g. a sample of the training data).');
+  if (f !== undefined && !(Number.isInteger(f) && f >= 0 && f < units)) throw value('focusClass', f, `one of the model's classes (0..${units - 1})`, Math.min(3, units - 1));
+  if (f !== undefined && !(data.classCounts()[f] ?? 0)) throw fail('BAD_MUTANT_OPTIONS', { case: 'no-focus-images', focusClass: f });
 }
 
 /**
@@ -202,7 +203,7 @@ export async function mutants(model: tf.LayersModel, data: Dataset, o: MutantOpt
   const perClass = async (m: tf.LayersModel) => (await evaluate(m, data, { batchSize: bs, confusion: false })).perClass;
   const before = await acc(model);
   if (before - o.drop < 0) {
-    throw new SemsliceError('BAD_MUTANT_OPTIONS', `mutants: the model's accuracy${focus === undefined ? '' : ` on class ${focus}`} is ${before.toFixed(4)}; it cannot drop by ${o.drop}.`, 'Ask for a smaller drop, or mutate a trained model.');
+    throw fail('BAD_MUTANT_OPTIONS', { case: 'accuracy-too-low', accuracy: before, drop: o.drop, ...(focus !== undefined ? { focusClass: focus } : {}) });
   }
   const target = before - o.drop;
   const perClassBefore = await perClass(model);
@@ -242,8 +243,7 @@ async function mutateOne(m: tf.LayersModel, seed: number, c: MutateContext, drop
   }
   if (!hi) {
     m.dispose();
-    throw new SemsliceError('MUTANT_DROP_UNREACHED', `mutants: replacing every Dense/Conv2D weight (seed ${seed}) leaves accuracy at ${lo.acc.toFixed(4)}, not ${c.target.toFixed(4)}.`,
-      'Ask for a smaller drop (the model at chance accuracy cannot fall further).');
+    throw fail('MUTANT_DROP_UNREACHED', { seed, accuracy: lo.acc, target: c.target });
   }
   // Bisect between the last step above the target and the first at or below it; keep the closest point seen.
   let best = Math.abs(c.before - hi.acc - drop) <= Math.abs(c.before - lo.acc - drop) || lo.f === 0 ? hi : lo;

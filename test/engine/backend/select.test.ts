@@ -82,7 +82,7 @@ describe('backend: initBackend selection', function () {
   it('an unknown name is a SemsliceError naming the value, its source and the choices', async () => {
     process.env['SEMSLICE_BACKEND'] = 'gpu';
     const e1 = await rejectsWith(initBackend({ quiet: true }), 'BACKEND_UNKNOWN');
-    assert.match(e1.message, /"gpu".*SEMSLICE_BACKEND/);
+    assert.match(e1.message, /SEMSLICE_BACKEND is "gpu"/);
     assert.match(e1.hint ?? '', /auto, tensorflow, webgpu, wasm, cpu/);
     const e2 = await rejectsWith(initBackend({ backend: 'wsam' as 'wasm', quiet: true }), 'BACKEND_UNKNOWN');
     assert.match(e2.message, /Did you mean "wasm"/);

@@ -49,7 +49,7 @@ describe('engine/train: BatchNormalization statistics after short training', fun
     const w = await trainCapturing(a, d, {});
     await withLogger({ warn: () => {}, info: () => {} }, () => trainCapturing(b, d, {}));
     assert.equal(w.length, 1);
-    assert.match(w[0]!, /re-estimated on 400 training samples after training \(recomputeBatchNorm: 'auto'/);
+    assert.match(w[0]!, /re-estimated on 400 training samples after training \(\{ recomputeBatchNorm: "auto" \}/);
     const acc = (await evaluate(a, d.test)).accuracy;
     assert.ok(acc >= 0.9, `test accuracy ${acc}`);
     assert.equal((await modelFingerprint(a)), (await modelFingerprint(b)));

@@ -111,7 +111,7 @@ describe('engine/train/train', () => {
   it('rejects data that does not fit, naming both values', async () => {
     const model = mlp();
     await assert.rejects(train(model, tinyData({ n: 8, shape: [5, 5, 1], numClasses: 3 })), code('DATA_SHAPE_MISMATCH', /\[5, 5, 1\].*6, 6, 1\]/));
-    await assert.rejects(train(model, tinyData({ n: 8, shape: SHAPE, numClasses: 4 })), code('LABEL_OUT_OF_RANGE', /label 3.*3 output units/));
+    await assert.rejects(train(model, tinyData({ n: 8, shape: SHAPE, numClasses: 4 })), code('LABEL_OUT_OF_RANGE', /labels up to 3.*3 logits/));
     await assert.rejects(train(model, data, { epochs: 0 }), code('BAD_TRAIN_OPTIONS', /epochs/));
     await assert.rejects(train(model, data, { earlyStop: { monitor: 'valAccuracy' } }), code('BAD_TRAIN_OPTIONS', /validation/));
     model.dispose();

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelGraph, type ModelGraph } from '../../graph/index.js';
-import { SemsliceError } from '../../errors.js';
+import { fail } from '../../messages/index.js';
 
 /** One residual block. */
 export interface ResidualBlock {
@@ -86,7 +86,7 @@ interface LayerJson { name: string; class_name: string; config: Record<string, u
  */
 export async function skipBlocks(model: tf.LayersModel, blocks: readonly ResidualBlock[]): Promise<tf.LayersModel> {
   if (model.getClassName() === 'Sequential') {
-    throw new SemsliceError('NO_BLOCKS', `Model "${model.name}" is a chain model: DeepArc's block removal does not apply.`, 'Use a model with residual blocks (resnet-small), or pre "slice"/"none".');
+    throw fail('NO_BLOCKS', { model: model.name });
   }
   const topo = model.toJSON(null, false) as unknown as { config: { layers: LayerJson[]; output_layers: unknown[][] } };
   const drop = new Set(blocks.flatMap((b) => b.layers));

@@ -283,7 +283,7 @@ export async function readapt(model: tf.LayersModel, slice: Slice | TaskSlice | 
     if (ones > 0 && ones < m.length) gradientMasks[name] = m;
   }
   if (trainableParams === 0) {
-    throw new SemsliceError('NOTHING_TO_TRAIN', `readapt: method "${method}" chose no weight of model "${model.name}" to train.`, 'Use a slice with critical neurons, or another method.');
+    throw fail('NOTHING_TO_TRAIN', { case: 'method-chose-none', method, model: model.name });
   }
   // Weights a method leaves out entirely are frozen whole (BatchNorm moving statistics included).
   const masksFull: Record<string, Float32Array> = {};

@@ -42,17 +42,13 @@ export function checkProfileData(model: tf.LayersModel, data: Dataset, opts: { e
   const want = modelGraph(model).inputShape;
   const have = data.sampleShape;
   if (want.length !== 3 || want.some((d, i) => d !== null && d !== have[i])) {
-    throw new SemsliceError('DATA_SHAPE_MISMATCH',
-      `Dataset ${data.name} has samples of shape [${have.join(', ')}] but model "${model.name}" takes [${want.map((d) => d ?? 'null').join(', ')}].`,
-      'Profile the model with data of its input shape (or a model built for this data).');
+    throw fail('DATA_SHAPE_MISMATCH', { dataset: data.name, have, want, model: model.name });
   }
   if (data.numClasses !== classes) {
     let max = -1;
     for (const l of data.labels()) if (l > max) max = l;
     if (max >= classes) {
-      throw new SemsliceError('LABEL_OUT_OF_RANGE',
-        `Dataset ${data.name} has labels up to ${max}, outside the classes of model "${model.name}" (${classes} logits: labels 0..${classes - 1}).`,
-        `Profile with data labelled 0..${classes - 1} (subsetClasses(classes, { relabel: true }) maps chosen classes onto 0..n-1), or use a model built with numClasses: ${max + 1}.`);
+      throw fail('LABEL_OUT_OF_RANGE', { case: 'model', data: data.name, max, model: model.name, units: classes });
     }
     throw fail('CLASS_COUNT_MISMATCH', { dataset: data.name, classes: data.numClasses, model: model.name, logits: classes });
   }
@@ -65,7 +61,7 @@ function logitCount(model: tf.LayersModel): number {
   const shape = model.outputs[0]!.shape;
   const k = shape[shape.length - 1];
   if (shape.length !== 2 || typeof k !== 'number') {
-    throw new SemsliceError('BAD_MODEL', `Model "${model.name}" output has shape [${shape.join(', ')}].`, 'Profile a classifier with output [batch, classes].');
+    throw fail('BAD_MODEL', { case: 'logits', model: model.name, shape });
   }
   return k;
 }
@@ -85,12 +81,12 @@ function nonFinite(data: Dataset, first: number, count: number): SemsliceError {
  */
 export async function profile(model: tf.LayersModel, data: Dataset, opts: ProfileOptions = {}): Promise<ProfileStats> {
   const o = resolveProfileOptions(opts);
-  refuseReplicasOnWebGPU(o.workers, 'profile: workers');
+  refuseReplicasOnWebGPU(o.workers, { where: 'profile', option: 'workers' });
   const sites = siteReads(model).map((r) => r.site);
   const numClasses = logitCount(model);
   const inputShape = checkProfileData(model, data);
   const view = o.maxPerClass !== null ? data.perClassCap(o.maxPerClass) : data;
-  if (view.size === 0) throw new SemsliceError('EMPTY_DATA', `Dataset ${data.name} has no samples to profile.`, 'Profile with a non-empty dataset.');
+  if (view.size === 0) throw fail('EMPTY_DATA', { data: data.name });
   throwIfAborted(o.signal);
   const totalNeurons = sites.reduce((a, s) => a + s.neurons, 0);
   const acc = new ProfileAccumulator(numClasses, totalNeurons, o.needGrad);
