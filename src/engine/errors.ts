@@ -16,18 +16,13 @@ import { API_RENDERER, renderText, type TermRenderer } from './messages/text.js'
 export type { ErrorCode } from './messages/index.js';
 
 export class SemsliceError extends Error {
-  // MIGRATION: `| (string & {})` goes when every throw site calls fail().
-  readonly code: ErrorCode | (string & {});
+  readonly code: ErrorCode;
   /** The hint in the API's terms (options as `{ name: value }`). */
   readonly hint: string;
   /** Message and hint with their terms, for rendering in other terms (the CLI's flags). JSON-serialisable. */
   readonly said: Said;
   /** Built by `fail(code, params)` (messages/index.ts), which words the error from the code's entry. */
-  constructor(code: ErrorCode, said: Said);
-  /** @deprecated Migration only: removed once every throw site calls fail(). */
-  constructor(code: string, message: string, hint?: string);
-  constructor(code: string, saidOrMessage: Said | string, legacyHint?: string) {
-    const said: Said = typeof saidOrMessage === 'string' ? { message: saidOrMessage, hint: legacyHint ?? '' } : saidOrMessage;
+  constructor(code: ErrorCode, said: Said) {
     super(renderText(said.message, API_RENDERER));
     this.name = 'SemsliceError';
     this.code = code;

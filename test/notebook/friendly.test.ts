@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { SemsliceError } from '../../src/engine/errors.js';
-import type { ErrorCode } from '../../src/engine/errors.js';
+import { fail } from '../../src/engine/messages/index.js';
 import { formatError, friendly, installFriendlyErrors } from '../../src/notebook/friendly.js';
 
 describe('notebook/friendly', () => {
   it('turns a SemsliceError into message + hint and returns undefined', async () => {
     const out: string[] = [];
-    const r = await friendly(() => { throw new SemsliceError('X' as ErrorCode, 'No model at models/x.', 'Train one first.'); }, (s) => out.push(s));
+    const r = await friendly(() => { throw fail('UNKNOWN_MODEL', { what: 'model', name: 'lenet', choices: ['lenet5', 'mlp'] }); }, (s) => out.push(s));
     assert.equal(r, undefined);
-    assert.deepEqual(out, ['error: No model at models/x.\n  hint: Train one first.\n']);
+    assert.deepEqual(out, ['error: Unknown model "lenet".\n  hint: Available: lenet5, mlp.\n']);
   });
 
   it('passes results through and rethrows other errors', async () => {
@@ -19,8 +18,8 @@ describe('notebook/friendly', () => {
 
   it('does not patch errors outside a kernel unless forced', () => {
     assert.equal(installFriendlyErrors(), false);
-    const e = new SemsliceError('X' as ErrorCode, 'msg', 'fix');
+    const e = fail('UNKNOWN_MODEL', { what: 'model', name: 'x', choices: ['mlp'] });
     assert.match(inspect(e), /at /, 'a real stack outside the kernel');
-    assert.equal(formatError(e), 'error: msg\n  hint: fix');
+    assert.equal(formatError(e), 'error: Unknown model "x".\n  hint: Available: mlp.');
   });
 });

@@ -131,7 +131,7 @@ export const ENGINE_MESSAGES = {
       { case: 'logits', model: 'net', shape: [null, 4, 4, 10] },
       { case: 'unknown-layer', file: 'models/a/model.json', why: 'Unknown layer: MultiHeadAttention.' },
       { case: 'weights-do-not-fit', file: 'models/a/model.json', why: 'shape [784, 100] vs [784, 120]' },
-      { case: 'cannot-build', file: 'models/a/model.json', why: 'Cannot read properties of undefined' },
+      { case: 'cannot-build', file: 'models/a/model.json', why: 'Cannot read properties of null (reading "weights")' },
     ],
     (p) => {
       switch (p.case) {
