@@ -34,8 +34,9 @@ function withValue(flag: string, v: unknown): string | undefined {
 
 /** The flag (with value) for an option term, or undefined where no flag does it. */
 export function flagFor(term: OptionTerm): string | undefined {
-  const special = OPTION_FLAGS[term.option];
-  return special ? special(term.value) : withValue(`--${kebab(term.option)}`, term.value);
+  const option = term.option.split('.').pop()!; // a nested option ('fineTune.steps') is set by its last part's flag
+  const special = OPTION_FLAGS[option];
+  return special ? special(term.value) : withValue(`--${kebab(option)}`, term.value);
 }
 
 /** How an option reads where the command has no flag for it: its own words, else the option's name in words. */

@@ -80,7 +80,7 @@ describe('cli: outputs and silent wrong runs (issue 10, points 9-13)', function 
     await writeFile(mine, '<p>my own page</p>');
     for (const force of [[], ['--force']]) {
       const r = await runCli(['report', nb, '-o', mine, ...force]);
-      assertCleanError(r, /already exists and is not a file semslice wrote[\s\S]*hint: Choose another -o/);
+      assertCleanError(r, /already exists and is not a file semslice wrote[\s\S]*hint: Choose another --out/);
       assert.doesNotMatch(r.err, /Pass --force/);
     }
     assert.equal(await readFile(mine, 'utf8'), '<p>my own page</p>');

@@ -5,17 +5,8 @@
 import { entry, type Said } from './entry.js';
 import { say, opt, alt, literal, API_RENDERER, type AltTerm, type OptionTerm, type Text } from './text.js';
 
-/**
- * An option with a value. A dotted name ('fineTune.steps') is a nested option: `{ fineTune: { steps: 100 } }` in the
- * API, its last part's flag at the CLI (`--steps 100`; learningRate is --lr).
- */
-function eg(option: string, value: unknown): OptionTerm | AltTerm {
-  const [head, ...rest] = option.split('.');
-  if (!rest.length) return opt(option, value);
-  const last = rest[rest.length - 1]!;
-  const flag = last === 'learningRate' ? 'lr' : last.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  return alt(API_RENDERER.option(opt(head!, rest.reduceRight<unknown>((v, k) => ({ [k]: v }), value))), `--${flag} ${String(value)}`);
-}
+/** An option with a value (a dotted name is a nested option, text.ts's opt). */
+const eg = (option: string, value: unknown): OptionTerm => opt(option, value);
 
 /** What an option's value means, said after its range (keyed by the option's name). */
 const MEANS: Record<string, string> = {

@@ -10,7 +10,8 @@
  */
 
 /**
- * One API option, optionally with a value. `words` is how to say it where the running command has no flag for it
+ * One API option, optionally with a value. A dotted name is a nested option: 'fineTune.steps' with 100 reads
+ * `{ fineTune: { steps: 100 } }` in the API and as the last part's flag at the CLI (`--steps 100`). `words` is how to say it where the running command has no flag for it
  * (e.g. onlyCorrect: false in a command that always profiles every sample).
  */
 export interface OptionTerm {
@@ -109,8 +110,12 @@ export function literal(v: unknown): string {
   return String(v);
 }
 
-/** The API's wording: `{ option: value }`, or where no value is given the term's words (else the option's name). */
+/** The API's wording: `{ option: value }` (nested for a dotted name), or without a value the term's words (else the option's name). */
 export const API_RENDERER: TermRenderer = {
-  option: (t) => (t.value === undefined ? t.words ?? t.option : `{ ${t.option}: ${literal(t.value)} }`),
+  option: (t) => {
+    if (t.value === undefined) return t.words ?? t.option;
+    const [head, ...rest] = t.option.split('.');
+    return `{ ${head}: ${literal(rest.reduceRight<unknown>((v, k) => ({ [k]: v }), t.value))} }`;
+  },
   alt: (t) => t.api,
 };
