@@ -8,16 +8,27 @@ import { fileURLToPath } from 'node:url';
 import { MESSAGES, type ErrorCode } from '../src/engine/messages/index.js';
 import type { MessageEntry } from '../src/engine/messages/entry.js';
 import { API_RENDERER, renderText } from '../src/engine/messages/text.js';
+import type { Command } from 'commander';
 import { inCliTerms } from '../src/cli/errors.js';
+import { buildProgram } from '../src/cli/main.js';
+
+/** Every long flag of every command: a CLI hint names only these (an option no command has is said in words). */
+function allFlags(): Set<string> {
+  const out = new Set<string>();
+  const walk = (c: Command): void => { for (const o of c.options) if (o.long) out.add(o.long); c.commands.forEach(walk); };
+  walk(buildProgram());
+  return out;
+}
 
 /** Every code's examples as rendered text: [code, message, hint in the API's terms, hint at the CLI]. */
 export function renderedExamples(): Array<[ErrorCode, string, string, string]> {
   const out: Array<[ErrorCode, string, string, string]> = [];
+  const flags = allFlags();
   for (const code of Object.keys(MESSAGES).sort() as ErrorCode[]) {
     const e = MESSAGES[code] as unknown as MessageEntry<object>;
     for (const ex of e.examples) {
       const said = e.say(ex);
-      out.push([code, renderText(said.message, API_RENDERER), renderText(said.hint, API_RENDERER), inCliTerms(said.hint)]);
+      out.push([code, renderText(said.message, API_RENDERER), renderText(said.hint, API_RENDERER), inCliTerms(said.hint, flags)]);
     }
   }
   return out;

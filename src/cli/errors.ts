@@ -34,14 +34,28 @@ function withValue(flag: string, v: unknown): string | undefined {
 
 /** The flag (with value) for an option term, or undefined where no flag does it. */
 export function flagFor(term: OptionTerm): string | undefined {
-  const option = term.option.split('.').pop()!; // a nested option ('fineTune.steps') is set by its last part's flag
-  const special = OPTION_FLAGS[option];
-  return special ? special(term.value) : withValue(`--${kebab(option)}`, term.value);
+  const leaf = leafOf(term);
+  const special = OPTION_FLAGS[leaf.option];
+  return special ? special(leaf.value) : withValue(`--${kebab(leaf.option)}`, leaf.value);
+}
+
+/**
+ * A nested option is set by its innermost part's flag: 'fineTune.steps' = 100 and 'earlyStop' = { patience: 3 }
+ * read as steps = 100 and patience = 3 (a shard { index, count } is a value, not a nesting).
+ */
+function leafOf(term: OptionTerm): OptionTerm {
+  let option = term.option.split('.').pop()!;
+  let value = term.value;
+  while (typeof value === 'object' && value !== null && !Array.isArray(value) && !isShard(value) && Object.keys(value).length === 1) {
+    [option, value] = Object.entries(value)[0]!;
+  }
+  return { ...term, option, value };
 }
 
 /** How an option reads where the command has no flag for it: its own words, else the option's name in words. */
 function inWords(term: OptionTerm): string {
   if (term.words !== undefined) return term.words;
+  term = leafOf(term);
   const name = kebab(term.option).replace(/-/g, ' ');
   return term.value === undefined ? name : `${name} ${typeof term.value === 'string' ? term.value : JSON.stringify(term.value)}`;
 }
