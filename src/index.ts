@@ -51,7 +51,7 @@ export const slice: typeof sliceImpl = onFirstUse(sliceImpl);
 export const profile: typeof profileImpl = onFirstUse(profileImpl);
 /** Compression rate against accuracy: `await ss.fidelitySweep(model, data.test, { profileData: data.train })`. */
 export const fidelitySweep: typeof fidelitySweepImpl = onFirstUse(fidelitySweepImpl);
-export { SemsliceError, isSemsliceError } from './engine/errors.js';
+export { SemsliceError, isSemsliceError, type ErrorCode } from './engine/errors.js';
 // Maintenance: the slice policy, the three strategies, their method lists and comparison drivers, the defaults table.
 export {
   taskSlice, givenSliceChoice, THETA_GRID, SLICE_POLICY_DEFAULTS, MAINTENANCE_DEFAULTS, checkSliceFits, maintenanceSplits, applyStopRule, assertRetention,
