@@ -206,7 +206,8 @@ async function entriesOf(dir: string): Promise<string[]> {
   return (await readdir(dir, { withFileTypes: true })).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
 }
 
-function list(names: string[]): string {
+/** Names for a message: the first five and how many more. */
+export function listEntries(names: string[]): string {
   return names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
 }
 
@@ -238,10 +239,10 @@ export async function checkDirTarget(dir: string, opts: TargetOptions = {}): Pro
       const own = new Set(ours?.entries ?? []);
       const foreign = entries.filter((e) => !own.has(e));
       if (foreign.length > 0) {
-        throw fail('OUTPUT_NOT_OURS', { path: dir, foreign: list(foreign), option });
+        throw fail('OUTPUT_NOT_OURS', { path: dir, foreign: listEntries(foreign), option });
       }
       if (!opts.force) {
-        throw fail('OUTPUT_EXISTS', { path: dir, holds: `${describeOutput(ours!)} (${list(entries.filter((e) => e !== OUTPUT_MARKER))})`, option });
+        throw fail('OUTPUT_EXISTS', { path: dir, holds: `${describeOutput(ours!)} (${listEntries(entries.filter((e) => e !== OUTPUT_MARKER))})`, option });
       }
     }
   }

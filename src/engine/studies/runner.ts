@@ -16,6 +16,7 @@ import * as aq from 'arquero';
 import { writeFileAtomic } from '../atomic-write.js';
 import { SemsliceError } from '../errors.js';
 import { fail } from '../messages/index.js';
+import { listEntries } from '../output-target.js';
 import type { MissingShard } from '../messages/maintenance.js';
 import type { ProgressCallback } from '../log.js';
 import { getStudy } from './registry.js';
@@ -155,7 +156,7 @@ function prepareOut(out: string, want: StudyManifest): CellRecord[] {
     const have = readManifest(dir);
     if (!have) {
       if (readdirSync(dir).length > 0) {
-        throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir)), option: 'out' });
+        throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir).sort()), option: 'out' });
       }
       return [];
     }
@@ -316,7 +317,7 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   if (missing.length) throw incomplete(missing, dirs, manifests);
   const dir = resolve(out);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !readManifest(dir)) {
-    throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir)), option: 'out' });
+    throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir).sort()), option: 'out' });
   }
   mkdirSync(dir, { recursive: true });
   // The merged folder is what one unsharded run writes: no shard origin.
@@ -326,10 +327,4 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   await writeFileAtomic(join(dir, 'study.json'), JSON.stringify(merged, null, 1) + '\n');
   await writeFileAtomic(join(dir, 'results.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''));
   return writeTables(dir, records);
-}
-
-/** A folder's entries for a message: the first five and how many more. */
-function listEntries(names: string[]): string {
-  const sorted = [...names].sort();
-  return sorted.length > 5 ? `${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more` : sorted.join(', ');
 }
