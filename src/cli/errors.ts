@@ -13,7 +13,6 @@ const OPTION_FLAGS: Record<string, (value: unknown) => string | undefined> = {
   learningRate: (v) => withValue('--lr', v),
   onlyCorrect: (v) => (v === false ? '--all-samples' : undefined),
   shard: (v) => (isShard(v) ? `--shard ${v.index}/${v.count}` : withValue('--shard', v)),
-  outDir: (v) => withValue('--out-dir', v),
 };
 
 function isShard(v: unknown): v is { index: number; count: number } {

@@ -3,10 +3,9 @@
  * share (BAD_OPTION and the BAD_*_OPTIONS codes). See index.ts.
  */
 import { entry, type Said } from './entry.js';
-import { say, opt, alt, literal, API_RENDERER, type AltTerm, type OptionTerm, type Text } from './text.js';
+import { say, opt, alt, literal, API_RENDERER, type AltTerm, type Text } from './text.js';
 
 /** An option with a value (a dotted name is a nested option, text.ts's opt). */
-const eg = (option: string, value: unknown): OptionTerm => opt(option, value);
 
 /** What an option's value means, said after its range (keyed by the option's name). */
 const MEANS: Record<string, string> = {
@@ -49,7 +48,7 @@ function badValue(where: string | undefined, p: BadValue): Said {
     : p.range ? `in ${lowOpen ? '(' : '['}${p.range[0]}, ${p.range[1]}${highOpen ? ')' : ']'}` : p.expected ?? 'valid';
   return {
     message: `${where ? `${where}: ` : ''}${p.option} must be ${expected}${MEANS[p.option] ? ` (${MEANS[p.option]})` : ''}, got ${literal(p.value)}.`,
-    hint: say`Pass e.g. ${eg(p.option, p.example)}${p.or !== undefined ? say` or ${eg(p.option, p.or)}` : ''}${p.orOmit ? ', or omit it for the default' : ''}.`,
+    hint: say`Pass e.g. ${opt(p.option, p.example)}${p.or !== undefined ? say` or ${opt(p.option, p.or)}` : ''}${p.orOmit ? ', or omit it for the default' : ''}.`,
   };
 }
 
