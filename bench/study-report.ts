@@ -1,16 +1,17 @@
 /**
  * The report of a study's results, as markdown: what was run, each claim's verdict with its numbers and seed
- * intervals, and the tables. Reads the records through the studies' API (readRecords), so a partial run (shards not
- * yet merged, a run still going) gives a report of the cells it holds.
+ * intervals, and the tables. Reads the records through the studies' API (readRecords), so a partial run (a run still
+ * going, or several shard folders not yet merged, given one after another) gives a report of the cells it holds.
  *
- *   npx tsx bench/study-report.ts NAME DIR [--preset small|full] [--out FILE]
+ *   npx tsx bench/study-report.ts NAME DIR [DIR ...] [--preset small|full] [--out FILE]
  *
  * e.g. npx tsx bench/study-report.ts fidelity bench/results/fidelity-full --out bench/results/fidelity-full/report.md
+ *      npx tsx bench/study-report.ts extend bench/results/extend-full-0 bench/results/extend-full-1
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStudy, readRecords } from '../src/engine/studies/index.js';
-import type { PresetName, StudyReport } from '../src/engine/studies/types.js';
+import type { PresetName, StudyRecord, StudyReport } from '../src/engine/studies/types.js';
 
 /** The report as markdown. */
 export function reportMarkdown(r: StudyReport): string {
@@ -25,21 +26,35 @@ export function reportMarkdown(r: StudyReport): string {
   return out.join('\n') + '\n';
 }
 
+/** The records of several folders (shards of one run), each cell once, in grid order. */
+function recordsOf(dirs: readonly string[]): StudyRecord[] {
+  const byIndex = new Map<number, StudyRecord>();
+  for (const dir of dirs) {
+    for (const r of readRecords(dir)) {
+      if (byIndex.has(r.index)) throw new Error(`cell ${r.index} (${r.id}) is in more than one of the folders: pass each shard once`);
+      byIndex.set(r.index, r);
+    }
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined; };
   const outFile = flag('--out');
   const presetArg = flag('--preset');
-  const [name, dir] = args;
-  if (!name || !dir) {
-    process.stderr.write('usage: npx tsx bench/study-report.ts NAME DIR [--preset small|full] [--out FILE]\n');
+  const [name, ...dirs] = args;
+  if (!name || !dirs.length) {
+    process.stderr.write('usage: npx tsx bench/study-report.ts NAME DIR [DIR ...] [--preset small|full] [--out FILE]\n');
     process.exit(2);
   }
   const def = getStudy(name);
   if (!def.report) throw new Error(`study ${name} has no report`);
-  const manifest = existsSync(join(dir, 'study.json')) ? (JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8')) as { preset: PresetName }) : undefined;
-  const preset = (presetArg ?? manifest?.preset ?? 'full') as PresetName;
-  const md = reportMarkdown(def.report(readRecords(dir), preset));
+  const manifests = dirs.flatMap((d) => (existsSync(join(d, 'study.json')) ? [JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')) as { study: string; preset: PresetName }] : []));
+  const kinds = new Set(manifests.map((m) => `${m.study} ${m.preset}`));
+  if (kinds.size > 1) throw new Error(`the folders hold different runs (${[...kinds].join('; ')}): report one study and preset at a time`);
+  const preset = (presetArg ?? manifests[0]?.preset ?? 'full') as PresetName;
+  const md = reportMarkdown(def.report(recordsOf(dirs), preset));
   if (outFile) writeFileSync(outFile, md);
   else process.stdout.write(md);
 }
