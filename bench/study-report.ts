@@ -8,9 +8,8 @@
  * e.g. npx tsx bench/study-report.ts fidelity bench/results/fidelity-full --out bench/results/fidelity-full/report.md
  *      npx tsx bench/study-report.ts extend bench/results/extend-full-0 bench/results/extend-full-1
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { getStudy, readRecords } from '../src/engine/studies/index.js';
+import { writeFileSync } from 'node:fs';
+import { getStudy, readManifest, readRecords } from '../src/engine/studies/index.js';
 import type { PresetName, StudyRecord, StudyReport } from '../src/engine/studies/types.js';
 
 /** The report as markdown. */
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
   }
   const def = getStudy(name);
   if (!def.report) throw new Error(`study ${name} has no report`);
-  const manifests = dirs.flatMap((d) => (existsSync(join(d, 'study.json')) ? [JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')) as { study: string; preset: PresetName }] : []));
+  const manifests = dirs.flatMap((d) => readManifest(d) ?? []);
   const kinds = new Set(manifests.map((m) => `${m.study} ${m.preset}`));
   if (kinds.size > 1) throw new Error(`the folders hold different runs (${[...kinds].join('; ')}): report one study and preset at a time`);
   const preset = (presetArg ?? manifests[0]?.preset ?? 'full') as PresetName;

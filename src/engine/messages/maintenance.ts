@@ -5,8 +5,6 @@
 import { entry, type Said } from './entry.js';
 import { say, opt, alt, literal, API_RENDERER, type AltTerm, type Text } from './text.js';
 
-/** An option with a value (a dotted name is a nested option, text.ts's opt). */
-
 /** What an option's value means, said after its range (keyed by the option's name). */
 const MEANS: Record<string, string> = {
   bootstrap: 'replicates; 0 for none',

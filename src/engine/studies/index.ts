@@ -7,7 +7,7 @@ import { splitMnistStudy } from './split-mnist.js';
 import { registerStudy } from './registry.js';
 
 export { registerStudy, getStudy, listStudies } from './registry.js';
-export { runStudy, mergeStudies, recordsTable, readRecords, cellId, type RunStudyOptions, type StudyRunResult, type StudyManifest, type CellRecord } from './runner.js';
+export { runStudy, mergeStudies, recordsTable, readRecords, readManifest, cellId, type RunStudyOptions, type StudyRunResult, type StudyManifest, type CellRecord } from './runner.js';
 export { shardFromEnvironment, describeShardOrigin, SHARD_COUNT_VARIABLE, type EnvironmentShard, type ShardOrigin, type ShardEngine, type ShardFromEnvironmentOptions } from './shard-env.js';
 export { planShards, readTimings, type ShardPlan, type PlanShardsOptions } from './plan.js';
 export { seedInterval, formatInterval, type SeedInterval } from './stats.js';

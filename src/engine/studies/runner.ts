@@ -107,7 +107,13 @@ function manifestFor(def: StudyDefinition, preset: PresetName, shard: Shard & { 
   return m;
 }
 
-function readManifest(dir: string): StudyManifest | undefined {
+/**
+ * The manifest (study.json) of a study folder, or undefined where there is none.
+ *
+ * @example
+ * const m = readManifest('runs/fid-0'); // m?.study === 'fidelity', m?.shard
+ */
+export function readManifest(dir: string): StudyManifest | undefined {
   const p = join(dir, 'study.json');
   if (!existsSync(p)) return undefined;
   let m: StudyManifest;
@@ -155,9 +161,8 @@ function prepareOut(out: string, want: StudyManifest): CellRecord[] {
   if (existsSync(dir)) {
     const have = readManifest(dir);
     if (!have) {
-      if (readdirSync(dir).length > 0) {
-        throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir).sort()), option: 'out' });
-      }
+      const entries = readdirSync(dir);
+      if (entries.length > 0) throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(entries.sort()), option: 'out' });
       return [];
     }
     if (!sameGrid(have, want) || have.shard.index !== want.shard.index || have.shard.count !== want.shard.count) {
@@ -316,9 +321,8 @@ export async function mergeStudies(dirs: readonly string[], out: string): Promis
   const missing = first.cells.filter((c) => !byIndex.has(c.index));
   if (missing.length) throw incomplete(missing, dirs, manifests);
   const dir = resolve(out);
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !readManifest(dir)) {
-    throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(readdirSync(dir).sort()), option: 'out' });
-  }
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  if (entries.length > 0 && !readManifest(dir)) throw fail('OUTPUT_NOT_OURS', { path: out, foreign: listEntries(entries.sort()), option: 'out' });
   mkdirSync(dir, { recursive: true });
   // The merged folder is what one unsharded run writes: no shard origin.
   const { origin: _origin, ...rest } = first;
